@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The architecture-neutral core: turning virtualization on while VMs exist,
+ * and the VM object.  No architecture header may be included here.
+ */
+#ifndef _AXVCPU_CORE_H
+#define _AXVCPU_CORE_H
+
+#include <linux/cpuhotplug.h>
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/notifier.h>
+#include <linux/ratelimit.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/types.h>
+
+struct axv_arch_ops;
+
+/**
+ * axv_refuse() - log why a request is refused and evaluate to its errno.
+ * @err: the negative errno returned to the caller.
+ * @fmt: printf-style reason, without a trailing newline.
+ *
+ * Every refusal of a userspace request leaves one rate-limited line in the
+ * kernel log naming the task, so that an errno never has to be guessed at.
+ */
+#define axv_refuse(err, fmt, ...)					\
+({									\
+	pr_info_ratelimited("%s[%d]: " fmt "\n", current->comm,	\
+			    task_pid_nr(current), ##__VA_ARGS__);	\
+	(err);								\
+})
+
+/**
+ * struct axv_virt - virtualization turned on in every online CPU while it
+ *	has users.
+ * @ops: the backend that turns it on and off in one CPU.
+ * @lock: serialises changes of @users; taken inside cpus_read_lock().
+ * @users: VMs (or tests) that need virtualization on.  Written under
+ *	cpus_read_lock() and @lock, so hotplug callbacks, which run under
+ *	the hotplug write lock, may read it without @lock.
+ * @enabled: per CPU, whether axvcpu turned the extension on there.
+ * @failed: CPUs that failed to enable during the current attempt.
+ * @err: the first error of the current attempt.
+ * @hp_state: the dynamic CPU hotplug state the instance is added to.
+ * @hp_node: this instance in @hp_state's list.
+ * @reboot_nb: turns virtualization off before a reboot.
+ */
+struct axv_virt {
+	const struct axv_arch_ops *ops;
+	struct mutex lock;
+	unsigned int users;
+	bool __percpu *enabled;
+	atomic_t failed;
+	int err;
+	int hp_state;
+	struct hlist_node hp_node;
+	struct notifier_block reboot_nb;
+};
+
+/**
+ * axv_virt_init() - set up an instance; virtualization stays off.
+ * @virt: the instance.
+ * @ops: the backend.
+ * @name: name of the CPU hotplug state, e.g. "axvcpu/virt:online".
+ *
+ * Context: process, may sleep.
+ * Return: 0, or a negative errno from allocation or hotplug registration.
+ */
+int axv_virt_init(struct axv_virt *virt, const struct axv_arch_ops *ops,
+		  const char *name);
+
+/**
+ * axv_virt_destroy() - tear down an instance that has no users.
+ * @virt: the instance.
+ *
+ * Context: process, may sleep.
+ */
+void axv_virt_destroy(struct axv_virt *virt);
+
+/**
+ * axv_virt_get() - take a user, turning virtualization on in every online
+ *	CPU if it is the first.
+ * @virt: the instance.
+ *
+ * Either every online CPU has it on afterwards, or none that axvcpu turned
+ * on keeps it: a failure on one CPU rolls back the others.  CPUs that come
+ * online later are enabled by the hotplug callback.
+ *
+ * Context: process, may sleep; takes cpus_read_lock().
+ * Return: 0, or the backend's error from the first CPU that failed
+ * (-EBUSY when another hypervisor holds the extension).
+ */
+int axv_virt_get(struct axv_virt *virt);
+
+/**
+ * axv_virt_put() - drop a user; the last one turns virtualization off in
+ *	every CPU.
+ * @virt: the instance.
+ *
+ * Context: process, may sleep; takes cpus_read_lock().
+ */
+void axv_virt_put(struct axv_virt *virt);
+
+/**
+ * axv_virt_show() - print the instance's state for debugfs: the user count
+ *	and, per online CPU, whether axvcpu enabled it and what the hardware
+ *	says.
+ * @virt: the instance.
+ * @m: the seq_file.
+ *
+ * Context: process, may sleep.
+ */
+void axv_virt_show(struct axv_virt *virt, struct seq_file *m);
+
+/**
+ * struct axv_vm - a virtual machine.
+ * @ref: references: the VM file and, later, each vCPU.
+ * @virt: the instance kept on while the VM exists.
+ * @id: VM number, unique while the module is loaded; for logs.
+ * @lock: serialises changes to the VM's configuration.
+ */
+struct axv_vm {
+	struct kref ref;
+	struct axv_virt *virt;
+	unsigned int id;
+	struct mutex lock;
+};
+
+/**
+ * axv_vm_create() - create a VM, turning virtualization on if needed.
+ * @virt: the instance that must stay on while the VM exists.
+ *
+ * Context: process, may sleep.
+ * Return: the VM with one reference, or an ERR_PTR(): -ENOMEM, or the
+ * error of axv_virt_get().
+ */
+struct axv_vm *axv_vm_create(struct axv_virt *virt);
+
+/**
+ * axv_vm_put() - drop a reference; the last frees the VM and its hold on
+ *	virtualization.
+ * @vm: the VM.
+ *
+ * Context: process, may sleep.
+ */
+void axv_vm_put(struct axv_vm *vm);
+
+#endif /* _AXVCPU_CORE_H */

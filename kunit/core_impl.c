@@ -1,0 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The architecture-neutral core, built into the KUnit module. */
+#include "../vcpu/virt.c"
+#include "../vcpu/vm.c"

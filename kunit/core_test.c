@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the architecture-neutral core on the fake backend.  Turning
+ * virtualization on and off across CPUs, rollback on failure, CPU hotplug,
+ * and the VM's hold on it.
+ */
+#include <kunit/test.h>
+#include <linux/cpu.h>
+#include <linux/err.h>
+
+#include <axvcpu/core.h>
+
+#include "fake_arch.h"
+
+static bool all_online_cpus_are(bool on)
+{
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu)
+		if (fake_arch_cpu_on(cpu) != on)
+			return false;
+	return true;
+}
+
+static int core_test_init(struct kunit *test)
+{
+	struct axv_virt *virt;
+
+	virt = kunit_kzalloc(test, sizeof(*virt), GFP_KERNEL);
+	if (!virt)
+		return -ENOMEM;
+	fake_arch_reset();
+	KUNIT_ASSERT_EQ(test, axv_virt_init(virt, &fake_arch_ops,
+					    "axvcpu/kunit:online"), 0);
+	test->priv = virt;
+	return 0;
+}
+
+static void core_test_exit(struct kunit *test)
+{
+	struct axv_virt *virt = test->priv;
+
+	/* A failed assertion may leave users behind; do not leak them. */
+	while (virt->users)
+		axv_virt_put(virt);
+	axv_virt_destroy(virt);
+	KUNIT_EXPECT_EQ(test, fake_arch_contract_errors(), 0);
+	fake_arch_reset();
+}
+
+static void virt_get_put_all_cpus(struct kunit *test)
+{
+	struct axv_virt *virt = test->priv;
+
+	KUNIT_EXPECT_TRUE(test, all_online_cpus_are(false));
+	KUNIT_ASSERT_EQ(test, axv_virt_get(virt), 0);
+	KUNIT_EXPECT_EQ(test, virt->users, 1);
+	KUNIT_EXPECT_TRUE(test, all_online_cpus_are(true));
+	axv_virt_put(virt);
+	KUNIT_EXPECT_EQ(test, virt->users, 0);
+	KUNIT_EXPECT_TRUE(test, all_online_cpus_are(false));
+}
+
+static void virt_nested_users(struct kunit *test)
+{
+	struct axv_virt *virt = test->priv;
+
+	KUNIT_ASSERT_EQ(test, axv_virt_get(virt), 0);
+	KUNIT_ASSERT_EQ(test, axv_virt_get(virt), 0);
+	/* The second user must not enable again. */
+	KUNIT_EXPECT_EQ(test, fake_arch_enables(raw_smp_processor_id()), 1);
+	axv_virt_put(virt);
+	KUNIT_EXPECT_TRUE(test, all_online_cpus_are(true));
+	axv_virt_put(virt);
+	KUNIT_EXPECT_TRUE(test, all_online_cpus_are(false));
+}
+
+static void virt_failure_rolls_back(struct kunit *test)
+{
+	struct axv_virt *virt = test->priv;
+	unsigned int victim = cpumask_last(cpu_online_mask);
+
+	fake_arch_fail_on(victim, -EBUSY);
+	KUNIT_EXPECT_EQ(test, axv_virt_get(virt), -EBUSY);
+	KUNIT_EXPECT_EQ(test, virt->users, 0);
+	/* Nothing may stay half-enabled. */
+	KUNIT_EXPECT_TRUE(test, all_online_cpus_are(false));
+
+	/* Once the obstacle is gone, the next attempt succeeds. */
+	fake_arch_fail_on(-1, 0);
+	KUNIT_ASSERT_EQ(test, axv_virt_get(virt), 0);
+	KUNIT_EXPECT_TRUE(test, all_online_cpus_are(true));
+	axv_virt_put(virt);
+}
+
+static void virt_failure_keeps_errno(struct kunit *test)
+{
+	struct axv_virt *virt = test->priv;
+
+	fake_arch_fail_on(cpumask_first(cpu_online_mask), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, axv_virt_get(virt), -EOPNOTSUPP);
+	KUNIT_EXPECT_TRUE(test, all_online_cpus_are(false));
+}
+
+static unsigned int hotplug_victim(struct kunit *test)
+{
+	unsigned int cpu = cpumask_last(cpu_online_mask);
+
+	if (num_online_cpus() < 2 || !cpu)
+		kunit_skip(test, "needs a second online CPU");
+	return cpu;
+}
+
+static void virt_hotplug_while_on(struct kunit *test)
+{
+	struct axv_virt *virt = test->priv;
+	unsigned int cpu = hotplug_victim(test);
+
+	KUNIT_ASSERT_EQ(test, axv_virt_get(virt), 0);
+	KUNIT_ASSERT_EQ(test, remove_cpu(cpu), 0);
+	KUNIT_EXPECT_FALSE(test, fake_arch_cpu_on(cpu));
+	KUNIT_ASSERT_EQ(test, add_cpu(cpu), 0);
+	KUNIT_EXPECT_TRUE(test, fake_arch_cpu_on(cpu));
+	KUNIT_EXPECT_EQ(test, fake_arch_enables(cpu), 2);
+	axv_virt_put(virt);
+	KUNIT_EXPECT_TRUE(test, all_online_cpus_are(false));
+}
+
+static void virt_hotplug_while_off(struct kunit *test)
+{
+	struct axv_virt *virt = test->priv;
+	unsigned int cpu = hotplug_victim(test);
+
+	KUNIT_ASSERT_EQ(test, remove_cpu(cpu), 0);
+	KUNIT_ASSERT_EQ(test, add_cpu(cpu), 0);
+	KUNIT_EXPECT_FALSE(test, fake_arch_cpu_on(cpu));
+	KUNIT_EXPECT_EQ(test, fake_arch_enables(cpu), 0);
+
+	/* Offline when the first user comes, enabled when it comes back. */
+	KUNIT_ASSERT_EQ(test, remove_cpu(cpu), 0);
+	KUNIT_ASSERT_EQ(test, axv_virt_get(virt), 0);
+	KUNIT_EXPECT_FALSE(test, fake_arch_cpu_on(cpu));
+	KUNIT_ASSERT_EQ(test, add_cpu(cpu), 0);
+	KUNIT_EXPECT_TRUE(test, fake_arch_cpu_on(cpu));
+	axv_virt_put(virt);
+}
+
+static void virt_hotplug_enable_fails(struct kunit *test)
+{
+	struct axv_virt *virt = test->priv;
+	unsigned int cpu = hotplug_victim(test);
+
+	KUNIT_ASSERT_EQ(test, axv_virt_get(virt), 0);
+	KUNIT_ASSERT_EQ(test, remove_cpu(cpu), 0);
+	fake_arch_fail_on(cpu, -EBUSY);
+	/* The CPU stays offline rather than online without virtualization. */
+	KUNIT_EXPECT_NE(test, add_cpu(cpu), 0);
+	KUNIT_EXPECT_FALSE(test, cpu_online(cpu));
+	fake_arch_fail_on(-1, 0);
+	KUNIT_EXPECT_EQ(test, add_cpu(cpu), 0);
+	KUNIT_EXPECT_TRUE(test, fake_arch_cpu_on(cpu));
+	axv_virt_put(virt);
+	if (!cpu_online(cpu))
+		add_cpu(cpu);
+}
+
+static void vm_holds_virt(struct kunit *test)
+{
+	struct axv_virt *virt = test->priv;
+	struct axv_vm *a, *b;
+
+	a = axv_vm_create(virt);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(a));
+	b = axv_vm_create(virt);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(b));
+	KUNIT_EXPECT_NE(test, a->id, b->id);
+	KUNIT_EXPECT_EQ(test, virt->users, 2);
+	axv_vm_put(a);
+	KUNIT_EXPECT_TRUE(test, all_online_cpus_are(true));
+	axv_vm_put(b);
+	KUNIT_EXPECT_EQ(test, virt->users, 0);
+	KUNIT_EXPECT_TRUE(test, all_online_cpus_are(false));
+}
+
+static void vm_create_fails_cleanly(struct kunit *test)
+{
+	struct axv_virt *virt = test->priv;
+	struct axv_vm *vm;
+
+	fake_arch_fail_on(cpumask_first(cpu_online_mask), -EBUSY);
+	vm = axv_vm_create(virt);
+	KUNIT_ASSERT_TRUE(test, IS_ERR(vm));
+	KUNIT_EXPECT_EQ(test, PTR_ERR(vm), -EBUSY);
+	KUNIT_EXPECT_EQ(test, virt->users, 0);
+	KUNIT_EXPECT_TRUE(test, all_online_cpus_are(false));
+}
+
+static struct kunit_case core_test_cases[] = {
+	KUNIT_CASE(virt_get_put_all_cpus),
+	KUNIT_CASE(virt_nested_users),
+	KUNIT_CASE(virt_failure_rolls_back),
+	KUNIT_CASE(virt_failure_keeps_errno),
+	KUNIT_CASE(virt_hotplug_while_on),
+	KUNIT_CASE(virt_hotplug_while_off),
+	KUNIT_CASE(virt_hotplug_enable_fails),
+	KUNIT_CASE(vm_holds_virt),
+	KUNIT_CASE(vm_create_fails_cleanly),
+	{ }
+};
+
+static struct kunit_suite core_test_suite = {
+	.name = "axvcpu_core",
+	.init = core_test_init,
+	.exit = core_test_exit,
+	.test_cases = core_test_cases,
+};
+
+kunit_test_suites(&core_test_suite);

@@ -1,0 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The VMX backend's pure logic and VMXON, built into the KUnit module. */
+#include "../vmx/ctl.c"
+#include "../vmx/caps.c"
+#include "../vmx/vmxon.c"

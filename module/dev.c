@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/axvcpu: the system ioctls (API version, capabilities, VM creation).
+ */
+#include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+
+#include <linux/axvcpu.h>
+#include <axvcpu/arch.h>
+#include <axvcpu/core.h>
+
+#include "axvcpu.h"
+
+/* AXV_CREATE_VM flags; none are defined in API version 1. */
+#define AXV_CREATE_VM_VALID_FLAGS	0UL
+
+static long axv_dev_check_extension(unsigned long cap)
+{
+	if (cap > U32_MAX)
+		return 0;
+	return axv_arch_ops.check_extension(cap);
+}
+
+static long axv_dev_create_vm(unsigned long flags)
+{
+	struct axv_vm *vm;
+	int fd;
+
+	if (flags & ~AXV_CREATE_VM_VALID_FLAGS)
+		return axv_refuse(-EINVAL, "AXV_CREATE_VM: unknown flags %#lx",
+				  flags & ~AXV_CREATE_VM_VALID_FLAGS);
+
+	vm = axv_vm_create(&axv_virt);
+	if (IS_ERR(vm))
+		return axv_refuse(PTR_ERR(vm),
+				  "AXV_CREATE_VM: cannot turn virtualization on (%ld)",
+				  PTR_ERR(vm));
+
+	fd = axv_vm_fd_create(vm);
+	if (fd < 0) {
+		axv_vm_put(vm);
+		return axv_refuse(fd, "AXV_CREATE_VM: no file descriptor (%d)",
+				  fd);
+	}
+	return fd;
+}
+
+static long axv_dev_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
+{
+	long ret;
+
+	switch (cmd) {
+	case AXV_GET_API_VERSION:
+		if (arg)
+			return axv_refuse(-EINVAL,
+					  "AXV_GET_API_VERSION: argument %#lx is not 0",
+					  arg);
+		return AXV_API_VERSION;
+	case AXV_CHECK_EXTENSION:
+		return axv_dev_check_extension(arg);
+	case AXV_CREATE_VM:
+		return axv_dev_create_vm(arg);
+	}
+
+	ret = axv_arch_ops.dev_ioctl(cmd, arg);
+	if (ret == -ENOTTY)
+		return axv_refuse(-ENOTTY, "/dev/axvcpu: unknown ioctl %#x", cmd);
+	return ret;
+}
+
+static const struct file_operations axv_dev_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = axv_dev_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+/* Mode 0600; a udev rule (tools/udev/) may hand it to a group. */
+static struct miscdevice axv_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "axvcpu",
+	.fops = &axv_dev_fops,
+	.mode = 0600,
+};
+
+int axv_dev_register(void)
+{
+	return misc_register(&axv_misc);
+}
+
+void axv_dev_unregister(void)
+{
+	misc_deregister(&axv_misc);
+}

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * axvcpu: userspace ABI of /dev/axvcpu.
+ *
+ * The ABI is versioned (AXV_GET_API_VERSION) and grows only by new ioctls
+ * and new capabilities (AXV_CHECK_EXTENSION); existing structures never
+ * change size or meaning.  Every structure uses fixed-width types with
+ * explicit padding; reserved fields and padding must be zero on input and
+ * are zero on output.  Unknown flags are refused with -EINVAL.
+ *
+ * Documentation/uapi.rst describes every ioctl, field and error.
+ */
+#ifndef _UAPI_LINUX_AXVCPU_H
+#define _UAPI_LINUX_AXVCPU_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+/* Returned by AXV_GET_API_VERSION; bumped only for incompatible changes. */
+#define AXV_API_VERSION		1
+
+/* ioctl type; 0xA9 is unassigned in ioctl-number.rst. */
+#define AXVIO			0xA9
+
+/*
+ * Capabilities, queried with AXV_CHECK_EXTENSION.  The ioctl returns 0 for
+ * a capability that is absent or unknown to this kernel, and a positive
+ * value (1 unless stated) for one that is present.
+ */
+#define AXV_CAP_X86_VMX			1	/* Intel VMX backend; AXV_GET_VMX_CAPS works */
+#define AXV_CAP_VPID			2	/* guest TLB entries tagged with a VPID */
+#define AXV_CAP_EPT_2M_PAGES		3	/* guest memory mapped with 2 MiB EPT pages */
+#define AXV_CAP_EPT_1G_PAGES		4	/* guest memory mapped with 1 GiB EPT pages */
+#define AXV_CAP_EPT_AD_BITS		5	/* EPT accessed/dirty flags */
+#define AXV_CAP_PREEMPTION_TIMER	6	/* VMX preemption timer */
+
+/* AXV_VMX_F_*: VMX features decoded from the capability MSRs. */
+#define AXV_VMX_F_TRUE_CTLS		(1ULL << 0)	/* IA32_VMX_TRUE_*_CTLS exist */
+#define AXV_VMX_F_INS_OUTS_INFO		(1ULL << 1)	/* INS/OUTS exit information */
+#define AXV_VMX_F_EPT			(1ULL << 2)
+#define AXV_VMX_F_UNRESTRICTED_GUEST	(1ULL << 3)
+#define AXV_VMX_F_VPID			(1ULL << 4)
+#define AXV_VMX_F_PREEMPTION_TIMER	(1ULL << 5)
+#define AXV_VMX_F_VIRTUAL_NMIS		(1ULL << 6)
+#define AXV_VMX_F_TPR_SHADOW		(1ULL << 7)
+#define AXV_VMX_F_APIC_ACCESS		(1ULL << 8)	/* virtualize APIC accesses */
+#define AXV_VMX_F_X2APIC_VIRT		(1ULL << 9)	/* virtualize x2APIC mode */
+#define AXV_VMX_F_APIC_REG_VIRT		(1ULL << 10)	/* APIC-register virtualization */
+#define AXV_VMX_F_VIRT_INTR_DELIVERY	(1ULL << 11)	/* virtual-interrupt delivery */
+#define AXV_VMX_F_POSTED_INTR		(1ULL << 12)
+#define AXV_VMX_F_EPT_4LEVEL		(1ULL << 13)	/* 4-level EPT walk */
+#define AXV_VMX_F_EPT_WB		(1ULL << 14)	/* EPT structures may be WB */
+#define AXV_VMX_F_EPT_2M		(1ULL << 15)
+#define AXV_VMX_F_EPT_1G		(1ULL << 16)
+#define AXV_VMX_F_EPT_AD		(1ULL << 17)
+#define AXV_VMX_F_EPT_EXEC_ONLY		(1ULL << 18)
+#define AXV_VMX_F_INVEPT_SINGLE		(1ULL << 19)	/* single-context INVEPT */
+#define AXV_VMX_F_INVEPT_GLOBAL		(1ULL << 20)	/* all-context INVEPT */
+#define AXV_VMX_F_INVVPID_ADDR		(1ULL << 21)	/* individual-address INVVPID */
+#define AXV_VMX_F_INVVPID_SINGLE	(1ULL << 22)	/* single-context INVVPID */
+#define AXV_VMX_F_INVVPID_GLOBAL	(1ULL << 23)	/* all-context INVVPID */
+#define AXV_VMX_F_INVVPID_SINGLE_NG	(1ULL << 24)	/* single-context, keep globals */
+#define AXV_VMX_F_SAVE_LOAD_PAT		(1ULL << 25)	/* save/load IA32_PAT on exit/entry */
+#define AXV_VMX_F_SAVE_LOAD_DEBUGCTL	(1ULL << 26)	/* save/load DR7, IA32_DEBUGCTL */
+#define AXV_VMX_F_SHADOW_VMCS		(1ULL << 27)
+
+/**
+ * struct axv_vmx_caps - VMX capabilities of this host, probed at load.
+ * @features: AXV_VMX_F_* flags.
+ * @vmcs_revision: VMCS revision identifier (IA32_VMX_BASIC[30:0]).
+ * @vmcs_size: bytes the processor uses in a VMCS region (IA32_VMX_BASIC[44:32]).
+ * @basic: raw IA32_VMX_BASIC.
+ * @feature_control: raw IA32_FEATURE_CONTROL.
+ * @pin_ctls: pin-based controls capability MSR (the TRUE_ variant when
+ *	it exists): bits 31:0 must be 1, bits 63:32 may be 1.
+ * @proc_ctls: primary processor-based controls capability MSR, likewise.
+ * @proc_ctls2: secondary processor-based controls capability MSR.
+ * @exit_ctls: VM-exit controls capability MSR.
+ * @entry_ctls: VM-entry controls capability MSR.
+ * @misc: raw IA32_VMX_MISC.
+ * @ept_vpid_cap: raw IA32_VMX_EPT_VPID_CAP (0 when secondary controls lack EPT and VPID).
+ * @cr0_fixed0: IA32_VMX_CR0_FIXED0: CR0 bits that must be 1 in VMX operation.
+ * @cr0_fixed1: IA32_VMX_CR0_FIXED1: CR0 bits that may be 1.
+ * @cr4_fixed0: IA32_VMX_CR4_FIXED0.
+ * @cr4_fixed1: IA32_VMX_CR4_FIXED1.
+ * @pin_used: pin-based controls axvcpu runs guests with.
+ * @proc_used: primary processor-based controls axvcpu runs guests with.
+ * @proc2_used: secondary processor-based controls axvcpu runs guests with.
+ * @exit_used: VM-exit controls axvcpu runs guests with.
+ * @entry_used: VM-entry controls axvcpu runs guests with.
+ * @preemption_timer_shift: the preemption timer counts down once every
+ *	2^shift TSC cycles (IA32_VMX_MISC[4:0]).
+ * @reserved: zero.
+ */
+struct axv_vmx_caps {
+	__u64 features;
+	__u32 vmcs_revision;
+	__u32 vmcs_size;
+	__u64 basic;
+	__u64 feature_control;
+	__u64 pin_ctls;
+	__u64 proc_ctls;
+	__u64 proc_ctls2;
+	__u64 exit_ctls;
+	__u64 entry_ctls;
+	__u64 misc;
+	__u64 ept_vpid_cap;
+	__u64 cr0_fixed0;
+	__u64 cr0_fixed1;
+	__u64 cr4_fixed0;
+	__u64 cr4_fixed1;
+	__u32 pin_used;
+	__u32 proc_used;
+	__u32 proc2_used;
+	__u32 exit_used;
+	__u32 entry_used;
+	__u32 preemption_timer_shift;
+	__u64 reserved[8];
+};
+
+/*
+ * ioctls on /dev/axvcpu.
+ *
+ * AXV_GET_API_VERSION: the argument must be 0; returns AXV_API_VERSION.
+ * AXV_CHECK_EXTENSION: the argument is an AXV_CAP_* number; returns 0 when
+ *	absent, a positive value when present.
+ * AXV_CREATE_VM: the argument holds flags, of which none are defined yet
+ *	(must be 0); returns a new VM file descriptor (O_CLOEXEC).  The first
+ *	VM turns virtualization on in every online CPU; -EBUSY when another
+ *	hypervisor holds it.
+ * AXV_GET_VMX_CAPS: fills struct axv_vmx_caps.
+ */
+#define AXV_GET_API_VERSION	_IO(AXVIO, 0x00)
+#define AXV_CHECK_EXTENSION	_IO(AXVIO, 0x01)
+#define AXV_CREATE_VM		_IO(AXVIO, 0x02)
+#define AXV_GET_VMX_CAPS	_IOR(AXVIO, 0x03, struct axv_vmx_caps)
+
+#endif /* _UAPI_LINUX_AXVCPU_H */

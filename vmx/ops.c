@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The Intel VMX backend's operations table and its /dev/axvcpu ioctls.
+ */
+#include <linux/cache.h>
+#include <linux/errno.h>
+#include <linux/printk.h>
+#include <linux/uaccess.h>
+#include <asm/cpufeature.h>
+#include <asm/processor.h>
+#include <asm/vmx.h>
+
+#include <linux/axvcpu.h>
+#include <axvcpu/arch.h>
+#include <axvcpu/core.h>
+#include <axvcpu/vmx.h>
+
+struct vmx_caps vmx_caps __ro_after_init;
+
+static int vmx_hardware_setup(void)
+{
+	struct vmx_msrs msrs;
+	char why[192];
+	int err;
+
+	/*
+	 * Ask CPUID rather than boot_cpu_has(X86_FEATURE_VMX): Linux clears
+	 * the latter when firmware disabled VMX, which is a different
+	 * refusal with a different remedy.
+	 */
+	if (!(cpuid_ecx(1) & BIT(X86_FEATURE_VMX & 31))) {
+		pr_err("refusing to load: the CPU has no VMX (CPUID.1:ECX.VMX[bit 5] is 0)\n");
+		return -ENODEV;
+	}
+	if (vmx_read_msrs(&msrs)) {
+		pr_err("refusing to load: a VMX capability MSR cannot be read\n");
+		return -ENODEV;
+	}
+	err = vmx_caps_decode(&msrs, &vmx_caps, why, sizeof(why));
+	if (err) {
+		pr_err("refusing to load: %s\n", why);
+		return err;
+	}
+	return vmx_vmxon_setup();
+}
+
+static void vmx_hardware_unsetup(void)
+{
+	vmx_vmxon_unsetup();
+}
+
+static int vmx_check_extension(unsigned int cap)
+{
+	switch (cap) {
+	case AXV_CAP_X86_VMX:
+		return 1;
+	case AXV_CAP_VPID:
+		return !!(vmx_caps.proc2 & SECONDARY_EXEC_ENABLE_VPID);
+	case AXV_CAP_EPT_2M_PAGES:
+		return !!(vmx_caps.features & AXV_VMX_F_EPT_2M);
+	case AXV_CAP_EPT_1G_PAGES:
+		return !!(vmx_caps.features & AXV_VMX_F_EPT_1G);
+	case AXV_CAP_EPT_AD_BITS:
+		return !!(vmx_caps.features & AXV_VMX_F_EPT_AD);
+	case AXV_CAP_PREEMPTION_TIMER:
+		return !!(vmx_caps.pin & PIN_BASED_VMX_PREEMPTION_TIMER);
+	default:
+		return 0;
+	}
+}
+
+static long vmx_get_caps(void __user *argp)
+{
+	const struct vmx_msrs *m = &vmx_caps.msrs;
+	struct axv_vmx_caps out = {
+		.features = vmx_caps.features,
+		.vmcs_revision = vmx_caps.revision,
+		.vmcs_size = vmx_caps.vmcs_size,
+		.basic = m->basic,
+		.feature_control = m->feature_control,
+		.pin_ctls = m->pin,
+		.proc_ctls = m->proc,
+		.proc_ctls2 = m->proc2,
+		.exit_ctls = m->exit,
+		.entry_ctls = m->entry,
+		.misc = m->misc,
+		.ept_vpid_cap = m->ept_vpid,
+		.cr0_fixed0 = m->cr0_fixed0,
+		.cr0_fixed1 = m->cr0_fixed1,
+		.cr4_fixed0 = m->cr4_fixed0,
+		.cr4_fixed1 = m->cr4_fixed1,
+		.pin_used = vmx_caps.pin,
+		.proc_used = vmx_caps.proc,
+		.proc2_used = vmx_caps.proc2,
+		.exit_used = vmx_caps.exit,
+		.entry_used = vmx_caps.entry,
+		.preemption_timer_shift = vmx_caps.preemption_timer_shift,
+	};
+
+	if (copy_to_user(argp, &out, sizeof(out)))
+		return axv_refuse(-EFAULT, "AXV_GET_VMX_CAPS: bad buffer address");
+	return 0;
+}
+
+static long vmx_dev_ioctl(unsigned int cmd, unsigned long arg)
+{
+	switch (cmd) {
+	case AXV_GET_VMX_CAPS:
+		return vmx_get_caps((void __user *)arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+const struct axv_arch_ops axv_arch_ops = {
+	.name = "vmx",
+	.hardware_setup = vmx_hardware_setup,
+	.hardware_unsetup = vmx_hardware_unsetup,
+	.cpu_enable = vmx_cpu_enable,
+	.cpu_disable = vmx_cpu_disable,
+	.cpu_hw_enabled = vmx_cpu_hw_enabled,
+	.check_extension = vmx_check_extension,
+	.dev_ioctl = vmx_dev_ioctl,
+};
