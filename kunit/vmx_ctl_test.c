@@ -230,7 +230,7 @@ static void decode_refusals(struct kunit *test)
 
 	m = coffee_lake;
 	m.basic |= BIT_ULL(48);
-	expect_refused(test, &m, "32-bit physical addresses");
+	expect_refused(test, &m, "32-bit addresses");
 
 	m = coffee_lake;
 	m.basic &= ~GENMASK_ULL(53, 50);

@@ -9,7 +9,6 @@
 
 #include <axvcpu/vmx.h>
 
-
 int vmx_read_msrs(struct vmx_msrs *m)
 {
 	bool true_ctls;

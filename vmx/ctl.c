@@ -291,12 +291,13 @@ static int vmx_check_basic(const struct vmx_msrs *m, struct vmx_caps *caps,
 	}
 	if (m->basic & VMX_BASIC_64) {
 		scnprintf(why, len,
-			  "VMX structures are limited to 32-bit physical addresses (IA32_VMX_BASIC[48])");
+			  "VMX structures limited to 32-bit addresses (IA32_VMX_BASIC[48])");
 		return -EOPNOTSUPP;
 	}
 	memtype = (m->basic & VMX_BASIC_MEM_TYPE_MASK) >> VMX_BASIC_MEM_TYPE_SHIFT;
 	if (memtype != VMX_BASIC_MEM_TYPE_WB) {
-		scnprintf(why, len, "VMCS memory type %llu is not write-back (IA32_VMX_BASIC[53:50])",
+		scnprintf(why, len,
+			  "VMCS memory type %llu is not write-back (IA32_VMX_BASIC[53:50])",
 			  memtype);
 		return -EOPNOTSUPP;
 	}

@@ -16,33 +16,30 @@
  * struct axv_arch_ops - what an architecture backend provides.
  * @name: short backend name for logs and diagnostics, e.g. "vmx".
  * @hardware_setup: probe the virtualization extension once, at module load,
- *	and allocate what every CPU will need to enable it.  Logs one line
- *	saying why when it fails.
- *	Context: process, may sleep.
- *	Return: 0; -ENODEV when the CPU has no virtualization extension;
- *	-EOPNOTSUPP when it is disabled by firmware or lacks a feature the
+ *	and allocate what every CPU will need to enable it; logs one line
+ *	saying why when it fails.  Called in process context, may sleep.
+ *	Returns 0; -ENODEV when the CPU has no virtualization extension;
+ *	-EOPNOTSUPP when firmware disabled it or it lacks a feature the
  *	backend needs; -ENOMEM.
  * @hardware_unsetup: undo @hardware_setup.  No CPU has the extension
- *	enabled by axvcpu when it is called.
- *	Context: process, may sleep.
+ *	enabled by axvcpu when it is called.  Process context, may sleep.
  * @cpu_enable: turn the virtualization extension on in the current CPU
- *	(VMXON on Intel).  Logs one line saying why when it fails and leaves
- *	the CPU as it found it.
- *	Context: on the CPU concerned, interrupts disabled.
- *	Return: 0; -EBUSY when another hypervisor holds the extension;
- *	-EOPNOTSUPP when this CPU cannot enable it.
- * @cpu_disable: turn the extension off in the current CPU.  Only called
- *	after a successful @cpu_enable on that CPU.
- *	Context: on the CPU concerned, interrupts disabled.
+ *	(VMXON on Intel); logs one line saying why when it fails and then
+ *	leaves the CPU as it found it.  Called on the CPU concerned with
+ *	interrupts disabled.  Returns 0; -EBUSY when another hypervisor
+ *	holds the extension; -EOPNOTSUPP when this CPU cannot enable it.
+ * @cpu_disable: turn the extension off in the current CPU; only called
+ *	after a successful @cpu_enable there.  Called on the CPU concerned
+ *	with interrupts disabled.
  * @cpu_hw_enabled: read back from the hardware whether the extension is on
  *	in the current CPU, whoever turned it on; for diagnostics and tests.
- *	Context: on the CPU concerned, interrupts disabled.
- * @check_extension: value of an architecture-specific AXV_CAP_* capability.
- *	Context: process.
- *	Return: 0 when absent or unknown, a positive value when present.
- * @dev_ioctl: architecture-specific ioctls on /dev/axvcpu.
- *	Context: process, may sleep.
- *	Return: the ioctl result; -ENOTTY for a command it does not know.
+ *	Called on the CPU concerned with interrupts disabled.
+ * @check_extension: the value of an architecture-specific AXV_CAP_*
+ *	capability: 0 when absent or unknown, positive when present.
+ *	Process context.
+ * @dev_ioctl: architecture-specific ioctls on /dev/axvcpu.  Process
+ *	context, may sleep.  Returns the ioctl's result, or -ENOTTY for a
+ *	command it does not know (the caller logs that refusal).
  */
 struct axv_arch_ops {
 	const char *name;

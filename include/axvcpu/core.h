@@ -49,7 +49,7 @@ struct axv_arch_ops;
  */
 struct axv_virt {
 	const struct axv_arch_ops *ops;
-	struct mutex lock;
+	struct mutex lock; /* see @lock above */
 	unsigned int users;
 	bool __percpu *enabled;
 	atomic_t failed;
@@ -125,7 +125,7 @@ struct axv_vm {
 	struct kref ref;
 	struct axv_virt *virt;
 	unsigned int id;
-	struct mutex lock;
+	struct mutex lock; /* see @lock above */
 };
 
 /**

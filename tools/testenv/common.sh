@@ -30,3 +30,16 @@ testenv_key() {
 		fi
 	done | sha256sum | cut -c1-16
 }
+
+# Copy the module sources to DST, keeping timestamps so that Kbuild only
+# rebuilds what changed.  Kbuild writes objects beside the sources, so each
+# kernel (and sparse) builds in a copy of its own.
+testenv_copy_kernel_sources() {
+	local dst=$1 dir dirs=()
+
+	for dir in Kbuild include module vcpu vmx ept apic uapi kunit; do
+		[ -e "$project_dir/$dir" ] && dirs+=("$dir")
+	done
+	mkdir -p "$dst"
+	(cd "$project_dir" && cp -a --parents "${dirs[@]}" "$dst")
+}

@@ -13,6 +13,7 @@
 #ifndef _UAPI_LINUX_AXVCPU_H
 #define _UAPI_LINUX_AXVCPU_H
 
+#include <linux/const.h>
 #include <linux/types.h>
 #include <linux/ioctl.h>
 
@@ -35,34 +36,34 @@
 #define AXV_CAP_PREEMPTION_TIMER	6	/* VMX preemption timer */
 
 /* AXV_VMX_F_*: VMX features decoded from the capability MSRs. */
-#define AXV_VMX_F_TRUE_CTLS		(1ULL << 0)	/* IA32_VMX_TRUE_*_CTLS exist */
-#define AXV_VMX_F_INS_OUTS_INFO		(1ULL << 1)	/* INS/OUTS exit information */
-#define AXV_VMX_F_EPT			(1ULL << 2)
-#define AXV_VMX_F_UNRESTRICTED_GUEST	(1ULL << 3)
-#define AXV_VMX_F_VPID			(1ULL << 4)
-#define AXV_VMX_F_PREEMPTION_TIMER	(1ULL << 5)
-#define AXV_VMX_F_VIRTUAL_NMIS		(1ULL << 6)
-#define AXV_VMX_F_TPR_SHADOW		(1ULL << 7)
-#define AXV_VMX_F_APIC_ACCESS		(1ULL << 8)	/* virtualize APIC accesses */
-#define AXV_VMX_F_X2APIC_VIRT		(1ULL << 9)	/* virtualize x2APIC mode */
-#define AXV_VMX_F_APIC_REG_VIRT		(1ULL << 10)	/* APIC-register virtualization */
-#define AXV_VMX_F_VIRT_INTR_DELIVERY	(1ULL << 11)	/* virtual-interrupt delivery */
-#define AXV_VMX_F_POSTED_INTR		(1ULL << 12)
-#define AXV_VMX_F_EPT_4LEVEL		(1ULL << 13)	/* 4-level EPT walk */
-#define AXV_VMX_F_EPT_WB		(1ULL << 14)	/* EPT structures may be WB */
-#define AXV_VMX_F_EPT_2M		(1ULL << 15)
-#define AXV_VMX_F_EPT_1G		(1ULL << 16)
-#define AXV_VMX_F_EPT_AD		(1ULL << 17)
-#define AXV_VMX_F_EPT_EXEC_ONLY		(1ULL << 18)
-#define AXV_VMX_F_INVEPT_SINGLE		(1ULL << 19)	/* single-context INVEPT */
-#define AXV_VMX_F_INVEPT_GLOBAL		(1ULL << 20)	/* all-context INVEPT */
-#define AXV_VMX_F_INVVPID_ADDR		(1ULL << 21)	/* individual-address INVVPID */
-#define AXV_VMX_F_INVVPID_SINGLE	(1ULL << 22)	/* single-context INVVPID */
-#define AXV_VMX_F_INVVPID_GLOBAL	(1ULL << 23)	/* all-context INVVPID */
-#define AXV_VMX_F_INVVPID_SINGLE_NG	(1ULL << 24)	/* single-context, keep globals */
-#define AXV_VMX_F_SAVE_LOAD_PAT		(1ULL << 25)	/* save/load IA32_PAT on exit/entry */
-#define AXV_VMX_F_SAVE_LOAD_DEBUGCTL	(1ULL << 26)	/* save/load DR7, IA32_DEBUGCTL */
-#define AXV_VMX_F_SHADOW_VMCS		(1ULL << 27)
+#define AXV_VMX_F_TRUE_CTLS		_BITULL(0)	/* IA32_VMX_TRUE_*_CTLS exist */
+#define AXV_VMX_F_INS_OUTS_INFO		_BITULL(1)	/* INS/OUTS exit information */
+#define AXV_VMX_F_EPT			_BITULL(2)
+#define AXV_VMX_F_UNRESTRICTED_GUEST	_BITULL(3)
+#define AXV_VMX_F_VPID			_BITULL(4)
+#define AXV_VMX_F_PREEMPTION_TIMER	_BITULL(5)
+#define AXV_VMX_F_VIRTUAL_NMIS		_BITULL(6)
+#define AXV_VMX_F_TPR_SHADOW		_BITULL(7)
+#define AXV_VMX_F_APIC_ACCESS		_BITULL(8)	/* virtualize APIC accesses */
+#define AXV_VMX_F_X2APIC_VIRT		_BITULL(9)	/* virtualize x2APIC mode */
+#define AXV_VMX_F_APIC_REG_VIRT		_BITULL(10)	/* APIC-register virtualization */
+#define AXV_VMX_F_VIRT_INTR_DELIVERY	_BITULL(11)	/* virtual-interrupt delivery */
+#define AXV_VMX_F_POSTED_INTR		_BITULL(12)
+#define AXV_VMX_F_EPT_4LEVEL		_BITULL(13)	/* 4-level EPT walk */
+#define AXV_VMX_F_EPT_WB		_BITULL(14)	/* EPT structures may be WB */
+#define AXV_VMX_F_EPT_2M		_BITULL(15)
+#define AXV_VMX_F_EPT_1G		_BITULL(16)
+#define AXV_VMX_F_EPT_AD		_BITULL(17)
+#define AXV_VMX_F_EPT_EXEC_ONLY		_BITULL(18)
+#define AXV_VMX_F_INVEPT_SINGLE		_BITULL(19)	/* single-context INVEPT */
+#define AXV_VMX_F_INVEPT_GLOBAL		_BITULL(20)	/* all-context INVEPT */
+#define AXV_VMX_F_INVVPID_ADDR		_BITULL(21)	/* individual-address INVVPID */
+#define AXV_VMX_F_INVVPID_SINGLE	_BITULL(22)	/* single-context INVVPID */
+#define AXV_VMX_F_INVVPID_GLOBAL	_BITULL(23)	/* all-context INVVPID */
+#define AXV_VMX_F_INVVPID_SINGLE_NG	_BITULL(24)	/* single-context, keep globals */
+#define AXV_VMX_F_SAVE_LOAD_PAT		_BITULL(25)	/* save/load IA32_PAT on exit/entry */
+#define AXV_VMX_F_SAVE_LOAD_DEBUGCTL	_BITULL(26)	/* save/load DR7, IA32_DEBUGCTL */
+#define AXV_VMX_F_SHADOW_VMCS		_BITULL(27)
 
 /**
  * struct axv_vmx_caps - VMX capabilities of this host, probed at load.
