@@ -126,7 +126,7 @@ struct axv_vmx_caps {
  * AXV_CHECK_EXTENSION: the argument is an AXV_CAP_* number; returns 0 when
  *	absent, a positive value when present.
  * AXV_CREATE_VM: the argument holds flags, of which none are defined yet
- *	(must be 0); returns a new VM file descriptor (O_CLOEXEC).  The first
+ *	(must be 0); returns a new VM file descriptor (O_RDWR | O_CLOEXEC).  The first
  *	VM turns virtualization on in every online CPU; -EBUSY when another
  *	hypervisor holds it.
  * AXV_GET_VMX_CAPS: fills struct axv_vmx_caps.

@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libaxv: wrappers over the /dev/axvcpu ioctls and the pure helpers userctl
+ * needs (name tables, VMX capability formatting, size parsing).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "libaxv.h"
+
+const struct axv_name axv_cap_names[] = {
+	{ AXV_CAP_X86_VMX,		"x86_vmx" },
+	{ AXV_CAP_VPID,			"vpid" },
+	{ AXV_CAP_EPT_2M_PAGES,		"ept_2m_pages" },
+	{ AXV_CAP_EPT_1G_PAGES,		"ept_1g_pages" },
+	{ AXV_CAP_EPT_AD_BITS,		"ept_ad_bits" },
+	{ AXV_CAP_PREEMPTION_TIMER,	"preemption_timer" },
+	{ 0, NULL }
+};
+
+const struct axv_name axv_vmx_feature_names[] = {
+	{ AXV_VMX_F_TRUE_CTLS,		"true_ctls" },
+	{ AXV_VMX_F_INS_OUTS_INFO,	"ins_outs_info" },
+	{ AXV_VMX_F_EPT,		"ept" },
+	{ AXV_VMX_F_UNRESTRICTED_GUEST,	"unrestricted_guest" },
+	{ AXV_VMX_F_VPID,		"vpid" },
+	{ AXV_VMX_F_PREEMPTION_TIMER,	"preemption_timer" },
+	{ AXV_VMX_F_VIRTUAL_NMIS,	"virtual_nmis" },
+	{ AXV_VMX_F_TPR_SHADOW,		"tpr_shadow" },
+	{ AXV_VMX_F_APIC_ACCESS,	"apic_access" },
+	{ AXV_VMX_F_X2APIC_VIRT,	"x2apic_virt" },
+	{ AXV_VMX_F_APIC_REG_VIRT,	"apic_reg_virt" },
+	{ AXV_VMX_F_VIRT_INTR_DELIVERY,	"virt_intr_delivery" },
+	{ AXV_VMX_F_POSTED_INTR,	"posted_intr" },
+	{ AXV_VMX_F_EPT_4LEVEL,		"ept_4level" },
+	{ AXV_VMX_F_EPT_WB,		"ept_wb" },
+	{ AXV_VMX_F_EPT_2M,		"ept_2m" },
+	{ AXV_VMX_F_EPT_1G,		"ept_1g" },
+	{ AXV_VMX_F_EPT_AD,		"ept_ad" },
+	{ AXV_VMX_F_EPT_EXEC_ONLY,	"ept_exec_only" },
+	{ AXV_VMX_F_INVEPT_SINGLE,	"invept_single" },
+	{ AXV_VMX_F_INVEPT_GLOBAL,	"invept_global" },
+	{ AXV_VMX_F_INVVPID_ADDR,	"invvpid_addr" },
+	{ AXV_VMX_F_INVVPID_SINGLE,	"invvpid_single" },
+	{ AXV_VMX_F_INVVPID_GLOBAL,	"invvpid_global" },
+	{ AXV_VMX_F_INVVPID_SINGLE_NG,	"invvpid_single_ng" },
+	{ AXV_VMX_F_SAVE_LOAD_PAT,	"save_load_pat" },
+	{ AXV_VMX_F_SAVE_LOAD_DEBUGCTL,	"save_load_debugctl" },
+	{ AXV_VMX_F_SHADOW_VMCS,	"shadow_vmcs" },
+	{ 0, NULL }
+};
+
+__attribute__((format(printf, 3, 4)))
+static void axv_err_set(struct axv_err *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return;
+	err->code = code;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+}
+
+static void axv_err_clear(struct axv_err *err)
+{
+	if (!err)
+		return;
+	err->code = 0;
+	err->msg[0] = '\0';
+}
+
+/* Record that ioctl @call failed with the current errno; return -errno. */
+static int axv_ioctl_failed(struct axv_err *err, const char *call)
+{
+	int e = errno ? errno : EIO;
+
+	axv_err_set(err, e, "ioctl %s: %s", call, strerror(e));
+	return -e;
+}
+
+int axv_raw_ioctl(int fd, unsigned long req, unsigned long arg)
+{
+	return ioctl(fd, req, arg);
+}
+
+int axv_raw_get_api_version(int fd)
+{
+	return ioctl(fd, AXV_GET_API_VERSION, 0UL);
+}
+
+int axv_raw_check_extension(int fd, unsigned long cap)
+{
+	return ioctl(fd, AXV_CHECK_EXTENSION, cap);
+}
+
+int axv_raw_create_vm(int fd, unsigned long flags)
+{
+	return ioctl(fd, AXV_CREATE_VM, flags);
+}
+
+int axv_raw_get_vmx_caps(int fd, struct axv_vmx_caps *caps)
+{
+	return ioctl(fd, AXV_GET_VMX_CAPS, caps);
+}
+
+const char *axv_dev_path(void)
+{
+	const char *path = getenv(AXV_DEV_ENV);
+
+	return path && *path ? path : AXV_DEFAULT_DEV;
+}
+
+int axv_open(const char *path, struct axv_err *err)
+{
+	int fd, e;
+
+	axv_err_clear(err);
+	if (!path)
+		path = axv_dev_path();
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	e = errno;
+	axv_err_set(err, e, "open %s: %s%s", path, strerror(e),
+		    e == ENOENT && !strcmp(path, AXV_DEFAULT_DEV) ?
+		    " (is the axvcpu module loaded?)" : "");
+	return -e;
+}
+
+int axv_get_api_version(int fd, struct axv_err *err)
+{
+	int ret;
+
+	axv_err_clear(err);
+	ret = axv_raw_get_api_version(fd);
+	if (ret < 0)
+		return axv_ioctl_failed(err, "AXV_GET_API_VERSION");
+	if (ret != AXV_API_VERSION) {
+		axv_err_set(err, EPROTONOSUPPORT,
+			    "AXV_GET_API_VERSION: the kernel speaks axvcpu API version %d, only version %d is supported",
+			    ret, AXV_API_VERSION);
+		return -EPROTONOSUPPORT;
+	}
+	return ret;
+}
+
+int axv_check_extension(int fd, unsigned long cap, struct axv_err *err)
+{
+	const char *name;
+	char call[64];
+	int ret;
+
+	axv_err_clear(err);
+	ret = axv_raw_check_extension(fd, cap);
+	if (ret >= 0)
+		return ret;
+	name = axv_cap_name(cap);
+	if (name)
+		snprintf(call, sizeof(call), "AXV_CHECK_EXTENSION(%s)", name);
+	else
+		snprintf(call, sizeof(call), "AXV_CHECK_EXTENSION(%lu)", cap);
+	return axv_ioctl_failed(err, call);
+}
+
+int axv_get_vmx_caps(int fd, struct axv_vmx_caps *caps, struct axv_err *err)
+{
+	axv_err_clear(err);
+	if (!caps) {
+		axv_err_set(err, EINVAL, "AXV_GET_VMX_CAPS: no buffer given");
+		return -EINVAL;
+	}
+	memset(caps, 0, sizeof(*caps));
+	if (axv_raw_get_vmx_caps(fd, caps) < 0)
+		return axv_ioctl_failed(err, "AXV_GET_VMX_CAPS");
+	return 0;
+}
+
+int axv_create_vm(int fd, unsigned long flags, struct axv_err *err)
+{
+	int ret;
+
+	axv_err_clear(err);
+	ret = axv_raw_create_vm(fd, flags);
+	if (ret < 0)
+		return axv_ioctl_failed(err, "AXV_CREATE_VM");
+	return ret;
+}
+
+static const char *axv_lookup(const struct axv_name *table, __u64 value)
+{
+	for (; table->name; table++)
+		if (table->value == value)
+			return table->name;
+	return NULL;
+}
+
+const char *axv_cap_name(unsigned long cap)
+{
+	return axv_lookup(axv_cap_names, cap);
+}
+
+const char *axv_vmx_feature_name(__u64 bit)
+{
+	return axv_lookup(axv_vmx_feature_names, bit);
+}
+
+__u64 axv_vmx_unknown_features(__u64 features)
+{
+	const struct axv_name *n;
+
+	for (n = axv_vmx_feature_names; n->name; n++)
+		features &= ~n->value;
+	return features;
+}
+
+/* Text width of the features list in axv_format_vmx_caps(). */
+#define AXV_FMT_WIDTH	76
+#define AXV_FMT_INDENT	4
+
+/* An output buffer that, like snprintf(), counts what did not fit. */
+struct axv_sbuf {
+	char *buf;
+	size_t len;
+	size_t pos;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void axv_sbuf_printf(struct axv_sbuf *sb, const char *fmt, ...)
+{
+	size_t room = sb->pos < sb->len ? sb->len - sb->pos : 0;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(room ? sb->buf + sb->pos : NULL, room, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		sb->pos += n;
+}
+
+/* Append @word to a wrapped list whose current line is @col wide. */
+static size_t axv_sbuf_word(struct axv_sbuf *sb, size_t col, const char *word)
+{
+	size_t len = strlen(word);
+
+	if (col && col + 1 + len > AXV_FMT_WIDTH) {
+		axv_sbuf_printf(sb, "\n");
+		col = 0;
+	}
+	if (!col) {
+		axv_sbuf_printf(sb, "%*s%s", AXV_FMT_INDENT, "", word);
+		return AXV_FMT_INDENT + len;
+	}
+	axv_sbuf_printf(sb, " %s", word);
+	return col + 1 + len;
+}
+
+static void axv_format_features(struct axv_sbuf *sb, __u64 features)
+{
+	__u64 unknown = axv_vmx_unknown_features(features);
+	const struct axv_name *n;
+	char word[48];
+	size_t col = 0;
+
+	axv_sbuf_printf(sb, "  %-20s0x%016llx\n", "features", features);
+	for (n = axv_vmx_feature_names; n->name; n++)
+		if (features & n->value)
+			col = axv_sbuf_word(sb, col, n->name);
+	if (unknown) {
+		snprintf(word, sizeof(word), "unknown bits 0x%016llx", unknown);
+		col = axv_sbuf_word(sb, col, word);
+	}
+	if (!col)
+		col = axv_sbuf_word(sb, col, "(none)");
+	axv_sbuf_printf(sb, "\n");
+}
+
+static void axv_format_msr(struct axv_sbuf *sb, const char *name, __u64 value)
+{
+	axv_sbuf_printf(sb, "    %-30s0x%016llx\n", name, value);
+}
+
+/* A controls capability MSR: the TRUE_ variant is reported when it exists. */
+static void axv_format_ctls_msr(struct axv_sbuf *sb, int true_ctls, const char *ctls,
+				__u64 value)
+{
+	char name[40];
+
+	snprintf(name, sizeof(name), "IA32_VMX_%s%s", true_ctls ? "TRUE_" : "", ctls);
+	axv_format_msr(sb, name, value);
+}
+
+static void axv_format_used(struct axv_sbuf *sb, const char *what, __u32 value)
+{
+	axv_sbuf_printf(sb, "    %-30s0x%08x\n", what, value);
+}
+
+int axv_format_vmx_caps(const struct axv_vmx_caps *caps, char *buf, size_t len)
+{
+	struct axv_sbuf sb = { .buf = buf, .len = len };
+	int true_ctls;
+
+	if (buf && len)
+		buf[0] = '\0';
+	if (!caps)
+		return -EINVAL;
+	true_ctls = !!(caps->features & AXV_VMX_F_TRUE_CTLS);
+
+	axv_sbuf_printf(&sb, "VMX capabilities:\n");
+	axv_format_features(&sb, caps->features);
+	axv_sbuf_printf(&sb, "  %-20s0x%08x\n", "VMCS revision", caps->vmcs_revision);
+	axv_sbuf_printf(&sb, "  %-20s%u bytes\n", "VMCS size", caps->vmcs_size);
+	axv_sbuf_printf(&sb, "  %-20s1 tick per 2^%u TSC cycles\n", "preemption timer",
+			caps->preemption_timer_shift);
+
+	axv_sbuf_printf(&sb, "  capability MSRs:\n");
+	axv_format_msr(&sb, "IA32_VMX_BASIC", caps->basic);
+	axv_format_msr(&sb, "IA32_FEATURE_CONTROL", caps->feature_control);
+	axv_format_ctls_msr(&sb, true_ctls, "PINBASED_CTLS", caps->pin_ctls);
+	axv_format_ctls_msr(&sb, true_ctls, "PROCBASED_CTLS", caps->proc_ctls);
+	axv_format_msr(&sb, "IA32_VMX_PROCBASED_CTLS2", caps->proc_ctls2);
+	axv_format_ctls_msr(&sb, true_ctls, "EXIT_CTLS", caps->exit_ctls);
+	axv_format_ctls_msr(&sb, true_ctls, "ENTRY_CTLS", caps->entry_ctls);
+	axv_format_msr(&sb, "IA32_VMX_MISC", caps->misc);
+	axv_format_msr(&sb, "IA32_VMX_EPT_VPID_CAP", caps->ept_vpid_cap);
+	axv_format_msr(&sb, "IA32_VMX_CR0_FIXED0", caps->cr0_fixed0);
+	axv_format_msr(&sb, "IA32_VMX_CR0_FIXED1", caps->cr0_fixed1);
+	axv_format_msr(&sb, "IA32_VMX_CR4_FIXED0", caps->cr4_fixed0);
+	axv_format_msr(&sb, "IA32_VMX_CR4_FIXED1", caps->cr4_fixed1);
+
+	axv_sbuf_printf(&sb, "  controls in use:\n");
+	axv_format_used(&sb, "pin-based", caps->pin_used);
+	axv_format_used(&sb, "primary processor-based", caps->proc_used);
+	axv_format_used(&sb, "secondary processor-based", caps->proc2_used);
+	axv_format_used(&sb, "VM-exit", caps->exit_used);
+	axv_format_used(&sb, "VM-entry", caps->entry_used);
+
+	return sb.pos > INT_MAX ? -EOVERFLOW : (int)sb.pos;
+}
+
+static int axv_size_invalid(const char *str, struct axv_err *err)
+{
+	axv_err_set(err, EINVAL,
+		    "invalid size '%s': expected digits with an optional K, M, G or T suffix",
+		    str);
+	return -EINVAL;
+}
+
+int axv_parse_size(const char *str, __u64 *size, struct axv_err *err)
+{
+	const __u64 max = ~(__u64)0;
+	unsigned int shift = 0;
+	const char *p, *end;
+	__u64 val = 0;
+
+	axv_err_clear(err);
+	if (!str || !*str) {
+		axv_err_set(err, EINVAL, "invalid size: empty");
+		return -EINVAL;
+	}
+
+	/* Check the syntax first so that garbage is never reported as -ERANGE. */
+	for (end = str; *end >= '0' && *end <= '9'; end++)
+		;
+	if (end == str)
+		return axv_size_invalid(str, err);
+	switch (*end) {
+	case '\0':
+		break;
+	case 'k': case 'K':
+		shift = 10;
+		break;
+	case 'm': case 'M':
+		shift = 20;
+		break;
+	case 'g': case 'G':
+		shift = 30;
+		break;
+	case 't': case 'T':
+		shift = 40;
+		break;
+	default:
+		return axv_size_invalid(str, err);
+	}
+	if (shift && end[1] != '\0')
+		return axv_size_invalid(str, err);
+
+	for (p = str; p < end; p++) {
+		unsigned int digit = *p - '0';
+
+		if (val > (max - digit) / 10)
+			goto range;
+		val = val * 10 + digit;
+	}
+	if (val > max >> shift)
+		goto range;
+	*size = val << shift;
+	return 0;
+
+range:
+	axv_err_set(err, ERANGE, "invalid size '%s': larger than 2^64 - 1 bytes", str);
+	return -ERANGE;
+}

@@ -1,0 +1,920 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host-side unit tests of libaxv.  They run on the build machine, where
+ * /dev/axvcpu does not exist: the ioctl wrappers are exercised against
+ * /dev/null, a closed descriptor and a fake device (see ioctl() below).
+ *
+ * The last line printed is "N passed, N failed"; the exit status is 1 when
+ * any test failed.
+ */
+#define _GNU_SOURCE	/* strchrnul() */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "libaxv.h"
+
+#ifndef AXV_UAPI_HEADER
+#error "build with -DAXV_UAPI_HEADER='\"/path/to/uapi/linux/axvcpu.h\"'"
+#endif
+
+static int tests_passed, tests_failed, checks_failed;
+static const char *current_test;
+
+__attribute__((format(printf, 3, 4)))
+static void check_failed(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	checks_failed++;
+	printf("     %s: %s:%d: ", current_test, file, line);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+#define CHECK(cond)							\
+	do {								\
+		if (!(cond))						\
+			check_failed(__FILE__, __LINE__, "%s", #cond);	\
+	} while (0)
+
+#define CHECK_INT(expr, expected)					\
+	do {								\
+		long long got_ = (expr), want_ = (expected);		\
+		if (got_ != want_)					\
+			check_failed(__FILE__, __LINE__,		\
+				     "%s is %lld, expected %lld",	\
+				     #expr, got_, want_);		\
+	} while (0)
+
+#define CHECK_STR_HAS(str, needle)					\
+	do {								\
+		const char *s_ = (str), *n_ = (needle);			\
+		if (!s_ || !strstr(s_, n_))				\
+			check_failed(__FILE__, __LINE__,		\
+				     "'%s' does not contain '%s'",	\
+				     s_ ? s_ : "(null)", n_);		\
+	} while (0)
+
+static void run_test(const char *name, void (*fn)(void))
+{
+	int before = checks_failed;
+
+	current_test = name;
+	fn();
+	if (checks_failed == before) {
+		tests_passed++;
+		printf("ok   %s\n", name);
+	} else {
+		tests_failed++;
+		printf("FAIL %s\n", name);
+	}
+}
+
+#define RUN(fn)	run_test(#fn, fn)
+
+/*
+ * A fake /dev/axvcpu.  This definition of ioctl() takes precedence over
+ * libc's for the library code linked into this program: calls on fake.fd
+ * are answered here, every other call goes to the real system call.
+ */
+static struct {
+	int fd;			/* descriptor the fake answers on; -1: none */
+	int api_version;
+	int cap_value;		/* returned for AXV_CAP_VPID, 0 otherwise */
+	int vm_fd;		/* returned by AXV_CREATE_VM */
+	struct axv_vmx_caps caps;
+	unsigned long last_req;
+	unsigned long last_arg;
+	int calls;
+} fake = { .fd = -1 };
+
+static int fake_ioctl(unsigned long req, unsigned long arg)
+{
+	fake.calls++;
+	fake.last_req = req;
+	fake.last_arg = arg;
+
+	switch (req) {
+	case AXV_GET_API_VERSION:
+		if (arg) {
+			errno = EINVAL;
+			return -1;
+		}
+		return fake.api_version;
+	case AXV_CHECK_EXTENSION:
+		return arg == AXV_CAP_VPID ? fake.cap_value : 0;
+	case AXV_CREATE_VM:
+		if (arg) {
+			errno = EINVAL;
+			return -1;
+		}
+		return fake.vm_fd;
+	case AXV_GET_VMX_CAPS:
+		memcpy((void *)arg, &fake.caps, sizeof(fake.caps));
+		return 0;
+	}
+	errno = ENOTTY;
+	return -1;
+}
+
+int ioctl(int fd, unsigned long req, ...)
+{
+	unsigned long arg;
+	va_list ap;
+
+	va_start(ap, req);
+	arg = va_arg(ap, unsigned long);
+	va_end(ap);
+	if (fake.fd >= 0 && fd == fake.fd)
+		return fake_ioctl(req, arg);
+	return syscall(SYS_ioctl, fd, req, arg);
+}
+
+static int open_dev_null(void)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		perror("open /dev/null");
+		exit(1);
+	}
+	return fd;
+}
+
+static void fake_start(void)
+{
+	memset(&fake, 0, sizeof(fake));
+	fake.fd = open_dev_null();
+	fake.api_version = AXV_API_VERSION;
+	fake.vm_fd = 42;
+}
+
+static void fake_stop(void)
+{
+	close(fake.fd);
+	fake.fd = -1;
+}
+
+/* A "struct axv_err" that a successful call must reset. */
+static void err_dirty(struct axv_err *err)
+{
+	err->code = 12345;
+	strcpy(err->msg, "stale");
+}
+
+/* --- the ABI itself ---------------------------------------------------- */
+
+static void test_abi_layout(void)
+{
+	CHECK_INT(sizeof(struct axv_vmx_caps), 208);
+	CHECK_INT(offsetof(struct axv_vmx_caps, vmcs_revision), 8);
+	CHECK_INT(offsetof(struct axv_vmx_caps, basic), 16);
+	CHECK_INT(offsetof(struct axv_vmx_caps, cr4_fixed1), 112);
+	CHECK_INT(offsetof(struct axv_vmx_caps, pin_used), 120);
+	CHECK_INT(offsetof(struct axv_vmx_caps, preemption_timer_shift), 140);
+	CHECK_INT(offsetof(struct axv_vmx_caps, reserved), 144);
+
+	CHECK_INT(_IOC_TYPE(AXV_GET_API_VERSION), 0xA9);
+	CHECK_INT(_IOC_NR(AXV_GET_API_VERSION), 0x00);
+	CHECK_INT(_IOC_NR(AXV_CHECK_EXTENSION), 0x01);
+	CHECK_INT(_IOC_NR(AXV_CREATE_VM), 0x02);
+	CHECK_INT(_IOC_NR(AXV_GET_VMX_CAPS), 0x03);
+	CHECK_INT(_IOC_DIR(AXV_GET_API_VERSION), _IOC_NONE);
+	CHECK_INT(_IOC_DIR(AXV_CHECK_EXTENSION), _IOC_NONE);
+	CHECK_INT(_IOC_DIR(AXV_CREATE_VM), _IOC_NONE);
+	CHECK_INT(_IOC_DIR(AXV_GET_VMX_CAPS), _IOC_READ);
+	CHECK_INT(_IOC_SIZE(AXV_GET_VMX_CAPS), 208);
+}
+
+/* --- name tables against the header ---------------------------------- */
+
+struct define {
+	char name[64];		/* after the prefix, in lower case */
+	char rest[192];		/* the rest of the line */
+};
+
+#define MAX_DEFINES	128
+
+/*
+ * Read every "#define PREFIX<NAME> ..." line of the uapi header into @defs.
+ * Returns how many there are.
+ */
+static int read_defines(const char *prefix, struct define *defs)
+{
+	size_t plen = strlen(prefix);
+	char line[512];
+	int count = 0;
+	FILE *f;
+
+	f = fopen(AXV_UAPI_HEADER, "r");
+	if (!f) {
+		check_failed(__FILE__, __LINE__, "open %s: %s", AXV_UAPI_HEADER,
+			     strerror(errno));
+		return 0;
+	}
+	while (fgets(line, sizeof(line), f) && count < MAX_DEFINES) {
+		struct define *d = &defs[count];
+		const char *p = line;
+		size_t i = 0;
+
+		if (strncmp(p, "#define", 7))
+			continue;
+		p += 7;
+		p += strspn(p, " \t");
+		if (strncmp(p, prefix, plen))
+			continue;
+		for (p += plen; *p && !strchr(" \t\n", *p) && i < sizeof(d->name) - 1; p++)
+			d->name[i++] = (*p >= 'A' && *p <= 'Z') ? *p - 'A' + 'a' : *p;
+		d->name[i] = '\0';
+		snprintf(d->rest, sizeof(d->rest), "%s", p);
+		count++;
+	}
+	fclose(f);
+	return count;
+}
+
+static int table_size(const struct axv_name *table)
+{
+	int n = 0;
+
+	while (table[n].name)
+		n++;
+	return n;
+}
+
+static void check_cap_define(const struct define *d)
+{
+	char *end;
+	unsigned long value = strtoul(d->rest, &end, 0);
+	const char *got;
+
+	if (end == d->rest) {
+		check_failed(__FILE__, __LINE__, "cannot parse AXV_CAP_%s:%s", d->name, d->rest);
+		return;
+	}
+	got = axv_cap_name(value);
+	if (!got)
+		check_failed(__FILE__, __LINE__, "AXV_CAP_%s (%lu) has no name", d->name, value);
+	else if (strcmp(got, d->name))
+		check_failed(__FILE__, __LINE__, "AXV_CAP_%s (%lu) is named '%s'",
+			     d->name, value, got);
+}
+
+static void test_cap_names_cover_header(void)
+{
+	static struct define defs[MAX_DEFINES];
+	int i, defined = read_defines("AXV_CAP_", defs);
+
+	for (i = 0; i < defined; i++)
+		check_cap_define(&defs[i]);
+	/* With every define named, equal counts mean no stale entries. */
+	CHECK(defined >= 6);
+	CHECK_INT(table_size(axv_cap_names), defined);
+}
+
+static void check_feature_define(const struct define *d)
+{
+	unsigned int bit;
+	const char *got;
+
+	/* The uapi spellings of a 64-bit flag. */
+	if ((sscanf(d->rest, " _BITULL(%u)", &bit) != 1 &&
+	     sscanf(d->rest, " (1ULL << %u)", &bit) != 1) || bit > 63) {
+		check_failed(__FILE__, __LINE__, "cannot parse AXV_VMX_F_%s:%s", d->name,
+			     d->rest);
+		return;
+	}
+	got = axv_vmx_feature_name(1ULL << bit);
+	if (!got)
+		check_failed(__FILE__, __LINE__, "AXV_VMX_F_%s (bit %u) has no name",
+			     d->name, bit);
+	else if (strcmp(got, d->name))
+		check_failed(__FILE__, __LINE__, "AXV_VMX_F_%s (bit %u) is named '%s'",
+			     d->name, bit, got);
+}
+
+static void test_feature_names_cover_header(void)
+{
+	static struct define defs[MAX_DEFINES];
+	int i, defined = read_defines("AXV_VMX_F_", defs);
+	const struct axv_name *n;
+
+	for (i = 0; i < defined; i++)
+		check_feature_define(&defs[i]);
+	CHECK(defined >= 28);
+	CHECK_INT(table_size(axv_vmx_feature_names), defined);
+	for (n = axv_vmx_feature_names; n->name; n++)
+		CHECK_INT(__builtin_popcountll(n->value), 1);
+}
+
+static void test_name_lookup(void)
+{
+	CHECK(axv_cap_name(AXV_CAP_VPID) && !strcmp(axv_cap_name(AXV_CAP_VPID), "vpid"));
+	CHECK(!axv_cap_name(0));
+	CHECK(!axv_cap_name(0xdead));
+	CHECK(axv_vmx_feature_name(AXV_VMX_F_EPT) &&
+	      !strcmp(axv_vmx_feature_name(AXV_VMX_F_EPT), "ept"));
+	CHECK(!axv_vmx_feature_name(0));
+	CHECK(!axv_vmx_feature_name(AXV_VMX_F_EPT | AXV_VMX_F_VPID));
+	CHECK(!axv_vmx_feature_name(1ULL << 63));
+	CHECK_INT(axv_vmx_unknown_features(AXV_VMX_F_EPT | AXV_VMX_F_SHADOW_VMCS), 0);
+	CHECK_INT(axv_vmx_unknown_features(AXV_VMX_F_EPT | (1ULL << 40)), 1ULL << 40);
+}
+
+/* --- axv_parse_size() ------------------------------------------------- */
+
+#define SIZE_SENTINEL	0x5a5a5a5a5a5a5a5aULL
+
+static void check_size(const char *str, __u64 expected, int line)
+{
+	__u64 size = SIZE_SENTINEL;
+	struct axv_err err;
+	int ret;
+
+	err_dirty(&err);
+	ret = axv_parse_size(str, &size, &err);
+	if (ret || size != expected || err.code || err.msg[0])
+		check_failed(__FILE__, line, "parse '%s': ret %d size %llu, expected %llu",
+			     str, ret, size, expected);
+}
+
+static void check_size_error(const char *str, int expected, int line)
+{
+	__u64 size = SIZE_SENTINEL;
+	struct axv_err err;
+	int ret;
+
+	ret = axv_parse_size(str, &size, &err);
+	if (ret != expected || err.code != -expected || size != SIZE_SENTINEL)
+		check_failed(__FILE__, line, "parse '%s': ret %d code %d size %llx, expected %d",
+			     str ? str : "(null)", ret, err.code, size, expected);
+	else if (str && *str && !strstr(err.msg, str))
+		check_failed(__FILE__, line, "message '%s' does not quote '%s'", err.msg, str);
+}
+
+#define CHECK_SIZE(str, expected)	check_size(str, expected, __LINE__)
+#define CHECK_SIZE_ERR(str, expected)	check_size_error(str, expected, __LINE__)
+
+static void test_parse_size_valid(void)
+{
+	CHECK_SIZE("0", 0);
+	CHECK_SIZE("1", 1);
+	CHECK_SIZE("4096", 4096);
+	CHECK_SIZE("007", 7);
+	CHECK_SIZE("18446744073709551615", 18446744073709551615ULL);
+}
+
+static void test_parse_size_suffixes(void)
+{
+	CHECK_SIZE("64K", 64ULL << 10);
+	CHECK_SIZE("64k", 64ULL << 10);
+	CHECK_SIZE("16M", 16ULL << 20);
+	CHECK_SIZE("16m", 16ULL << 20);
+	CHECK_SIZE("1G", 1ULL << 30);
+	CHECK_SIZE("3g", 3ULL << 30);
+	CHECK_SIZE("2T", 2ULL << 40);
+	CHECK_SIZE("0K", 0);
+	CHECK_SIZE("16777215T", 16777215ULL << 40);
+}
+
+static void test_parse_size_overflow(void)
+{
+	CHECK_SIZE_ERR("18446744073709551616", -ERANGE);
+	CHECK_SIZE_ERR("99999999999999999999999", -ERANGE);
+	CHECK_SIZE_ERR("18014398509481984K", -ERANGE);	/* 2^54 K = 2^64 */
+	CHECK_SIZE_ERR("17179869184G", -ERANGE);		/* 2^34 G = 2^64 */
+	CHECK_SIZE_ERR("16777216T", -ERANGE);		/* 2^24 T = 2^64 */
+}
+
+static void test_parse_size_garbage(void)
+{
+	static const char * const bad[] = {
+		"abc", "K", "12abc", "12KB", "12KK", "1.5G", "0x10", "-1", "+1",
+		" 12", "12 ", "12\n", "1 K", "1P", "1e3", "\xff",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK_SIZE_ERR(bad[i], -EINVAL);
+	/* Garbage after too many digits is still garbage, not a range error. */
+	CHECK_SIZE_ERR("99999999999999999999999x", -EINVAL);
+}
+
+static void test_parse_size_empty(void)
+{
+	CHECK_SIZE_ERR("", -EINVAL);
+	CHECK_SIZE_ERR(NULL, -EINVAL);
+}
+
+/* --- axv_format_vmx_caps() -------------------------------------------- */
+
+static const struct axv_vmx_caps sample_caps = {
+	.features = AXV_VMX_F_TRUE_CTLS | AXV_VMX_F_EPT | AXV_VMX_F_UNRESTRICTED_GUEST |
+		    AXV_VMX_F_VPID,
+	.vmcs_revision = 0x12,
+	.vmcs_size = 1024,
+	.basic = 0x00da040000000012ULL,
+	.feature_control = 0x0000000000000005ULL,
+	.pin_ctls = 0x0000007f00000016ULL,
+	.proc_ctls = 0xfff9fffe0401e172ULL,
+	.proc_ctls2 = 0x00515cef00000000ULL,
+	.exit_ctls = 0x01ffffff00036dfbULL,
+	.entry_ctls = 0x0003ffff000011fbULL,
+	.misc = 0x0000000020000065ULL,
+	.ept_vpid_cap = 0x00000f0106734141ULL,
+	.cr0_fixed0 = 0x0000000080000021ULL,
+	.cr0_fixed1 = 0x00000000ffffffffULL,
+	.cr4_fixed0 = 0x0000000000002000ULL,
+	.cr4_fixed1 = 0x00000000003727ffULL,
+	.pin_used = 0x00000029,
+	.proc_used = 0x8601e1fa,
+	.proc2_used = 0x000000a2,
+	.exit_used = 0x00236dfb,
+	.entry_used = 0x000053fb,
+	.preemption_timer_shift = 5,
+};
+
+/* Format @caps into a buffer the caller frees. */
+static char *format(const struct axv_vmx_caps *caps)
+{
+	int len = axv_format_vmx_caps(caps, NULL, 0);
+	char *buf;
+
+	if (len <= 0)
+		return NULL;
+	buf = malloc(len + 1);
+	if (buf && axv_format_vmx_caps(caps, buf, len + 1) != len) {
+		free(buf);
+		buf = NULL;
+	}
+	return buf;
+}
+
+/* Does some line of @text contain both @label and @value? */
+static int line_has(const char *text, const char *label, const char *value)
+{
+	const char *line = text;
+
+	while (line && *line) {
+		const char *end = strchrnul(line, '\n');
+		const char *l = strstr(line, label), *v = strstr(line, value);
+
+		if (l && l < end && v && v < end)
+			return 1;
+		line = *end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+#define CHECK_LINE(text, label, value)					\
+	do {								\
+		const char *l_ = (label), *v_ = (value);		\
+		if (!line_has(text, l_, v_))				\
+			check_failed(__FILE__, __LINE__,		\
+				     "no line with '%s' and '%s'",	\
+				     l_, v_);				\
+	} while (0)
+
+/*
+ * The feature list of @text (from "features" up to "VMCS revision"), copied
+ * into @buf.
+ */
+static const char *feature_block(const char *text, char *buf, size_t len)
+{
+	const char *start = text ? strstr(text, "features") : NULL;
+	const char *end = start ? strstr(start, "VMCS revision") : NULL;
+
+	if (!end || (size_t)(end - start) >= len)
+		return "";
+	memcpy(buf, start, end - start);
+	buf[end - start] = '\0';
+	return buf;
+}
+
+/* Is @word in @text, delimited by characters that cannot be in a name? */
+static int has_word(const char *text, const char *word)
+{
+	size_t len = strlen(word);
+	const char *p;
+
+	for (p = strstr(text, word); p; p = strstr(p + 1, word)) {
+		int before = p == text || !strchr("abcdefghijklmnopqrstuvwxyz0123456789_", p[-1]);
+		int after = !p[len] || !strchr("abcdefghijklmnopqrstuvwxyz0123456789_", p[len]);
+
+		if (before && after)
+			return 1;
+	}
+	return 0;
+}
+
+static void test_format_caps_fields(void)
+{
+	char *text = format(&sample_caps);
+
+	CHECK(text);
+	if (!text)
+		return;
+	CHECK_LINE(text, "VMCS revision", "0x00000012");
+	CHECK_LINE(text, "VMCS size", "1024");
+	CHECK_LINE(text, "preemption timer", "2^5");
+	CHECK_LINE(text, "features", "0x000000000000001d");
+	CHECK_LINE(text, "IA32_VMX_BASIC", "0x00da040000000012");
+	CHECK_LINE(text, "IA32_FEATURE_CONTROL", "0x0000000000000005");
+	CHECK_LINE(text, "IA32_VMX_TRUE_PINBASED_CTLS", "0x0000007f00000016");
+	CHECK_LINE(text, "IA32_VMX_TRUE_PROCBASED_CTLS", "0xfff9fffe0401e172");
+	CHECK_LINE(text, "IA32_VMX_PROCBASED_CTLS2", "0x00515cef00000000");
+	CHECK_LINE(text, "IA32_VMX_TRUE_EXIT_CTLS", "0x01ffffff00036dfb");
+	CHECK_LINE(text, "IA32_VMX_TRUE_ENTRY_CTLS", "0x0003ffff000011fb");
+	CHECK_LINE(text, "IA32_VMX_MISC", "0x0000000020000065");
+	CHECK_LINE(text, "IA32_VMX_EPT_VPID_CAP", "0x00000f0106734141");
+	CHECK_LINE(text, "IA32_VMX_CR0_FIXED0", "0x0000000080000021");
+	CHECK_LINE(text, "IA32_VMX_CR0_FIXED1", "0x00000000ffffffff");
+	CHECK_LINE(text, "IA32_VMX_CR4_FIXED0", "0x0000000000002000");
+	CHECK_LINE(text, "IA32_VMX_CR4_FIXED1", "0x00000000003727ff");
+	CHECK_LINE(text, "pin-based", "0x00000029");
+	CHECK_LINE(text, "primary processor-based", "0x8601e1fa");
+	CHECK_LINE(text, "secondary processor-based", "0x000000a2");
+	CHECK_LINE(text, "VM-exit", "0x00236dfb");
+	CHECK_LINE(text, "VM-entry", "0x000053fb");
+	free(text);
+}
+
+static void test_format_caps_ctls_names(void)
+{
+	struct axv_vmx_caps caps = sample_caps;
+	char *text;
+
+	caps.features &= ~AXV_VMX_F_TRUE_CTLS;
+	text = format(&caps);
+	CHECK(text);
+	if (!text)
+		return;
+	CHECK(!strstr(text, "TRUE"));
+	CHECK_LINE(text, "IA32_VMX_PINBASED_CTLS", "0x0000007f00000016");
+	CHECK_LINE(text, "IA32_VMX_PROCBASED_CTLS ", "0xfff9fffe0401e172");
+	CHECK_LINE(text, "IA32_VMX_EXIT_CTLS", "0x01ffffff00036dfb");
+	CHECK_LINE(text, "IA32_VMX_ENTRY_CTLS", "0x0003ffff000011fb");
+	free(text);
+}
+
+static void test_format_caps_features(void)
+{
+	struct axv_vmx_caps caps = sample_caps;
+	const struct axv_name *n;
+	char block[1024];
+	const char *feat;
+	char *text;
+
+	/* Every named bit alone: its name and no other. */
+	for (n = axv_vmx_feature_names; n->name; n++) {
+		const struct axv_name *other;
+
+		caps.features = n->value;
+		text = format(&caps);
+		feat = feature_block(text, block, sizeof(block));
+		if (!has_word(feat, n->name))
+			check_failed(__FILE__, __LINE__, "bit 0x%llx: '%s' not shown",
+				     n->value, n->name);
+		for (other = axv_vmx_feature_names; other->name; other++)
+			if (other != n && has_word(feat, other->name))
+				check_failed(__FILE__, __LINE__, "bit 0x%llx: '%s' shown",
+					     n->value, other->name);
+		CHECK(!strstr(feat, "unknown"));
+		free(text);
+	}
+
+	/* All named bits at once, wrapped to a readable width. */
+	caps.features = 0;
+	for (n = axv_vmx_feature_names; n->name; n++)
+		caps.features |= n->value;
+	text = format(&caps);
+	feat = feature_block(text, block, sizeof(block));
+	for (n = axv_vmx_feature_names; n->name; n++)
+		if (!has_word(feat, n->name))
+			check_failed(__FILE__, __LINE__, "'%s' missing from all features",
+				     n->name);
+	for (const char *line = feat; *line; ) {
+		const char *end = strchrnul(line, '\n');
+
+		CHECK(end - line <= 80);
+		line = *end ? end + 1 : end;
+	}
+	free(text);
+
+	caps.features = 0;
+	text = format(&caps);
+	CHECK_STR_HAS(feature_block(text, block, sizeof(block)), "(none)");
+	free(text);
+}
+
+static void test_format_caps_unknown_bits(void)
+{
+	struct axv_vmx_caps caps = sample_caps;
+	char block[1024], want[64];
+	const char *feat;
+	char *text;
+	int bit;
+
+	for (bit = 0; bit < 64; bit++) {
+		__u64 b = 1ULL << bit;
+
+		if (axv_vmx_feature_name(b))
+			continue;
+		caps.features = AXV_VMX_F_EPT | b;
+		text = format(&caps);
+		feat = feature_block(text, block, sizeof(block));
+		snprintf(want, sizeof(want), "unknown bits 0x%016llx", b);
+		if (!strstr(feat, want))
+			check_failed(__FILE__, __LINE__, "bit %d: '%s' not shown", bit, want);
+		CHECK(has_word(feat, "ept"));
+		free(text);
+	}
+
+	caps.features = AXV_VMX_F_VPID | (1ULL << 40) | (1ULL << 63);
+	text = format(&caps);
+	feat = feature_block(text, block, sizeof(block));
+	CHECK_STR_HAS(feat, "unknown bits 0x8000010000000000");
+	CHECK(has_word(feat, "vpid"));
+	free(text);
+}
+
+static void test_format_caps_truncation(void)
+{
+	char *full = format(&sample_caps);
+	char small[20];
+	int len;
+
+	CHECK(full);
+	if (!full)
+		return;
+	len = strlen(full);
+
+	memset(small, 'X', sizeof(small));
+	CHECK_INT(axv_format_vmx_caps(&sample_caps, small, sizeof(small)), len);
+	CHECK_INT(strnlen(small, sizeof(small)), sizeof(small) - 1);
+	CHECK(!strncmp(small, full, sizeof(small) - 1));
+
+	small[0] = 'X';
+	CHECK_INT(axv_format_vmx_caps(&sample_caps, small, 0), len);
+	CHECK_INT(small[0], 'X');
+
+	CHECK_INT(axv_format_vmx_caps(NULL, small, sizeof(small)), -EINVAL);
+	CHECK_INT(small[0], '\0');
+	free(full);
+}
+
+/* --- checked wrappers: error paths ----------------------------------- */
+
+static void test_raw_wrappers_keep_errno(void)
+{
+	struct axv_vmx_caps caps;
+	int fd = open_dev_null();
+
+	errno = 0;
+	CHECK_INT(axv_raw_ioctl(fd, AXV_GET_API_VERSION, 0), -1);
+	CHECK_INT(errno, ENOTTY);
+	errno = 0;
+	CHECK_INT(axv_raw_get_api_version(fd), -1);
+	CHECK_INT(errno, ENOTTY);
+	errno = 0;
+	CHECK_INT(axv_raw_check_extension(fd, AXV_CAP_X86_VMX), -1);
+	CHECK_INT(errno, ENOTTY);
+	errno = 0;
+	CHECK_INT(axv_raw_create_vm(fd, 0), -1);
+	CHECK_INT(errno, ENOTTY);
+	errno = 0;
+	CHECK_INT(axv_raw_get_vmx_caps(fd, &caps), -1);
+	CHECK_INT(errno, ENOTTY);
+	close(fd);
+
+	errno = 0;
+	CHECK_INT(axv_raw_get_api_version(fd), -1);
+	CHECK_INT(errno, EBADF);
+}
+
+/* Run every checked wrapper on @fd; each must fail with -@code. */
+static void check_wrappers_fail(int fd, int code)
+{
+	struct axv_vmx_caps caps;
+	struct axv_err err;
+
+	err_dirty(&err);
+	CHECK_INT(axv_get_api_version(fd, &err), -code);
+	CHECK_INT(err.code, code);
+	CHECK_STR_HAS(err.msg, "AXV_GET_API_VERSION");
+	CHECK_STR_HAS(err.msg, strerror(code));
+
+	err_dirty(&err);
+	CHECK_INT(axv_check_extension(fd, AXV_CAP_EPT_1G_PAGES, &err), -code);
+	CHECK_INT(err.code, code);
+	CHECK_STR_HAS(err.msg, "AXV_CHECK_EXTENSION(ept_1g_pages)");
+	CHECK_STR_HAS(err.msg, strerror(code));
+
+	err_dirty(&err);
+	CHECK_INT(axv_check_extension(fd, 0xdead, &err), -code);
+	CHECK_STR_HAS(err.msg, "AXV_CHECK_EXTENSION(57005)");
+
+	err_dirty(&err);
+	CHECK_INT(axv_get_vmx_caps(fd, &caps, &err), -code);
+	CHECK_INT(err.code, code);
+	CHECK_STR_HAS(err.msg, "AXV_GET_VMX_CAPS");
+	CHECK_STR_HAS(err.msg, strerror(code));
+
+	err_dirty(&err);
+	CHECK_INT(axv_create_vm(fd, 0, &err), -code);
+	CHECK_INT(err.code, code);
+	CHECK_STR_HAS(err.msg, "AXV_CREATE_VM");
+	CHECK_STR_HAS(err.msg, strerror(code));
+
+	/* A NULL error struct is allowed. */
+	CHECK_INT(axv_get_api_version(fd, NULL), -code);
+	CHECK_INT(axv_create_vm(fd, 0, NULL), -code);
+}
+
+static void test_checked_on_dev_null(void)
+{
+	int fd = open_dev_null();
+
+	check_wrappers_fail(fd, ENOTTY);
+	close(fd);
+}
+
+static void test_checked_on_closed_fd(void)
+{
+	int fd = open_dev_null();
+
+	close(fd);
+	check_wrappers_fail(fd, EBADF);
+	check_wrappers_fail(-1, EBADF);
+}
+
+static void test_get_vmx_caps_null(void)
+{
+	struct axv_err err;
+
+	fake_start();
+	CHECK_INT(axv_get_vmx_caps(fake.fd, NULL, &err), -EINVAL);
+	CHECK_INT(err.code, EINVAL);
+	CHECK_STR_HAS(err.msg, "AXV_GET_VMX_CAPS");
+	CHECK_INT(fake.calls, 0);
+	fake_stop();
+}
+
+/* --- checked wrappers against the fake device ------------------------ */
+
+static void test_checked_requests(void)
+{
+	struct axv_vmx_caps caps;
+	struct axv_err err;
+
+	fake_start();
+	fake.cap_value = 7;
+	fake.caps = sample_caps;
+
+	err_dirty(&err);
+	CHECK_INT(axv_get_api_version(fake.fd, &err), AXV_API_VERSION);
+	CHECK_INT(fake.last_req, AXV_GET_API_VERSION);
+	CHECK_INT(fake.last_arg, 0);
+	CHECK_INT(err.code, 0);
+	CHECK_INT(err.msg[0], '\0');
+
+	err_dirty(&err);
+	CHECK_INT(axv_check_extension(fake.fd, AXV_CAP_VPID, &err), 7);
+	CHECK_INT(fake.last_req, AXV_CHECK_EXTENSION);
+	CHECK_INT(fake.last_arg, AXV_CAP_VPID);
+	CHECK_INT(err.code, 0);
+	CHECK_INT(axv_check_extension(fake.fd, 0xdead, &err), 0);
+	CHECK_INT(fake.last_arg, 0xdead);
+
+	memset(&caps, 0xa5, sizeof(caps));
+	err_dirty(&err);
+	CHECK_INT(axv_get_vmx_caps(fake.fd, &caps, &err), 0);
+	CHECK_INT(fake.last_req, AXV_GET_VMX_CAPS);
+	CHECK(!memcmp(&caps, &sample_caps, sizeof(caps)));
+	CHECK_INT(err.code, 0);
+
+	err_dirty(&err);
+	CHECK_INT(axv_create_vm(fake.fd, 0, &err), 42);
+	CHECK_INT(fake.last_req, AXV_CREATE_VM);
+	CHECK_INT(fake.last_arg, 0);
+	CHECK_INT(err.code, 0);
+
+	/* Flags reach the kernel unchanged, and its refusal is reported. */
+	CHECK_INT(axv_create_vm(fake.fd, 1UL << 40, &err), -EINVAL);
+	CHECK_INT(fake.last_arg, 1UL << 40);
+	CHECK_INT(err.code, EINVAL);
+	CHECK_STR_HAS(err.msg, "AXV_CREATE_VM");
+	fake_stop();
+}
+
+static void test_api_version_mismatch(void)
+{
+	struct axv_err err;
+	char want[32];
+
+	fake_start();
+	fake.api_version = AXV_API_VERSION + 1;
+	CHECK_INT(axv_get_api_version(fake.fd, &err), -EPROTONOSUPPORT);
+	CHECK_INT(err.code, EPROTONOSUPPORT);
+	CHECK_STR_HAS(err.msg, "AXV_GET_API_VERSION");
+	snprintf(want, sizeof(want), "version %d", AXV_API_VERSION + 1);
+	CHECK_STR_HAS(err.msg, want);
+
+	fake.api_version = 0;
+	CHECK_INT(axv_get_api_version(fake.fd, &err), -EPROTONOSUPPORT);
+	CHECK_STR_HAS(err.msg, "version 0");
+	fake_stop();
+}
+
+/* --- opening the device ---------------------------------------------- */
+
+static void test_dev_path_default(void)
+{
+	unsetenv(AXV_DEV_ENV);
+	CHECK(!strcmp(axv_dev_path(), "/dev/axvcpu"));
+	setenv(AXV_DEV_ENV, "", 1);
+	CHECK(!strcmp(axv_dev_path(), "/dev/axvcpu"));
+	setenv(AXV_DEV_ENV, "/tmp/elsewhere", 1);
+	CHECK(!strcmp(axv_dev_path(), "/tmp/elsewhere"));
+	unsetenv(AXV_DEV_ENV);
+}
+
+static void test_dev_env_missing(void)
+{
+	static const char missing[] = "/nonexistent-axvcpu-test/axvcpu";
+	struct axv_err err;
+
+	setenv(AXV_DEV_ENV, missing, 1);
+	err_dirty(&err);
+	CHECK_INT(axv_open(NULL, &err), -ENOENT);
+	CHECK_INT(err.code, ENOENT);
+	CHECK_STR_HAS(err.msg, missing);
+	CHECK_STR_HAS(err.msg, strerror(ENOENT));
+	unsetenv(AXV_DEV_ENV);
+}
+
+static void test_open_flags(void)
+{
+	struct axv_err err;
+	int fd;
+
+	/* An explicit path wins over the environment. */
+	setenv(AXV_DEV_ENV, "/nonexistent-axvcpu-test/axvcpu", 1);
+	err_dirty(&err);
+	fd = axv_open("/dev/null", &err);
+	CHECK(fd >= 0);
+	CHECK_INT(err.code, 0);
+	unsetenv(AXV_DEV_ENV);
+	if (fd < 0)
+		return;
+	CHECK(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	CHECK_INT(fcntl(fd, F_GETFL) & O_ACCMODE, O_RDWR);
+	close(fd);
+
+	setenv(AXV_DEV_ENV, "/dev/null", 1);
+	fd = axv_open(NULL, &err);
+	CHECK(fd >= 0);
+	if (fd >= 0)
+		close(fd);
+	unsetenv(AXV_DEV_ENV);
+}
+
+int main(void)
+{
+	RUN(test_abi_layout);
+	RUN(test_cap_names_cover_header);
+	RUN(test_feature_names_cover_header);
+	RUN(test_name_lookup);
+	RUN(test_parse_size_valid);
+	RUN(test_parse_size_suffixes);
+	RUN(test_parse_size_overflow);
+	RUN(test_parse_size_garbage);
+	RUN(test_parse_size_empty);
+	RUN(test_format_caps_fields);
+	RUN(test_format_caps_ctls_names);
+	RUN(test_format_caps_features);
+	RUN(test_format_caps_unknown_bits);
+	RUN(test_format_caps_truncation);
+	RUN(test_raw_wrappers_keep_errno);
+	RUN(test_checked_on_dev_null);
+	RUN(test_checked_on_closed_fd);
+	RUN(test_get_vmx_caps_null);
+	RUN(test_checked_requests);
+	RUN(test_api_version_mismatch);
+	RUN(test_dev_path_default);
+	RUN(test_dev_env_missing);
+	RUN(test_open_flags);
+
+	printf("%d passed, %d failed\n", tests_passed, tests_failed);
+	return tests_failed ? 1 : 0;
+}
