@@ -52,6 +52,26 @@ static const struct vmx_msrs westmere = {
 	.ept_vpid = 0x00000f0106114141ULL,
 };
 
+/*
+ * Bochs 2.7, CPU model corei7_haswell_4770: the test machine.  Read by the
+ * axvcpu_vmx_hw suite inside it (TRUE control MSRs).
+ */
+static const struct vmx_msrs bochs_haswell = {
+	.feature_control = FC_VMX_ON,
+	.basic = 0x00d810000000002bULL,
+	.pin = 0x0000007f00000016ULL,
+	.proc = 0xf7f9fffe04006172ULL,
+	.proc2 = 0x00047fff00000000ULL,
+	.exit = 0x007fffff00036dfbULL,
+	.entry = 0x0000ffff000011fbULL,
+	.misc = 0x00000000200401e0ULL,
+	.cr0_fixed0 = 0x80000021ULL,
+	.cr0_fixed1 = 0xffffffffULL,
+	.cr4_fixed0 = 0x2000ULL,
+	.cr4_fixed1 = 0x1727ffULL,
+	.ept_vpid = 0x00000f0106334141ULL,
+};
+
 /* Core 2 Duo E8200: no TRUE MSRs, no EPT, no unrestricted guest. */
 static const struct vmx_msrs core2 = {
 	.feature_control = FC_VMX_ON,
@@ -192,6 +212,32 @@ static void decode_westmere(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, caps.proc & CPU_BASED_CR3_LOAD_EXITING);
 	KUNIT_EXPECT_TRUE(test, caps.proc2 & SECONDARY_EXEC_ENABLE_VPID);
 	KUNIT_EXPECT_FALSE(test, caps.proc2 & SECONDARY_EXEC_XSAVES);
+}
+
+static void decode_bochs_haswell(struct kunit *test)
+{
+	struct vmx_caps caps;
+	char why[192] = "";
+
+	KUNIT_ASSERT_EQ_MSG(test, vmx_caps_decode(&bochs_haswell, &caps, why,
+						  sizeof(why)), 0, "%s", why);
+	KUNIT_EXPECT_EQ(test, caps.revision, 0x2b);
+	KUNIT_EXPECT_EQ(test, caps.vmcs_size, 4096);
+	KUNIT_EXPECT_EQ(test, caps.pin, 0x7f);
+	/* No XSAVES enable in this model: requested, not used. */
+	KUNIT_EXPECT_EQ(test, caps.proc2,
+			SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_ENABLE_RDTSCP |
+			SECONDARY_EXEC_ENABLE_VPID |
+			SECONDARY_EXEC_UNRESTRICTED_GUEST |
+			SECONDARY_EXEC_ENABLE_INVPCID);
+	KUNIT_EXPECT_EQ(test, caps.preemption_timer_shift, 0);
+	KUNIT_EXPECT_EQ(test, caps.features & (AXV_VMX_F_EPT_2M |
+					       AXV_VMX_F_EPT_1G |
+					       AXV_VMX_F_EPT_AD |
+					       AXV_VMX_F_SHADOW_VMCS |
+					       AXV_VMX_F_VIRT_INTR_DELIVERY),
+			AXV_VMX_F_EPT_2M | AXV_VMX_F_EPT_1G | AXV_VMX_F_EPT_AD |
+			AXV_VMX_F_SHADOW_VMCS | AXV_VMX_F_VIRT_INTR_DELIVERY);
 }
 
 static void decode_core2_refused(struct kunit *test)
@@ -339,6 +385,7 @@ static struct kunit_case vmx_ctl_test_cases[] = {
 	KUNIT_CASE(adjust_inconsistent_msr),
 	KUNIT_CASE(decode_coffee_lake),
 	KUNIT_CASE(decode_westmere),
+	KUNIT_CASE(decode_bochs_haswell),
 	KUNIT_CASE(decode_core2_refused),
 	KUNIT_CASE(decode_refusals),
 	KUNIT_CASE(decode_vpid_without_invvpid),

@@ -78,7 +78,7 @@ static const struct file_operations axv_dev_fops = {
 	.llseek = noop_llseek,
 };
 
-/* Mode 0600; a udev rule (tools/udev/) may hand it to a group. */
+/* Mode 0600; tools/udev/60-axvcpu.rules hands it to a group. */
 static struct miscdevice axv_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = "axvcpu",

@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Bochs (Intel VMX), debug test kernel: KUnit with VMX, the module's life
+# cycle, virtualization on/off per CPU, CPU hotplug, the ABI.
+. /tests/lib.sh
+
+ncpus=$(grep -c ^processor /proc/cpuinfo)
+echo "AXVTEST-INFO cpus $ncpus"
+
+# The hardware suite enters VMX itself: run it before any VM exists.
+expect kunit_module_load insmod /axvcpu_kunit.ko
+expect kunit_module_unload rmmod axvcpu_kunit
+
+expect insmod insmod /axvcpu.ko
+dmesg_has load_message "axvcpu: loaded: vmx backend, API version 1"
+mode=$(stat -c %a /dev/axvcpu 2>&1)
+[ "$mode" = 600 ] && ok dev_mode_0600 || fail dev_mode_0600 "mode $mode"
+virt_is virt_off_after_load 0 0
+
+# One VM turns VMX on everywhere; closing it turns it off everywhere.
+/abi_test --create-vm-hold 4 &
+holder=$!
+sleep 2
+virt_is virt_on_with_vm 1 1
+if rmmod axvcpu 2>/dev/null || [ ! -e /sys/module/axvcpu ]; then
+	fail rmmod_refused_with_vm "axvcpu unloaded while a VM fd was open"
+else
+	ok rmmod_refused_with_vm
+fi
+wait $holder && ok vm_holder_exit || fail vm_holder_exit "status $?"
+virt_is virt_off_after_last_vm 0 0
+
+/abi_test
+virt_is virt_off_after_abi_test 0 0
+
+if [ "$ncpus" -ge 2 ]; then
+	cpu1=/sys/devices/system/cpu/cpu1/online
+	/abi_test --create-vm-hold 8 &
+	holder=$!
+	sleep 2
+	expect cpu1_offline_with_vm sh -c "echo 0 > $cpu1"
+	virt_is virt_on_cpu1_offline 1 1
+	expect cpu1_online_with_vm sh -c "echo 1 > $cpu1"
+	virt_is virt_on_cpu1_back 1 1
+	wait $holder
+	virt_is virt_off_after_hotplug 0 0
+
+	# Offline when the first VM comes, enabled when it comes back.
+	expect cpu1_offline_no_vm sh -c "echo 0 > $cpu1"
+	/abi_test --create-vm-hold 6 &
+	holder=$!
+	sleep 2
+	expect cpu1_online_late sh -c "echo 1 > $cpu1"
+	virt_is virt_on_cpu1_late 1 1
+	wait $holder
+	virt_is virt_off_after_late_online 0 0
+else
+	skip cpu_hotplug "one CPU"
+fi
+
+expect rmmod rmmod axvcpu
+expect insmod_again insmod /axvcpu.ko
+virt_is virt_off_after_reload 0 0
+expect userctl_info /userctl info
+expect rmmod_again rmmod axvcpu
+kmemleak_clean kmemleak_bochs

@@ -1,0 +1,124 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make test: every test tier, one summary.
+#
+#   host          userctl's unit tests, on the build machine
+#   qemu          QEMU TCG (no VMX), debug kernel, 2 CPUs: KUnit; insmod
+#                 refused with -ENODEV
+#   bochs-1cpu    Bochs (Intel VMX), debug kernel, 1 CPU: KUnit with VMX,
+#                 life cycle, VMX on/off per CPU, the ABI, kmemleak
+#   bochs-2cpu    the same on 2 CPUs, plus CPU hotplug
+#   distro        Bochs, Debian's cloud kernel, 2 CPUs: smoke test and
+#                 taking turns with Debian's kvm_intel
+#
+# A boot tier fails on any failed test, and also on any Oops, BUG,
+# WARNING, lockdep/KASAN/kmemleak report, panic or time-out seen on its
+# console (check-console.sh).  Logs are kept in out/test/.
+#
+# Usage: test.sh [TIER...]   (default: all tiers)
+# The last line is "N passed, N failed, N skipped"; the status is non-zero
+# on any failure.
+
+set -uo pipefail
+. "$(dirname "$0")/common.sh"
+
+tiers=("$@")
+[ ${#tiers[@]} -gt 0 ] || tiers=(host qemu bochs-1cpu bochs-2cpu distro)
+out=$project_dir/out/test
+results=$out/results
+start=$SECONDS
+
+rm -rf "$out"
+mkdir -p "$out"
+: >"$results"
+
+"$testenv_dir/deps.sh" build kernel qemu bochs distro || exit 1
+build=$("$testenv_dir/build.sh" "$out/build") || {
+	echo "FAIL build" | tee -a "$results"
+	echo "0 passed, 1 failed"
+	exit 1
+}
+debug_kernel=$("$testenv_dir/kernel.sh")/bzImage
+distro_kernel=$("$testenv_dir/distro.sh")/vmlinuz
+
+record() {
+	echo "$1 $2" >>"$results"
+	[ "$1" = FAIL ] && echo "  FAIL $2"
+	return 0
+}
+
+run_host() {
+	local log=$out/host.log line
+	make -s -C "$project_dir/tools/userctl" check >"$log" 2>&1
+	line=$(tail -n1 "$log")
+	if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+		for _ in $(seq "${BASH_REMATCH[1]}"); do echo "PASS host:unit" >>"$results"; done
+		for _ in $(seq "${BASH_REMATCH[2]}"); do echo "FAIL host:unit" >>"$results"; done
+		grep -i fail "$log" | grep -v ' 0 failed' | sed 's/^/  /'
+	else
+		record FAIL "host:unit (no summary line; see $log)"
+	fi
+}
+
+# boot TIER RUNNER KERNEL CPUS SCRIPT MODDIR [EXTRA FILES...]
+boot() {
+	local tier=$1 runner=$2 kernel=$3 cpus=$4 script=$5 moddir=$6
+	shift 6
+	local log=$out/$tier.log initrd=$out/$tier.cpio.gz status ko files=()
+
+	for ko in "$moddir"/*.ko; do
+		files+=(-f "$ko:/")
+	done
+	for f in "$@"; do
+		files+=(-f "$f")
+	done
+	"$testenv_dir/initramfs.sh" -o "$initrd" -s "$project_dir/tests/guest/$script" \
+		-f "$project_dir/tests/guest/lib.sh:/tests/lib.sh" \
+		-f "$build/bin/userctl:/userctl" -f "$build/bin/abi_test:/abi_test" \
+		"${files[@]}" || { record FAIL "$tier:initramfs"; return; }
+
+	local t0=$SECONDS
+	"$testenv_dir/$runner" -k "$kernel" -i "$initrd" -l "$log" -c "$cpus" -t 300
+	status=$?
+	echo "  $tier: boot finished in $((SECONDS - t0)) s (status $status)"
+
+	"$testenv_dir/results.sh" "$log" | sed "s/^\(PASS\|FAIL\|SKIP\) /\1 $tier:/" >>"$results"
+	grep "^FAIL $tier:" "$results" | sed 's/^/  /'
+	if [ $status -ne 0 ]; then
+		record FAIL "$tier:boot (status $status; see $log)"
+	fi
+	if "$testenv_dir/check-console.sh" "$log" >"$out/$tier.console" 2>&1; then
+		record PASS "$tier:console"
+	else
+		record FAIL "$tier:console (see $out/$tier.console)"
+		sed 's/^/    /' "$out/$tier.console" | head -n 20
+	fi
+}
+
+for tier in "${tiers[@]}"; do
+	echo "== $tier"
+	case $tier in
+	host)
+		run_host ;;
+	qemu)
+		boot qemu run-qemu.sh "$debug_kernel" 2 qemu-novmx.sh "$build/debug" ;;
+	bochs-1cpu)
+		boot bochs-1cpu run-bochs.sh "$debug_kernel" 1 bochs-debug.sh "$build/debug" ;;
+	bochs-2cpu)
+		boot bochs-2cpu run-bochs.sh "$debug_kernel" 2 bochs-debug.sh "$build/debug" ;;
+	distro)
+		boot distro run-bochs.sh "$distro_kernel" 2 bochs-distro.sh "$build/distro" \
+			"$build/bin/kvm_hold:/kvm_hold" \
+			"$("$testenv_dir/distro.sh")/modules:/kvm" ;;
+	*)
+		record FAIL "unknown-tier:$tier" ;;
+	esac
+done
+
+passed=$(grep -c '^PASS' "$results")
+failed=$(grep -c '^FAIL' "$results")
+skipped=$(grep -c '^SKIP' "$results")
+echo "== done in $((SECONDS - start)) s; results in $results"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
