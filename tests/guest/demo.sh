@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make demo, inside the emulated Intel machine running Debian's kernel.
+. /tests/lib.sh
+
+say() {
+	echo
+	echo "### $*"
+}
+
+say "uname -r: $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs"
+say "insmod axvcpu.ko"
+expect insmod insmod /axvcpu.ko
+dmesg | grep 'axvcpu:'
+
+say "userctl info"
+/userctl info && ok userctl_info || fail userctl_info "status $?"
+
+say "VMX per CPU before any VM"
+cat /sys/kernel/debug/axvcpu/virt
+
+say "VMX per CPU while a VM exists"
+/abi_test --create-vm-hold 3 >/dev/null &
+holder=$!
+sleep 1
+cat /sys/kernel/debug/axvcpu/virt
+virt_is vmx_on_with_vm 1 1
+wait $holder
+
+say "VMX per CPU after the VM is closed"
+cat /sys/kernel/debug/axvcpu/virt
+virt_is vmx_off_after_vm 0 0
+
+say "rmmod axvcpu"
+expect rmmod rmmod axvcpu
