@@ -43,3 +43,55 @@ testenv_copy_kernel_sources() {
 	mkdir -p "$dst"
 	(cd "$project_dir" && cp -a --parents "${dirs[@]}" "$dst")
 }
+
+# Parse the options shared by run-qemu.sh and run-bochs.sh (see their
+# Usage: comment) into kernel, initrd, log, cpus, tmo and cmdline.
+testenv_run_args() {
+	local opt extra=''
+
+	kernel='' initrd='' log='' cpus=1 tmo=120
+	while getopts "k:i:l:c:t:a:h" opt; do
+		case $opt in
+		k) kernel=$OPTARG ;;
+		i) initrd=$OPTARG ;;
+		l) log=$OPTARG ;;
+		c) cpus=$OPTARG ;;
+		t) tmo=$OPTARG ;;
+		a) extra=$OPTARG ;;
+		*) testenv_usage ;;
+		esac
+	done
+	shift $((OPTIND - 1))
+	if [ $# -ne 0 ] || [ -z "$kernel" ] || [ -z "$initrd" ] || [ -z "$log" ]; then
+		testenv_usage
+	fi
+	[ -f "$kernel" ] || testenv_die "no such kernel: $kernel"
+	[ -f "$initrd" ] || testenv_die "no such initrd: $initrd"
+	[[ $cpus =~ ^[1-9][0-9]*$ ]] || testenv_die "bad CPU count: $cpus"
+	[[ $tmo =~ ^[1-9][0-9]*$ ]] || testenv_die "bad time-out: $tmo"
+	cmdline="console=ttyS0,115200 loglevel=4 panic=-1 oops=panic cryptomgr.notests=1${extra:+ $extra}"
+}
+
+# Print the calling script's "# Usage:" comment block and exit 2.
+testenv_usage() {
+	sed -n '/^# Usage:/,/^#$/s/^# \{0,1\}//p' "$0" >&2
+	exit 2
+}
+
+# testenv_reuse_or_lock DIR NAME: when the cache entry DIR is complete,
+# print it and end the calling script; otherwise take the lock NAME (held
+# until the script ends), check again, and return so the caller builds it.
+testenv_reuse_or_lock() {
+	local out=$1 name=$2
+
+	if [ -e "$out/done" ]; then
+		echo "$out"
+		exit 0
+	fi
+	exec 9>"$AXV_CACHE/$name.lock"
+	flock 9
+	if [ -e "$out/done" ]; then
+		echo "$out"
+		exit 0
+	fi
+}

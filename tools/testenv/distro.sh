@@ -28,17 +28,7 @@ fi
 [ -n "$abi" ] || testenv_die "cannot resolve linux-image-cloud-amd64 (run apt-get update as root)"
 
 out=$AXV_CACHE/distro-$abi
-if [ -e "$out/done" ]; then
-	echo "$out"
-	exit 0
-fi
-
-exec 9>"$AXV_CACHE/distro.lock"
-flock 9
-if [ -e "$out/done" ]; then
-	echo "$out"
-	exit 0
-fi
+testenv_reuse_or_lock "$out" distro
 
 kdir=/usr/src/linux-headers-$abi
 if [ ! -e "$kdir/Makefile" ]; then

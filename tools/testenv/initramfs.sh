@@ -23,11 +23,6 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-usage() {
-	sed -n '/^# Usage:/,/^#$/s/^# \{0,1\}//p' "$0" >&2
-	exit 2
-}
-
 out=
 script=
 files=()
@@ -36,12 +31,12 @@ while getopts "o:s:f:h" opt; do
 	o) out=$OPTARG ;;
 	s) script=$OPTARG ;;
 	f) files+=("$OPTARG") ;;
-	*) usage ;;
+	*) testenv_usage ;;
 	esac
 done
 shift $((OPTIND - 1))
 if [ $# -ne 0 ] || [ -z "$out" ] || [ -z "$script" ]; then
-	usage
+	testenv_usage
 fi
 [ -f "$script" ] || testenv_die "no such test script: $script"
 

@@ -7,28 +7,21 @@
 #   DIR/build       the kernel tree that external modules build against
 #
 # The result is cached in $AXV_CACHE keyed by the source package version, the
-# fragment and this script, and is rebuilt only when one of them changes.
+# fragment and the recipe version below, and is rebuilt only when one of them
+# changes.  Older entries are removed when a new one is complete.
 
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 "$testenv_dir/deps.sh" kernel build >&2
 
+# Bump when the build steps below change what they produce.
+recipe=1
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
-key=$(testenv_key "$srcver" "$testenv_dir/kernel.config" "$0")
+key=$(testenv_key "$srcver" "$testenv_dir/kernel.config" "recipe $recipe")
 out=$AXV_CACHE/kernel-$key
 
-if [ -e "$out/done" ]; then
-	echo "$out"
-	exit 0
-fi
-
-exec 9>"$AXV_CACHE/kernel.lock"
-flock 9
-if [ -e "$out/done" ]; then
-	echo "$out"
-	exit 0
-fi
+testenv_reuse_or_lock "$out" kernel
 
 testenv_log "building the test kernel ($srcver, key $key); this takes a few minutes"
 start=$SECONDS
@@ -39,7 +32,8 @@ mv "$out/linux-source-6.1" "$out/build"
 cd "$out/build"
 
 make -s tinyconfig >&2
-scripts/kconfig/merge_config.sh -m .config "$testenv_dir/kernel.config" >/dev/null
+scripts/kconfig/merge_config.sh -m .config "$testenv_dir/kernel.config" \
+	>"$out/merge_config.log" 2>&1
 make -s olddefconfig >&2
 
 # merge_config only warns when Kconfig drops an option; a test kernel without
@@ -57,5 +51,7 @@ done <"$testenv_dir/kernel.config"
 make -s -j"$(nproc)" bzImage modules >&2
 cp arch/x86/boot/bzImage "$out/bzImage"
 touch "$out/done"
+find "$AXV_CACHE" -maxdepth 1 -name 'kernel-*' ! -name "kernel-$key" \
+	-exec rm -rf {} +
 testenv_log "test kernel built in $((SECONDS - start)) s"
 echo "$out"

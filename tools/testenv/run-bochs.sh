@@ -26,33 +26,8 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-usage() {
-	sed -n '/^# Usage:/,/^#$/s/^# \{0,1\}//p' "$0" >&2
-	exit 2
-}
-
-kernel='' initrd='' log='' cpus=1 tmo=120 extra=''
-while getopts "k:i:l:c:t:a:h" opt; do
-	case $opt in
-	k) kernel=$OPTARG ;;
-	i) initrd=$OPTARG ;;
-	l) log=$OPTARG ;;
-	c) cpus=$OPTARG ;;
-	t) tmo=$OPTARG ;;
-	a) extra=$OPTARG ;;
-	*) usage ;;
-	esac
-done
-shift $((OPTIND - 1))
-if [ $# -ne 0 ] || [ -z "$kernel" ] || [ -z "$initrd" ] || [ -z "$log" ]; then
-	usage
-fi
-[ -f "$kernel" ] || testenv_die "no such kernel: $kernel"
-[ -f "$initrd" ] || testenv_die "no such initrd: $initrd"
+testenv_run_args "$@"
 case $cpus in 1 | 2) ;; *) testenv_die "CPUS must be 1 or 2, got '$cpus'" ;; esac
-[[ $tmo =~ ^[1-9][0-9]*$ ]] || testenv_die "bad time-out: $tmo"
-
-cmdline="console=ttyS0,115200 loglevel=4 panic=-1 oops=panic cryptomgr.notests=1${extra:+ $extra}"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/axv-bochs.XXXXXX")
 bochs_pid=
