@@ -2,3 +2,5 @@
 /* The architecture-neutral core, built into the KUnit module. */
 #include "../vcpu/virt.c"
 #include "../vcpu/vm.c"
+#include "../vcpu/vcpu.c"
+#include "../vcpu/ipi.c"

@@ -31,9 +31,9 @@ tar -C "$out" -xf /usr/src/linux-source-6.1.tar.xz
 mv "$out/linux-source-6.1" "$out/build"
 cd "$out/build"
 
-make -s tinyconfig >&2
+make -s tinyconfig >"$out/merge_config.log" 2>&1
 scripts/kconfig/merge_config.sh -m .config "$testenv_dir/kernel.config" \
-	>"$out/merge_config.log" 2>&1
+	>>"$out/merge_config.log" 2>&1
 make -s olddefconfig >&2
 
 # merge_config only warns when Kconfig drops an option; a test kernel without

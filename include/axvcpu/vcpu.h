@@ -1,0 +1,347 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The architecture-neutral vCPU: its state machine, its role (BSP or AP),
+ * its interrupt-controller ID, start vector, pending IPIs, host affinity
+ * and accounting.  No architecture header may be included here.
+ *
+ * Locking: every state change happens in the thread that owns the vCPU,
+ * with @mutex held (the vCPU ioctls take it).  Other threads only read
+ * @state (READ_ONCE) and use the IPI queue, which has its own spinlock.
+ */
+#ifndef _AXVCPU_VCPU_H
+#define _AXVCPU_VCPU_H
+
+#include <linux/cpumask.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+/**
+ * enum axv_vcpu_state - where a vCPU is in its life.
+ * @AXV_VCPU_INVALID: an operation failed or was attempted from the wrong
+ *	state; the vCPU can only be destroyed.
+ * @AXV_VCPU_CREATED: allocated, not set up.
+ * @AXV_VCPU_FREE: set up, not bound to a physical CPU.
+ * @AXV_VCPU_READY: bound to the current physical CPU, can run.
+ * @AXV_VCPU_RUNNING: executing guest code.
+ * @AXV_VCPU_BLOCKED: halted by the guest, waits for an interrupt.
+ * @AXV_VCPU_WAIT_START: an application processor waiting to be started
+ *	(x86: wait-for-SIPI after INIT).
+ * @AXV_VCPU_PAUSED: paused by the hypervisor; resumes where it was.
+ * @AXV_VCPU_STOPPED: stopped for good.
+ * @AXV_VCPU_NR_STATES: number of states.
+ */
+enum axv_vcpu_state {
+	AXV_VCPU_INVALID,
+	AXV_VCPU_CREATED,
+	AXV_VCPU_FREE,
+	AXV_VCPU_READY,
+	AXV_VCPU_RUNNING,
+	AXV_VCPU_BLOCKED,
+	AXV_VCPU_WAIT_START,
+	AXV_VCPU_PAUSED,
+	AXV_VCPU_STOPPED,
+	AXV_VCPU_NR_STATES,
+};
+
+/**
+ * enum axv_ipi_kind - what an inter-processor interrupt asks of its target.
+ * @AXV_IPI_FIXED: deliver @vector as an interrupt.
+ * @AXV_IPI_NMI: a non-maskable interrupt.
+ * @AXV_IPI_INIT: reset the target into the wait-for-start state.
+ * @AXV_IPI_START: start a waiting target at @vector (x86: SIPI).
+ */
+enum axv_ipi_kind {
+	AXV_IPI_FIXED,
+	AXV_IPI_NMI,
+	AXV_IPI_INIT,
+	AXV_IPI_START,
+};
+
+/**
+ * struct axv_ipi - one pending inter-processor interrupt.
+ * @kind: enum axv_ipi_kind.
+ * @vector: the vector of a fixed or start IPI, 0 otherwise.
+ * @source: interrupt-controller ID of the sender.
+ */
+struct axv_ipi {
+	u8 kind;
+	u8 vector;
+	u32 source;
+};
+
+/* Capacity of a vCPU's IPI queue; a power of two. */
+#define AXV_IPI_QUEUE_LEN	64
+
+/**
+ * struct axv_ipi_queue - bounded FIFO of pending IPIs.
+ * @lock: protects everything below; taken by senders on any CPU.
+ * @head: index of the oldest entry (free-running).
+ * @tail: index of the next free slot (free-running).
+ * @coalesced: IPIs merged into one already pending (same kind and vector).
+ * @overflows: IPIs refused because the queue was full.
+ * @slots: the entries.
+ *
+ * Overflow policy: an IPI of the same kind and vector as one already
+ * pending is merged into it, as a pending interrupt is one IRR bit on x86;
+ * a new one that finds the queue full is refused with -ENOSPC and counted.
+ */
+struct axv_ipi_queue {
+	spinlock_t lock; /* see @lock above */
+	u32 head;
+	u32 tail;
+	u64 coalesced;
+	u64 overflows;
+	struct axv_ipi slots[AXV_IPI_QUEUE_LEN];
+};
+
+/* Number of per-reason exit counters kept by the core. */
+#define AXV_VCPU_NR_EXIT_COUNTERS	32
+
+/**
+ * struct axv_vcpu - a virtual CPU.
+ * @vm_id: the VM it belongs to, for logs.
+ * @id: vCPU number within the VM.
+ * @apic_id: interrupt-controller ID (x86 LAPIC ID), unique within the VM.
+ * @bsp: the bootstrap processor, started at reset; APs wait for a start.
+ * @state: enum axv_vcpu_state; written with @mutex held.
+ * @paused_from: the state @AXV_VCPU_PAUSED returns to.
+ * @ran: has entered the guest once; the role is fixed from then on.
+ * @sipi_vector: vector of the last start IPI; entry = vector << 12.
+ * @favoured_cpu: physical CPU to run on when allowed, or -1.
+ * @allowed_cpus: physical CPUs the vCPU may run on.
+ * @exec_ns: guest execution time, nanoseconds.
+ * @exits: exits by architecture-neutral reason number.
+ * @ipis: pending IPIs.
+ * @mutex: serialises the owner's operations.
+ */
+struct axv_vcpu {
+	unsigned int vm_id;
+	unsigned int id;
+	u32 apic_id;
+	bool bsp;
+	enum axv_vcpu_state state;
+	enum axv_vcpu_state paused_from;
+	bool ran;
+	u8 sipi_vector;
+	int favoured_cpu;
+	cpumask_var_t allowed_cpus;
+	u64 exec_ns;
+	u64 exits[AXV_VCPU_NR_EXIT_COUNTERS];
+	struct axv_ipi_queue ipis;
+	struct mutex mutex; /* see @mutex above */
+};
+
+/**
+ * axv_vcpu_init() - initialise a vCPU in the created state.
+ * @vcpu: zeroed memory for the vCPU.
+ * @vm_id: its VM's id.
+ * @id: vCPU number.
+ * @apic_id: interrupt-controller ID.
+ * @bsp: whether it is the bootstrap processor.
+ *
+ * Every possible physical CPU is allowed and none is favoured.
+ *
+ * Context: process, may sleep.
+ * Return: 0 or -ENOMEM.
+ */
+int axv_vcpu_init(struct axv_vcpu *vcpu, unsigned int vm_id, unsigned int id,
+		  u32 apic_id, bool bsp);
+
+/**
+ * axv_vcpu_destroy() - release what axv_vcpu_init() allocated.
+ * @vcpu: the vCPU.
+ */
+void axv_vcpu_destroy(struct axv_vcpu *vcpu);
+
+/**
+ * axv_vcpu_state_name() - printable name of a state.
+ * @state: the state.
+ *
+ * Return: a constant string, "?" for an out-of-range value.
+ */
+const char *axv_vcpu_state_name(enum axv_vcpu_state state);
+
+/**
+ * axv_vcpu_transition() - run an operation under a state transition.
+ * @vcpu: the vCPU; its @mutex must be held.
+ * @from: the state the vCPU must be in.
+ * @to: the state it moves to when @op succeeds.
+ * @op: the operation, or NULL for none.
+ * @arg: passed to @op.
+ *
+ * When the vCPU is not in @from, or @op fails, the vCPU moves to
+ * AXV_VCPU_INVALID: a vCPU whose state is no longer known must not run.
+ *
+ * Return: 0; -EINVAL when the vCPU was not in @from; @op's error.
+ */
+int axv_vcpu_transition(struct axv_vcpu *vcpu, enum axv_vcpu_state from,
+			enum axv_vcpu_state to,
+			int (*op)(struct axv_vcpu *vcpu, void *arg), void *arg);
+
+/**
+ * axv_vcpu_set_bsp() - change the vCPU's role before it first runs.
+ * @vcpu: the vCPU; @mutex held.
+ * @bsp: true for the bootstrap processor.
+ *
+ * A BSP that was set up becomes an AP waiting for a start, and the
+ * other way round.  The caller keeps one BSP per VM.
+ *
+ * Return: 0; -EBUSY once the vCPU has run; -EINVAL when the vCPU is in
+ * a state other than created, free or waiting for a start.
+ */
+int axv_vcpu_set_bsp(struct axv_vcpu *vcpu, bool bsp);
+
+/**
+ * axv_vcpu_setup() - finish setting up: the BSP becomes free to run, an
+ *	AP waits for a start.
+ * @vcpu: the vCPU; @mutex held.
+ *
+ * Return: 0, or -EINVAL (and the vCPU is invalid) when not created.
+ */
+int axv_vcpu_setup(struct axv_vcpu *vcpu);
+
+/**
+ * axv_vcpu_init_ipi() - apply an INIT: back to waiting for a start.
+ * @vcpu: the vCPU; @mutex held.
+ *
+ * Allowed from every state but invalid and stopped.  A BSP is reset too
+ * (the caller resets its registers); it then also waits for a start.
+ *
+ * Return: 0, or -EINVAL when invalid or stopped (state unchanged).
+ */
+int axv_vcpu_init_ipi(struct axv_vcpu *vcpu);
+
+/**
+ * axv_vcpu_start() - apply a start IPI: record the vector, become free.
+ * @vcpu: the vCPU; @mutex held.
+ * @vector: the start vector; real-mode entry at @vector << 12.
+ *
+ * A start IPI to a vCPU that is not waiting is ignored, as the SDM says
+ * of a SIPI outside wait-for-SIPI.
+ *
+ * Return: 1 when started, 0 when ignored.
+ */
+int axv_vcpu_start(struct axv_vcpu *vcpu, u8 vector);
+
+/**
+ * axv_vcpu_start_entry() - guest-physical entry of the last start IPI.
+ * @vcpu: the vCPU.
+ *
+ * Return: @sipi_vector << 12.
+ */
+u64 axv_vcpu_start_entry(const struct axv_vcpu *vcpu);
+
+/**
+ * axv_vcpu_halt() - the guest halted: running -> blocked.
+ * @vcpu: the vCPU; @mutex held.
+ *
+ * Return: 0, or -EINVAL (and the vCPU is invalid) when not running.
+ */
+int axv_vcpu_halt(struct axv_vcpu *vcpu);
+
+/**
+ * axv_vcpu_wake() - an interrupt arrived for a blocked vCPU: -> ready.
+ * @vcpu: the vCPU; @mutex held.
+ *
+ * Return: 1 when woken, 0 when it was not blocked (nothing changes).
+ */
+int axv_vcpu_wake(struct axv_vcpu *vcpu);
+
+/**
+ * axv_vcpu_pause() - pause on the hypervisor's request.
+ * @vcpu: the vCPU; @mutex held.
+ *
+ * Allowed from free, ready, blocked and waiting for a start; the state is
+ * remembered for axv_vcpu_resume().  A running vCPU is paused by its
+ * owner after it exits.
+ *
+ * Return: 0; -EALREADY when paused; -EINVAL from other states (state
+ * unchanged).
+ */
+int axv_vcpu_pause(struct axv_vcpu *vcpu);
+
+/**
+ * axv_vcpu_resume() - undo axv_vcpu_pause().
+ * @vcpu: the vCPU; @mutex held.
+ *
+ * Return: 0, or -EINVAL when not paused (state unchanged).
+ */
+int axv_vcpu_resume(struct axv_vcpu *vcpu);
+
+/**
+ * axv_vcpu_stop() - stop for good; only destruction follows.
+ * @vcpu: the vCPU; @mutex held.
+ *
+ * Return: 0, or -EINVAL when running (exit first) or invalid.
+ */
+int axv_vcpu_stop(struct axv_vcpu *vcpu);
+
+/**
+ * axv_vcpu_set_affinity() - set the favoured and allowed physical CPUs.
+ * @vcpu: the vCPU; @mutex held.
+ * @favoured: a CPU in @allowed, or -1 for none.
+ * @allowed: CPUs the vCPU may run on; must hold a possible CPU.
+ *
+ * Return: 0; -EINVAL when @allowed has no possible CPU or @favoured is
+ * not in it.
+ */
+int axv_vcpu_set_affinity(struct axv_vcpu *vcpu, int favoured,
+			  const struct cpumask *allowed);
+
+/**
+ * axv_vcpu_may_run_on() - whether the vCPU may run on a physical CPU.
+ * @vcpu: the vCPU.
+ * @cpu: the physical CPU.
+ *
+ * Return: true when @cpu is in the allowed set.
+ */
+bool axv_vcpu_may_run_on(const struct axv_vcpu *vcpu, unsigned int cpu);
+
+/**
+ * axv_vcpu_account_exit() - account one guest run ending with an exit.
+ * @vcpu: the vCPU; @mutex held.
+ * @guest_ns: nanoseconds spent in the guest.
+ * @reason: architecture-neutral exit reason number; reasons beyond the
+ *	counters are counted in the last one.
+ */
+void axv_vcpu_account_exit(struct axv_vcpu *vcpu, u64 guest_ns,
+			   unsigned int reason);
+
+/**
+ * axv_ipi_queue_init() - initialise an empty queue.
+ * @q: the queue.
+ */
+void axv_ipi_queue_init(struct axv_ipi_queue *q);
+
+/**
+ * axv_ipi_deliver() - queue an IPI for the owner of @q.
+ * @q: the target's queue.
+ * @ipi: the IPI.
+ *
+ * Context: any, including interrupts disabled.
+ * Return: 0 when queued or merged into a pending one; -ENOSPC when full;
+ * -EINVAL for an unknown kind.
+ */
+int axv_ipi_deliver(struct axv_ipi_queue *q, const struct axv_ipi *ipi);
+
+/**
+ * axv_ipi_pop() - take the oldest pending IPI.
+ * @q: the queue.
+ * @ipi: filled with it.
+ *
+ * Context: any.
+ * Return: true when one was taken, false when the queue was empty.
+ */
+bool axv_ipi_pop(struct axv_ipi_queue *q, struct axv_ipi *ipi);
+
+/**
+ * axv_ipi_count() - number of pending IPIs.
+ * @q: the queue.
+ *
+ * Context: any.
+ * Return: the count at the time of the call.
+ */
+unsigned int axv_ipi_count(struct axv_ipi_queue *q);
+
+#endif /* _AXVCPU_VCPU_H */
