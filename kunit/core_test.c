@@ -9,6 +9,7 @@
 #include <linux/err.h>
 
 #include <axvcpu/core.h>
+#include <axvcpu/vcpu.h>
 
 #include "fake_arch.h"
 
@@ -195,6 +196,116 @@ static void vm_create_fails_cleanly(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, all_online_cpus_are(false));
 }
 
+static struct axv_vcpu *new_vcpu(struct axv_vm *vm, u32 id, u32 apic_id,
+				 enum axv_vcpu_role role)
+{
+	struct axv_vcpu_config cfg = {
+		.id = id,
+		.apic_id = apic_id,
+		.role = role,
+		.favoured_cpu = -1,
+	};
+
+	return axv_vm_create_vcpu(vm, &cfg);
+}
+
+static void vm_vcpu_rules(struct kunit *test)
+{
+	struct axv_virt *virt = test->priv;
+	struct axv_vcpu *bsp, *ap, *v;
+	struct axv_vm *vm;
+
+	vm = axv_vm_create(virt);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(vm));
+	bsp = new_vcpu(vm, 0, 0, AXV_ROLE_DEFAULT);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(bsp));
+	KUNIT_EXPECT_TRUE(test, bsp->bsp);
+	KUNIT_EXPECT_EQ(test, bsp->state, AXV_VCPU_CREATED);
+	ap = new_vcpu(vm, 1, 4, AXV_ROLE_DEFAULT);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ap));
+	KUNIT_EXPECT_FALSE(test, ap->bsp);
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR(new_vcpu(vm, 0, 9, AXV_ROLE_AP)), -EEXIST);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(new_vcpu(vm, 2, 4, AXV_ROLE_AP)), -EEXIST);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(new_vcpu(vm, 2, 2, AXV_ROLE_BSP)), -EEXIST);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(new_vcpu(vm, AXV_MAX_VCPUS, 2,
+					       AXV_ROLE_AP)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(new_vcpu(vm, 2, 2, AXV_ROLE_AP + 1)),
+			-EINVAL);
+
+	/* The BSP's id, APIC ID and role are free again once it is gone. */
+	axv_vm_destroy_vcpu(bsp);
+	v = new_vcpu(vm, 5, 0, AXV_ROLE_BSP);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(v));
+	KUNIT_EXPECT_TRUE(test, v->bsp);
+	bsp = new_vcpu(vm, 0, 1, AXV_ROLE_AP);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(bsp));
+
+	axv_vm_destroy_vcpu(bsp);
+	axv_vm_destroy_vcpu(v);
+	axv_vm_destroy_vcpu(ap);
+	axv_vm_put(vm);
+	KUNIT_EXPECT_EQ(test, virt->users, 0);
+}
+
+static void vm_max_vcpus(struct kunit *test)
+{
+	struct axv_virt *virt = test->priv;
+	struct axv_vcpu **vcpus;
+	struct axv_vm *vm;
+	unsigned int i;
+
+	vcpus = kunit_kcalloc(test, AXV_MAX_VCPUS, sizeof(*vcpus), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, vcpus);
+	vm = axv_vm_create(virt);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(vm));
+	for (i = 0; i < AXV_MAX_VCPUS; i++) {
+		vcpus[i] = new_vcpu(vm, i, i, AXV_ROLE_DEFAULT);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(vcpus[i]));
+	}
+	for (i = 0; i < AXV_MAX_VCPUS; i++)
+		axv_vm_destroy_vcpu(vcpus[i]);
+	axv_vm_put(vm);
+}
+
+static void vm_vcpu_affinity_checked(struct kunit *test)
+{
+	struct axv_virt *virt = test->priv;
+	struct axv_vcpu_config cfg = { .favoured_cpu = nr_cpu_ids };
+	struct axv_vcpu *vcpu;
+	struct axv_vm *vm;
+
+	vm = axv_vm_create(virt);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(vm));
+	KUNIT_EXPECT_EQ(test, PTR_ERR(axv_vm_create_vcpu(vm, &cfg)), -EINVAL);
+	/* A failed creation leaves the id free. */
+	cfg.favoured_cpu = cpumask_first(cpu_online_mask);
+	vcpu = axv_vm_create_vcpu(vm, &cfg);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(vcpu));
+	KUNIT_EXPECT_EQ(test, vcpu->favoured_cpu, cfg.favoured_cpu);
+	axv_vm_destroy_vcpu(vcpu);
+	axv_vm_put(vm);
+}
+
+static void vcpu_keeps_vm(struct kunit *test)
+{
+	struct axv_virt *virt = test->priv;
+	struct axv_vcpu *vcpu;
+	struct axv_vm *vm;
+
+	vm = axv_vm_create(virt);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(vm));
+	vcpu = new_vcpu(vm, 0, 0, AXV_ROLE_DEFAULT);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(vcpu));
+	/* The VM file goes first: the vCPU keeps the VM and VMX on. */
+	axv_vm_put(vm);
+	KUNIT_EXPECT_EQ(test, virt->users, 1);
+	KUNIT_EXPECT_TRUE(test, all_online_cpus_are(true));
+	axv_vm_destroy_vcpu(vcpu);
+	KUNIT_EXPECT_EQ(test, virt->users, 0);
+	KUNIT_EXPECT_TRUE(test, all_online_cpus_are(false));
+}
+
 static struct kunit_case core_test_cases[] = {
 	KUNIT_CASE(virt_get_put_all_cpus),
 	KUNIT_CASE(virt_nested_users),
@@ -205,6 +316,10 @@ static struct kunit_case core_test_cases[] = {
 	KUNIT_CASE(virt_hotplug_enable_fails),
 	KUNIT_CASE(vm_holds_virt),
 	KUNIT_CASE(vm_create_fails_cleanly),
+	KUNIT_CASE(vm_vcpu_rules),
+	KUNIT_CASE(vm_max_vcpus),
+	KUNIT_CASE(vm_vcpu_affinity_checked),
+	KUNIT_CASE(vcpu_keeps_vm),
 	{ }
 };
 

@@ -147,7 +147,7 @@ static void halt_and_wake(struct kunit *test)
 
 static void pause_resume(struct kunit *test)
 {
-	static const enum axv_vcpu_state pausable[] = {
+	static const enum axv_run_state pausable[] = {
 		AXV_VCPU_FREE, AXV_VCPU_READY, AXV_VCPU_BLOCKED,
 		AXV_VCPU_WAIT_START,
 	};

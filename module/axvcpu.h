@@ -6,6 +6,7 @@
 #ifndef _AXVCPU_MODULE_H
 #define _AXVCPU_MODULE_H
 
+struct axv_vcpu;
 struct axv_virt;
 struct axv_vm;
 
@@ -15,6 +16,7 @@ extern struct axv_virt axv_virt;
 int axv_dev_register(void);
 void axv_dev_unregister(void);
 int axv_vm_fd_create(struct axv_vm *vm);
+int axv_vcpu_fd_create(struct axv_vcpu *vcpu);
 void axv_debugfs_init(void);
 void axv_debugfs_exit(void);
 

@@ -18,9 +18,14 @@
 
 static long axv_dev_check_extension(unsigned long cap)
 {
-	if (cap > U32_MAX)
-		return 0;
-	return axv_arch_ops.check_extension(cap);
+	switch (cap) {
+	case AXV_CAP_MAX_VCPUS:
+		return AXV_MAX_VCPUS;
+	default:
+		if (cap > U32_MAX)
+			return 0;
+		return axv_arch_ops.check_extension(cap);
+	}
 }
 
 static long axv_dev_create_vm(unsigned long flags)

@@ -1,15 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The VM file descriptor.  Its ioctls (memory regions, vCPUs) belong to
- * the vCPU-core issue; until then every command is refused as unknown.
+ * The VM file descriptor: vCPU creation.  Every field of a request is
+ * checked here, at the ABI boundary, before the core sees it.
  */
 #include <linux/anon_inodes.h>
+#include <linux/cpumask.h>
+#include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/module.h>
+#include <linux/uaccess.h>
 
+#include <linux/axvcpu.h>
 #include <axvcpu/core.h>
+#include <axvcpu/vcpu.h>
 
 #include "axvcpu.h"
+
+/* AXV_CREATE_VCPU flags; none are defined in API version 1. */
+#define AXV_VCPU_CREATE_VALID_FLAGS	0U
+
+/* Refuse an AXV_CREATE_VCPU on @vm, saying why. */
+#define axv_refuse_vcpu(err, vm, fmt, ...)				\
+	axv_refuse(err, "VM %u: AXV_CREATE_VCPU: " fmt, (vm)->id, ##__VA_ARGS__)
 
 static int axv_vm_fd_release(struct inode *inode, struct file *file)
 {
@@ -17,12 +29,117 @@ static int axv_vm_fd_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/* Read a sched_setaffinity(2)-style bitmap; bits past nr_cpu_ids are ignored. */
+static int axv_get_user_cpumask(u64 uaddr, u32 size, struct cpumask *mask)
+{
+	u32 len = min_t(u32, size, cpumask_size());
+
+	cpumask_clear(mask);
+	if (copy_from_user(cpumask_bits(mask), u64_to_user_ptr(uaddr), len))
+		return -EFAULT;
+	return 0;
+}
+
+static int axv_vm_check_vcpu_create(struct axv_vm *vm,
+				    const struct axv_vcpu_create *req)
+{
+	unsigned int i;
+
+	if (req->flags & ~AXV_VCPU_CREATE_VALID_FLAGS)
+		return axv_refuse_vcpu(-EINVAL, vm, "unknown flags %#x",
+				       req->flags);
+	for (i = 0; i < ARRAY_SIZE(req->reserved); i++)
+		if (req->reserved[i])
+			return axv_refuse_vcpu(-EINVAL, vm,
+					       "reserved[%u] is not 0", i);
+	if (req->role > AXV_VCPU_ROLE_AP)
+		return axv_refuse_vcpu(-EINVAL, vm, "unknown role %u",
+				       req->role);
+	if (req->id >= AXV_MAX_VCPUS)
+		return axv_refuse_vcpu(-EINVAL, vm, "id %u is not below %u",
+				       req->id, AXV_MAX_VCPUS);
+	if (req->apic_id > AXV_VCPU_MAX_APIC_ID)
+		return axv_refuse_vcpu(-EINVAL, vm, "APIC ID %#x is above %#x",
+				       req->apic_id, AXV_VCPU_MAX_APIC_ID);
+	if (req->allowed_cpus_size % 8 ||
+	    req->allowed_cpus_size > AXV_CPU_BITMAP_MAX ||
+	    !req->allowed_cpus != !req->allowed_cpus_size)
+		return axv_refuse_vcpu(-EINVAL, vm,
+				       "allowed-CPU bitmap of %u bytes at %#llx",
+				       req->allowed_cpus_size,
+				       req->allowed_cpus);
+	if (req->favoured_cpu < -1)
+		return axv_refuse_vcpu(-EINVAL, vm, "favoured CPU %d",
+				       req->favoured_cpu);
+	return 0;
+}
+
+static long axv_vm_create_vcpu_ioctl(struct axv_vm *vm, void __user *argp)
+{
+	struct axv_vcpu_create req;
+	struct axv_vcpu_config cfg;
+	cpumask_var_t allowed;
+	struct axv_vcpu *vcpu;
+	int err, fd;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return axv_refuse_vcpu(-EFAULT, vm, "bad argument address");
+	err = axv_vm_check_vcpu_create(vm, &req);
+	if (err)
+		return err;
+
+	cfg = (struct axv_vcpu_config){
+		.id = req.id,
+		.apic_id = req.apic_id,
+		.role = req.role,
+		.favoured_cpu = req.favoured_cpu,
+	};
+	if (!zalloc_cpumask_var(&allowed, GFP_KERNEL))
+		return -ENOMEM;
+	if (req.allowed_cpus) {
+		err = axv_get_user_cpumask(req.allowed_cpus,
+					   req.allowed_cpus_size, allowed);
+		if (err) {
+			free_cpumask_var(allowed);
+			return axv_refuse_vcpu(err, vm,
+					       "bad allowed-CPU bitmap address");
+		}
+		cfg.allowed = allowed;
+	}
+	vcpu = axv_vm_create_vcpu(vm, &cfg);
+	free_cpumask_var(allowed);
+	err = PTR_ERR_OR_ZERO(vcpu);
+	if (err == -EEXIST)
+		return axv_refuse_vcpu(err, vm,
+				       "id %u, APIC ID %u or the BSP role is taken",
+				       req.id, req.apic_id);
+	if (err == -EINVAL)
+		return axv_refuse_vcpu(err, vm,
+				       "no possible CPU allowed, or CPU %d not allowed",
+				       req.favoured_cpu);
+	if (err)
+		return err;
+
+	fd = axv_vcpu_fd_create(vcpu);
+	if (fd < 0) {
+		axv_vm_destroy_vcpu(vcpu);
+		return axv_refuse_vcpu(fd, vm, "no file descriptor (%d)", fd);
+	}
+	return fd;
+}
+
 static long axv_vm_fd_ioctl(struct file *file, unsigned int cmd,
 			    unsigned long arg)
 {
 	struct axv_vm *vm = file->private_data;
 
-	return axv_refuse(-ENOTTY, "VM %u: unknown ioctl %#x", vm->id, cmd);
+	switch (cmd) {
+	case AXV_CREATE_VCPU:
+		return axv_vm_create_vcpu_ioctl(vm, (void __user *)arg);
+	default:
+		return axv_refuse(-ENOTTY, "VM %u: unknown ioctl %#x", vm->id,
+				  cmd);
+	}
 }
 
 static const struct file_operations axv_vm_fops = {

@@ -78,3 +78,14 @@ unsigned int axv_ipi_count(struct axv_ipi_queue *q)
 	spin_unlock_irqrestore(&q->lock, flags);
 	return n;
 }
+
+void axv_ipi_counters(struct axv_ipi_queue *q, u64 *coalesced,
+		      u64 *overflows)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->lock, flags);
+	*coalesced = q->coalesced;
+	*overflows = q->overflows;
+	spin_unlock_irqrestore(&q->lock, flags);
+}

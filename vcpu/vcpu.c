@@ -24,7 +24,7 @@ static const char *const axv_vcpu_state_names[AXV_VCPU_NR_STATES] = {
 	[AXV_VCPU_STOPPED] = "stopped",
 };
 
-const char *axv_vcpu_state_name(enum axv_vcpu_state state)
+const char *axv_vcpu_state_name(enum axv_run_state state)
 {
 	if ((unsigned int)state >= AXV_VCPU_NR_STATES)
 		return "?";
@@ -54,14 +54,14 @@ void axv_vcpu_destroy(struct axv_vcpu *vcpu)
 	free_cpumask_var(vcpu->allowed_cpus);
 }
 
-static void axv_vcpu_set_state(struct axv_vcpu *vcpu, enum axv_vcpu_state to)
+static void axv_vcpu_set_state(struct axv_vcpu *vcpu, enum axv_run_state to)
 {
 	lockdep_assert_held(&vcpu->mutex);
 	WRITE_ONCE(vcpu->state, to);
 }
 
-int axv_vcpu_transition(struct axv_vcpu *vcpu, enum axv_vcpu_state from,
-			enum axv_vcpu_state to,
+int axv_vcpu_transition(struct axv_vcpu *vcpu, enum axv_run_state from,
+			enum axv_run_state to,
 			int (*op)(struct axv_vcpu *vcpu, void *arg), void *arg)
 {
 	int err = 0;
@@ -83,7 +83,7 @@ int axv_vcpu_transition(struct axv_vcpu *vcpu, enum axv_vcpu_state from,
 }
 
 /* Where a vCPU of this role stands once set up, or after a role change. */
-static enum axv_vcpu_state axv_vcpu_initial_state(bool bsp)
+static enum axv_run_state axv_vcpu_initial_state(bool bsp)
 {
 	return bsp ? AXV_VCPU_FREE : AXV_VCPU_WAIT_START;
 }

@@ -8,6 +8,7 @@
 #include <linux/slab.h>
 
 #include <axvcpu/core.h>
+#include <axvcpu/vcpu.h>
 
 static atomic_t axv_vm_next_id = ATOMIC_INIT(0);
 
@@ -38,6 +39,11 @@ err_free_vm:
 static void axv_vm_release(struct kref *ref)
 {
 	struct axv_vm *vm = container_of(ref, struct axv_vm, ref);
+	unsigned int i;
+
+	/* Every vCPU holds a reference: none can be left. */
+	for (i = 0; i < AXV_MAX_VCPUS; i++)
+		WARN_ON_ONCE(vm->vcpus[i]);
 
 	axv_virt_put(vm->virt);
 	mutex_destroy(&vm->lock);
@@ -47,4 +53,83 @@ static void axv_vm_release(struct kref *ref)
 void axv_vm_put(struct axv_vm *vm)
 {
 	kref_put(&vm->ref, axv_vm_release);
+}
+
+/* Why @cfg cannot join @vm as it stands, or 0.  vm->lock held. */
+static int axv_vm_check_vcpu(struct axv_vm *vm,
+			     const struct axv_vcpu_config *cfg, bool bsp)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&vm->lock);
+	if (vm->vcpus[cfg->id])
+		return -EEXIST;
+	for (i = 0; i < AXV_MAX_VCPUS; i++) {
+		const struct axv_vcpu *other = vm->vcpus[i];
+
+		if (!other)
+			continue;
+		if (other->apic_id == cfg->apic_id || (bsp && other->bsp))
+			return -EEXIST;
+	}
+	return 0;
+}
+
+struct axv_vcpu *axv_vm_create_vcpu(struct axv_vm *vm,
+				    const struct axv_vcpu_config *cfg)
+{
+	bool bsp = cfg->role == AXV_ROLE_BSP ||
+		   (cfg->role == AXV_ROLE_DEFAULT && cfg->id == 0);
+	struct axv_vcpu *vcpu;
+	int err;
+
+	if (cfg->id >= AXV_MAX_VCPUS || cfg->role > AXV_ROLE_AP)
+		return ERR_PTR(-EINVAL);
+
+	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
+	if (!vcpu)
+		return ERR_PTR(-ENOMEM);
+	err = axv_vcpu_init(vcpu, vm->id, cfg->id, cfg->apic_id, bsp);
+	if (err)
+		goto err_free_vcpu;
+	if (cfg->allowed || cfg->favoured_cpu != -1) {
+		mutex_lock(&vcpu->mutex);
+		err = axv_vcpu_set_affinity(vcpu, cfg->favoured_cpu,
+					    cfg->allowed ?: cpu_possible_mask);
+		mutex_unlock(&vcpu->mutex);
+		if (err)
+			goto err_destroy_vcpu;
+	}
+
+	mutex_lock(&vm->lock);
+	err = axv_vm_check_vcpu(vm, cfg, bsp);
+	if (!err) {
+		kref_get(&vm->ref);
+		vcpu->vm = vm;
+		vm->vcpus[cfg->id] = vcpu;
+	}
+	mutex_unlock(&vm->lock);
+	if (err)
+		goto err_destroy_vcpu;
+	return vcpu;
+
+err_destroy_vcpu:
+	axv_vcpu_destroy(vcpu);
+err_free_vcpu:
+	kfree(vcpu);
+	return ERR_PTR(err);
+}
+
+void axv_vm_destroy_vcpu(struct axv_vcpu *vcpu)
+{
+	struct axv_vm *vm = vcpu->vm;
+
+	mutex_lock(&vm->lock);
+	WARN_ON_ONCE(vm->vcpus[vcpu->id] != vcpu);
+	vm->vcpus[vcpu->id] = NULL;
+	mutex_unlock(&vm->lock);
+
+	axv_vcpu_destroy(vcpu);
+	kfree(vcpu);
+	axv_vm_put(vm);
 }

@@ -15,6 +15,8 @@
 #include <linux/seq_file.h>
 #include <linux/types.h>
 
+#include <linux/axvcpu.h>
+
 struct axv_arch_ops;
 
 /**
@@ -114,18 +116,54 @@ void axv_virt_put(struct axv_virt *virt);
  */
 void axv_virt_show(struct axv_virt *virt, struct seq_file *m);
 
+/* Most vCPUs in one VM (AXV_CAP_MAX_VCPUS). */
+#define AXV_MAX_VCPUS	64
+
+struct axv_vcpu;
+
 /**
  * struct axv_vm - a virtual machine.
- * @ref: references: the VM file and, later, each vCPU.
+ * @ref: references: the VM file and each vCPU.
  * @virt: the instance kept on while the VM exists.
  * @id: VM number, unique while the module is loaded; for logs.
- * @lock: serialises changes to the VM's configuration.
+ * @lock: serialises changes to the VM's configuration and @vcpus.
+ * @vcpus: the vCPUs, indexed by vCPU id.
  */
 struct axv_vm {
 	struct kref ref;
 	struct axv_virt *virt;
 	unsigned int id;
 	struct mutex lock; /* see @lock above */
+	struct axv_vcpu *vcpus[AXV_MAX_VCPUS];
+};
+
+/**
+ * enum axv_vcpu_role - the role asked for at vCPU creation; the values
+ *	are the ABI's AXV_VCPU_ROLE_*.
+ * @AXV_ROLE_DEFAULT: the BSP when the id is 0, an AP otherwise.
+ * @AXV_ROLE_BSP: the bootstrap processor.
+ * @AXV_ROLE_AP: an application processor.
+ */
+enum axv_vcpu_role {
+	AXV_ROLE_DEFAULT = AXV_VCPU_ROLE_DEFAULT,
+	AXV_ROLE_BSP = AXV_VCPU_ROLE_BSP,
+	AXV_ROLE_AP = AXV_VCPU_ROLE_AP,
+};
+
+/**
+ * struct axv_vcpu_config - what a new vCPU is made of.
+ * @id: vCPU number, below AXV_MAX_VCPUS.
+ * @apic_id: interrupt-controller ID.
+ * @role: enum axv_vcpu_role.
+ * @favoured_cpu: host CPU to favour, or -1.
+ * @allowed: host CPUs it may run on, or NULL for all.
+ */
+struct axv_vcpu_config {
+	u32 id;
+	u32 apic_id;
+	enum axv_vcpu_role role;
+	int favoured_cpu;
+	const struct cpumask *allowed;
 };
 
 /**
@@ -137,6 +175,30 @@ struct axv_vm {
  * error of axv_virt_get().
  */
 struct axv_vm *axv_vm_create(struct axv_virt *virt);
+
+/**
+ * axv_vm_create_vcpu() - add a vCPU to a VM.
+ * @vm: the VM; the vCPU takes a reference on it.
+ * @cfg: the vCPU's id, interrupt-controller ID, role and affinity.
+ *
+ * The vCPU starts in the created state.  Its id and interrupt-controller
+ * ID are unique in the VM, and the VM has at most one BSP.
+ *
+ * Context: process, may sleep.
+ * Return: the vCPU, or an ERR_PTR(): -EINVAL for an id or affinity out of
+ * range, -EEXIST for an id or ID in use or a second BSP, -ENOMEM.
+ */
+struct axv_vcpu *axv_vm_create_vcpu(struct axv_vm *vm,
+				    const struct axv_vcpu_config *cfg);
+
+/**
+ * axv_vm_destroy_vcpu() - remove a vCPU from its VM and free it, dropping
+ *	its reference on the VM.
+ * @vcpu: the vCPU; no one else may use it any more.
+ *
+ * Context: process, may sleep.
+ */
+void axv_vm_destroy_vcpu(struct axv_vcpu *vcpu);
 
 /**
  * axv_vm_put() - drop a reference; the last frees the VM and its hold on

@@ -16,8 +16,13 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
+#include <linux/axvcpu.h>
+
+struct axv_vm;
+
 /**
- * enum axv_vcpu_state - where a vCPU is in its life.
+ * enum axv_run_state - where a vCPU is in its life; the values are the
+ *	ABI's AXV_VCPU_STATE_*.
  * @AXV_VCPU_INVALID: an operation failed or was attempted from the wrong
  *	state; the vCPU can only be destroyed.
  * @AXV_VCPU_CREATED: allocated, not set up.
@@ -31,16 +36,16 @@
  * @AXV_VCPU_STOPPED: stopped for good.
  * @AXV_VCPU_NR_STATES: number of states.
  */
-enum axv_vcpu_state {
-	AXV_VCPU_INVALID,
-	AXV_VCPU_CREATED,
-	AXV_VCPU_FREE,
-	AXV_VCPU_READY,
-	AXV_VCPU_RUNNING,
-	AXV_VCPU_BLOCKED,
-	AXV_VCPU_WAIT_START,
-	AXV_VCPU_PAUSED,
-	AXV_VCPU_STOPPED,
+enum axv_run_state {
+	AXV_VCPU_INVALID = AXV_VCPU_STATE_INVALID,
+	AXV_VCPU_CREATED = AXV_VCPU_STATE_CREATED,
+	AXV_VCPU_FREE = AXV_VCPU_STATE_FREE,
+	AXV_VCPU_READY = AXV_VCPU_STATE_READY,
+	AXV_VCPU_RUNNING = AXV_VCPU_STATE_RUNNING,
+	AXV_VCPU_BLOCKED = AXV_VCPU_STATE_BLOCKED,
+	AXV_VCPU_WAIT_START = AXV_VCPU_STATE_WAIT_START,
+	AXV_VCPU_PAUSED = AXV_VCPU_STATE_PAUSED,
+	AXV_VCPU_STOPPED = AXV_VCPU_STATE_STOPPED,
 	AXV_VCPU_NR_STATES,
 };
 
@@ -96,15 +101,16 @@ struct axv_ipi_queue {
 };
 
 /* Number of per-reason exit counters kept by the core. */
-#define AXV_VCPU_NR_EXIT_COUNTERS	32
+#define AXV_VCPU_NR_EXIT_COUNTERS	AXV_VCPU_NR_EXIT_STATS
 
 /**
  * struct axv_vcpu - a virtual CPU.
- * @vm_id: the VM it belongs to, for logs.
+ * @vm: the VM it belongs to; the vCPU holds a reference on it.
+ * @vm_id: the VM's id, for logs.
  * @id: vCPU number within the VM.
  * @apic_id: interrupt-controller ID (x86 LAPIC ID), unique within the VM.
  * @bsp: the bootstrap processor, started at reset; APs wait for a start.
- * @state: enum axv_vcpu_state; written with @mutex held.
+ * @state: enum axv_run_state; written with @mutex held.
  * @paused_from: the state @AXV_VCPU_PAUSED returns to.
  * @ran: has entered the guest once; the role is fixed from then on.
  * @sipi_vector: vector of the last start IPI; entry = vector << 12.
@@ -116,12 +122,13 @@ struct axv_ipi_queue {
  * @mutex: serialises the owner's operations.
  */
 struct axv_vcpu {
+	struct axv_vm *vm;
 	unsigned int vm_id;
 	unsigned int id;
 	u32 apic_id;
 	bool bsp;
-	enum axv_vcpu_state state;
-	enum axv_vcpu_state paused_from;
+	enum axv_run_state state;
+	enum axv_run_state paused_from;
 	bool ran;
 	u8 sipi_vector;
 	int favoured_cpu;
@@ -160,7 +167,7 @@ void axv_vcpu_destroy(struct axv_vcpu *vcpu);
  *
  * Return: a constant string, "?" for an out-of-range value.
  */
-const char *axv_vcpu_state_name(enum axv_vcpu_state state);
+const char *axv_vcpu_state_name(enum axv_run_state state);
 
 /**
  * axv_vcpu_transition() - run an operation under a state transition.
@@ -175,8 +182,8 @@ const char *axv_vcpu_state_name(enum axv_vcpu_state state);
  *
  * Return: 0; -EINVAL when the vCPU was not in @from; @op's error.
  */
-int axv_vcpu_transition(struct axv_vcpu *vcpu, enum axv_vcpu_state from,
-			enum axv_vcpu_state to,
+int axv_vcpu_transition(struct axv_vcpu *vcpu, enum axv_run_state from,
+			enum axv_run_state to,
 			int (*op)(struct axv_vcpu *vcpu, void *arg), void *arg);
 
 /**
@@ -343,5 +350,16 @@ bool axv_ipi_pop(struct axv_ipi_queue *q, struct axv_ipi *ipi);
  * Return: the count at the time of the call.
  */
 unsigned int axv_ipi_count(struct axv_ipi_queue *q);
+
+/**
+ * axv_ipi_counters() - the queue's coalesced and overflow counts.
+ * @q: the queue.
+ * @coalesced: filled with the number of IPIs merged into pending ones.
+ * @overflows: filled with the number of IPIs refused for lack of room.
+ *
+ * Context: any.
+ */
+void axv_ipi_counters(struct axv_ipi_queue *q, u64 *coalesced,
+		      u64 *overflows);
 
 #endif /* _AXVCPU_VCPU_H */

@@ -34,6 +34,7 @@
 #define AXV_CAP_EPT_1G_PAGES		4	/* guest memory mapped with 1 GiB EPT pages */
 #define AXV_CAP_EPT_AD_BITS		5	/* EPT accessed/dirty flags */
 #define AXV_CAP_PREEMPTION_TIMER	6	/* VMX preemption timer */
+#define AXV_CAP_MAX_VCPUS		7	/* value: most vCPUs in one VM */
 
 /* AXV_VMX_F_*: VMX features decoded from the capability MSRs. */
 #define AXV_VMX_F_TRUE_CTLS		_BITULL(0)	/* IA32_VMX_TRUE_*_CTLS exist */
@@ -135,5 +136,121 @@ struct axv_vmx_caps {
 #define AXV_CHECK_EXTENSION	_IO(AXVIO, 0x01)
 #define AXV_CREATE_VM		_IO(AXVIO, 0x02)
 #define AXV_GET_VMX_CAPS	_IOR(AXVIO, 0x03, struct axv_vmx_caps)
+
+/* struct axv_vcpu_create.role */
+#define AXV_VCPU_ROLE_DEFAULT	0	/* BSP when id is 0, AP otherwise */
+#define AXV_VCPU_ROLE_BSP	1	/* bootstrap processor: runs from reset */
+#define AXV_VCPU_ROLE_AP	2	/* application processor: waits for a start */
+
+/* Highest interrupt-controller (xAPIC) ID a vCPU may have; 0xff broadcasts. */
+#define AXV_VCPU_MAX_APIC_ID	0xfe
+
+/* Largest allowed-CPU bitmap accepted, in bytes (8192 CPUs). */
+#define AXV_CPU_BITMAP_MAX	1024
+
+/**
+ * struct axv_vcpu_create - argument of AXV_CREATE_VCPU.
+ * @id: vCPU number, below the AXV_CAP_MAX_VCPUS value, unique in the VM.
+ * @apic_id: interrupt-controller ID, at most AXV_VCPU_MAX_APIC_ID,
+ *	unique in the VM.
+ * @role: AXV_VCPU_ROLE_*; a VM has at most one BSP.
+ * @favoured_cpu: host CPU to run on when allowed, or -1 for none.
+ * @allowed_cpus: userspace address of a CPU bitmap in the layout of
+ *	sched_setaffinity(2) (bit N of the array of unsigned longs is CPU N),
+ *	or 0 for every CPU.
+ * @allowed_cpus_size: bytes at @allowed_cpus: a multiple of 8, at most
+ *	AXV_CPU_BITMAP_MAX; 0 when @allowed_cpus is 0.
+ * @flags: none defined; 0.
+ * @reserved: zero.
+ */
+struct axv_vcpu_create {
+	__u32 id;
+	__u32 apic_id;
+	__u32 role;
+	__s32 favoured_cpu;
+	__u64 allowed_cpus;
+	__u32 allowed_cpus_size;
+	__u32 flags;
+	__u64 reserved[4];
+};
+
+/* struct axv_vcpu_state.state: the core's state machine (Documentation/uapi.rst). */
+#define AXV_VCPU_STATE_INVALID		0	/* unusable; only closing is left */
+#define AXV_VCPU_STATE_CREATED		1	/* created, not yet set up */
+#define AXV_VCPU_STATE_FREE		2	/* set up, not bound to a host CPU */
+#define AXV_VCPU_STATE_READY		3	/* bound to a host CPU */
+#define AXV_VCPU_STATE_RUNNING		4	/* in the guest */
+#define AXV_VCPU_STATE_BLOCKED		5	/* halted, waits for an interrupt */
+#define AXV_VCPU_STATE_WAIT_START	6	/* AP waiting for INIT/SIPI */
+#define AXV_VCPU_STATE_PAUSED		7	/* paused by the hypervisor */
+#define AXV_VCPU_STATE_STOPPED		8	/* stopped for good */
+
+/* struct axv_vcpu_state.flags */
+#define AXV_VCPU_STATE_F_BSP		_BITUL(0)	/* the bootstrap processor */
+#define AXV_VCPU_STATE_F_RAN		_BITUL(1)	/* has entered the guest */
+
+/**
+ * struct axv_vcpu_state - result of AXV_GET_VCPU_STATE.
+ * @state: AXV_VCPU_STATE_*.
+ * @flags: AXV_VCPU_STATE_F_*.
+ * @id: vCPU number.
+ * @apic_id: interrupt-controller ID.
+ * @sipi_vector: vector of the last start IPI; real-mode entry at
+ *	@sipi_vector << 12.
+ * @favoured_cpu: favoured host CPU, or -1.
+ * @pending_ipis: IPIs waiting to be delivered.
+ * @pad: zero.
+ * @reserved: zero.
+ */
+struct axv_vcpu_state {
+	__u32 state;
+	__u32 flags;
+	__u32 id;
+	__u32 apic_id;
+	__u32 sipi_vector;
+	__s32 favoured_cpu;
+	__u32 pending_ipis;
+	__u32 pad;
+	__u64 reserved[4];
+};
+
+/* Number of entries of struct axv_vcpu_stats.exits. */
+#define AXV_VCPU_NR_EXIT_STATS	32
+
+/**
+ * struct axv_vcpu_stats - result of AXV_GET_VCPU_STATS.
+ * @exec_ns: time spent executing guest code, nanoseconds (as
+ *	hv_vcpu_get_exec_time); time blocked in HLT is not counted.
+ * @ipis_coalesced: IPIs merged into one already pending.
+ * @ipis_overflowed: IPIs refused because the queue was full.
+ * @exits: exits by exit reason number; the last entry also counts every
+ *	reason beyond it.
+ * @reserved: zero.
+ */
+struct axv_vcpu_stats {
+	__u64 exec_ns;
+	__u64 ipis_coalesced;
+	__u64 ipis_overflowed;
+	__u64 exits[AXV_VCPU_NR_EXIT_STATS];
+	__u64 reserved[4];
+};
+
+/*
+ * ioctls on a VM file descriptor.
+ *
+ * AXV_CREATE_VCPU: creates a vCPU; returns its file descriptor
+ *	(O_RDWR | O_CLOEXEC).  The vCPU keeps the VM alive: descriptors may
+ *	be closed in any order.
+ */
+#define AXV_CREATE_VCPU		_IOW(AXVIO, 0x10, struct axv_vcpu_create)
+
+/*
+ * ioctls on a vCPU file descriptor.
+ *
+ * AXV_GET_VCPU_STATE: fills struct axv_vcpu_state.
+ * AXV_GET_VCPU_STATS: fills struct axv_vcpu_stats.
+ */
+#define AXV_GET_VCPU_STATE	_IOR(AXVIO, 0x20, struct axv_vcpu_state)
+#define AXV_GET_VCPU_STATS	_IOR(AXVIO, 0x21, struct axv_vcpu_stats)
 
 #endif /* _UAPI_LINUX_AXVCPU_H */

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The vCPU file descriptor.  Every ioctl runs under the vCPU mutex, taken
+ * killable, so that a vCPU is used by one thread at a time and a killed
+ * process never waits on it.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/fs.h>
+#include <linux/module.h>
+#include <linux/uaccess.h>
+
+#include <linux/axvcpu.h>
+#include <axvcpu/core.h>
+#include <axvcpu/vcpu.h>
+
+#include "axvcpu.h"
+
+static int axv_vcpu_fd_release(struct inode *inode, struct file *file)
+{
+	axv_vm_destroy_vcpu(file->private_data);
+	return 0;
+}
+
+static long axv_vcpu_get_state(struct axv_vcpu *vcpu, void __user *argp)
+{
+	struct axv_vcpu_state st = {
+		.state = vcpu->state,
+		.flags = (vcpu->bsp ? AXV_VCPU_STATE_F_BSP : 0) |
+			 (vcpu->ran ? AXV_VCPU_STATE_F_RAN : 0),
+		.id = vcpu->id,
+		.apic_id = vcpu->apic_id,
+		.sipi_vector = vcpu->sipi_vector,
+		.favoured_cpu = vcpu->favoured_cpu,
+		.pending_ipis = axv_ipi_count(&vcpu->ipis),
+	};
+
+	if (copy_to_user(argp, &st, sizeof(st)))
+		return axv_refuse(-EFAULT, "VM %u vCPU %u: AXV_GET_VCPU_STATE: bad buffer address",
+				  vcpu->vm_id, vcpu->id);
+	return 0;
+}
+
+static long axv_vcpu_get_stats(struct axv_vcpu *vcpu, void __user *argp)
+{
+	struct axv_vcpu_stats st = { .exec_ns = vcpu->exec_ns };
+
+	BUILD_BUG_ON(sizeof(st.exits) != sizeof(vcpu->exits));
+	memcpy(st.exits, vcpu->exits, sizeof(st.exits));
+	axv_ipi_counters(&vcpu->ipis, &st.ipis_coalesced, &st.ipis_overflowed);
+	if (copy_to_user(argp, &st, sizeof(st)))
+		return axv_refuse(-EFAULT, "VM %u vCPU %u: AXV_GET_VCPU_STATS: bad buffer address",
+				  vcpu->vm_id, vcpu->id);
+	return 0;
+}
+
+static long axv_vcpu_fd_ioctl(struct file *file, unsigned int cmd,
+			      unsigned long arg)
+{
+	struct axv_vcpu *vcpu = file->private_data;
+	void __user *argp = (void __user *)arg;
+	long ret;
+
+	if (mutex_lock_killable(&vcpu->mutex))
+		return -EINTR;
+	switch (cmd) {
+	case AXV_GET_VCPU_STATE:
+		ret = axv_vcpu_get_state(vcpu, argp);
+		break;
+	case AXV_GET_VCPU_STATS:
+		ret = axv_vcpu_get_stats(vcpu, argp);
+		break;
+	default:
+		ret = axv_refuse(-ENOTTY, "VM %u vCPU %u: unknown ioctl %#x",
+				 vcpu->vm_id, vcpu->id, cmd);
+	}
+	mutex_unlock(&vcpu->mutex);
+	return ret;
+}
+
+static const struct file_operations axv_vcpu_fops = {
+	.owner = THIS_MODULE,
+	.release = axv_vcpu_fd_release,
+	.unlocked_ioctl = axv_vcpu_fd_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+/* The file owns the vCPU; closing it destroys the vCPU. */
+int axv_vcpu_fd_create(struct axv_vcpu *vcpu)
+{
+	return anon_inode_getfd("axvcpu-vcpu", &axv_vcpu_fops, vcpu,
+				O_RDWR | O_CLOEXEC);
+}
