@@ -13,6 +13,23 @@
 
 #include "axvcpu.h"
 
+/*
+ * The ABI's layouts are frozen: any change of size or offset is a bug.
+ * 32-bit userspace sees the same layouts (only __u* types, explicit
+ * padding), so compat_ptr_ioctl() is all the compat support needed.
+ */
+static_assert(sizeof(struct axv_vmx_caps) == 208);
+static_assert(offsetof(struct axv_vmx_caps, pin_used) == 120);
+static_assert(offsetof(struct axv_vmx_caps, reserved) == 144);
+static_assert(sizeof(struct axv_vcpu_create) == 64);
+static_assert(offsetof(struct axv_vcpu_create, allowed_cpus) == 16);
+static_assert(offsetof(struct axv_vcpu_create, reserved) == 32);
+static_assert(sizeof(struct axv_vcpu_state) == 64);
+static_assert(offsetof(struct axv_vcpu_state, reserved) == 32);
+static_assert(sizeof(struct axv_vcpu_stats) == 568);
+static_assert(offsetof(struct axv_vcpu_stats, exits) == 24);
+static_assert(offsetof(struct axv_vcpu_stats, reserved) == 536);
+
 /* AXV_CREATE_VM flags; none are defined in API version 1. */
 #define AXV_CREATE_VM_VALID_FLAGS	0UL
 

@@ -8,6 +8,8 @@
 #include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include <linux/axvcpu.h>
@@ -29,14 +31,20 @@ static int axv_vm_fd_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/* Read a sched_setaffinity(2)-style bitmap; bits past nr_cpu_ids are ignored. */
+/*
+ * Read an allowed-CPU bitmap of @size bytes (at most AXV_CPU_BITMAP_MAX).
+ * All of it must be readable; bits past the host's CPUs are ignored.
+ */
 static int axv_get_user_cpumask(u64 uaddr, u32 size, struct cpumask *mask)
 {
-	u32 len = min_t(u32, size, cpumask_size());
+	void *bits;
 
+	bits = memdup_user(u64_to_user_ptr(uaddr), size);
+	if (IS_ERR(bits))
+		return PTR_ERR(bits);
 	cpumask_clear(mask);
-	if (copy_from_user(cpumask_bits(mask), u64_to_user_ptr(uaddr), len))
-		return -EFAULT;
+	memcpy(cpumask_bits(mask), bits, min_t(u32, size, cpumask_size()));
+	kfree(bits);
 	return 0;
 }
 
@@ -101,6 +109,8 @@ static long axv_vm_create_vcpu_ioctl(struct axv_vm *vm, void __user *argp)
 					   req.allowed_cpus_size, allowed);
 		if (err) {
 			free_cpumask_var(allowed);
+			if (err != -EFAULT)
+				return err;
 			return axv_refuse_vcpu(err, vm,
 					       "bad allowed-CPU bitmap address");
 		}

@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,11 @@
 /* Numbers /dev/axvcpu does not know: an unused nr and KVM's type. */
 #define AXV_UNUSED_NR	0x7f
 #define KVMIO		0xAE
+
+/* The AXV_CAP_MAX_VCPUS value this kernel promises. */
+#define AXV_TEST_MAX_VCPUS	64
+
+#define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
 
 struct check {
 	const char *name;
@@ -79,15 +85,17 @@ static int expect_errno(const char *what, long ret, int err, int want)
 }
 
 /*
- * Issue @req on @fd and expect ENOTTY.  Should a CREATE_VM-numbered request
- * be wrongly accepted, the VM fd it returned is closed.
+ * Issue @req on @fd and expect ENOTTY.  Should a CREATE_VM- or
+ * CREATE_VCPU-numbered request be wrongly accepted, the fd it returned is
+ * closed.
  */
 static int expect_enotty(int fd, const char *what, unsigned long req, unsigned long arg)
 {
 	int ret = axv_raw_ioctl(fd, req, arg);
 	int err = errno;
 
-	if (ret >= 0 && _IOC_NR(req) == _IOC_NR(AXV_CREATE_VM))
+	if (ret >= 0 && (_IOC_NR(req) == _IOC_NR(AXV_CREATE_VM) ||
+			 _IOC_NR(req) == _IOC_NR(AXV_CREATE_VCPU)))
 		close(ret);
 	return expect_errno(what, ret, err, ENOTTY);
 }
@@ -434,6 +442,1001 @@ static int check_vm_close_last_first(int dev)
 	return two_vms_close(dev, 0);
 }
 
+/* --- vCPUs ------------------------------------------------------------ */
+
+/*
+ * A read-write page followed by an unmapped one, for arguments that run off
+ * the end of a mapping.  Returns the page (unmap it with munmap(p, page)),
+ * or NULL with the reason set.
+ */
+static char *map_edge_page(long page)
+{
+	char *map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (map == MAP_FAILED) {
+		sys_fail("mmap");
+		return NULL;
+	}
+	if (munmap(map + page, page)) {
+		sys_fail("munmap");
+		munmap(map, 2 * page);
+		return NULL;
+	}
+	return map;
+}
+
+/* AXV_CREATE_VCPU(@c) on @vm; *@vcpu is the new fd. */
+static int create_vcpu(int vm, const struct axv_vcpu_create *c, int *vcpu)
+{
+	char what[64];
+
+	*vcpu = axv_raw_create_vcpu(vm, c);
+	if (*vcpu >= 0)
+		return 0;
+	snprintf(what, sizeof(what), "AXV_CREATE_VCPU(id %u, apic_id %u, role %u)",
+		 c->id, c->apic_id, c->role);
+	return sys_fail(what);
+}
+
+/* Create vCPU @id with @apic_id and @role, defaults otherwise. */
+static int new_vcpu(int vm, __u32 id, __u32 apic_id, __u32 role, int *vcpu)
+{
+	struct axv_vcpu_create c;
+
+	axv_vcpu_create_init(&c, id, apic_id);
+	c.role = role;
+	return create_vcpu(vm, &c, vcpu);
+}
+
+/*
+ * AXV_CREATE_VCPU(@c) on @vm must fail with @want; @fmt describes the
+ * case.  A vCPU wrongly created is closed.
+ */
+__attribute__((format(printf, 4, 5)))
+static int expect_create_errno(int vm, const struct axv_vcpu_create *c, int want,
+			       const char *fmt, ...)
+{
+	char what[128];
+	int ret, err;
+	va_list ap;
+	size_t n;
+
+	n = snprintf(what, sizeof(what), "AXV_CREATE_VCPU(");
+	va_start(ap, fmt);
+	vsnprintf(what + n, sizeof(what) - n, fmt, ap);
+	va_end(ap);
+	n = strlen(what);
+	snprintf(what + n, sizeof(what) - n, ")");
+
+	ret = axv_raw_create_vcpu(vm, c);
+	err = errno;
+	if (ret >= 0)
+		close(ret);
+	return expect_errno(what, ret, err, want);
+}
+
+/* AXV_GET_VCPU_STATE into @st, which is first filled with a pattern. */
+static int get_state(int vcpu, struct axv_vcpu_state *st)
+{
+	int ret;
+
+	memset(st, 0xa5, sizeof(*st));
+	ret = axv_raw_get_vcpu_state(vcpu, st);
+	if (ret < 0)
+		return sys_fail("AXV_GET_VCPU_STATE");
+	if (ret)
+		return fail("AXV_GET_VCPU_STATE returned %d, expected 0", ret);
+	return 0;
+}
+
+/* AXV_GET_VCPU_STATS into @st, which is first filled with a pattern. */
+static int get_stats(int vcpu, struct axv_vcpu_stats *st)
+{
+	int ret;
+
+	memset(st, 0xa5, sizeof(*st));
+	ret = axv_raw_get_vcpu_stats(vcpu, st);
+	if (ret < 0)
+		return sys_fail("AXV_GET_VCPU_STATS");
+	if (ret)
+		return fail("AXV_GET_VCPU_STATS returned %d, expected 0", ret);
+	return 0;
+}
+
+/* The state of a vCPU that was just created must be exactly this. */
+static int expect_new_state(int vcpu, __u32 id, __u32 apic_id, int bsp, __s32 favoured)
+{
+	struct axv_vcpu_state st;
+	__u32 flags = bsp ? AXV_VCPU_STATE_F_BSP : 0;
+	const char *name;
+	size_t i;
+
+	if (get_state(vcpu, &st))
+		return -1;
+	if (st.state != AXV_VCPU_STATE_CREATED) {
+		name = axv_vcpu_state_name(st.state);
+		return fail("vCPU %u: state %u (%s), expected %u (created)", id, st.state,
+			    name ? name : "unknown", AXV_VCPU_STATE_CREATED);
+	}
+	if (st.flags != flags)
+		return fail("vCPU %u: flags %#x, expected %#x", id, st.flags, flags);
+	if (st.id != id || st.apic_id != apic_id)
+		return fail("vCPU %u: id %u apic_id %u, expected %u and %u", id, st.id,
+			    st.apic_id, id, apic_id);
+	if (st.sipi_vector || st.pending_ipis || st.pad)
+		return fail("vCPU %u: sipi_vector %#x pending_ipis %u pad %#x, expected 0",
+			    id, st.sipi_vector, st.pending_ipis, st.pad);
+	if (st.favoured_cpu != favoured)
+		return fail("vCPU %u: favoured_cpu %d, expected %d", id, st.favoured_cpu,
+			    favoured);
+	for (i = 0; i < ARRAY_LEN(st.reserved); i++)
+		if (st.reserved[i])
+			return fail("vCPU %u: reserved[%zu] is %#llx", id, i, st.reserved[i]);
+	return 0;
+}
+
+/* Create vCPU @id in a new VM with @role; check its state says @bsp. */
+static int create_one(int dev, __u32 id, __u32 apic_id, __u32 role, int bsp)
+{
+	int vm, vcpu, ret;
+
+	if (create_vm(dev, &vm))
+		return -1;
+	ret = new_vcpu(vm, id, apic_id, role, &vcpu);
+	if (!ret) {
+		ret = expect_new_state(vcpu, id, apic_id, bsp, -1);
+		close(vcpu);
+	}
+	close(vm);
+	return ret;
+}
+
+static int check_extension_max_vcpus(int dev)
+{
+	int ret = axv_raw_check_extension(dev, AXV_CAP_MAX_VCPUS);
+
+	if (ret < 0)
+		return sys_fail("AXV_CHECK_EXTENSION(AXV_CAP_MAX_VCPUS)");
+	if (ret != AXV_TEST_MAX_VCPUS)
+		return fail("AXV_CHECK_EXTENSION(AXV_CAP_MAX_VCPUS) returned %d, expected %d",
+			    ret, AXV_TEST_MAX_VCPUS);
+	return 0;
+}
+
+static int check_vcpu_create_bsp_default(int dev)
+{
+	return create_one(dev, 0, 0, AXV_VCPU_ROLE_DEFAULT, 1);
+}
+
+static int check_vcpu_create_ap_default(int dev)
+{
+	return create_one(dev, 1, 1, AXV_VCPU_ROLE_DEFAULT, 0);
+}
+
+static int check_vcpu_create_apic_id_max(int dev)
+{
+	return create_one(dev, 1, AXV_VCPU_MAX_APIC_ID, AXV_VCPU_ROLE_DEFAULT, 0);
+}
+
+/* An AP with id 0 and a BSP with id 5 in one VM. */
+static int check_vcpu_create_explicit_roles(int dev)
+{
+	int vm, ap, bsp, ret;
+
+	if (create_vm(dev, &vm))
+		return -1;
+	ret = new_vcpu(vm, 0, 0, AXV_VCPU_ROLE_AP, &ap);
+	if (ret)
+		goto out_vm;
+	ret = new_vcpu(vm, 5, 5, AXV_VCPU_ROLE_BSP, &bsp);
+	if (ret)
+		goto out_ap;
+	ret = expect_new_state(ap, 0, 0, 0, -1);
+	if (!ret)
+		ret = expect_new_state(bsp, 5, 5, 1, -1);
+	close(bsp);
+out_ap:
+	close(ap);
+out_vm:
+	close(vm);
+	return ret;
+}
+
+/* Favoured CPU 0, allowed CPUs {0}. */
+static int check_vcpu_create_favoured(int dev)
+{
+	unsigned long cpus[1] = { 1 };
+	struct axv_vcpu_create c;
+	int vm, vcpu, ret;
+
+	if (create_vm(dev, &vm))
+		return -1;
+	axv_vcpu_create_init(&c, 0, 0);
+	c.favoured_cpu = 0;
+	c.allowed_cpus = (unsigned long)cpus;
+	c.allowed_cpus_size = sizeof(cpus);
+	ret = create_vcpu(vm, &c, &vcpu);
+	if (!ret) {
+		ret = expect_new_state(vcpu, 0, 0, 1, 0);
+		close(vcpu);
+	}
+	close(vm);
+	return ret;
+}
+
+/* The largest bitmap, CPU 0 allowed. */
+static int check_vcpu_create_bitmap_max_size(int dev)
+{
+	static unsigned long cpus[AXV_CPU_BITMAP_MAX / sizeof(unsigned long)];
+	struct axv_vcpu_create c;
+	int vm, vcpu, ret;
+
+	if (create_vm(dev, &vm))
+		return -1;
+	memset(cpus, 0, sizeof(cpus));
+	cpus[0] = 1;
+	axv_vcpu_create_init(&c, 1, 1);
+	c.allowed_cpus = (unsigned long)cpus;
+	c.allowed_cpus_size = sizeof(cpus);
+	ret = create_vcpu(vm, &c, &vcpu);
+	if (!ret) {
+		ret = expect_new_state(vcpu, 1, 1, 0, -1);
+		close(vcpu);
+	}
+	close(vm);
+	return ret;
+}
+
+static int check_vcpu_create_cloexec(int dev)
+{
+	int vm, vcpu, fdflags, flflags;
+
+	if (create_vm(dev, &vm))
+		return -1;
+	if (new_vcpu(vm, 0, 0, AXV_VCPU_ROLE_DEFAULT, &vcpu)) {
+		close(vm);
+		return -1;
+	}
+	fdflags = fcntl(vcpu, F_GETFD);
+	flflags = fcntl(vcpu, F_GETFL);
+	close(vcpu);
+	close(vm);
+	if (vcpu == vm || vcpu == dev)
+		return fail("AXV_CREATE_VCPU returned the VM or device fd");
+	if (fdflags < 0 || flflags < 0)
+		return sys_fail("fcntl(vCPU fd)");
+	if (!(fdflags & FD_CLOEXEC))
+		return fail("vCPU fd lacks FD_CLOEXEC");
+	if ((flflags & O_ACCMODE) != O_RDWR)
+		return fail("vCPU fd access mode %#x, expected O_RDWR", flflags & O_ACCMODE);
+	return 0;
+}
+
+/* AXV_CREATE_VCPU only reads its argument: a read-only page will do. */
+static int check_vcpu_create_arg_read_only(int dev)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct axv_vcpu_create *c;
+	int vm, vcpu, ret;
+
+	c = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (c == MAP_FAILED)
+		return sys_fail("mmap");
+	axv_vcpu_create_init(c, 2, 2);
+	if (mprotect(c, page, PROT_READ)) {
+		ret = sys_fail("mprotect");
+		goto out_map;
+	}
+	ret = create_vm(dev, &vm);
+	if (ret)
+		goto out_map;
+	ret = create_vcpu(vm, c, &vcpu);
+	if (!ret) {
+		ret = expect_new_state(vcpu, 2, 2, 0, -1);
+		close(vcpu);
+	}
+	close(vm);
+out_map:
+	munmap(c, page);
+	return ret;
+}
+
+static int check_vcpu_create_efault(int dev)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct axv_vcpu_create valid;
+	int vm, ret;
+	char *map, *c;
+
+	if (create_vm(dev, &vm))
+		return -1;
+	ret = expect_create_errno(vm, NULL, EFAULT, "NULL");
+	if (!ret)
+		ret = expect_create_errno(vm, (struct axv_vcpu_create *)1, EFAULT, "(void *)1");
+	if (ret)
+		goto out_vm;
+	map = map_edge_page(page);
+	if (!map) {
+		ret = -1;
+		goto out_vm;
+	}
+	/* Valid as far as it goes, but its last 16 bytes are not mapped. */
+	axv_vcpu_create_init(&valid, 0, 0);
+	c = map + page - sizeof(valid) + 16;
+	memcpy(c, &valid, sizeof(valid) - 16);
+	ret = expect_create_errno(vm, (struct axv_vcpu_create *)c, EFAULT, "end of mapping");
+	munmap(map, page);
+out_vm:
+	close(vm);
+	return ret;
+}
+
+static int check_vcpu_create_flags(int dev)
+{
+	static const __u32 flags[] = { 1, 2, 1U << 31, ~0U };
+	struct axv_vcpu_create c;
+	int vm, ret = 0;
+	size_t i;
+
+	if (create_vm(dev, &vm))
+		return -1;
+	for (i = 0; !ret && i < ARRAY_LEN(flags); i++) {
+		axv_vcpu_create_init(&c, 1, 1);
+		c.flags = flags[i];
+		ret = expect_create_errno(vm, &c, EINVAL, "flags %#x", flags[i]);
+	}
+	close(vm);
+	return ret;
+}
+
+static int check_vcpu_create_reserved(int dev)
+{
+	static const __u64 values[] = { 1, 1ULL << 63 };
+	struct axv_vcpu_create c;
+	int vm, ret = 0;
+	size_t i, v;
+
+	if (create_vm(dev, &vm))
+		return -1;
+	for (i = 0; !ret && i < ARRAY_LEN(c.reserved); i++) {
+		for (v = 0; !ret && v < ARRAY_LEN(values); v++) {
+			axv_vcpu_create_init(&c, 1, 1);
+			c.reserved[i] = values[v];
+			ret = expect_create_errno(vm, &c, EINVAL, "reserved[%zu] %#llx", i,
+						  values[v]);
+		}
+	}
+	close(vm);
+	return ret;
+}
+
+static int check_vcpu_create_role_invalid(int dev)
+{
+	static const __u32 roles[] = { AXV_VCPU_ROLE_AP + 1, 0x100, 1U << 31, ~0U };
+	struct axv_vcpu_create c;
+	int vm, ret = 0;
+	size_t i;
+
+	if (create_vm(dev, &vm))
+		return -1;
+	for (i = 0; !ret && i < ARRAY_LEN(roles); i++) {
+		axv_vcpu_create_init(&c, 1, 1);
+		c.role = roles[i];
+		ret = expect_create_errno(vm, &c, EINVAL, "role %#x", roles[i]);
+	}
+	close(vm);
+	return ret;
+}
+
+static int check_vcpu_create_id_range(int dev)
+{
+	static const __u32 ids[] = { AXV_TEST_MAX_VCPUS, AXV_TEST_MAX_VCPUS + 1, 0x100,
+				     1U << 31, ~0U };
+	struct axv_vcpu_create c;
+	int vm, ret = 0;
+	size_t i;
+
+	if (create_vm(dev, &vm))
+		return -1;
+	for (i = 0; !ret && i < ARRAY_LEN(ids); i++) {
+		axv_vcpu_create_init(&c, ids[i], 1);
+		ret = expect_create_errno(vm, &c, EINVAL, "id %#x", ids[i]);
+	}
+	close(vm);
+	return ret;
+}
+
+static int check_vcpu_create_apic_id_range(int dev)
+{
+	static const __u32 apic_ids[] = { AXV_VCPU_MAX_APIC_ID + 1, 0x100, 1U << 31, ~0U };
+	struct axv_vcpu_create c;
+	int vm, ret = 0;
+	size_t i;
+
+	if (create_vm(dev, &vm))
+		return -1;
+	for (i = 0; !ret && i < ARRAY_LEN(apic_ids); i++) {
+		axv_vcpu_create_init(&c, 1, apic_ids[i]);
+		ret = expect_create_errno(vm, &c, EINVAL, "apic_id %#x", apic_ids[i]);
+	}
+	close(vm);
+	return ret;
+}
+
+static int check_vcpu_create_favoured_range(int dev)
+{
+	static const __s32 favoured[] = { -2, -1000, INT_MIN };
+	struct axv_vcpu_create c;
+	int vm, ret = 0;
+	size_t i;
+
+	if (create_vm(dev, &vm))
+		return -1;
+	for (i = 0; !ret && i < ARRAY_LEN(favoured); i++) {
+		axv_vcpu_create_init(&c, 1, 1);
+		c.favoured_cpu = favoured[i];
+		ret = expect_create_errno(vm, &c, EINVAL, "favoured_cpu %d", favoured[i]);
+	}
+	close(vm);
+	return ret;
+}
+
+/* A favoured CPU outside the allowed set, given or implied. */
+static int check_vcpu_create_favoured_not_allowed(int dev)
+{
+	unsigned long cpus[1] = { 1 };
+	struct axv_vcpu_create c;
+	int vm, ret;
+
+	if (create_vm(dev, &vm))
+		return -1;
+	axv_vcpu_create_init(&c, 1, 1);
+	c.favoured_cpu = 1;
+	c.allowed_cpus = (unsigned long)cpus;
+	c.allowed_cpus_size = sizeof(cpus);
+	ret = expect_create_errno(vm, &c, EINVAL, "favoured_cpu 1, allowed {0}");
+	if (!ret) {
+		/* No bitmap: every CPU, but no CPU has this number. */
+		axv_vcpu_create_init(&c, 1, 1);
+		c.favoured_cpu = INT_MAX;
+		ret = expect_create_errno(vm, &c, EINVAL, "favoured_cpu INT_MAX, no bitmap");
+	}
+	close(vm);
+	return ret;
+}
+
+/* Sizes that are not a multiple of 8, or larger than AXV_CPU_BITMAP_MAX. */
+static int check_vcpu_create_bitmap_size(int dev)
+{
+	static const __u32 sizes[] = {
+		1, 4, 7, 9, 12, AXV_CPU_BITMAP_MAX - 4, AXV_CPU_BITMAP_MAX + 8,
+		2 * AXV_CPU_BITMAP_MAX, 1U << 31, ~0U,
+	};
+	static unsigned long cpus[2 * AXV_CPU_BITMAP_MAX / sizeof(unsigned long)];
+	struct axv_vcpu_create c;
+	int vm, ret = 0;
+	size_t i;
+
+	if (create_vm(dev, &vm))
+		return -1;
+	memset(cpus, 0xff, sizeof(cpus));
+	for (i = 0; !ret && i < ARRAY_LEN(sizes); i++) {
+		axv_vcpu_create_init(&c, 1, 1);
+		c.allowed_cpus = (unsigned long)cpus;
+		c.allowed_cpus_size = sizes[i];
+		ret = expect_create_errno(vm, &c, EINVAL, "allowed_cpus_size %u", sizes[i]);
+	}
+	close(vm);
+	return ret;
+}
+
+/* No bitmap address, but a size. */
+static int check_vcpu_create_bitmap_null(int dev)
+{
+	static const __u32 sizes[] = { 8, AXV_CPU_BITMAP_MAX };
+	struct axv_vcpu_create c;
+	int vm, ret = 0;
+	size_t i;
+
+	if (create_vm(dev, &vm))
+		return -1;
+	for (i = 0; !ret && i < ARRAY_LEN(sizes); i++) {
+		axv_vcpu_create_init(&c, 1, 1);
+		c.allowed_cpus_size = sizes[i];
+		ret = expect_create_errno(vm, &c, EINVAL, "allowed_cpus 0, size %u", sizes[i]);
+	}
+	close(vm);
+	return ret;
+}
+
+/* A bitmap address, but size 0. */
+static int check_vcpu_create_bitmap_size_zero(int dev)
+{
+	unsigned long cpus[1] = { 1 };
+	struct axv_vcpu_create c;
+	int vm, ret;
+
+	if (create_vm(dev, &vm))
+		return -1;
+	axv_vcpu_create_init(&c, 1, 1);
+	c.allowed_cpus = (unsigned long)cpus;
+	ret = expect_create_errno(vm, &c, EINVAL, "allowed_cpus %p, size 0", (void *)cpus);
+	close(vm);
+	return ret;
+}
+
+/* Bitmaps without a possible CPU: empty, or only the last of 8192 CPUs. */
+static int check_vcpu_create_bitmap_no_cpu(int dev)
+{
+	static unsigned long cpus[AXV_CPU_BITMAP_MAX / sizeof(unsigned long)];
+	const size_t bits = 8 * sizeof(cpus[0]);
+	struct axv_vcpu_create c;
+	int vm, ret;
+
+	if (create_vm(dev, &vm))
+		return -1;
+	memset(cpus, 0, sizeof(cpus));
+	axv_vcpu_create_init(&c, 1, 1);
+	c.allowed_cpus = (unsigned long)cpus;
+	c.allowed_cpus_size = 8;
+	ret = expect_create_errno(vm, &c, EINVAL, "8 zero bytes");
+	if (!ret) {
+		c.allowed_cpus_size = sizeof(cpus);
+		ret = expect_create_errno(vm, &c, EINVAL, "%zu zero bytes", sizeof(cpus));
+	}
+	if (!ret) {
+		cpus[ARRAY_LEN(cpus) - 1] = 1UL << (bits - 1);
+		ret = expect_create_errno(vm, &c, EINVAL, "only CPU %zu",
+					  ARRAY_LEN(cpus) * bits - 1);
+	}
+	close(vm);
+	return ret;
+}
+
+static int check_vcpu_create_bitmap_efault(int dev)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct axv_vcpu_create c;
+	int vm, ret;
+	char *map;
+
+	if (create_vm(dev, &vm))
+		return -1;
+	axv_vcpu_create_init(&c, 1, 1);
+	c.allowed_cpus = 1;
+	c.allowed_cpus_size = 8;
+	ret = expect_create_errno(vm, &c, EFAULT, "allowed_cpus (void *)1");
+	if (ret)
+		goto out_vm;
+	map = map_edge_page(page);
+	if (!map) {
+		ret = -1;
+		goto out_vm;
+	}
+	/* CPU 0 allowed in the mapped half; the second half is not mapped. */
+	memset(map + page - 8, 0, 8);
+	map[page - 8] = 1;
+	c.allowed_cpus = (unsigned long)(map + page - 8);
+	c.allowed_cpus_size = 16;
+	ret = expect_create_errno(vm, &c, EFAULT, "allowed_cpus at the end of a mapping");
+	munmap(map, page);
+out_vm:
+	close(vm);
+	return ret;
+}
+
+/*
+ * In a new VM, create @first, then expect @second to fail with EEXIST.
+ * @what describes @second.
+ */
+static int expect_second_eexist(int dev, const struct axv_vcpu_create *first,
+				const struct axv_vcpu_create *second, const char *what)
+{
+	int vm, vcpu, ret;
+
+	if (create_vm(dev, &vm))
+		return -1;
+	ret = create_vcpu(vm, first, &vcpu);
+	if (!ret) {
+		ret = expect_create_errno(vm, second, EEXIST, "%s", what);
+		close(vcpu);
+	}
+	close(vm);
+	return ret;
+}
+
+static int check_vcpu_create_id_taken(int dev)
+{
+	struct axv_vcpu_create a, b;
+
+	axv_vcpu_create_init(&a, 1, 1);
+	axv_vcpu_create_init(&b, 1, 2);
+	return expect_second_eexist(dev, &a, &b, "id 1 again");
+}
+
+static int check_vcpu_create_apic_id_taken(int dev)
+{
+	struct axv_vcpu_create a, b;
+
+	axv_vcpu_create_init(&a, 1, 1);
+	axv_vcpu_create_init(&b, 2, 1);
+	return expect_second_eexist(dev, &a, &b, "apic_id 1 again");
+}
+
+/* A BSP (id 0 by default), then an explicit BSP. */
+static int check_vcpu_create_second_bsp(int dev)
+{
+	struct axv_vcpu_create a, b;
+
+	axv_vcpu_create_init(&a, 0, 0);
+	axv_vcpu_create_init(&b, 1, 1);
+	b.role = AXV_VCPU_ROLE_BSP;
+	return expect_second_eexist(dev, &a, &b, "id 1, role BSP, after a BSP");
+}
+
+/* An explicit BSP, then id 0 that would be the BSP by default. */
+static int check_vcpu_create_second_bsp_default(int dev)
+{
+	struct axv_vcpu_create a, b;
+
+	axv_vcpu_create_init(&a, 3, 3);
+	a.role = AXV_VCPU_ROLE_BSP;
+	axv_vcpu_create_init(&b, 0, 0);
+	return expect_second_eexist(dev, &a, &b, "id 0, role default, after a BSP");
+}
+
+/* Refused creations leave the id, the APIC ID and the BSP slot free. */
+static int check_vcpu_create_failed_keeps_free(int dev)
+{
+	struct axv_vcpu_create c;
+	int vm, vcpu, ret;
+
+	if (create_vm(dev, &vm))
+		return -1;
+	axv_vcpu_create_init(&c, 0, 0);
+	c.flags = 1;
+	ret = expect_create_errno(vm, &c, EINVAL, "id 0, flags 1");
+	if (!ret) {
+		axv_vcpu_create_init(&c, 0, 0);
+		c.allowed_cpus = 1;
+		c.allowed_cpus_size = 8;
+		ret = expect_create_errno(vm, &c, EFAULT, "id 0, allowed_cpus (void *)1");
+	}
+	if (!ret) {
+		axv_vcpu_create_init(&c, 0, 0);
+		c.favoured_cpu = -2;
+		ret = expect_create_errno(vm, &c, EINVAL, "id 0, favoured_cpu -2");
+	}
+	if (!ret) {
+		ret = new_vcpu(vm, 0, 0, AXV_VCPU_ROLE_DEFAULT, &vcpu);
+		if (!ret) {
+			ret = expect_new_state(vcpu, 0, 0, 1, -1);
+			close(vcpu);
+		}
+	}
+	close(vm);
+	return ret;
+}
+
+/* AXV_TEST_MAX_VCPUS vCPUs in one VM, and not one more. */
+static int check_vcpu_max(int dev)
+{
+	int vcpus[AXV_TEST_MAX_VCPUS];
+	struct axv_vcpu_create c;
+	int vm, n, ret = 0;
+
+	if (create_vm(dev, &vm))
+		return -1;
+	for (n = 0; n < AXV_TEST_MAX_VCPUS; n++) {
+		ret = new_vcpu(vm, n, n, AXV_VCPU_ROLE_DEFAULT, &vcpus[n]);
+		if (ret)
+			break;
+	}
+	if (!ret) {
+		ret = expect_new_state(vcpus[0], 0, 0, 1, -1);
+		if (!ret)
+			ret = expect_new_state(vcpus[n - 1], n - 1, n - 1, 0, -1);
+	}
+	if (!ret) {
+		axv_vcpu_create_init(&c, AXV_TEST_MAX_VCPUS, AXV_TEST_MAX_VCPUS);
+		ret = expect_create_errno(vm, &c, EINVAL, "id %d", AXV_TEST_MAX_VCPUS);
+	}
+	while (n--)
+		if (close(vcpus[n]) && !ret)
+			ret = sys_fail("close(vCPU)");
+	if (close(vm) && !ret)
+		ret = sys_fail("close(VM)");
+	return ret;
+}
+
+/* The vCPU keeps its VM alive after the VM fd is closed. */
+static int check_vcpu_close_vm_first(int dev)
+{
+	struct axv_vcpu_state st;
+	int vm, vcpu, ret;
+
+	if (create_vm(dev, &vm))
+		return -1;
+	if (new_vcpu(vm, 3, 4, AXV_VCPU_ROLE_DEFAULT, &vcpu)) {
+		close(vm);
+		return -1;
+	}
+	ret = close_vm(vm, "close(VM)");
+	if (!ret)
+		ret = get_state(vcpu, &st);
+	if (!ret && (st.id != 3 || st.apic_id != 4))
+		ret = fail("after closing the VM: id %u apic_id %u, expected 3 and 4", st.id,
+			   st.apic_id);
+	if (close(vcpu) && !ret)
+		ret = sys_fail("close(vCPU)");
+	if (ret)
+		return ret;
+	/* With both gone, VMs can still be created. */
+	if (create_vm(dev, &vm))
+		return -1;
+	return close_vm(vm, "close(new VM)");
+}
+
+/* Closing a vCPU frees its id, its APIC ID and the BSP role. */
+static int check_vcpu_close_recreate(int dev)
+{
+	static const struct {
+		__u32 id;
+		__u32 apic_id;
+		int bsp;
+	} *v, vcpus[] = { { 0, 0, 1 }, { 2, 7, 0 } };
+	int vm, vcpu, ret = 0, round;
+
+	if (create_vm(dev, &vm))
+		return -1;
+	for (v = vcpus; !ret && v < vcpus + ARRAY_LEN(vcpus); v++) {
+		for (round = 0; !ret && round < 2; round++) {
+			ret = new_vcpu(vm, v->id, v->apic_id, AXV_VCPU_ROLE_DEFAULT, &vcpu);
+			if (ret)
+				break;
+			ret = expect_new_state(vcpu, v->id, v->apic_id, v->bsp, -1);
+			if (close(vcpu) && !ret)
+				ret = sys_fail("close(vCPU)");
+		}
+	}
+	close(vm);
+	return ret;
+}
+
+/* In a new VM, create vCPU 0 and run @fn on its fd. */
+static int with_vcpu(int dev, int (*fn)(int vcpu))
+{
+	int vm, vcpu, ret;
+
+	if (create_vm(dev, &vm))
+		return -1;
+	ret = new_vcpu(vm, 0, 0, AXV_VCPU_ROLE_DEFAULT, &vcpu);
+	if (!ret) {
+		ret = fn(vcpu);
+		close(vcpu);
+	}
+	close(vm);
+	return ret;
+}
+
+static int vcpu_unknown_ioctl(int vcpu)
+{
+	__u64 buf = 0;
+
+	if (expect_enotty(vcpu, "vCPU fd _IO(AXVIO, 0x7f)", _IO(AXVIO, AXV_UNUSED_NR), 0) ||
+	    expect_enotty(vcpu, "vCPU fd _IOR(AXVIO, 0x7f, __u64)",
+			  _IOR(AXVIO, AXV_UNUSED_NR, __u64), (unsigned long)&buf))
+		return -1;
+	return expect_enotty(vcpu, "vCPU fd _IO(KVMIO, 0x00)", _IO(KVMIO, 0x00), 0);
+}
+
+static int check_vcpu_unknown_ioctl(int dev)
+{
+	return with_vcpu(dev, vcpu_unknown_ioctl);
+}
+
+/* The device's and the VM's ioctls mean nothing to a vCPU. */
+static int vcpu_vm_system_ioctls(int vcpu)
+{
+	static struct axv_vmx_caps caps;
+	struct axv_vcpu_create c;
+
+	axv_vcpu_create_init(&c, 1, 1);
+	if (expect_enotty(vcpu, "vCPU fd AXV_GET_API_VERSION", AXV_GET_API_VERSION, 0) ||
+	    expect_enotty(vcpu, "vCPU fd AXV_CHECK_EXTENSION", AXV_CHECK_EXTENSION,
+			  AXV_CAP_X86_VMX) ||
+	    expect_enotty(vcpu, "vCPU fd AXV_CREATE_VM", AXV_CREATE_VM, 0) ||
+	    expect_enotty(vcpu, "vCPU fd AXV_GET_VMX_CAPS", AXV_GET_VMX_CAPS,
+			  (unsigned long)&caps))
+		return -1;
+	return expect_enotty(vcpu, "vCPU fd AXV_CREATE_VCPU", AXV_CREATE_VCPU,
+			     (unsigned long)&c);
+}
+
+static int check_vcpu_vm_system_ioctls(int dev)
+{
+	return with_vcpu(dev, vcpu_vm_system_ioctls);
+}
+
+/* A vCPU ioctl nr with the wrong direction or size must not be accepted. */
+static int vcpu_ioctl_wrong_encoding(int vcpu)
+{
+	static struct axv_vcpu_stats scratch[2];
+	const unsigned long buf = (unsigned long)scratch;
+	const struct {
+		const char *what;
+		unsigned long req;
+	} *r, reqs[] = {
+		{ "_IOR(AXVIO, 0x20, __u64)", _IOR(AXVIO, 0x20, __u64) },
+		{ "_IOW(AXVIO, 0x20, state)", _IOW(AXVIO, 0x20, struct axv_vcpu_state) },
+		{ "_IOWR(AXVIO, 0x20, state)", _IOWR(AXVIO, 0x20, struct axv_vcpu_state) },
+		{ "_IO(AXVIO, 0x20)", _IO(AXVIO, 0x20) },
+		{ "_IOR(AXVIO, 0x20, stats)", _IOR(AXVIO, 0x20, struct axv_vcpu_stats) },
+		{ "_IOR(AXVIO, 0x21, state)", _IOR(AXVIO, 0x21, struct axv_vcpu_state) },
+		{ "_IOW(AXVIO, 0x21, stats)", _IOW(AXVIO, 0x21, struct axv_vcpu_stats) },
+		{ "_IO(AXVIO, 0x21)", _IO(AXVIO, 0x21) },
+	};
+
+	for (r = reqs; r < reqs + ARRAY_LEN(reqs); r++)
+		if (expect_enotty(vcpu, r->what, r->req, buf))
+			return -1;
+	return 0;
+}
+
+static int check_vcpu_ioctl_wrong_encoding(int dev)
+{
+	return with_vcpu(dev, vcpu_ioctl_wrong_encoding);
+}
+
+/* vCPU ioctls on the VM and device fds, AXV_CREATE_VCPU on the device fd. */
+static int check_vcpu_ioctls_elsewhere(int dev)
+{
+	static struct axv_vcpu_state state;
+	static struct axv_vcpu_stats stats;
+	struct axv_vcpu_create c;
+	int vm, ret;
+
+	axv_vcpu_create_init(&c, 0, 0);
+	if (expect_enotty(dev, "device fd AXV_CREATE_VCPU", AXV_CREATE_VCPU, (unsigned long)&c) ||
+	    expect_enotty(dev, "device fd AXV_GET_VCPU_STATE", AXV_GET_VCPU_STATE,
+			  (unsigned long)&state) ||
+	    expect_enotty(dev, "device fd AXV_GET_VCPU_STATS", AXV_GET_VCPU_STATS,
+			  (unsigned long)&stats))
+		return -1;
+	if (create_vm(dev, &vm))
+		return -1;
+	ret = expect_enotty(vm, "VM fd AXV_GET_VCPU_STATE", AXV_GET_VCPU_STATE,
+			    (unsigned long)&state);
+	if (!ret)
+		ret = expect_enotty(vm, "VM fd AXV_GET_VCPU_STATS", AXV_GET_VCPU_STATS,
+				    (unsigned long)&stats);
+	close(vm);
+	return ret;
+}
+
+/*
+ * @req (an _IOR of @size bytes) on @vcpu must fail with EFAULT for NULL,
+ * (void *)1, a read-only page and a buffer running off a mapping.
+ */
+static int expect_get_efault(int vcpu, const char *name, unsigned long req, size_t size)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char what[96];
+	char *map;
+	int ret;
+
+	snprintf(what, sizeof(what), "%s(NULL)", name);
+	ret = axv_raw_ioctl(vcpu, req, 0);
+	if (expect_errno(what, ret, errno, EFAULT))
+		return -1;
+	snprintf(what, sizeof(what), "%s((void *)1)", name);
+	ret = axv_raw_ioctl(vcpu, req, 1);
+	if (expect_errno(what, ret, errno, EFAULT))
+		return -1;
+
+	map = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (map == MAP_FAILED)
+		return sys_fail("mmap");
+	snprintf(what, sizeof(what), "%s(read-only page)", name);
+	ret = axv_raw_ioctl(vcpu, req, (unsigned long)map);
+	ret = expect_errno(what, ret, errno, EFAULT);
+	munmap(map, page);
+	if (ret)
+		return -1;
+
+	map = map_edge_page(page);
+	if (!map)
+		return -1;
+	snprintf(what, sizeof(what), "%s(end of mapping)", name);
+	ret = axv_raw_ioctl(vcpu, req, (unsigned long)(map + page - size + 8));
+	ret = expect_errno(what, ret, errno, EFAULT);
+	munmap(map, page);
+	return ret;
+}
+
+static int vcpu_state_efault(int vcpu)
+{
+	return expect_get_efault(vcpu, "AXV_GET_VCPU_STATE", AXV_GET_VCPU_STATE,
+				 sizeof(struct axv_vcpu_state));
+}
+
+static int check_vcpu_state_efault(int dev)
+{
+	return with_vcpu(dev, vcpu_state_efault);
+}
+
+static int vcpu_stats_efault(int vcpu)
+{
+	return expect_get_efault(vcpu, "AXV_GET_VCPU_STATS", AXV_GET_VCPU_STATS,
+				 sizeof(struct axv_vcpu_stats));
+}
+
+static int check_vcpu_stats_efault(int dev)
+{
+	return with_vcpu(dev, vcpu_stats_efault);
+}
+
+static int vcpu_state_reserved(int vcpu)
+{
+	struct axv_vcpu_state st;
+	size_t i;
+
+	if (get_state(vcpu, &st))
+		return -1;
+	if (st.pad)
+		return fail("pad is %#x", st.pad);
+	for (i = 0; i < ARRAY_LEN(st.reserved); i++)
+		if (st.reserved[i])
+			return fail("reserved[%zu] is %#llx", i, st.reserved[i]);
+	return 0;
+}
+
+static int check_vcpu_state_reserved(int dev)
+{
+	return with_vcpu(dev, vcpu_state_reserved);
+}
+
+static int vcpu_stats_reserved(int vcpu)
+{
+	struct axv_vcpu_stats st;
+	size_t i;
+
+	if (get_stats(vcpu, &st))
+		return -1;
+	for (i = 0; i < ARRAY_LEN(st.reserved); i++)
+		if (st.reserved[i])
+			return fail("reserved[%zu] is %#llx", i, st.reserved[i]);
+	return 0;
+}
+
+static int check_vcpu_stats_reserved(int dev)
+{
+	return with_vcpu(dev, vcpu_stats_reserved);
+}
+
+/* A vCPU that never ran has no time, IPIs or exits to report. */
+static int vcpu_stats_zero(int vcpu)
+{
+	struct axv_vcpu_stats st;
+	size_t i;
+
+	if (get_stats(vcpu, &st))
+		return -1;
+	if (st.exec_ns || st.ipis_coalesced || st.ipis_overflowed)
+		return fail("exec_ns %llu ipis_coalesced %llu ipis_overflowed %llu, expected 0",
+			    st.exec_ns, st.ipis_coalesced, st.ipis_overflowed);
+	for (i = 0; i < ARRAY_LEN(st.exits); i++)
+		if (st.exits[i])
+			return fail("exits[%zu] is %llu", i, st.exits[i]);
+	return 0;
+}
+
+static int check_vcpu_stats_zero(int dev)
+{
+	return with_vcpu(dev, vcpu_stats_zero);
+}
+
 static int check_create_vm_busy(int dev)
 {
 	int ret = axv_raw_create_vm(dev, 0);
@@ -452,6 +1455,7 @@ static const struct check abi_checks[] = {
 	{ "check_extension_vmx",	check_extension_vmx },
 	{ "check_extension_known",	check_extension_known },
 	{ "check_extension_unknown",	check_extension_unknown },
+	{ "check_extension_max_vcpus",	check_extension_max_vcpus },
 	{ "vmx_caps_get",		check_vmx_caps_get },
 	{ "vmx_caps_features",		check_vmx_caps_features },
 	{ "vmx_caps_vmcs_size",		check_vmx_caps_vmcs_size },
@@ -467,6 +1471,44 @@ static const struct check abi_checks[] = {
 	{ "two_vms",			check_two_vms },
 	{ "vm_close_first_first",	check_vm_close_first_first },
 	{ "vm_close_last_first",	check_vm_close_last_first },
+	{ "vcpu_create_bsp_default",	check_vcpu_create_bsp_default },
+	{ "vcpu_create_ap_default",	check_vcpu_create_ap_default },
+	{ "vcpu_create_explicit_roles",	check_vcpu_create_explicit_roles },
+	{ "vcpu_create_favoured",	check_vcpu_create_favoured },
+	{ "vcpu_create_apic_id_max",	check_vcpu_create_apic_id_max },
+	{ "vcpu_create_bitmap_max_size", check_vcpu_create_bitmap_max_size },
+	{ "vcpu_create_cloexec",	check_vcpu_create_cloexec },
+	{ "vcpu_create_arg_read_only",	check_vcpu_create_arg_read_only },
+	{ "vcpu_create_efault",		check_vcpu_create_efault },
+	{ "vcpu_create_flags",		check_vcpu_create_flags },
+	{ "vcpu_create_reserved",	check_vcpu_create_reserved },
+	{ "vcpu_create_role_invalid",	check_vcpu_create_role_invalid },
+	{ "vcpu_create_id_range",	check_vcpu_create_id_range },
+	{ "vcpu_create_apic_id_range",	check_vcpu_create_apic_id_range },
+	{ "vcpu_create_favoured_range",	check_vcpu_create_favoured_range },
+	{ "vcpu_create_favoured_not_allowed", check_vcpu_create_favoured_not_allowed },
+	{ "vcpu_create_bitmap_size",	check_vcpu_create_bitmap_size },
+	{ "vcpu_create_bitmap_null",	check_vcpu_create_bitmap_null },
+	{ "vcpu_create_bitmap_size_zero", check_vcpu_create_bitmap_size_zero },
+	{ "vcpu_create_bitmap_no_cpu",	check_vcpu_create_bitmap_no_cpu },
+	{ "vcpu_create_bitmap_efault",	check_vcpu_create_bitmap_efault },
+	{ "vcpu_create_id_taken",	check_vcpu_create_id_taken },
+	{ "vcpu_create_apic_id_taken",	check_vcpu_create_apic_id_taken },
+	{ "vcpu_create_second_bsp",	check_vcpu_create_second_bsp },
+	{ "vcpu_create_second_bsp_default", check_vcpu_create_second_bsp_default },
+	{ "vcpu_create_failed_keeps_free", check_vcpu_create_failed_keeps_free },
+	{ "vcpu_max",			check_vcpu_max },
+	{ "vcpu_close_vm_first",	check_vcpu_close_vm_first },
+	{ "vcpu_close_recreate",	check_vcpu_close_recreate },
+	{ "vcpu_unknown_ioctl",		check_vcpu_unknown_ioctl },
+	{ "vcpu_vm_system_ioctls",	check_vcpu_vm_system_ioctls },
+	{ "vcpu_ioctl_wrong_encoding",	check_vcpu_ioctl_wrong_encoding },
+	{ "vcpu_ioctls_elsewhere",	check_vcpu_ioctls_elsewhere },
+	{ "vcpu_state_efault",		check_vcpu_state_efault },
+	{ "vcpu_state_reserved",	check_vcpu_state_reserved },
+	{ "vcpu_stats_zero",		check_vcpu_stats_zero },
+	{ "vcpu_stats_reserved",	check_vcpu_stats_reserved },
+	{ "vcpu_stats_efault",		check_vcpu_stats_efault },
 	{ NULL, NULL }
 };
 

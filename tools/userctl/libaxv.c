@@ -21,6 +21,7 @@ const struct axv_name axv_cap_names[] = {
 	{ AXV_CAP_EPT_1G_PAGES,		"ept_1g_pages" },
 	{ AXV_CAP_EPT_AD_BITS,		"ept_ad_bits" },
 	{ AXV_CAP_PREEMPTION_TIMER,	"preemption_timer" },
+	{ AXV_CAP_MAX_VCPUS,		"max_vcpus" },
 	{ 0, NULL }
 };
 
@@ -53,6 +54,19 @@ const struct axv_name axv_vmx_feature_names[] = {
 	{ AXV_VMX_F_SAVE_LOAD_PAT,	"save_load_pat" },
 	{ AXV_VMX_F_SAVE_LOAD_DEBUGCTL,	"save_load_debugctl" },
 	{ AXV_VMX_F_SHADOW_VMCS,	"shadow_vmcs" },
+	{ 0, NULL }
+};
+
+const struct axv_name axv_vcpu_state_names[] = {
+	{ AXV_VCPU_STATE_INVALID,	"invalid" },
+	{ AXV_VCPU_STATE_CREATED,	"created" },
+	{ AXV_VCPU_STATE_FREE,		"free" },
+	{ AXV_VCPU_STATE_READY,		"ready" },
+	{ AXV_VCPU_STATE_RUNNING,	"running" },
+	{ AXV_VCPU_STATE_BLOCKED,	"blocked" },
+	{ AXV_VCPU_STATE_WAIT_START,	"wait_start" },
+	{ AXV_VCPU_STATE_PAUSED,	"paused" },
+	{ AXV_VCPU_STATE_STOPPED,	"stopped" },
 	{ 0, NULL }
 };
 
@@ -109,6 +123,21 @@ int axv_raw_create_vm(int fd, unsigned long flags)
 int axv_raw_get_vmx_caps(int fd, struct axv_vmx_caps *caps)
 {
 	return ioctl(fd, AXV_GET_VMX_CAPS, caps);
+}
+
+int axv_raw_create_vcpu(int vm_fd, const struct axv_vcpu_create *create)
+{
+	return ioctl(vm_fd, AXV_CREATE_VCPU, create);
+}
+
+int axv_raw_get_vcpu_state(int vcpu_fd, struct axv_vcpu_state *state)
+{
+	return ioctl(vcpu_fd, AXV_GET_VCPU_STATE, state);
+}
+
+int axv_raw_get_vcpu_stats(int vcpu_fd, struct axv_vcpu_stats *stats)
+{
+	return ioctl(vcpu_fd, AXV_GET_VCPU_STATS, stats);
 }
 
 const char *axv_dev_path(void)
@@ -194,6 +223,58 @@ int axv_create_vm(int fd, unsigned long flags, struct axv_err *err)
 	return ret;
 }
 
+void axv_vcpu_create_init(struct axv_vcpu_create *create, __u32 id, __u32 apic_id)
+{
+	memset(create, 0, sizeof(*create));
+	create->id = id;
+	create->apic_id = apic_id;
+	create->role = AXV_VCPU_ROLE_DEFAULT;
+	create->favoured_cpu = -1;
+}
+
+int axv_create_vcpu(int vm_fd, const struct axv_vcpu_create *create, struct axv_err *err)
+{
+	char call[64];
+	int ret;
+
+	axv_err_clear(err);
+	if (!create) {
+		axv_err_set(err, EINVAL, "AXV_CREATE_VCPU: no argument given");
+		return -EINVAL;
+	}
+	ret = axv_raw_create_vcpu(vm_fd, create);
+	if (ret >= 0)
+		return ret;
+	snprintf(call, sizeof(call), "AXV_CREATE_VCPU(id %u)", create->id);
+	return axv_ioctl_failed(err, call);
+}
+
+int axv_get_vcpu_state(int vcpu_fd, struct axv_vcpu_state *state, struct axv_err *err)
+{
+	axv_err_clear(err);
+	if (!state) {
+		axv_err_set(err, EINVAL, "AXV_GET_VCPU_STATE: no buffer given");
+		return -EINVAL;
+	}
+	memset(state, 0, sizeof(*state));
+	if (axv_raw_get_vcpu_state(vcpu_fd, state) < 0)
+		return axv_ioctl_failed(err, "AXV_GET_VCPU_STATE");
+	return 0;
+}
+
+int axv_get_vcpu_stats(int vcpu_fd, struct axv_vcpu_stats *stats, struct axv_err *err)
+{
+	axv_err_clear(err);
+	if (!stats) {
+		axv_err_set(err, EINVAL, "AXV_GET_VCPU_STATS: no buffer given");
+		return -EINVAL;
+	}
+	memset(stats, 0, sizeof(*stats));
+	if (axv_raw_get_vcpu_stats(vcpu_fd, stats) < 0)
+		return axv_ioctl_failed(err, "AXV_GET_VCPU_STATS");
+	return 0;
+}
+
 static const char *axv_lookup(const struct axv_name *table, __u64 value)
 {
 	for (; table->name; table++)
@@ -210,6 +291,11 @@ const char *axv_cap_name(unsigned long cap)
 const char *axv_vmx_feature_name(__u64 bit)
 {
 	return axv_lookup(axv_vmx_feature_names, bit);
+}
+
+const char *axv_vcpu_state_name(__u32 state)
+{
+	return axv_lookup(axv_vcpu_state_names, state);
 }
 
 __u64 axv_vmx_unknown_features(__u64 features)

@@ -35,7 +35,7 @@ struct axv_err {
 
 /**
  * struct axv_name - one entry of a number -> name table.
- * @value: AXV_CAP_* number or AXV_VMX_F_* bit.
+ * @value: AXV_CAP_* number, AXV_VMX_F_* bit or AXV_VCPU_STATE_* number.
  * @name: lower-case name without the prefix, e.g. "x86_vmx"; NULL ends
  *	the table.
  */
@@ -48,6 +48,8 @@ struct axv_name {
 extern const struct axv_name axv_cap_names[];
 /* Every AXV_VMX_F_* in <linux/axvcpu.h>, in bit order. */
 extern const struct axv_name axv_vmx_feature_names[];
+/* Every AXV_VCPU_STATE_* number (not the _F_ flags), in numeric order. */
+extern const struct axv_name axv_vcpu_state_names[];
 
 /* Raw wrappers: the ioctl() return value, errno intact. */
 int axv_raw_ioctl(int fd, unsigned long req, unsigned long arg);
@@ -55,6 +57,9 @@ int axv_raw_get_api_version(int fd);
 int axv_raw_check_extension(int fd, unsigned long cap);
 int axv_raw_create_vm(int fd, unsigned long flags);
 int axv_raw_get_vmx_caps(int fd, struct axv_vmx_caps *caps);
+int axv_raw_create_vcpu(int vm_fd, const struct axv_vcpu_create *create);
+int axv_raw_get_vcpu_state(int vcpu_fd, struct axv_vcpu_state *state);
+int axv_raw_get_vcpu_stats(int vcpu_fd, struct axv_vcpu_stats *stats);
 
 /* $AXVCPU_DEV when set and non-empty, AXV_DEFAULT_DEV otherwise. */
 const char *axv_dev_path(void);
@@ -80,11 +85,33 @@ int axv_get_vmx_caps(int fd, struct axv_vmx_caps *caps, struct axv_err *err);
 /* AXV_CREATE_VM: the new VM file descriptor or -errno. */
 int axv_create_vm(int fd, unsigned long flags, struct axv_err *err);
 
+/*
+ * Fill @create for vCPU @id with interrupt-controller ID @apic_id and the
+ * defaults: AXV_VCPU_ROLE_DEFAULT, no favoured CPU (-1), every CPU allowed
+ * (no bitmap), no flags, reserved fields zero.
+ */
+void axv_vcpu_create_init(struct axv_vcpu_create *create, __u32 id, __u32 apic_id);
+
+/*
+ * AXV_CREATE_VCPU on VM descriptor @vm_fd: the new vCPU file descriptor or
+ * -errno; -EINVAL without a call when @create is NULL.
+ */
+int axv_create_vcpu(int vm_fd, const struct axv_vcpu_create *create, struct axv_err *err);
+
+/* AXV_GET_VCPU_STATE into @state; 0 or -errno (-EINVAL when @state is NULL). */
+int axv_get_vcpu_state(int vcpu_fd, struct axv_vcpu_state *state, struct axv_err *err);
+
+/* AXV_GET_VCPU_STATS into @stats; 0 or -errno (-EINVAL when @stats is NULL). */
+int axv_get_vcpu_stats(int vcpu_fd, struct axv_vcpu_stats *stats, struct axv_err *err);
+
 /* Name of AXV_CAP_* number @cap, NULL when unknown. */
 const char *axv_cap_name(unsigned long cap);
 
 /* Name of the single AXV_VMX_F_* bit @bit, NULL when unknown. */
 const char *axv_vmx_feature_name(__u64 bit);
+
+/* Name of AXV_VCPU_STATE_* number @state, e.g. "wait_start"; NULL when unknown. */
+const char *axv_vcpu_state_name(__u32 state);
 
 /* AXV_VMX_F_* bits of @features that have no name. */
 __u64 axv_vmx_unknown_features(__u64 features);

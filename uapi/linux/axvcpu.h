@@ -154,10 +154,13 @@ struct axv_vmx_caps {
  * @apic_id: interrupt-controller ID, at most AXV_VCPU_MAX_APIC_ID,
  *	unique in the VM.
  * @role: AXV_VCPU_ROLE_*; a VM has at most one BSP.
- * @favoured_cpu: host CPU to run on when allowed, or -1 for none.
- * @allowed_cpus: userspace address of a CPU bitmap in the layout of
- *	sched_setaffinity(2) (bit N of the array of unsigned longs is CPU N),
- *	or 0 for every CPU.
+ * @favoured_cpu: host CPU to run on when allowed, or -1 for none; it
+ *	must be a possible CPU in the allowed set.
+ * @allowed_cpus: userspace address of a CPU bitmap, or 0 for every CPU:
+ *	CPU N is bit N % 8 of byte N / 8 (the layout of sched_setaffinity(2)
+ *	masks on little-endian machines).  Bits of CPUs that are not
+ *	possible on the host are ignored; at least one possible CPU must
+ *	be set.
  * @allowed_cpus_size: bytes at @allowed_cpus: a multiple of 8, at most
  *	AXV_CPU_BITMAP_MAX; 0 when @allowed_cpus is 0.
  * @flags: none defined; 0.
@@ -198,7 +201,7 @@ struct axv_vcpu_create {
  * @sipi_vector: vector of the last start IPI; real-mode entry at
  *	@sipi_vector << 12.
  * @favoured_cpu: favoured host CPU, or -1.
- * @pending_ipis: IPIs waiting to be delivered.
+ * @pending_ipis: number of IPIs waiting to be delivered.
  * @pad: zero.
  * @reserved: zero.
  */
@@ -214,8 +217,12 @@ struct axv_vcpu_state {
 	__u64 reserved[4];
 };
 
-/* Number of entries of struct axv_vcpu_stats.exits. */
-#define AXV_VCPU_NR_EXIT_STATS	32
+/*
+ * Number of entries of struct axv_vcpu_stats.exits: one per
+ * architecture-neutral exit reason (the AXV_EXIT_* numbers of the run
+ * structure), with room to grow.
+ */
+#define AXV_VCPU_NR_EXIT_STATS	64
 
 /**
  * struct axv_vcpu_stats - result of AXV_GET_VCPU_STATS.
@@ -223,8 +230,9 @@ struct axv_vcpu_state {
  *	hv_vcpu_get_exec_time); time blocked in HLT is not counted.
  * @ipis_coalesced: IPIs merged into one already pending.
  * @ipis_overflowed: IPIs refused because the queue was full.
- * @exits: exits by exit reason number; the last entry also counts every
- *	reason beyond it.
+ * @exits: exits by architecture-neutral exit reason number (not the
+ *	hardware's exit reason); the last entry also counts every reason
+ *	beyond it.
  * @reserved: zero.
  */
 struct axv_vcpu_stats {

@@ -92,7 +92,11 @@ static struct {
 	int api_version;
 	int cap_value;		/* returned for AXV_CAP_VPID, 0 otherwise */
 	int vm_fd;		/* returned by AXV_CREATE_VM */
+	int vcpu_fd;		/* returned by AXV_CREATE_VCPU */
 	struct axv_vmx_caps caps;
+	struct axv_vcpu_create create;	/* the last AXV_CREATE_VCPU argument */
+	struct axv_vcpu_state state;
+	struct axv_vcpu_stats stats;
 	unsigned long last_req;
 	unsigned long last_arg;
 	int calls;
@@ -121,6 +125,19 @@ static int fake_ioctl(unsigned long req, unsigned long arg)
 		return fake.vm_fd;
 	case AXV_GET_VMX_CAPS:
 		memcpy((void *)arg, &fake.caps, sizeof(fake.caps));
+		return 0;
+	case AXV_CREATE_VCPU:
+		memcpy(&fake.create, (void *)arg, sizeof(fake.create));
+		if (fake.create.flags) {
+			errno = EINVAL;
+			return -1;
+		}
+		return fake.vcpu_fd;
+	case AXV_GET_VCPU_STATE:
+		memcpy((void *)arg, &fake.state, sizeof(fake.state));
+		return 0;
+	case AXV_GET_VCPU_STATS:
+		memcpy((void *)arg, &fake.stats, sizeof(fake.stats));
 		return 0;
 	}
 	errno = ENOTTY;
@@ -157,6 +174,7 @@ static void fake_start(void)
 	fake.fd = open_dev_null();
 	fake.api_version = AXV_API_VERSION;
 	fake.vm_fd = 42;
+	fake.vcpu_fd = 43;
 }
 
 static void fake_stop(void)
@@ -194,6 +212,60 @@ static void test_abi_layout(void)
 	CHECK_INT(_IOC_DIR(AXV_CREATE_VM), _IOC_NONE);
 	CHECK_INT(_IOC_DIR(AXV_GET_VMX_CAPS), _IOC_READ);
 	CHECK_INT(_IOC_SIZE(AXV_GET_VMX_CAPS), 208);
+}
+
+static void test_abi_vcpu_layout(void)
+{
+	CHECK_INT(sizeof(struct axv_vcpu_create), 64);
+	CHECK_INT(offsetof(struct axv_vcpu_create, apic_id), 4);
+	CHECK_INT(offsetof(struct axv_vcpu_create, role), 8);
+	CHECK_INT(offsetof(struct axv_vcpu_create, favoured_cpu), 12);
+	CHECK_INT(offsetof(struct axv_vcpu_create, allowed_cpus), 16);
+	CHECK_INT(offsetof(struct axv_vcpu_create, allowed_cpus_size), 24);
+	CHECK_INT(offsetof(struct axv_vcpu_create, flags), 28);
+	CHECK_INT(offsetof(struct axv_vcpu_create, reserved), 32);
+
+	CHECK_INT(sizeof(struct axv_vcpu_state), 64);
+	CHECK_INT(offsetof(struct axv_vcpu_state, flags), 4);
+	CHECK_INT(offsetof(struct axv_vcpu_state, id), 8);
+	CHECK_INT(offsetof(struct axv_vcpu_state, apic_id), 12);
+	CHECK_INT(offsetof(struct axv_vcpu_state, sipi_vector), 16);
+	CHECK_INT(offsetof(struct axv_vcpu_state, favoured_cpu), 20);
+	CHECK_INT(offsetof(struct axv_vcpu_state, pending_ipis), 24);
+	CHECK_INT(offsetof(struct axv_vcpu_state, pad), 28);
+	CHECK_INT(offsetof(struct axv_vcpu_state, reserved), 32);
+
+	CHECK_INT(sizeof(struct axv_vcpu_stats), 568);
+	CHECK_INT(offsetof(struct axv_vcpu_stats, ipis_coalesced), 8);
+	CHECK_INT(offsetof(struct axv_vcpu_stats, ipis_overflowed), 16);
+	CHECK_INT(offsetof(struct axv_vcpu_stats, exits), 24);
+	CHECK_INT(offsetof(struct axv_vcpu_stats, reserved), 536);
+	CHECK_INT(AXV_VCPU_NR_EXIT_STATS, 64);
+
+	/* Signed, so that -1 ("none") survives the round trip. */
+	CHECK(((struct axv_vcpu_create){ .favoured_cpu = -1 }).favoured_cpu < 0);
+	CHECK(((struct axv_vcpu_state){ .favoured_cpu = -1 }).favoured_cpu < 0);
+
+	CHECK_INT(_IOC_TYPE(AXV_CREATE_VCPU), 0xA9);
+	CHECK_INT(_IOC_NR(AXV_CREATE_VCPU), 0x10);
+	CHECK_INT(_IOC_DIR(AXV_CREATE_VCPU), _IOC_WRITE);
+	CHECK_INT(_IOC_SIZE(AXV_CREATE_VCPU), 64);
+	CHECK_INT(_IOC_TYPE(AXV_GET_VCPU_STATE), 0xA9);
+	CHECK_INT(_IOC_NR(AXV_GET_VCPU_STATE), 0x20);
+	CHECK_INT(_IOC_DIR(AXV_GET_VCPU_STATE), _IOC_READ);
+	CHECK_INT(_IOC_SIZE(AXV_GET_VCPU_STATE), 64);
+	CHECK_INT(_IOC_TYPE(AXV_GET_VCPU_STATS), 0xA9);
+	CHECK_INT(_IOC_NR(AXV_GET_VCPU_STATS), 0x21);
+	CHECK_INT(_IOC_DIR(AXV_GET_VCPU_STATS), _IOC_READ);
+	CHECK_INT(_IOC_SIZE(AXV_GET_VCPU_STATS), 568);
+
+	CHECK_INT(AXV_VCPU_ROLE_DEFAULT, 0);
+	CHECK_INT(AXV_VCPU_ROLE_BSP, 1);
+	CHECK_INT(AXV_VCPU_ROLE_AP, 2);
+	CHECK_INT(AXV_VCPU_MAX_APIC_ID, 0xfe);
+	CHECK_INT(AXV_CPU_BITMAP_MAX, 1024);
+	CHECK_INT(AXV_VCPU_STATE_F_BSP, 1);
+	CHECK_INT(AXV_VCPU_STATE_F_RAN, 2);
 }
 
 /* --- name tables against the header ---------------------------------- */
@@ -278,7 +350,7 @@ static void test_cap_names_cover_header(void)
 	for (i = 0; i < defined; i++)
 		check_cap_define(&defs[i]);
 	/* With every define named, equal counts mean no stale entries. */
-	CHECK(defined >= 6);
+	CHECK(defined >= 7);
 	CHECK_INT(table_size(axv_cap_names), defined);
 }
 
@@ -317,6 +389,48 @@ static void test_feature_names_cover_header(void)
 		CHECK_INT(__builtin_popcountll(n->value), 1);
 }
 
+static void check_state_define(const struct define *d)
+{
+	char *end;
+	unsigned long value = strtoul(d->rest, &end, 0);
+	const char *got;
+
+	if (end == d->rest) {
+		check_failed(__FILE__, __LINE__, "cannot parse AXV_VCPU_STATE_%s:%s", d->name,
+			     d->rest);
+		return;
+	}
+	got = axv_vcpu_state_name(value);
+	if (!got)
+		check_failed(__FILE__, __LINE__, "AXV_VCPU_STATE_%s (%lu) has no name",
+			     d->name, value);
+	else if (strcmp(got, d->name))
+		check_failed(__FILE__, __LINE__, "AXV_VCPU_STATE_%s (%lu) is named '%s'",
+			     d->name, value, got);
+}
+
+static void test_vcpu_state_names_cover_header(void)
+{
+	static struct define defs[MAX_DEFINES];
+	int i, states = 0, defined = read_defines("AXV_VCPU_STATE_", defs);
+	const struct axv_name *n;
+
+	/* AXV_VCPU_STATE_F_* are flags of struct axv_vcpu_state, not states. */
+	for (i = 0; i < defined; i++) {
+		if (!strncmp(defs[i].name, "f_", 2))
+			continue;
+		check_state_define(&defs[i]);
+		states++;
+	}
+	CHECK(states >= 9);
+	CHECK_INT(table_size(axv_vcpu_state_names), states);
+	/* In numeric order, each number once. */
+	for (n = axv_vcpu_state_names; n->name; n++)
+		if (n != axv_vcpu_state_names && n->value <= n[-1].value)
+			check_failed(__FILE__, __LINE__, "'%s' (%llu) follows '%s' (%llu)",
+				     n->name, n->value, n[-1].name, n[-1].value);
+}
+
 static void test_name_lookup(void)
 {
 	CHECK(axv_cap_name(AXV_CAP_VPID) && !strcmp(axv_cap_name(AXV_CAP_VPID), "vpid"));
@@ -329,6 +443,30 @@ static void test_name_lookup(void)
 	CHECK(!axv_vmx_feature_name(1ULL << 63));
 	CHECK_INT(axv_vmx_unknown_features(AXV_VMX_F_EPT | AXV_VMX_F_SHADOW_VMCS), 0);
 	CHECK_INT(axv_vmx_unknown_features(AXV_VMX_F_EPT | (1ULL << 40)), 1ULL << 40);
+	CHECK(axv_cap_name(AXV_CAP_MAX_VCPUS) &&
+	      !strcmp(axv_cap_name(AXV_CAP_MAX_VCPUS), "max_vcpus"));
+}
+
+static void test_vcpu_state_name_lookup(void)
+{
+	static const char * const want[] = {
+		"invalid", "created", "free", "ready", "running", "blocked",
+		"wait_start", "paused", "stopped",
+	};
+	__u32 state;
+
+	for (state = 0; state < sizeof(want) / sizeof(want[0]); state++) {
+		const char *got = axv_vcpu_state_name(state);
+
+		if (!got || strcmp(got, want[state]))
+			check_failed(__FILE__, __LINE__, "state %u is named '%s', expected '%s'",
+				     state, got ? got : "(null)", want[state]);
+	}
+	CHECK(axv_vcpu_state_name(AXV_VCPU_STATE_WAIT_START) &&
+	      !strcmp(axv_vcpu_state_name(AXV_VCPU_STATE_WAIT_START), "wait_start"));
+	CHECK(!axv_vcpu_state_name(AXV_VCPU_STATE_STOPPED + 1));
+	CHECK(!axv_vcpu_state_name(0xdead));
+	CHECK(!axv_vcpu_state_name(~0U));
 }
 
 /* --- axv_parse_size() ------------------------------------------------- */
@@ -677,6 +815,9 @@ static void test_format_caps_truncation(void)
 
 static void test_raw_wrappers_keep_errno(void)
 {
+	struct axv_vcpu_create create;
+	struct axv_vcpu_stats stats;
+	struct axv_vcpu_state state;
 	struct axv_vmx_caps caps;
 	int fd = open_dev_null();
 
@@ -695,6 +836,16 @@ static void test_raw_wrappers_keep_errno(void)
 	errno = 0;
 	CHECK_INT(axv_raw_get_vmx_caps(fd, &caps), -1);
 	CHECK_INT(errno, ENOTTY);
+	axv_vcpu_create_init(&create, 0, 0);
+	errno = 0;
+	CHECK_INT(axv_raw_create_vcpu(fd, &create), -1);
+	CHECK_INT(errno, ENOTTY);
+	errno = 0;
+	CHECK_INT(axv_raw_get_vcpu_state(fd, &state), -1);
+	CHECK_INT(errno, ENOTTY);
+	errno = 0;
+	CHECK_INT(axv_raw_get_vcpu_stats(fd, &stats), -1);
+	CHECK_INT(errno, ENOTTY);
 	close(fd);
 
 	errno = 0;
@@ -705,6 +856,9 @@ static void test_raw_wrappers_keep_errno(void)
 /* Run every checked wrapper on @fd; each must fail with -@code. */
 static void check_wrappers_fail(int fd, int code)
 {
+	struct axv_vcpu_create create;
+	struct axv_vcpu_stats stats;
+	struct axv_vcpu_state state;
 	struct axv_vmx_caps caps;
 	struct axv_err err;
 
@@ -736,9 +890,31 @@ static void check_wrappers_fail(int fd, int code)
 	CHECK_STR_HAS(err.msg, "AXV_CREATE_VM");
 	CHECK_STR_HAS(err.msg, strerror(code));
 
+	axv_vcpu_create_init(&create, 7, 9);
+	err_dirty(&err);
+	CHECK_INT(axv_create_vcpu(fd, &create, &err), -code);
+	CHECK_INT(err.code, code);
+	CHECK_STR_HAS(err.msg, "AXV_CREATE_VCPU(id 7)");
+	CHECK_STR_HAS(err.msg, strerror(code));
+
+	err_dirty(&err);
+	CHECK_INT(axv_get_vcpu_state(fd, &state, &err), -code);
+	CHECK_INT(err.code, code);
+	CHECK_STR_HAS(err.msg, "AXV_GET_VCPU_STATE");
+	CHECK_STR_HAS(err.msg, strerror(code));
+
+	err_dirty(&err);
+	CHECK_INT(axv_get_vcpu_stats(fd, &stats, &err), -code);
+	CHECK_INT(err.code, code);
+	CHECK_STR_HAS(err.msg, "AXV_GET_VCPU_STATS");
+	CHECK_STR_HAS(err.msg, strerror(code));
+
 	/* A NULL error struct is allowed. */
 	CHECK_INT(axv_get_api_version(fd, NULL), -code);
 	CHECK_INT(axv_create_vm(fd, 0, NULL), -code);
+	CHECK_INT(axv_create_vcpu(fd, &create, NULL), -code);
+	CHECK_INT(axv_get_vcpu_state(fd, &state, NULL), -code);
+	CHECK_INT(axv_get_vcpu_stats(fd, &stats, NULL), -code);
 }
 
 static void test_checked_on_dev_null(void)
@@ -766,6 +942,28 @@ static void test_get_vmx_caps_null(void)
 	CHECK_INT(axv_get_vmx_caps(fake.fd, NULL, &err), -EINVAL);
 	CHECK_INT(err.code, EINVAL);
 	CHECK_STR_HAS(err.msg, "AXV_GET_VMX_CAPS");
+	CHECK_INT(fake.calls, 0);
+	fake_stop();
+}
+
+static void test_vcpu_null_args(void)
+{
+	struct axv_err err;
+
+	fake_start();
+	err_dirty(&err);
+	CHECK_INT(axv_create_vcpu(fake.fd, NULL, &err), -EINVAL);
+	CHECK_INT(err.code, EINVAL);
+	CHECK_STR_HAS(err.msg, "AXV_CREATE_VCPU");
+	err_dirty(&err);
+	CHECK_INT(axv_get_vcpu_state(fake.fd, NULL, &err), -EINVAL);
+	CHECK_INT(err.code, EINVAL);
+	CHECK_STR_HAS(err.msg, "AXV_GET_VCPU_STATE");
+	err_dirty(&err);
+	CHECK_INT(axv_get_vcpu_stats(fake.fd, NULL, &err), -EINVAL);
+	CHECK_INT(err.code, EINVAL);
+	CHECK_STR_HAS(err.msg, "AXV_GET_VCPU_STATS");
+	CHECK_INT(axv_create_vcpu(fake.fd, NULL, NULL), -EINVAL);
 	CHECK_INT(fake.calls, 0);
 	fake_stop();
 }
@@ -814,6 +1012,92 @@ static void test_checked_requests(void)
 	CHECK_INT(fake.last_arg, 1UL << 40);
 	CHECK_INT(err.code, EINVAL);
 	CHECK_STR_HAS(err.msg, "AXV_CREATE_VM");
+	fake_stop();
+}
+
+static void test_vcpu_create_init(void)
+{
+	struct axv_vcpu_create c;
+	size_t i;
+
+	memset(&c, 0xa5, sizeof(c));
+	axv_vcpu_create_init(&c, 3, 0xfe);
+	CHECK_INT(c.id, 3);
+	CHECK_INT(c.apic_id, 0xfe);
+	CHECK_INT(c.role, AXV_VCPU_ROLE_DEFAULT);
+	CHECK_INT(c.favoured_cpu, -1);
+	CHECK_INT(c.allowed_cpus, 0);
+	CHECK_INT(c.allowed_cpus_size, 0);
+	CHECK_INT(c.flags, 0);
+	for (i = 0; i < sizeof(c.reserved) / sizeof(c.reserved[0]); i++)
+		CHECK_INT(c.reserved[i], 0);
+}
+
+static void test_checked_vcpu_requests(void)
+{
+	static const __u64 bitmap[2] = { 0x5, 0 };
+	struct axv_vcpu_state state, want_state;
+	struct axv_vcpu_stats stats, want_stats;
+	struct axv_vcpu_create create;
+	struct axv_err err;
+	size_t i;
+
+	fake_start();
+
+	/* The argument reaches the kernel unchanged. */
+	axv_vcpu_create_init(&create, 5, 6);
+	create.role = AXV_VCPU_ROLE_BSP;
+	create.favoured_cpu = 2;
+	create.allowed_cpus = (unsigned long)bitmap;
+	create.allowed_cpus_size = sizeof(bitmap);
+	err_dirty(&err);
+	CHECK_INT(axv_create_vcpu(fake.fd, &create, &err), 43);
+	CHECK_INT(fake.last_req, AXV_CREATE_VCPU);
+	CHECK_INT(fake.last_arg, (unsigned long)&create);
+	CHECK(!memcmp(&fake.create, &create, sizeof(create)));
+	CHECK_INT(err.code, 0);
+	CHECK_INT(err.msg[0], '\0');
+
+	/* The kernel's refusal is reported. */
+	create.flags = 1;
+	CHECK_INT(axv_create_vcpu(fake.fd, &create, &err), -EINVAL);
+	CHECK_INT(fake.create.flags, 1);
+	CHECK_INT(err.code, EINVAL);
+	CHECK_STR_HAS(err.msg, "AXV_CREATE_VCPU(id 5)");
+
+	memset(&want_state, 0, sizeof(want_state));
+	want_state.state = AXV_VCPU_STATE_WAIT_START;
+	want_state.flags = AXV_VCPU_STATE_F_RAN;
+	want_state.id = 5;
+	want_state.apic_id = 6;
+	want_state.sipi_vector = 0x9a;
+	want_state.favoured_cpu = -1;
+	want_state.pending_ipis = 3;
+	fake.state = want_state;
+	memset(&state, 0xa5, sizeof(state));
+	err_dirty(&err);
+	CHECK_INT(axv_get_vcpu_state(fake.fd, &state, &err), 0);
+	CHECK_INT(fake.last_req, AXV_GET_VCPU_STATE);
+	CHECK_INT(fake.last_arg, (unsigned long)&state);
+	CHECK(!memcmp(&state, &want_state, sizeof(state)));
+	CHECK_INT(err.code, 0);
+	CHECK_INT(err.msg[0], '\0');
+
+	memset(&want_stats, 0, sizeof(want_stats));
+	want_stats.exec_ns = 123456789;
+	want_stats.ipis_coalesced = 4;
+	want_stats.ipis_overflowed = 1;
+	for (i = 0; i < AXV_VCPU_NR_EXIT_STATS; i++)
+		want_stats.exits[i] = i * 3 + 1;
+	fake.stats = want_stats;
+	memset(&stats, 0xa5, sizeof(stats));
+	err_dirty(&err);
+	CHECK_INT(axv_get_vcpu_stats(fake.fd, &stats, &err), 0);
+	CHECK_INT(fake.last_req, AXV_GET_VCPU_STATS);
+	CHECK_INT(fake.last_arg, (unsigned long)&stats);
+	CHECK(!memcmp(&stats, &want_stats, sizeof(stats)));
+	CHECK_INT(err.code, 0);
+	CHECK_INT(err.msg[0], '\0');
 	fake_stop();
 }
 
@@ -892,9 +1176,12 @@ static void test_open_flags(void)
 int main(void)
 {
 	RUN(test_abi_layout);
+	RUN(test_abi_vcpu_layout);
 	RUN(test_cap_names_cover_header);
 	RUN(test_feature_names_cover_header);
+	RUN(test_vcpu_state_names_cover_header);
 	RUN(test_name_lookup);
+	RUN(test_vcpu_state_name_lookup);
 	RUN(test_parse_size_valid);
 	RUN(test_parse_size_suffixes);
 	RUN(test_parse_size_overflow);
@@ -909,7 +1196,10 @@ int main(void)
 	RUN(test_checked_on_dev_null);
 	RUN(test_checked_on_closed_fd);
 	RUN(test_get_vmx_caps_null);
+	RUN(test_vcpu_null_args);
 	RUN(test_checked_requests);
+	RUN(test_vcpu_create_init);
+	RUN(test_checked_vcpu_requests);
 	RUN(test_api_version_mismatch);
 	RUN(test_dev_path_default);
 	RUN(test_dev_env_missing);
