@@ -4,3 +4,4 @@
 #include "../vcpu/vm.c"
 #include "../vcpu/vcpu.c"
 #include "../vcpu/ipi.c"
+#include "../vcpu/memslot.c"

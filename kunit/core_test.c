@@ -306,6 +306,114 @@ static void vcpu_keeps_vm(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, all_online_cpus_are(false));
 }
 
+static struct axv_memslot mem(u64 gpa, u64 size)
+{
+	return (struct axv_memslot){
+		.gpa = gpa,
+		.size = size,
+		.uaddr = 0x7f0000000000ULL + gpa,
+	};
+}
+
+static void memslot_ranges(struct kunit *test)
+{
+	struct axv_virt *virt = test->priv;
+	struct axv_memslot m;
+	struct axv_vm *vm;
+
+	vm = axv_vm_create(virt);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(vm));
+	KUNIT_ASSERT_EQ(test, axv_vm_gpa_bits(vm), 48);
+
+	m = mem(0, PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, axv_vm_set_memslot(vm, AXV_MAX_MEMSLOTS, &m),
+			-EINVAL);
+	m = mem(0, 0);
+	KUNIT_EXPECT_EQ(test, axv_vm_set_memslot(vm, 0, &m), -EINVAL);
+	m = mem(0x800, PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, axv_vm_set_memslot(vm, 0, &m), -EINVAL);
+	m = mem(0, PAGE_SIZE + 1);
+	KUNIT_EXPECT_EQ(test, axv_vm_set_memslot(vm, 0, &m), -EINVAL);
+	m = mem(0, PAGE_SIZE);
+	m.uaddr += 8;
+	KUNIT_EXPECT_EQ(test, axv_vm_set_memslot(vm, 0, &m), -EINVAL);
+	/* The guest range must end within 2^48, and may end exactly there. */
+	m = mem(BIT_ULL(48) - PAGE_SIZE, 2 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, axv_vm_set_memslot(vm, 0, &m), -EINVAL);
+	m = mem(-PAGE_SIZE, 2 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, axv_vm_set_memslot(vm, 0, &m), -EINVAL);
+	m = mem(0, PAGE_SIZE);
+	m.uaddr = -PAGE_SIZE;
+	m.size = 2 * PAGE_SIZE;
+	KUNIT_EXPECT_EQ(test, axv_vm_set_memslot(vm, 0, &m), -EINVAL);
+	m = mem(BIT_ULL(48) - PAGE_SIZE, PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, axv_vm_set_memslot(vm, 0, &m), 0);
+	KUNIT_EXPECT_EQ(test, axv_vm_delete_memslot(vm, 0), 0);
+	axv_vm_put(vm);
+}
+
+static void memslot_overlaps(struct kunit *test)
+{
+	static const struct {
+		u64 gpa, pages;
+		int err;
+	} cases[] = {
+		{ 0x10, 4, -EEXIST },	/* the same range */
+		{ 0x0e, 4, -EEXIST },	/* overlaps the start */
+		{ 0x12, 4, -EEXIST },	/* overlaps the end */
+		{ 0x0f, 6, -EEXIST },	/* contains it */
+		{ 0x11, 1, -EEXIST },	/* inside it */
+		{ 0x0c, 4, 0 },		/* ends where it starts */
+		{ 0x14, 4, 0 },		/* starts where it ends */
+	};
+	struct axv_virt *virt = test->priv;
+	struct axv_memslot m;
+	struct axv_vm *vm;
+	unsigned int i;
+
+	vm = axv_vm_create(virt);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(vm));
+	m = mem(0x10 * PAGE_SIZE, 4 * PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, axv_vm_set_memslot(vm, 0, &m), 0);
+	/* A used slot is not replaced, even by a disjoint range. */
+	m = mem(0x100 * PAGE_SIZE, PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, axv_vm_set_memslot(vm, 0, &m), -EEXIST);
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		m = mem(cases[i].gpa * PAGE_SIZE, cases[i].pages * PAGE_SIZE);
+		KUNIT_EXPECT_EQ_MSG(test, axv_vm_set_memslot(vm, 1, &m),
+				    cases[i].err, "case %u", i);
+		if (!cases[i].err)
+			KUNIT_EXPECT_EQ(test, axv_vm_delete_memslot(vm, 1), 0);
+	}
+
+	KUNIT_EXPECT_EQ(test, axv_vm_delete_memslot(vm, 0), 0);
+	KUNIT_EXPECT_EQ(test, axv_vm_delete_memslot(vm, 0), -ENOENT);
+	KUNIT_EXPECT_EQ(test, axv_vm_delete_memslot(vm, AXV_MAX_MEMSLOTS),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, axv_vm_delete_memslot(vm, BIT_ULL(32)), -EINVAL);
+	/* Deleted: the same slot and range can be used again. */
+	m = mem(0x10 * PAGE_SIZE, 4 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, axv_vm_set_memslot(vm, 0, &m), 0);
+	axv_vm_put(vm);
+}
+
+static void memslot_all_slots(struct kunit *test)
+{
+	struct axv_virt *virt = test->priv;
+	struct axv_memslot m;
+	struct axv_vm *vm;
+	unsigned int i;
+
+	vm = axv_vm_create(virt);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(vm));
+	for (i = 0; i < AXV_MAX_MEMSLOTS; i++) {
+		m = mem((u64)i * PAGE_SIZE, PAGE_SIZE);
+		KUNIT_EXPECT_EQ(test, axv_vm_set_memslot(vm, i, &m), 0);
+	}
+	axv_vm_put(vm);
+}
+
 static struct kunit_case core_test_cases[] = {
 	KUNIT_CASE(virt_get_put_all_cpus),
 	KUNIT_CASE(virt_nested_users),
@@ -320,6 +428,9 @@ static struct kunit_case core_test_cases[] = {
 	KUNIT_CASE(vm_max_vcpus),
 	KUNIT_CASE(vm_vcpu_affinity_checked),
 	KUNIT_CASE(vcpu_keeps_vm),
+	KUNIT_CASE(memslot_ranges),
+	KUNIT_CASE(memslot_overlaps),
+	KUNIT_CASE(memslot_all_slots),
 	{ }
 };
 

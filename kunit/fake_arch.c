@@ -93,6 +93,7 @@ static void fake_hardware_unsetup(void)
 
 const struct axv_arch_ops fake_arch_ops = {
 	.name = "fake",
+	.gpa_bits = 48,
 	.hardware_setup = fake_hardware_setup,
 	.hardware_unsetup = fake_hardware_unsetup,
 	.cpu_enable = fake_cpu_enable,

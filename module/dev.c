@@ -27,6 +27,8 @@ static_assert(offsetof(struct axv_vcpu_create, reserved) == 32);
 static_assert(sizeof(struct axv_vcpu_state) == 64);
 static_assert(offsetof(struct axv_vcpu_state, reserved) == 32);
 static_assert(sizeof(struct axv_vcpu_stats) == 568);
+static_assert(sizeof(struct axv_memory_region) == 64);
+static_assert(offsetof(struct axv_memory_region, userspace_addr) == 24);
 static_assert(offsetof(struct axv_vcpu_stats, exits) == 24);
 static_assert(offsetof(struct axv_vcpu_stats, reserved) == 536);
 
@@ -38,6 +40,10 @@ static long axv_dev_check_extension(unsigned long cap)
 	switch (cap) {
 	case AXV_CAP_MAX_VCPUS:
 		return AXV_MAX_VCPUS;
+	case AXV_CAP_NR_MEMSLOTS:
+		return AXV_MAX_MEMSLOTS;
+	case AXV_CAP_GPA_BITS:
+		return axv_arch_ops.gpa_bits;
 	default:
 		if (cap > U32_MAX)
 			return 0;

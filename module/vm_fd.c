@@ -18,12 +18,15 @@
 
 #include "axvcpu.h"
 
+/* AXV_SET_MEMORY_REGION flags known to this version. */
+#define AXV_MEM_VALID_FLAGS		AXV_MEM_READONLY
+
 /* AXV_CREATE_VCPU flags; none are defined in API version 1. */
 #define AXV_VCPU_CREATE_VALID_FLAGS	0U
 
-/* Refuse an AXV_CREATE_VCPU on @vm, saying why. */
-#define axv_refuse_vcpu(err, vm, fmt, ...)				\
-	axv_refuse(err, "VM %u: AXV_CREATE_VCPU: " fmt, (vm)->id, ##__VA_ARGS__)
+/* Refuse the ioctl named @what on @vm, saying why. */
+#define axv_refuse_vm(err, vm, what, fmt, ...)				\
+	axv_refuse(err, "VM %u: " what ": " fmt, (vm)->id, ##__VA_ARGS__)
 
 static int axv_vm_fd_release(struct inode *inode, struct file *file)
 {
@@ -48,37 +51,40 @@ static int axv_get_user_cpumask(u64 uaddr, u32 size, struct cpumask *mask)
 	return 0;
 }
 
+#define CREATE_VCPU	"AXV_CREATE_VCPU"
+
 static int axv_vm_check_vcpu_create(struct axv_vm *vm,
 				    const struct axv_vcpu_create *req)
 {
 	unsigned int i;
 
 	if (req->flags & ~AXV_VCPU_CREATE_VALID_FLAGS)
-		return axv_refuse_vcpu(-EINVAL, vm, "unknown flags %#x",
-				       req->flags);
+		return axv_refuse_vm(-EINVAL, vm, CREATE_VCPU,
+				     "unknown flags %#x", req->flags);
 	for (i = 0; i < ARRAY_SIZE(req->reserved); i++)
 		if (req->reserved[i])
-			return axv_refuse_vcpu(-EINVAL, vm,
-					       "reserved[%u] is not 0", i);
+			return axv_refuse_vm(-EINVAL, vm, CREATE_VCPU,
+					     "reserved[%u] is not 0", i);
 	if (req->role > AXV_VCPU_ROLE_AP)
-		return axv_refuse_vcpu(-EINVAL, vm, "unknown role %u",
-				       req->role);
+		return axv_refuse_vm(-EINVAL, vm, CREATE_VCPU,
+				     "unknown role %u", req->role);
 	if (req->id >= AXV_MAX_VCPUS)
-		return axv_refuse_vcpu(-EINVAL, vm, "id %u is not below %u",
-				       req->id, AXV_MAX_VCPUS);
+		return axv_refuse_vm(-EINVAL, vm, CREATE_VCPU,
+				     "id %u is not below %u", req->id,
+				     AXV_MAX_VCPUS);
 	if (req->apic_id > AXV_VCPU_MAX_APIC_ID)
-		return axv_refuse_vcpu(-EINVAL, vm, "APIC ID %#x is above %#x",
-				       req->apic_id, AXV_VCPU_MAX_APIC_ID);
+		return axv_refuse_vm(-EINVAL, vm, CREATE_VCPU,
+				     "APIC ID %#x is above %#x", req->apic_id,
+				     AXV_VCPU_MAX_APIC_ID);
 	if (req->allowed_cpus_size % 8 ||
 	    req->allowed_cpus_size > AXV_CPU_BITMAP_MAX ||
 	    !req->allowed_cpus != !req->allowed_cpus_size)
-		return axv_refuse_vcpu(-EINVAL, vm,
-				       "allowed-CPU bitmap of %u bytes at %#llx",
-				       req->allowed_cpus_size,
-				       req->allowed_cpus);
+		return axv_refuse_vm(-EINVAL, vm, CREATE_VCPU,
+				     "allowed-CPU bitmap of %u bytes at %#llx",
+				     req->allowed_cpus_size, req->allowed_cpus);
 	if (req->favoured_cpu < -1)
-		return axv_refuse_vcpu(-EINVAL, vm, "favoured CPU %d",
-				       req->favoured_cpu);
+		return axv_refuse_vm(-EINVAL, vm, CREATE_VCPU,
+				     "favoured CPU %d", req->favoured_cpu);
 	return 0;
 }
 
@@ -91,7 +97,8 @@ static long axv_vm_create_vcpu_ioctl(struct axv_vm *vm, void __user *argp)
 	int err, fd;
 
 	if (copy_from_user(&req, argp, sizeof(req)))
-		return axv_refuse_vcpu(-EFAULT, vm, "bad argument address");
+		return axv_refuse_vm(-EFAULT, vm, CREATE_VCPU,
+				     "bad argument address");
 	err = axv_vm_check_vcpu_create(vm, &req);
 	if (err)
 		return err;
@@ -111,8 +118,8 @@ static long axv_vm_create_vcpu_ioctl(struct axv_vm *vm, void __user *argp)
 			free_cpumask_var(allowed);
 			if (err != -EFAULT)
 				return err;
-			return axv_refuse_vcpu(err, vm,
-					       "bad allowed-CPU bitmap address");
+			return axv_refuse_vm(err, vm, CREATE_VCPU,
+					     "bad allowed-CPU bitmap address");
 		}
 		cfg.allowed = allowed;
 	}
@@ -120,22 +127,77 @@ static long axv_vm_create_vcpu_ioctl(struct axv_vm *vm, void __user *argp)
 	free_cpumask_var(allowed);
 	err = PTR_ERR_OR_ZERO(vcpu);
 	if (err == -EEXIST)
-		return axv_refuse_vcpu(err, vm,
-				       "id %u, APIC ID %u or the BSP role is taken",
-				       req.id, req.apic_id);
+		return axv_refuse_vm(err, vm, CREATE_VCPU,
+				     "id %u, APIC ID %u or the BSP role is taken",
+				     req.id, req.apic_id);
 	if (err == -EINVAL)
-		return axv_refuse_vcpu(err, vm,
-				       "no possible CPU allowed, or CPU %d not allowed",
-				       req.favoured_cpu);
+		return axv_refuse_vm(err, vm, CREATE_VCPU,
+				     "no possible CPU allowed, or CPU %d not allowed",
+				     req.favoured_cpu);
 	if (err)
 		return err;
 
 	fd = axv_vcpu_fd_create(vcpu);
 	if (fd < 0) {
 		axv_vm_destroy_vcpu(vcpu);
-		return axv_refuse_vcpu(fd, vm, "no file descriptor (%d)", fd);
+		return axv_refuse_vm(fd, vm, CREATE_VCPU,
+				     "no file descriptor (%d)", fd);
 	}
 	return fd;
+}
+
+#define SET_MEM	"AXV_SET_MEMORY_REGION"
+
+static long axv_vm_set_memory_region(struct axv_vm *vm, void __user *argp)
+{
+	struct axv_memory_region req;
+	struct axv_memslot mem;
+	unsigned int i;
+	int err;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return axv_refuse_vm(-EFAULT, vm, SET_MEM, "bad argument address");
+	if (req.flags & ~AXV_MEM_VALID_FLAGS)
+		return axv_refuse_vm(-EINVAL, vm, SET_MEM, "unknown flags %#x",
+				     req.flags);
+	for (i = 0; i < ARRAY_SIZE(req.reserved); i++)
+		if (req.reserved[i])
+			return axv_refuse_vm(-EINVAL, vm, SET_MEM,
+					     "reserved[%u] is not 0", i);
+
+	mem = (struct axv_memslot){
+		.gpa = req.guest_phys_addr,
+		.size = req.size,
+		.uaddr = req.userspace_addr,
+		.flags = req.flags,
+	};
+	err = axv_vm_check_memslot(vm, req.slot, &mem);
+	if (err)
+		return axv_refuse_vm(err, vm, SET_MEM,
+				     "slot %u, guest %#llx+%#llx, user %#llx: out of range or unaligned",
+				     req.slot, req.guest_phys_addr, req.size,
+				     req.userspace_addr);
+	if (!access_ok(u64_to_user_ptr(req.userspace_addr), req.size))
+		return axv_refuse_vm(-EFAULT, vm, SET_MEM,
+				     "user range %#llx+%#llx is not the caller's",
+				     req.userspace_addr, req.size);
+	err = axv_vm_set_memslot(vm, req.slot, &mem);
+	if (err)
+		return axv_refuse_vm(err, vm, SET_MEM,
+				     "slot %u in use, or guest %#llx+%#llx overlaps a region",
+				     req.slot, req.guest_phys_addr, req.size);
+	return 0;
+}
+
+static long axv_vm_delete_memory_region(struct axv_vm *vm, unsigned long slot)
+{
+	int err = axv_vm_delete_memslot(vm, slot);
+
+	if (err)
+		return axv_refuse_vm(err, vm, "AXV_DELETE_MEMORY_REGION",
+				     "slot %lu is %s", slot,
+				     err == -ENOENT ? "free" : "out of range");
+	return 0;
 }
 
 static long axv_vm_fd_ioctl(struct file *file, unsigned int cmd,
@@ -146,6 +208,10 @@ static long axv_vm_fd_ioctl(struct file *file, unsigned int cmd,
 	switch (cmd) {
 	case AXV_CREATE_VCPU:
 		return axv_vm_create_vcpu_ioctl(vm, (void __user *)arg);
+	case AXV_SET_MEMORY_REGION:
+		return axv_vm_set_memory_region(vm, (void __user *)arg);
+	case AXV_DELETE_MEMORY_REGION:
+		return axv_vm_delete_memory_region(vm, arg);
 	default:
 		return axv_refuse(-ENOTTY, "VM %u: unknown ioctl %#x", vm->id,
 				  cmd);

@@ -114,6 +114,8 @@ static long vmx_dev_ioctl(unsigned int cmd, unsigned long arg)
 
 const struct axv_arch_ops axv_arch_ops = {
 	.name = "vmx",
+	/* 4-level EPT translates 48-bit guest-physical addresses. */
+	.gpa_bits = 48,
 	.hardware_setup = vmx_hardware_setup,
 	.hardware_unsetup = vmx_hardware_unsetup,
 	.cpu_enable = vmx_cpu_enable,

@@ -15,6 +15,8 @@
 /**
  * struct axv_arch_ops - what an architecture backend provides.
  * @name: short backend name for logs and diagnostics, e.g. "vmx".
+ * @gpa_bits: width of the guest-physical address space the backend can
+ *	map (48 for 4-level EPT); guest memory must end below 2^@gpa_bits.
  * @hardware_setup: probe the virtualization extension once, at module load,
  *	and allocate what every CPU will need to enable it; logs one line
  *	saying why when it fails.  Called in process context, may sleep.
@@ -43,6 +45,7 @@
  */
 struct axv_arch_ops {
 	const char *name;
+	unsigned int gpa_bits;
 	int (*hardware_setup)(void);
 	void (*hardware_unsetup)(void);
 	int (*cpu_enable)(void);

@@ -119,6 +119,23 @@ void axv_virt_show(struct axv_virt *virt, struct seq_file *m);
 /* Most vCPUs in one VM (AXV_CAP_MAX_VCPUS). */
 #define AXV_MAX_VCPUS	64
 
+/* Memory slots per VM (AXV_CAP_NR_MEMSLOTS). */
+#define AXV_MAX_MEMSLOTS	32
+
+/**
+ * struct axv_memslot - a region of the VMM's memory given to the guest.
+ * @gpa: guest-physical start, page aligned.
+ * @size: bytes, a non-zero multiple of the page size; 0 for a free slot.
+ * @uaddr: the VMM's virtual address backing it, page aligned.
+ * @flags: AXV_MEM_* (uapi/linux/axvcpu.h).
+ */
+struct axv_memslot {
+	u64 gpa;
+	u64 size;
+	u64 uaddr;
+	u32 flags;
+};
+
 struct axv_vcpu;
 
 /**
@@ -128,6 +145,7 @@ struct axv_vcpu;
  * @id: VM number, unique while the module is loaded; for logs.
  * @lock: serialises changes to the VM's configuration and @vcpus.
  * @vcpus: the vCPUs, indexed by vCPU id.
+ * @memslots: guest memory, indexed by slot number; guarded by @lock.
  */
 struct axv_vm {
 	struct kref ref;
@@ -135,6 +153,7 @@ struct axv_vm {
 	unsigned int id;
 	struct mutex lock; /* see @lock above */
 	struct axv_vcpu *vcpus[AXV_MAX_VCPUS];
+	struct axv_memslot memslots[AXV_MAX_MEMSLOTS];
 };
 
 /**
@@ -199,6 +218,51 @@ struct axv_vcpu *axv_vm_create_vcpu(struct axv_vm *vm,
  * Context: process, may sleep.
  */
 void axv_vm_destroy_vcpu(struct axv_vcpu *vcpu);
+
+/**
+ * axv_vm_gpa_bits() - width of the VM's guest-physical address space.
+ * @vm: the VM.
+ *
+ * Return: the backend's address width.
+ */
+unsigned int axv_vm_gpa_bits(const struct axv_vm *vm);
+
+/**
+ * axv_vm_check_memslot() - check a region's slot number and addresses.
+ * @vm: the VM.
+ * @slot: slot number.
+ * @mem: the region.
+ *
+ * Return: 0; -EINVAL for a slot out of range, a zero or unaligned size or
+ * address, or a range that wraps or ends beyond the guest-physical space.
+ */
+int axv_vm_check_memslot(const struct axv_vm *vm, unsigned int slot,
+			 const struct axv_memslot *mem);
+
+/**
+ * axv_vm_set_memslot() - give the guest a region in a free slot.
+ * @vm: the VM.
+ * @slot: slot number.
+ * @mem: the region; its addresses are checked here (as by
+ *	axv_vm_check_memslot()), its flags and the VMM's access to
+ *	@mem->uaddr by the caller.
+ *
+ * Context: process, may sleep.
+ * Return: 0; -EINVAL as axv_vm_check_memslot(); -EEXIST when the slot is
+ * in use or the guest range overlaps another region.
+ */
+int axv_vm_set_memslot(struct axv_vm *vm, unsigned int slot,
+		       const struct axv_memslot *mem);
+
+/**
+ * axv_vm_delete_memslot() - take a region away from the guest.
+ * @vm: the VM.
+ * @slot: slot number.
+ *
+ * Context: process, may sleep.
+ * Return: 0; -EINVAL for a slot out of range; -ENOENT for a free slot.
+ */
+int axv_vm_delete_memslot(struct axv_vm *vm, unsigned long slot);
 
 /**
  * axv_vm_put() - drop a reference; the last frees the VM and its hold on

@@ -35,6 +35,8 @@
 #define AXV_CAP_EPT_AD_BITS		5	/* EPT accessed/dirty flags */
 #define AXV_CAP_PREEMPTION_TIMER	6	/* VMX preemption timer */
 #define AXV_CAP_MAX_VCPUS		7	/* value: most vCPUs in one VM */
+#define AXV_CAP_NR_MEMSLOTS		8	/* value: memory slots per VM */
+#define AXV_CAP_GPA_BITS		9	/* value: guest-physical address bits */
 
 /* AXV_VMX_F_*: VMX features decoded from the capability MSRs. */
 #define AXV_VMX_F_TRUE_CTLS		_BITULL(0)	/* IA32_VMX_TRUE_*_CTLS exist */
@@ -243,6 +245,30 @@ struct axv_vcpu_stats {
 	__u64 reserved[4];
 };
 
+/* struct axv_memory_region.flags */
+#define AXV_MEM_READONLY	_BITUL(0)	/* guest writes exit as MMIO */
+
+/**
+ * struct axv_memory_region - argument of AXV_SET_MEMORY_REGION.
+ * @slot: slot number, below the AXV_CAP_NR_MEMSLOTS value; must be free.
+ * @flags: AXV_MEM_*.
+ * @guest_phys_addr: where the region starts in the guest's physical
+ *	address space; page aligned.
+ * @size: bytes; a non-zero multiple of the page size.  The region must
+ *	end within the AXV_CAP_GPA_BITS value and overlap no other region.
+ * @userspace_addr: the caller's memory that backs the region; page
+ *	aligned, within the caller's address space.
+ * @reserved: zero.
+ */
+struct axv_memory_region {
+	__u32 slot;
+	__u32 flags;
+	__u64 guest_phys_addr;
+	__u64 size;
+	__u64 userspace_addr;
+	__u64 reserved[4];
+};
+
 /*
  * ioctls on a VM file descriptor.
  *
@@ -251,6 +277,17 @@ struct axv_vcpu_stats {
  *	be closed in any order.
  */
 #define AXV_CREATE_VCPU		_IOW(AXVIO, 0x10, struct axv_vcpu_create)
+
+/*
+ * AXV_SET_MEMORY_REGION: gives the guest a region of the caller's memory.
+ *	EINVAL for a bad field, EEXIST when the slot is in use or the guest
+ *	range overlaps another region, EFAULT when the caller's range is
+ *	outside its address space.
+ * AXV_DELETE_MEMORY_REGION: the argument is a slot number; ENOENT when
+ *	the slot is free, EINVAL when out of range.
+ */
+#define AXV_SET_MEMORY_REGION	_IOW(AXVIO, 0x11, struct axv_memory_region)
+#define AXV_DELETE_MEMORY_REGION _IO(AXVIO, 0x12)
 
 /*
  * ioctls on a vCPU file descriptor.
