@@ -1437,6 +1437,809 @@ static int check_vcpu_stats_zero(int dev)
 	return with_vcpu(dev, vcpu_stats_zero);
 }
 
+/* --- memory regions --------------------------------------------------- */
+
+/* The AXV_CAP_NR_MEMSLOTS and AXV_CAP_GPA_BITS values this kernel promises. */
+#define AXV_TEST_NR_MEMSLOTS	32
+#define AXV_TEST_GPA_BITS	48
+
+/* Regions are multiples of 4 KiB, whatever the host's page size. */
+#define AXV_TEST_PAGE		4096UL
+
+/* Where the checks put their regions in guest-physical memory. */
+#define AXV_TEST_GPA		0x100000ULL
+
+static int check_extension_nr_memslots(int dev)
+{
+	int ret = axv_raw_check_extension(dev, AXV_CAP_NR_MEMSLOTS);
+
+	if (ret < 0)
+		return sys_fail("AXV_CHECK_EXTENSION(AXV_CAP_NR_MEMSLOTS)");
+	if (ret != AXV_TEST_NR_MEMSLOTS)
+		return fail("AXV_CHECK_EXTENSION(AXV_CAP_NR_MEMSLOTS) returned %d, expected %d",
+			    ret, AXV_TEST_NR_MEMSLOTS);
+	return 0;
+}
+
+static int check_extension_gpa_bits(int dev)
+{
+	int ret = axv_raw_check_extension(dev, AXV_CAP_GPA_BITS);
+
+	if (ret < 0)
+		return sys_fail("AXV_CHECK_EXTENSION(AXV_CAP_GPA_BITS)");
+	if (ret != AXV_TEST_GPA_BITS)
+		return fail("AXV_CHECK_EXTENSION(AXV_CAP_GPA_BITS) returned %d, expected %d",
+			    ret, AXV_TEST_GPA_BITS);
+	return 0;
+}
+
+/* Fill @r: slot @slot maps @size bytes at @mem to guest-physical @gpa. */
+static void region_init(struct axv_memory_region *r, __u32 slot, __u64 gpa, __u64 size,
+			const void *mem)
+{
+	memset(r, 0, sizeof(*r));
+	r->slot = slot;
+	r->guest_phys_addr = gpa;
+	r->size = size;
+	r->userspace_addr = (unsigned long)mem;
+}
+
+/* AXV_SET_MEMORY_REGION(@r) on @vm must succeed. */
+static int set_region(int vm, const struct axv_memory_region *r)
+{
+	char what[128];
+	int ret;
+
+	ret = axv_raw_set_memory_region(vm, r);
+	if (!ret)
+		return 0;
+	snprintf(what, sizeof(what),
+		 "AXV_SET_MEMORY_REGION(slot %u, flags %#x, gpa %#llx, size %#llx)",
+		 r->slot, r->flags, r->guest_phys_addr, r->size);
+	if (ret < 0)
+		return sys_fail(what);
+	return fail("%s returned %d, expected 0", what, ret);
+}
+
+/* Set slot @slot: @pages pages at @mem to guest-physical @gpa. */
+static int set_pages(int vm, __u32 slot, __u64 gpa, size_t pages, const void *mem)
+{
+	struct axv_memory_region r;
+
+	region_init(&r, slot, gpa, pages * AXV_TEST_PAGE, mem);
+	return set_region(vm, &r);
+}
+
+/*
+ * AXV_SET_MEMORY_REGION(@r) on @vm must fail with @want; @fmt describes
+ * the case.
+ */
+__attribute__((format(printf, 4, 5)))
+static int expect_set_errno(int vm, const struct axv_memory_region *r, int want,
+			    const char *fmt, ...)
+{
+	char what[160];
+	int ret, err;
+	va_list ap;
+	size_t n;
+
+	n = snprintf(what, sizeof(what), "AXV_SET_MEMORY_REGION(");
+	va_start(ap, fmt);
+	vsnprintf(what + n, sizeof(what) - n, fmt, ap);
+	va_end(ap);
+	n = strlen(what);
+	snprintf(what + n, sizeof(what) - n, ")");
+
+	ret = axv_raw_set_memory_region(vm, r);
+	err = errno;
+	return expect_errno(what, ret, err, want);
+}
+
+/* AXV_DELETE_MEMORY_REGION(@slot) on @vm must succeed. */
+static int delete_region(int vm, unsigned long slot)
+{
+	char what[64];
+	int ret;
+
+	ret = axv_raw_delete_memory_region(vm, slot);
+	if (!ret)
+		return 0;
+	snprintf(what, sizeof(what), "AXV_DELETE_MEMORY_REGION(%lu)", slot);
+	if (ret < 0)
+		return sys_fail(what);
+	return fail("%s returned %d, expected 0", what, ret);
+}
+
+/* AXV_DELETE_MEMORY_REGION(@slot) on @vm must fail with @want. */
+static int expect_delete_errno(int vm, unsigned long slot, int want)
+{
+	char what[64];
+	int ret;
+
+	snprintf(what, sizeof(what), "AXV_DELETE_MEMORY_REGION(%#lx)", slot);
+	ret = axv_raw_delete_memory_region(vm, slot);
+	return expect_errno(what, ret, errno, want);
+}
+
+/* @pages anonymous pages with protection @prot, or NULL with the reason set. */
+static char *map_pages(size_t pages, int prot)
+{
+	char *map = mmap(NULL, pages * AXV_TEST_PAGE, prot, MAP_PRIVATE | MAP_ANONYMOUS,
+			 -1, 0);
+
+	if (map == MAP_FAILED) {
+		sys_fail("mmap");
+		return NULL;
+	}
+	return map;
+}
+
+/*
+ * In a new VM, with @pages read-write pages mapped, run @fn on the VM fd
+ * and the pages.  The VM is closed before the pages are unmapped.
+ */
+static int with_vm_mem(int dev, size_t pages, int (*fn)(int vm, char *mem))
+{
+	int vm, ret;
+	char *mem;
+
+	mem = map_pages(pages, PROT_READ | PROT_WRITE);
+	if (!mem)
+		return -1;
+	ret = create_vm(dev, &vm);
+	if (!ret) {
+		ret = fn(vm, mem);
+		if (close(vm) && !ret)
+			ret = sys_fail("close(VM)");
+	}
+	if (munmap(mem, pages * AXV_TEST_PAGE) && !ret)
+		ret = sys_fail("munmap");
+	return ret;
+}
+
+/* A region is really set when deleting its slot succeeds. */
+static int memslot_set(int vm, char *mem)
+{
+	memset(mem, 0x5a, 2 * AXV_TEST_PAGE);
+	if (set_pages(vm, 0, AXV_TEST_GPA, 2, mem))
+		return -1;
+	return delete_region(vm, 0);
+}
+
+static int check_memslot_set(int dev)
+{
+	return with_vm_mem(dev, 2, memslot_set);
+}
+
+/* A read-only region, backed by read-only memory. */
+static int check_memslot_readonly(int dev)
+{
+	struct axv_memory_region r;
+	int vm, ret;
+	char *mem;
+
+	mem = map_pages(2, PROT_READ);
+	if (!mem)
+		return -1;
+	ret = create_vm(dev, &vm);
+	if (!ret) {
+		region_init(&r, 1, AXV_TEST_GPA, 2 * AXV_TEST_PAGE, mem);
+		r.flags = AXV_MEM_READONLY;
+		ret = set_region(vm, &r);
+		if (!ret)
+			ret = delete_region(vm, 1);
+		if (close(vm) && !ret)
+			ret = sys_fail("close(VM)");
+	}
+	munmap(mem, 2 * AXV_TEST_PAGE);
+	return ret;
+}
+
+static int memslot_flags(int vm, char *mem)
+{
+	static const __u32 flags[] = {
+		2, AXV_MEM_READONLY | 2, 1U << 31, ~0U,
+	};
+	struct axv_memory_region r;
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(flags); i++) {
+		region_init(&r, 0, AXV_TEST_GPA, AXV_TEST_PAGE, mem);
+		r.flags = flags[i];
+		if (expect_set_errno(vm, &r, EINVAL, "flags %#x", flags[i]))
+			return -1;
+	}
+	return 0;
+}
+
+static int check_memslot_flags(int dev)
+{
+	return with_vm_mem(dev, 1, memslot_flags);
+}
+
+static int memslot_reserved(int vm, char *mem)
+{
+	static const __u64 values[] = { 1, 1ULL << 63 };
+	struct axv_memory_region r;
+	size_t i, v;
+
+	for (i = 0; i < ARRAY_LEN(r.reserved); i++) {
+		for (v = 0; v < ARRAY_LEN(values); v++) {
+			region_init(&r, 0, AXV_TEST_GPA, AXV_TEST_PAGE, mem);
+			r.reserved[i] = values[v];
+			if (expect_set_errno(vm, &r, EINVAL, "reserved[%zu] %#llx", i,
+					     values[v]))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int check_memslot_reserved(int dev)
+{
+	return with_vm_mem(dev, 1, memslot_reserved);
+}
+
+static int memslot_slot_range(int vm, char *mem)
+{
+	static const __u32 slots[] = {
+		AXV_TEST_NR_MEMSLOTS, AXV_TEST_NR_MEMSLOTS + 1, 0x100, 1U << 31, ~0U,
+	};
+	struct axv_memory_region r;
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(slots); i++) {
+		region_init(&r, slots[i], AXV_TEST_GPA, AXV_TEST_PAGE, mem);
+		if (expect_set_errno(vm, &r, EINVAL, "slot %#x", slots[i]))
+			return -1;
+	}
+	return 0;
+}
+
+static int check_memslot_slot_range(int dev)
+{
+	return with_vm_mem(dev, 1, memslot_slot_range);
+}
+
+static int memslot_size_zero(int vm, char *mem)
+{
+	struct axv_memory_region r;
+
+	region_init(&r, 0, AXV_TEST_GPA, 0, mem);
+	return expect_set_errno(vm, &r, EINVAL, "size 0");
+}
+
+static int check_memslot_size_zero(int dev)
+{
+	return with_vm_mem(dev, 1, memslot_size_zero);
+}
+
+/* Offsets that break 4 KiB alignment. */
+static const __u64 misalign[] = { 1, 0x800, AXV_TEST_PAGE - 1 };
+
+static int memslot_gpa_unaligned(int vm, char *mem)
+{
+	struct axv_memory_region r;
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(misalign); i++) {
+		region_init(&r, 0, AXV_TEST_GPA + misalign[i], AXV_TEST_PAGE, mem);
+		if (expect_set_errno(vm, &r, EINVAL, "gpa %#llx", r.guest_phys_addr))
+			return -1;
+	}
+	return 0;
+}
+
+static int check_memslot_gpa_unaligned(int dev)
+{
+	return with_vm_mem(dev, 2, memslot_gpa_unaligned);
+}
+
+static int memslot_size_unaligned(int vm, char *mem)
+{
+	struct axv_memory_region r;
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(misalign); i++) {
+		region_init(&r, 0, AXV_TEST_GPA, AXV_TEST_PAGE + misalign[i], mem);
+		if (expect_set_errno(vm, &r, EINVAL, "size %#llx", r.size))
+			return -1;
+	}
+	region_init(&r, 0, AXV_TEST_GPA, 1, mem);
+	return expect_set_errno(vm, &r, EINVAL, "size 1");
+}
+
+static int check_memslot_size_unaligned(int dev)
+{
+	return with_vm_mem(dev, 2, memslot_size_unaligned);
+}
+
+static int memslot_uaddr_unaligned(int vm, char *mem)
+{
+	struct axv_memory_region r;
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(misalign); i++) {
+		region_init(&r, 0, AXV_TEST_GPA, AXV_TEST_PAGE, mem + misalign[i]);
+		if (expect_set_errno(vm, &r, EINVAL, "userspace_addr page + %#llx",
+				     misalign[i]))
+			return -1;
+	}
+	return 0;
+}
+
+static int check_memslot_uaddr_unaligned(int dev)
+{
+	return with_vm_mem(dev, 2, memslot_uaddr_unaligned);
+}
+
+/* gpa + size beyond 2^64. */
+static int memslot_gpa_wrap(int vm, char *mem)
+{
+	static const struct {
+		__u64 gpa;
+		__u64 size;
+	} *c, cases[] = {
+		{ ~0ULL - AXV_TEST_PAGE + 1, 2 * AXV_TEST_PAGE },
+		{ ~0ULL - 2 * AXV_TEST_PAGE + 1, 2 * AXV_TEST_PAGE },
+		{ 2 * AXV_TEST_PAGE, ~0ULL - AXV_TEST_PAGE + 1 },
+	};
+	struct axv_memory_region r;
+
+	for (c = cases; c < cases + ARRAY_LEN(cases); c++) {
+		region_init(&r, 0, c->gpa, c->size, mem);
+		if (expect_set_errno(vm, &r, EINVAL, "gpa %#llx, size %#llx", c->gpa, c->size))
+			return -1;
+	}
+	return 0;
+}
+
+static int check_memslot_gpa_wrap(int dev)
+{
+	return with_vm_mem(dev, 1, memslot_gpa_wrap);
+}
+
+/* Regions ending beyond 2^AXV_TEST_GPA_BITS. */
+static int memslot_gpa_limit(int vm, char *mem)
+{
+	const __u64 top = 1ULL << AXV_TEST_GPA_BITS;
+	const struct {
+		__u64 gpa;
+		__u64 size;
+	} *c, cases[] = {
+		{ top, AXV_TEST_PAGE },
+		{ top - AXV_TEST_PAGE, 2 * AXV_TEST_PAGE },
+		{ 0, top + AXV_TEST_PAGE },
+		{ 1ULL << 63, AXV_TEST_PAGE },
+	};
+	struct axv_memory_region r;
+
+	for (c = cases; c < cases + ARRAY_LEN(cases); c++) {
+		region_init(&r, 0, c->gpa, c->size, mem);
+		if (expect_set_errno(vm, &r, EINVAL, "gpa %#llx, size %#llx", c->gpa, c->size))
+			return -1;
+	}
+	return 0;
+}
+
+static int check_memslot_gpa_limit(int dev)
+{
+	return with_vm_mem(dev, 2, memslot_gpa_limit);
+}
+
+/* A region may end exactly at 2^AXV_TEST_GPA_BITS. */
+static int memslot_gpa_top(int vm, char *mem)
+{
+	if (set_pages(vm, 0, (1ULL << AXV_TEST_GPA_BITS) - 2 * AXV_TEST_PAGE, 2, mem))
+		return -1;
+	return delete_region(vm, 0);
+}
+
+static int check_memslot_gpa_top(int dev)
+{
+	return with_vm_mem(dev, 2, memslot_gpa_top);
+}
+
+/* userspace_addr + size beyond 2^64: EINVAL, before the address is looked at. */
+static int memslot_uaddr_wrap(int vm, char *mem)
+{
+	static const struct {
+		__u64 uaddr;
+		__u64 size;
+	} *c, cases[] = {
+		{ ~0ULL - AXV_TEST_PAGE + 1, 2 * AXV_TEST_PAGE },
+		{ ~0ULL - 2 * AXV_TEST_PAGE + 1, 3 * AXV_TEST_PAGE },
+	};
+	struct axv_memory_region r;
+
+	for (c = cases; c < cases + ARRAY_LEN(cases); c++) {
+		region_init(&r, 0, AXV_TEST_GPA, c->size, mem);
+		r.userspace_addr = c->uaddr;
+		if (expect_set_errno(vm, &r, EINVAL, "userspace_addr %#llx, size %#llx",
+				     c->uaddr, c->size))
+			return -1;
+	}
+	return 0;
+}
+
+static int check_memslot_uaddr_wrap(int dev)
+{
+	return with_vm_mem(dev, 1, memslot_uaddr_wrap);
+}
+
+/* The argument itself: NULL, (void *)1, and running off a mapping. */
+static int check_memslot_arg_efault(int dev)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct axv_memory_region valid;
+	int vm, ret;
+	char *map, *r;
+
+	map = map_edge_page(page);
+	if (!map)
+		return -1;
+	ret = create_vm(dev, &vm);
+	if (ret)
+		goto out_map;
+	ret = expect_set_errno(vm, NULL, EFAULT, "NULL");
+	if (!ret)
+		ret = expect_set_errno(vm, (struct axv_memory_region *)1, EFAULT, "(void *)1");
+	if (!ret) {
+		/* Valid as far as it goes, but its last 16 bytes are not mapped. */
+		region_init(&valid, 0, AXV_TEST_GPA, AXV_TEST_PAGE, map);
+		r = map + page - sizeof(valid) + 16;
+		memcpy(r, &valid, sizeof(valid) - 16);
+		ret = expect_set_errno(vm, (struct axv_memory_region *)r, EFAULT,
+				       "end of mapping");
+	}
+	close(vm);
+out_map:
+	munmap(map, page);
+	return ret;
+}
+
+/* Memory outside the caller's address space. */
+static int memslot_uaddr_kernel(int vm, char *mem)
+{
+	static const __u64 uaddrs[] = {
+		0xffff800000000000ULL, 0xffffffff80000000ULL, 0x8000000000000000ULL,
+	};
+	struct axv_memory_region r;
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(uaddrs); i++) {
+		region_init(&r, 0, AXV_TEST_GPA, AXV_TEST_PAGE, mem);
+		r.userspace_addr = uaddrs[i];
+		if (expect_set_errno(vm, &r, EFAULT, "userspace_addr %#llx", uaddrs[i]))
+			return -1;
+	}
+	return 0;
+}
+
+static int check_memslot_uaddr_kernel(int dev)
+{
+	return with_vm_mem(dev, 1, memslot_uaddr_kernel);
+}
+
+static int memslot_slot_in_use(int vm, char *mem)
+{
+	struct axv_memory_region r;
+
+	if (set_pages(vm, 4, AXV_TEST_GPA, 1, mem))
+		return -1;
+	/* Another range and other memory: only the slot number clashes. */
+	region_init(&r, 4, AXV_TEST_GPA + 16 * AXV_TEST_PAGE, AXV_TEST_PAGE,
+		    mem + AXV_TEST_PAGE);
+	return expect_set_errno(vm, &r, EEXIST, "slot 4 again, another range");
+}
+
+static int check_memslot_slot_in_use(int dev)
+{
+	return with_vm_mem(dev, 2, memslot_slot_in_use);
+}
+
+/*
+ * The overlap checks: slot 0 holds 4 pages at OVL_GPA (memory pages 0-3);
+ * a second region, in other memory (from page 4 on), is set beside it.
+ */
+#define OVL_GPA		(AXV_TEST_GPA + 8 * AXV_TEST_PAGE)
+#define OVL_PAGES	4
+#define OVL_MEM_PAGES	(OVL_PAGES + 6)
+
+/*
+ * In a new VM with the slot 0 region, slot 1 with @pages pages at OVL_GPA
+ * + @first_page pages must fail with EEXIST: @shape says how they overlap.
+ */
+static int expect_overlap(int dev, long first_page, size_t pages, const char *shape)
+{
+	struct axv_memory_region r;
+	int vm, ret;
+	char *mem;
+
+	mem = map_pages(OVL_MEM_PAGES, PROT_READ | PROT_WRITE);
+	if (!mem)
+		return -1;
+	ret = create_vm(dev, &vm);
+	if (ret)
+		goto out_map;
+	ret = set_pages(vm, 0, OVL_GPA, OVL_PAGES, mem);
+	if (!ret) {
+		region_init(&r, 1, OVL_GPA + first_page * (long)AXV_TEST_PAGE,
+			    pages * AXV_TEST_PAGE, mem + OVL_PAGES * AXV_TEST_PAGE);
+		ret = expect_set_errno(vm, &r, EEXIST, "slot 1, %s: gpa %#llx, size %#llx",
+				       shape, r.guest_phys_addr, r.size);
+	}
+	close(vm);
+out_map:
+	munmap(mem, OVL_MEM_PAGES * AXV_TEST_PAGE);
+	return ret;
+}
+
+static int check_memslot_overlap_same(int dev)
+{
+	return expect_overlap(dev, 0, OVL_PAGES, "same range");
+}
+
+/* The second region runs into the start of the first. */
+static int check_memslot_overlap_start(int dev)
+{
+	return expect_overlap(dev, -1, 2, "overlapping the start");
+}
+
+/* The second region starts before the end of the first. */
+static int check_memslot_overlap_end(int dev)
+{
+	return expect_overlap(dev, OVL_PAGES - 1, 2, "overlapping the end");
+}
+
+static int check_memslot_overlap_containing(int dev)
+{
+	return expect_overlap(dev, -1, OVL_PAGES + 2, "containing");
+}
+
+static int check_memslot_overlap_contained(int dev)
+{
+	return expect_overlap(dev, 1, OVL_PAGES - 2, "contained");
+}
+
+/* Regions that end where another starts, on either side. */
+static int memslot_touching(int vm, char *mem)
+{
+	char *next = mem + OVL_PAGES * AXV_TEST_PAGE;
+
+	if (set_pages(vm, 0, OVL_GPA, OVL_PAGES, mem) ||
+	    set_pages(vm, 1, OVL_GPA - 2 * AXV_TEST_PAGE, 2, next) ||
+	    set_pages(vm, 2, OVL_GPA + OVL_PAGES * AXV_TEST_PAGE, 2,
+		      next + 2 * AXV_TEST_PAGE))
+		return -1;
+	return 0;
+}
+
+static int check_memslot_touching(int dev)
+{
+	return with_vm_mem(dev, OVL_MEM_PAGES, memslot_touching);
+}
+
+/* Refused regions take neither their slot nor their guest range. */
+static int memslot_failed_keeps_free(int vm, char *mem)
+{
+	const __u64 gpa = AXV_TEST_GPA + 16 * AXV_TEST_PAGE;
+	struct axv_memory_region r;
+
+	if (set_pages(vm, 0, AXV_TEST_GPA, 1, mem))
+		return -1;
+	region_init(&r, 1, gpa, AXV_TEST_PAGE, mem + AXV_TEST_PAGE);
+	r.flags = 2;
+	if (expect_set_errno(vm, &r, EINVAL, "slot 1, flags 2"))
+		return -1;
+	region_init(&r, 1, gpa, AXV_TEST_PAGE, NULL);
+	r.userspace_addr = 0xffff800000000000ULL;
+	if (expect_set_errno(vm, &r, EFAULT, "slot 1, kernel userspace_addr"))
+		return -1;
+	region_init(&r, 1, AXV_TEST_GPA, AXV_TEST_PAGE, mem + AXV_TEST_PAGE);
+	if (expect_set_errno(vm, &r, EEXIST, "slot 1, range of slot 0"))
+		return -1;
+	return set_pages(vm, 1, gpa, 1, mem + AXV_TEST_PAGE);
+}
+
+static int check_memslot_failed_keeps_free(int dev)
+{
+	return with_vm_mem(dev, 2, memslot_failed_keeps_free);
+}
+
+/* A deleted region's slot and guest range can be used again. */
+static int memslot_delete_reuse(int vm, char *mem)
+{
+	const __u64 other = AXV_TEST_GPA + 16 * AXV_TEST_PAGE;
+	char *mem2 = mem + 2 * AXV_TEST_PAGE;
+
+	/* The range again, in another slot. */
+	if (set_pages(vm, 5, AXV_TEST_GPA, 2, mem) || delete_region(vm, 5) ||
+	    set_pages(vm, 6, AXV_TEST_GPA, 2, mem2))
+		return -1;
+	/* The slot again, with another range. */
+	if (set_pages(vm, 5, other, 2, mem) || delete_region(vm, 6) ||
+	    delete_region(vm, 5))
+		return -1;
+	/* Both again. */
+	if (set_pages(vm, 5, AXV_TEST_GPA, 2, mem))
+		return -1;
+	return delete_region(vm, 5);
+}
+
+static int check_memslot_delete_reuse(int dev)
+{
+	return with_vm_mem(dev, 4, memslot_delete_reuse);
+}
+
+static int memslot_delete_free(int vm, char *mem)
+{
+	if (expect_delete_errno(vm, 0, ENOENT) ||
+	    expect_delete_errno(vm, AXV_TEST_NR_MEMSLOTS - 1, ENOENT))
+		return -1;
+	/* Deleted once, a slot is free again. */
+	if (set_pages(vm, 3, AXV_TEST_GPA, 1, mem) || delete_region(vm, 3))
+		return -1;
+	return expect_delete_errno(vm, 3, ENOENT);
+}
+
+static int check_memslot_delete_free(int dev)
+{
+	return with_vm_mem(dev, 1, memslot_delete_free);
+}
+
+/*
+ * Slot numbers out of range.  Slot 0 is in use, so that a kernel
+ * truncating 1UL << 32 to 0 would show: slot 0 must survive.
+ */
+static int memslot_delete_range(int vm, char *mem)
+{
+	static const unsigned long slots[] = {
+		AXV_TEST_NR_MEMSLOTS, AXV_TEST_NR_MEMSLOTS + 1, 1UL << 31, 1UL << 32,
+		1UL << 32 | 1, ~0UL,
+	};
+	size_t i;
+
+	if (set_pages(vm, 0, AXV_TEST_GPA, 1, mem))
+		return -1;
+	for (i = 0; i < ARRAY_LEN(slots); i++)
+		if (expect_delete_errno(vm, slots[i], EINVAL))
+			return -1;
+	return delete_region(vm, 0);
+}
+
+static int check_memslot_delete_range(int dev)
+{
+	return with_vm_mem(dev, 1, memslot_delete_range);
+}
+
+/* Every slot at once, one page each; slot AXV_TEST_NR_MEMSLOTS is refused. */
+static int memslot_all(int vm, char *mem)
+{
+	struct axv_memory_region r;
+	__u32 slot;
+
+	for (slot = 0; slot < AXV_TEST_NR_MEMSLOTS; slot++)
+		if (set_pages(vm, slot, AXV_TEST_GPA + 2 * slot * AXV_TEST_PAGE, 1,
+			      mem + slot * AXV_TEST_PAGE))
+			return -1;
+	region_init(&r, AXV_TEST_NR_MEMSLOTS, AXV_TEST_GPA + 2 * slot * AXV_TEST_PAGE,
+		    AXV_TEST_PAGE, mem + slot * AXV_TEST_PAGE);
+	if (expect_set_errno(vm, &r, EINVAL, "slot %u", AXV_TEST_NR_MEMSLOTS))
+		return -1;
+	for (slot = 0; slot < AXV_TEST_NR_MEMSLOTS; slot++)
+		if (delete_region(vm, slot))
+			return -1;
+	return 0;
+}
+
+static int check_memslot_all(int dev)
+{
+	return with_vm_mem(dev, AXV_TEST_NR_MEMSLOTS + 1, memslot_all);
+}
+
+/*
+ * Two VMs use the same slot number and guest range; deleting one's
+ * region leaves the other's.
+ */
+static int check_memslot_per_vm(int dev)
+{
+	int a, b, ret;
+	char *mem;
+
+	mem = map_pages(2, PROT_READ | PROT_WRITE);
+	if (!mem)
+		return -1;
+	ret = create_vm(dev, &a);
+	if (ret)
+		goto out_map;
+	ret = create_vm(dev, &b);
+	if (ret)
+		goto out_a;
+	ret = set_pages(a, 0, AXV_TEST_GPA, 1, mem);
+	if (!ret)
+		ret = set_pages(b, 0, AXV_TEST_GPA, 1, mem + AXV_TEST_PAGE);
+	if (!ret)
+		ret = delete_region(a, 0);
+	if (!ret)
+		ret = delete_region(b, 0);
+	close(b);
+out_a:
+	close(a);
+out_map:
+	munmap(mem, 2 * AXV_TEST_PAGE);
+	return ret;
+}
+
+/* Closing a VM frees its regions; a new VM has every slot free. */
+static int check_memslot_vm_close(int dev)
+{
+	int vm, ret;
+	char *mem;
+
+	mem = map_pages(1, PROT_READ | PROT_WRITE);
+	if (!mem)
+		return -1;
+	ret = create_vm(dev, &vm);
+	if (ret)
+		goto out_map;
+	ret = set_pages(vm, 0, AXV_TEST_GPA, 1, mem);
+	if (close(vm) && !ret)
+		ret = sys_fail("close(VM)");
+	if (ret)
+		goto out_map;
+	ret = create_vm(dev, &vm);
+	if (ret)
+		goto out_map;
+	ret = expect_delete_errno(vm, 0, ENOENT);
+	if (!ret)
+		ret = set_pages(vm, 0, AXV_TEST_GPA, 1, mem);
+	if (close(vm) && !ret)
+		ret = sys_fail("close(new VM)");
+out_map:
+	munmap(mem, AXV_TEST_PAGE);
+	return ret;
+}
+
+/* The region ioctls belong to VM fds: the device and vCPU fds refuse them. */
+static int check_memslot_ioctls_elsewhere(int dev)
+{
+	struct axv_memory_region r;
+	int vm, vcpu, ret;
+	char *mem;
+
+	mem = map_pages(1, PROT_READ | PROT_WRITE);
+	if (!mem)
+		return -1;
+	region_init(&r, 0, AXV_TEST_GPA, AXV_TEST_PAGE, mem);
+	ret = expect_enotty(dev, "device fd AXV_SET_MEMORY_REGION", AXV_SET_MEMORY_REGION,
+			    (unsigned long)&r);
+	if (!ret)
+		ret = expect_enotty(dev, "device fd AXV_DELETE_MEMORY_REGION",
+				    AXV_DELETE_MEMORY_REGION, 0);
+	if (ret)
+		goto out_map;
+	ret = create_vm(dev, &vm);
+	if (ret)
+		goto out_map;
+	ret = new_vcpu(vm, 0, 0, AXV_VCPU_ROLE_DEFAULT, &vcpu);
+	if (!ret) {
+		ret = expect_enotty(vcpu, "vCPU fd AXV_SET_MEMORY_REGION",
+				    AXV_SET_MEMORY_REGION, (unsigned long)&r);
+		if (!ret)
+			ret = expect_enotty(vcpu, "vCPU fd AXV_DELETE_MEMORY_REGION",
+					    AXV_DELETE_MEMORY_REGION, 0);
+		close(vcpu);
+	}
+	/* Nothing reached the VM: slot 0 is free. */
+	if (!ret)
+		ret = expect_delete_errno(vm, 0, ENOENT);
+	close(vm);
+out_map:
+	munmap(mem, AXV_TEST_PAGE);
+	return ret;
+}
+
 static int check_create_vm_busy(int dev)
 {
 	int ret = axv_raw_create_vm(dev, 0);
@@ -1509,6 +2312,38 @@ static const struct check abi_checks[] = {
 	{ "vcpu_stats_zero",		check_vcpu_stats_zero },
 	{ "vcpu_stats_reserved",	check_vcpu_stats_reserved },
 	{ "vcpu_stats_efault",		check_vcpu_stats_efault },
+	{ "check_extension_nr_memslots", check_extension_nr_memslots },
+	{ "check_extension_gpa_bits",	check_extension_gpa_bits },
+	{ "memslot_set",		check_memslot_set },
+	{ "memslot_readonly",		check_memslot_readonly },
+	{ "memslot_flags",		check_memslot_flags },
+	{ "memslot_reserved",		check_memslot_reserved },
+	{ "memslot_slot_range",		check_memslot_slot_range },
+	{ "memslot_size_zero",		check_memslot_size_zero },
+	{ "memslot_gpa_unaligned",	check_memslot_gpa_unaligned },
+	{ "memslot_size_unaligned",	check_memslot_size_unaligned },
+	{ "memslot_uaddr_unaligned",	check_memslot_uaddr_unaligned },
+	{ "memslot_gpa_wrap",		check_memslot_gpa_wrap },
+	{ "memslot_gpa_limit",		check_memslot_gpa_limit },
+	{ "memslot_gpa_top",		check_memslot_gpa_top },
+	{ "memslot_uaddr_wrap",		check_memslot_uaddr_wrap },
+	{ "memslot_arg_efault",		check_memslot_arg_efault },
+	{ "memslot_uaddr_kernel",	check_memslot_uaddr_kernel },
+	{ "memslot_slot_in_use",	check_memslot_slot_in_use },
+	{ "memslot_overlap_same",	check_memslot_overlap_same },
+	{ "memslot_overlap_start",	check_memslot_overlap_start },
+	{ "memslot_overlap_end",	check_memslot_overlap_end },
+	{ "memslot_overlap_containing",	check_memslot_overlap_containing },
+	{ "memslot_overlap_contained",	check_memslot_overlap_contained },
+	{ "memslot_touching",		check_memslot_touching },
+	{ "memslot_failed_keeps_free",	check_memslot_failed_keeps_free },
+	{ "memslot_delete_reuse",	check_memslot_delete_reuse },
+	{ "memslot_delete_free",	check_memslot_delete_free },
+	{ "memslot_delete_range",	check_memslot_delete_range },
+	{ "memslot_all",		check_memslot_all },
+	{ "memslot_per_vm",		check_memslot_per_vm },
+	{ "memslot_vm_close",		check_memslot_vm_close },
+	{ "memslot_ioctls_elsewhere",	check_memslot_ioctls_elsewhere },
 	{ NULL, NULL }
 };
 

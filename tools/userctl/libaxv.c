@@ -22,6 +22,8 @@ const struct axv_name axv_cap_names[] = {
 	{ AXV_CAP_EPT_AD_BITS,		"ept_ad_bits" },
 	{ AXV_CAP_PREEMPTION_TIMER,	"preemption_timer" },
 	{ AXV_CAP_MAX_VCPUS,		"max_vcpus" },
+	{ AXV_CAP_NR_MEMSLOTS,		"nr_memslots" },
+	{ AXV_CAP_GPA_BITS,		"gpa_bits" },
 	{ 0, NULL }
 };
 
@@ -138,6 +140,16 @@ int axv_raw_get_vcpu_state(int vcpu_fd, struct axv_vcpu_state *state)
 int axv_raw_get_vcpu_stats(int vcpu_fd, struct axv_vcpu_stats *stats)
 {
 	return ioctl(vcpu_fd, AXV_GET_VCPU_STATS, stats);
+}
+
+int axv_raw_set_memory_region(int vm_fd, const struct axv_memory_region *region)
+{
+	return ioctl(vm_fd, AXV_SET_MEMORY_REGION, region);
+}
+
+int axv_raw_delete_memory_region(int vm_fd, unsigned long slot)
+{
+	return ioctl(vm_fd, AXV_DELETE_MEMORY_REGION, slot);
 }
 
 const char *axv_dev_path(void)
@@ -273,6 +285,33 @@ int axv_get_vcpu_stats(int vcpu_fd, struct axv_vcpu_stats *stats, struct axv_err
 	if (axv_raw_get_vcpu_stats(vcpu_fd, stats) < 0)
 		return axv_ioctl_failed(err, "AXV_GET_VCPU_STATS");
 	return 0;
+}
+
+int axv_set_memory_region(int vm_fd, const struct axv_memory_region *region,
+			  struct axv_err *err)
+{
+	char call[64];
+
+	axv_err_clear(err);
+	if (!region) {
+		axv_err_set(err, EINVAL, "AXV_SET_MEMORY_REGION: no argument given");
+		return -EINVAL;
+	}
+	if (axv_raw_set_memory_region(vm_fd, region) >= 0)
+		return 0;
+	snprintf(call, sizeof(call), "AXV_SET_MEMORY_REGION(slot %u)", region->slot);
+	return axv_ioctl_failed(err, call);
+}
+
+int axv_delete_memory_region(int vm_fd, unsigned long slot, struct axv_err *err)
+{
+	char call[64];
+
+	axv_err_clear(err);
+	if (axv_raw_delete_memory_region(vm_fd, slot) >= 0)
+		return 0;
+	snprintf(call, sizeof(call), "AXV_DELETE_MEMORY_REGION(slot %lu)", slot);
+	return axv_ioctl_failed(err, call);
 }
 
 static const char *axv_lookup(const struct axv_name *table, __u64 value)

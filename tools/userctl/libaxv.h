@@ -60,6 +60,8 @@ int axv_raw_get_vmx_caps(int fd, struct axv_vmx_caps *caps);
 int axv_raw_create_vcpu(int vm_fd, const struct axv_vcpu_create *create);
 int axv_raw_get_vcpu_state(int vcpu_fd, struct axv_vcpu_state *state);
 int axv_raw_get_vcpu_stats(int vcpu_fd, struct axv_vcpu_stats *stats);
+int axv_raw_set_memory_region(int vm_fd, const struct axv_memory_region *region);
+int axv_raw_delete_memory_region(int vm_fd, unsigned long slot);
 
 /* $AXVCPU_DEV when set and non-empty, AXV_DEFAULT_DEV otherwise. */
 const char *axv_dev_path(void);
@@ -103,6 +105,20 @@ int axv_get_vcpu_state(int vcpu_fd, struct axv_vcpu_state *state, struct axv_err
 
 /* AXV_GET_VCPU_STATS into @stats; 0 or -errno (-EINVAL when @stats is NULL). */
 int axv_get_vcpu_stats(int vcpu_fd, struct axv_vcpu_stats *stats, struct axv_err *err);
+
+/*
+ * AXV_SET_MEMORY_REGION on VM descriptor @vm_fd: 0 or -errno; -EINVAL
+ * without a call when @region is NULL.
+ */
+int axv_set_memory_region(int vm_fd, const struct axv_memory_region *region,
+			  struct axv_err *err);
+
+/*
+ * AXV_DELETE_MEMORY_REGION of slot @slot on VM descriptor @vm_fd: 0 or
+ * -errno.  @slot reaches the kernel unchanged, even when it does not fit
+ * 32 bits.
+ */
+int axv_delete_memory_region(int vm_fd, unsigned long slot, struct axv_err *err);
 
 /* Name of AXV_CAP_* number @cap, NULL when unknown. */
 const char *axv_cap_name(unsigned long cap);

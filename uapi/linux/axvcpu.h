@@ -281,8 +281,8 @@ struct axv_memory_region {
 /*
  * AXV_SET_MEMORY_REGION: gives the guest a region of the caller's memory.
  *	EINVAL for a bad field, EEXIST when the slot is in use or the guest
- *	range overlaps another region, EFAULT when the caller's range is
- *	outside its address space.
+ *	range overlaps another region, EFAULT for a bad argument address or
+ *	when the caller's range is outside its address space.
  * AXV_DELETE_MEMORY_REGION: the argument is a slot number; ENOENT when
  *	the slot is free, EINVAL when out of range.
  */

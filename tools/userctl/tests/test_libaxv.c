@@ -97,6 +97,9 @@ static struct {
 	struct axv_vcpu_create create;	/* the last AXV_CREATE_VCPU argument */
 	struct axv_vcpu_state state;
 	struct axv_vcpu_stats stats;
+	struct axv_memory_region region;	/* the last AXV_SET_MEMORY_REGION argument */
+	__u32 busy_slot;	/* AXV_SET_MEMORY_REGION of it: EEXIST */
+	unsigned long free_slot;	/* AXV_DELETE_MEMORY_REGION of it: ENOENT */
 	unsigned long last_req;
 	unsigned long last_arg;
 	int calls;
@@ -139,6 +142,27 @@ static int fake_ioctl(unsigned long req, unsigned long arg)
 	case AXV_GET_VCPU_STATS:
 		memcpy((void *)arg, &fake.stats, sizeof(fake.stats));
 		return 0;
+	case AXV_SET_MEMORY_REGION:
+		memcpy(&fake.region, (void *)arg, sizeof(fake.region));
+		if (fake.region.flags & ~AXV_MEM_READONLY) {
+			errno = EINVAL;
+			return -1;
+		}
+		if (fake.region.slot == fake.busy_slot) {
+			errno = EEXIST;
+			return -1;
+		}
+		return 0;
+	case AXV_DELETE_MEMORY_REGION:
+		if (arg >= 32) {
+			errno = EINVAL;
+			return -1;
+		}
+		if (arg == fake.free_slot) {
+			errno = ENOENT;
+			return -1;
+		}
+		return 0;
 	}
 	errno = ENOTTY;
 	return -1;
@@ -175,6 +199,8 @@ static void fake_start(void)
 	fake.api_version = AXV_API_VERSION;
 	fake.vm_fd = 42;
 	fake.vcpu_fd = 43;
+	fake.busy_slot = 3;
+	fake.free_slot = 7;
 }
 
 static void fake_stop(void)
@@ -268,6 +294,31 @@ static void test_abi_vcpu_layout(void)
 	CHECK_INT(AXV_VCPU_STATE_F_RAN, 2);
 }
 
+static void test_abi_memory_layout(void)
+{
+	CHECK_INT(sizeof(struct axv_memory_region), 64);
+	CHECK_INT(offsetof(struct axv_memory_region, slot), 0);
+	CHECK_INT(offsetof(struct axv_memory_region, flags), 4);
+	CHECK_INT(offsetof(struct axv_memory_region, guest_phys_addr), 8);
+	CHECK_INT(offsetof(struct axv_memory_region, size), 16);
+	CHECK_INT(offsetof(struct axv_memory_region, userspace_addr), 24);
+	CHECK_INT(offsetof(struct axv_memory_region, reserved), 32);
+	CHECK_INT(sizeof(((struct axv_memory_region *)0)->reserved), 32);
+
+	CHECK_INT(_IOC_TYPE(AXV_SET_MEMORY_REGION), 0xA9);
+	CHECK_INT(_IOC_NR(AXV_SET_MEMORY_REGION), 0x11);
+	CHECK_INT(_IOC_DIR(AXV_SET_MEMORY_REGION), _IOC_WRITE);
+	CHECK_INT(_IOC_SIZE(AXV_SET_MEMORY_REGION), 64);
+	CHECK_INT(_IOC_TYPE(AXV_DELETE_MEMORY_REGION), 0xA9);
+	CHECK_INT(_IOC_NR(AXV_DELETE_MEMORY_REGION), 0x12);
+	CHECK_INT(_IOC_DIR(AXV_DELETE_MEMORY_REGION), _IOC_NONE);
+	CHECK_INT(_IOC_SIZE(AXV_DELETE_MEMORY_REGION), 0);
+
+	CHECK_INT(AXV_MEM_READONLY, 1);
+	CHECK_INT(AXV_CAP_NR_MEMSLOTS, 8);
+	CHECK_INT(AXV_CAP_GPA_BITS, 9);
+}
+
 /* --- name tables against the header ---------------------------------- */
 
 struct define {
@@ -350,7 +401,7 @@ static void test_cap_names_cover_header(void)
 	for (i = 0; i < defined; i++)
 		check_cap_define(&defs[i]);
 	/* With every define named, equal counts mean no stale entries. */
-	CHECK(defined >= 7);
+	CHECK(defined >= 9);
 	CHECK_INT(table_size(axv_cap_names), defined);
 }
 
@@ -445,6 +496,11 @@ static void test_name_lookup(void)
 	CHECK_INT(axv_vmx_unknown_features(AXV_VMX_F_EPT | (1ULL << 40)), 1ULL << 40);
 	CHECK(axv_cap_name(AXV_CAP_MAX_VCPUS) &&
 	      !strcmp(axv_cap_name(AXV_CAP_MAX_VCPUS), "max_vcpus"));
+	CHECK(axv_cap_name(AXV_CAP_NR_MEMSLOTS) &&
+	      !strcmp(axv_cap_name(AXV_CAP_NR_MEMSLOTS), "nr_memslots"));
+	CHECK(axv_cap_name(AXV_CAP_GPA_BITS) &&
+	      !strcmp(axv_cap_name(AXV_CAP_GPA_BITS), "gpa_bits"));
+	CHECK(!axv_cap_name(AXV_CAP_GPA_BITS + 1));
 }
 
 static void test_vcpu_state_name_lookup(void)
@@ -815,6 +871,7 @@ static void test_format_caps_truncation(void)
 
 static void test_raw_wrappers_keep_errno(void)
 {
+	struct axv_memory_region region = { .slot = 1 };
 	struct axv_vcpu_create create;
 	struct axv_vcpu_stats stats;
 	struct axv_vcpu_state state;
@@ -846,6 +903,12 @@ static void test_raw_wrappers_keep_errno(void)
 	errno = 0;
 	CHECK_INT(axv_raw_get_vcpu_stats(fd, &stats), -1);
 	CHECK_INT(errno, ENOTTY);
+	errno = 0;
+	CHECK_INT(axv_raw_set_memory_region(fd, &region), -1);
+	CHECK_INT(errno, ENOTTY);
+	errno = 0;
+	CHECK_INT(axv_raw_delete_memory_region(fd, 1), -1);
+	CHECK_INT(errno, ENOTTY);
 	close(fd);
 
 	errno = 0;
@@ -856,6 +919,7 @@ static void test_raw_wrappers_keep_errno(void)
 /* Run every checked wrapper on @fd; each must fail with -@code. */
 static void check_wrappers_fail(int fd, int code)
 {
+	struct axv_memory_region region = { .slot = 3 };
 	struct axv_vcpu_create create;
 	struct axv_vcpu_stats stats;
 	struct axv_vcpu_state state;
@@ -909,12 +973,26 @@ static void check_wrappers_fail(int fd, int code)
 	CHECK_STR_HAS(err.msg, "AXV_GET_VCPU_STATS");
 	CHECK_STR_HAS(err.msg, strerror(code));
 
+	err_dirty(&err);
+	CHECK_INT(axv_set_memory_region(fd, &region, &err), -code);
+	CHECK_INT(err.code, code);
+	CHECK_STR_HAS(err.msg, "AXV_SET_MEMORY_REGION(slot 3)");
+	CHECK_STR_HAS(err.msg, strerror(code));
+
+	err_dirty(&err);
+	CHECK_INT(axv_delete_memory_region(fd, 9, &err), -code);
+	CHECK_INT(err.code, code);
+	CHECK_STR_HAS(err.msg, "AXV_DELETE_MEMORY_REGION(slot 9)");
+	CHECK_STR_HAS(err.msg, strerror(code));
+
 	/* A NULL error struct is allowed. */
 	CHECK_INT(axv_get_api_version(fd, NULL), -code);
 	CHECK_INT(axv_create_vm(fd, 0, NULL), -code);
 	CHECK_INT(axv_create_vcpu(fd, &create, NULL), -code);
 	CHECK_INT(axv_get_vcpu_state(fd, &state, NULL), -code);
 	CHECK_INT(axv_get_vcpu_stats(fd, &stats, NULL), -code);
+	CHECK_INT(axv_set_memory_region(fd, &region, NULL), -code);
+	CHECK_INT(axv_delete_memory_region(fd, 9, NULL), -code);
 }
 
 static void test_checked_on_dev_null(void)
@@ -964,6 +1042,20 @@ static void test_vcpu_null_args(void)
 	CHECK_INT(err.code, EINVAL);
 	CHECK_STR_HAS(err.msg, "AXV_GET_VCPU_STATS");
 	CHECK_INT(axv_create_vcpu(fake.fd, NULL, NULL), -EINVAL);
+	CHECK_INT(fake.calls, 0);
+	fake_stop();
+}
+
+static void test_memory_region_null_arg(void)
+{
+	struct axv_err err;
+
+	fake_start();
+	err_dirty(&err);
+	CHECK_INT(axv_set_memory_region(fake.fd, NULL, &err), -EINVAL);
+	CHECK_INT(err.code, EINVAL);
+	CHECK_STR_HAS(err.msg, "AXV_SET_MEMORY_REGION");
+	CHECK_INT(axv_set_memory_region(fake.fd, NULL, NULL), -EINVAL);
 	CHECK_INT(fake.calls, 0);
 	fake_stop();
 }
@@ -1101,6 +1193,82 @@ static void test_checked_vcpu_requests(void)
 	fake_stop();
 }
 
+static void test_checked_memory_requests(void)
+{
+	static char mem[2 * 4096] __attribute__((aligned(4096)));
+	struct axv_memory_region region;
+	struct axv_err err;
+
+	fake_start();
+
+	/* The argument reaches the kernel unchanged. */
+	memset(&region, 0, sizeof(region));
+	region.slot = 5;
+	region.flags = AXV_MEM_READONLY;
+	region.guest_phys_addr = 0x100000;
+	region.size = sizeof(mem);
+	region.userspace_addr = (unsigned long)mem;
+	region.reserved[3] = 0x1234;
+	err_dirty(&err);
+	CHECK_INT(axv_set_memory_region(fake.fd, &region, &err), 0);
+	CHECK_INT(fake.calls, 1);
+	CHECK_INT(fake.last_req, AXV_SET_MEMORY_REGION);
+	CHECK_INT(fake.last_arg, (unsigned long)&region);
+	CHECK(!memcmp(&fake.region, &region, sizeof(region)));
+	CHECK_INT(err.code, 0);
+	CHECK_INT(err.msg[0], '\0');
+
+	/* The kernel's refusals are reported, naming the slot. */
+	region.slot = 3;
+	err_dirty(&err);
+	CHECK_INT(axv_set_memory_region(fake.fd, &region, &err), -EEXIST);
+	CHECK_INT(fake.region.slot, 3);
+	CHECK_INT(err.code, EEXIST);
+	CHECK(!strcmp(err.msg, "ioctl AXV_SET_MEMORY_REGION(slot 3): File exists"));
+	region.slot = 4;
+	region.flags = 2;
+	CHECK_INT(axv_set_memory_region(fake.fd, &region, &err), -EINVAL);
+	CHECK_INT(fake.region.flags, 2);
+	CHECK_INT(err.code, EINVAL);
+	CHECK_STR_HAS(err.msg, "AXV_SET_MEMORY_REGION(slot 4)");
+
+	err_dirty(&err);
+	CHECK_INT(axv_delete_memory_region(fake.fd, 5, &err), 0);
+	CHECK_INT(fake.last_req, AXV_DELETE_MEMORY_REGION);
+	CHECK_INT(fake.last_arg, 5);
+	CHECK_INT(err.code, 0);
+	CHECK_INT(err.msg[0], '\0');
+
+	err_dirty(&err);
+	CHECK_INT(axv_delete_memory_region(fake.fd, 7, &err), -ENOENT);
+	CHECK_INT(fake.last_arg, 7);
+	CHECK_INT(err.code, ENOENT);
+	CHECK(!strcmp(err.msg,
+		      "ioctl AXV_DELETE_MEMORY_REGION(slot 7): No such file or directory"));
+
+	/* A slot number beyond 32 bits is not truncated on the way. */
+	CHECK_INT(axv_delete_memory_region(fake.fd, 1UL << 32, &err), -EINVAL);
+	CHECK_INT(fake.last_req, AXV_DELETE_MEMORY_REGION);
+	CHECK_INT(fake.last_arg, 1UL << 32);
+	CHECK_INT(err.code, EINVAL);
+	CHECK_STR_HAS(err.msg, "AXV_DELETE_MEMORY_REGION(slot 4294967296)");
+
+	/* The raw wrappers issue the same requests. */
+	region.flags = 0;
+	region.slot = 6;
+	CHECK_INT(axv_raw_set_memory_region(fake.fd, &region), 0);
+	CHECK_INT(fake.last_req, AXV_SET_MEMORY_REGION);
+	CHECK_INT(fake.last_arg, (unsigned long)&region);
+	CHECK(!memcmp(&fake.region, &region, sizeof(region)));
+	errno = 0;
+	CHECK_INT(axv_raw_delete_memory_region(fake.fd, ~0UL), -1);
+	CHECK_INT(errno, EINVAL);
+	CHECK_INT(fake.last_req, AXV_DELETE_MEMORY_REGION);
+	CHECK_INT(fake.last_arg, ~0UL);
+	CHECK_INT(fake.calls, 8);
+	fake_stop();
+}
+
 static void test_api_version_mismatch(void)
 {
 	struct axv_err err;
@@ -1177,6 +1345,7 @@ int main(void)
 {
 	RUN(test_abi_layout);
 	RUN(test_abi_vcpu_layout);
+	RUN(test_abi_memory_layout);
 	RUN(test_cap_names_cover_header);
 	RUN(test_feature_names_cover_header);
 	RUN(test_vcpu_state_names_cover_header);
@@ -1197,9 +1366,11 @@ int main(void)
 	RUN(test_checked_on_closed_fd);
 	RUN(test_get_vmx_caps_null);
 	RUN(test_vcpu_null_args);
+	RUN(test_memory_region_null_arg);
 	RUN(test_checked_requests);
 	RUN(test_vcpu_create_init);
 	RUN(test_checked_vcpu_requests);
+	RUN(test_checked_memory_requests);
 	RUN(test_api_version_mismatch);
 	RUN(test_dev_path_default);
 	RUN(test_dev_env_missing);
