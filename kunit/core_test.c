@@ -220,10 +220,11 @@ static void vm_vcpu_rules(struct kunit *test)
 	bsp = new_vcpu(vm, 0, 0, AXV_ROLE_DEFAULT);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(bsp));
 	KUNIT_EXPECT_TRUE(test, bsp->bsp);
-	KUNIT_EXPECT_EQ(test, bsp->state, AXV_VCPU_CREATED);
+	KUNIT_EXPECT_EQ(test, bsp->state, AXV_VCPU_FREE);
 	ap = new_vcpu(vm, 1, 4, AXV_ROLE_DEFAULT);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ap));
 	KUNIT_EXPECT_FALSE(test, ap->bsp);
+	KUNIT_EXPECT_EQ(test, ap->state, AXV_VCPU_WAIT_START);
 
 	KUNIT_EXPECT_EQ(test, PTR_ERR(new_vcpu(vm, 0, 9, AXV_ROLE_AP)), -EEXIST);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(new_vcpu(vm, 2, 4, AXV_ROLE_AP)), -EEXIST);
@@ -304,6 +305,50 @@ static void vcpu_keeps_vm(struct kunit *test)
 	axv_vm_destroy_vcpu(vcpu);
 	KUNIT_EXPECT_EQ(test, virt->users, 0);
 	KUNIT_EXPECT_TRUE(test, all_online_cpus_are(false));
+}
+
+static int set_role(struct axv_vcpu *vcpu, bool bsp)
+{
+	int err;
+
+	mutex_lock(&vcpu->mutex);
+	err = axv_vm_set_vcpu_role(vcpu, bsp);
+	mutex_unlock(&vcpu->mutex);
+	return err;
+}
+
+static void vm_one_bsp(struct kunit *test)
+{
+	struct axv_virt *virt = test->priv;
+	struct axv_vcpu *a, *b;
+	struct axv_vm *vm;
+
+	vm = axv_vm_create(virt);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(vm));
+	a = new_vcpu(vm, 0, 0, AXV_ROLE_DEFAULT);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(a));
+	b = new_vcpu(vm, 1, 1, AXV_ROLE_DEFAULT);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(b));
+
+	KUNIT_EXPECT_EQ(test, set_role(b, true), -EEXIST);
+	KUNIT_EXPECT_EQ(test, set_role(a, true), 0);
+	/* Hand the role over: the old BSP waits, the new one is free. */
+	KUNIT_EXPECT_EQ(test, set_role(a, false), 0);
+	KUNIT_EXPECT_EQ(test, a->state, AXV_VCPU_WAIT_START);
+	KUNIT_EXPECT_EQ(test, set_role(b, true), 0);
+	KUNIT_EXPECT_EQ(test, b->state, AXV_VCPU_FREE);
+
+	/* A stopped BSP is still the VM's BSP. */
+	mutex_lock(&b->mutex);
+	KUNIT_EXPECT_EQ(test, axv_vcpu_stop(b), 0);
+	mutex_unlock(&b->mutex);
+	KUNIT_EXPECT_EQ(test, set_role(a, true), -EEXIST);
+	KUNIT_EXPECT_EQ(test, set_role(b, false), -EINVAL);
+
+	axv_vm_destroy_vcpu(b);
+	KUNIT_EXPECT_EQ(test, set_role(a, true), 0);
+	axv_vm_destroy_vcpu(a);
+	axv_vm_put(vm);
 }
 
 static struct axv_memslot mem(u64 gpa, u64 size)
@@ -428,6 +473,7 @@ static struct kunit_case core_test_cases[] = {
 	KUNIT_CASE(vm_max_vcpus),
 	KUNIT_CASE(vm_vcpu_affinity_checked),
 	KUNIT_CASE(vcpu_keeps_vm),
+	KUNIT_CASE(vm_one_bsp),
 	KUNIT_CASE(memslot_ranges),
 	KUNIT_CASE(memslot_overlaps),
 	KUNIT_CASE(memslot_all_slots),

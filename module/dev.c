@@ -28,6 +28,7 @@ static_assert(sizeof(struct axv_vcpu_state) == 64);
 static_assert(offsetof(struct axv_vcpu_state, reserved) == 32);
 static_assert(sizeof(struct axv_vcpu_stats) == 568);
 static_assert(sizeof(struct axv_memory_region) == 64);
+static_assert(sizeof(struct axv_vcpu_op) == 32);
 static_assert(offsetof(struct axv_memory_region, userspace_addr) == 24);
 static_assert(offsetof(struct axv_vcpu_stats, exits) == 24);
 static_assert(offsetof(struct axv_vcpu_stats, reserved) == 536);

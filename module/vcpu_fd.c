@@ -53,6 +53,74 @@ static long axv_vcpu_get_stats(struct axv_vcpu *vcpu, void __user *argp)
 	return 0;
 }
 
+/* Refuse an AXV_VCPU_OP, naming the op and the vCPU's state. */
+static long axv_refuse_op(long err, const struct axv_vcpu *vcpu,
+			  const struct axv_vcpu_op *req, const char *why)
+{
+	return axv_refuse(err, "VM %u vCPU %u: AXV_VCPU_OP %u (arg %#x) in state %s: %s",
+			  vcpu->vm_id, vcpu->id, req->op, req->arg,
+			  axv_vcpu_state_name(vcpu->state), why);
+}
+
+static long axv_vcpu_apply_op(struct axv_vcpu *vcpu,
+			      const struct axv_vcpu_op *req)
+{
+	switch (req->op) {
+	case AXV_VCPU_OP_SET_ROLE:
+		if (req->arg != AXV_VCPU_ROLE_BSP && req->arg != AXV_VCPU_ROLE_AP)
+			return -EINVAL;
+		return axv_vm_set_vcpu_role(vcpu, req->arg == AXV_VCPU_ROLE_BSP);
+	case AXV_VCPU_OP_START:
+		if (req->arg > U8_MAX)
+			return -EINVAL;
+		return axv_vcpu_start(vcpu, req->arg);
+	}
+	if (req->arg)
+		return -EINVAL;
+	switch (req->op) {
+	case AXV_VCPU_OP_INIT:
+		return axv_vcpu_init_ipi(vcpu);
+	case AXV_VCPU_OP_PAUSE:
+		return axv_vcpu_pause(vcpu);
+	case AXV_VCPU_OP_RESUME:
+		return axv_vcpu_resume(vcpu);
+	case AXV_VCPU_OP_STOP:
+		return axv_vcpu_stop(vcpu);
+	default:
+		return -EINVAL;
+	}
+}
+
+static long axv_vcpu_op(struct axv_vcpu *vcpu, void __user *argp)
+{
+	struct axv_vcpu_op req;
+	unsigned int i;
+	long ret;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return axv_refuse(-EFAULT, "VM %u vCPU %u: AXV_VCPU_OP: bad argument address",
+				  vcpu->vm_id, vcpu->id);
+	for (i = 0; i < ARRAY_SIZE(req.reserved); i++)
+		if (req.reserved[i])
+			return axv_refuse_op(-EINVAL, vcpu, &req,
+					     "reserved field not 0");
+
+	ret = axv_vcpu_apply_op(vcpu, &req);
+	switch (ret) {
+	case -EINVAL:
+		return axv_refuse_op(ret, vcpu, &req,
+				     "unknown op, bad argument, or not in this state");
+	case -EALREADY:
+		return axv_refuse_op(ret, vcpu, &req, "already paused");
+	case -EBUSY:
+		return axv_refuse_op(ret, vcpu, &req, "the vCPU has run");
+	case -EEXIST:
+		return axv_refuse_op(ret, vcpu, &req, "the VM has a BSP");
+	default:
+		return ret;
+	}
+}
+
 static long axv_vcpu_fd_ioctl(struct file *file, unsigned int cmd,
 			      unsigned long arg)
 {
@@ -68,6 +136,9 @@ static long axv_vcpu_fd_ioctl(struct file *file, unsigned int cmd,
 		break;
 	case AXV_GET_VCPU_STATS:
 		ret = axv_vcpu_get_stats(vcpu, argp);
+		break;
+	case AXV_VCPU_OP:
+		ret = axv_vcpu_op(vcpu, argp);
 		break;
 	default:
 		ret = axv_refuse(-ENOTTY, "VM %u vCPU %u: unknown ioctl %#x",

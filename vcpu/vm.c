@@ -92,14 +92,19 @@ struct axv_vcpu *axv_vm_create_vcpu(struct axv_vm *vm,
 	err = axv_vcpu_init(vcpu, vm->id, cfg->id, cfg->apic_id, bsp);
 	if (err)
 		goto err_free_vcpu;
-	if (cfg->allowed || cfg->favoured_cpu != -1) {
-		mutex_lock(&vcpu->mutex);
+	mutex_lock(&vcpu->mutex);
+	if (cfg->allowed || cfg->favoured_cpu != -1)
 		err = axv_vcpu_set_affinity(vcpu, cfg->favoured_cpu,
 					    cfg->allowed ?: cpu_possible_mask);
-		mutex_unlock(&vcpu->mutex);
-		if (err)
-			goto err_destroy_vcpu;
-	}
+	/*
+	 * Nothing else to set up yet: the BSP becomes free to run, an AP
+	 * waits for a start.  A backend's per-vCPU setup will run here.
+	 */
+	if (!err)
+		err = axv_vcpu_setup(vcpu);
+	mutex_unlock(&vcpu->mutex);
+	if (err)
+		goto err_destroy_vcpu;
 
 	mutex_lock(&vm->lock);
 	err = axv_vm_check_vcpu(vm, cfg, bsp);
@@ -132,4 +137,24 @@ void axv_vm_destroy_vcpu(struct axv_vcpu *vcpu)
 	axv_vcpu_destroy(vcpu);
 	kfree(vcpu);
 	axv_vm_put(vm);
+}
+
+int axv_vm_set_vcpu_role(struct axv_vcpu *vcpu, bool bsp)
+{
+	struct axv_vm *vm = vcpu->vm;
+	unsigned int i;
+	int err;
+
+	lockdep_assert_held(&vcpu->mutex);
+	mutex_lock(&vm->lock);
+	for (i = 0; bsp && i < AXV_MAX_VCPUS; i++) {
+		if (vm->vcpus[i] && vm->vcpus[i] != vcpu && vm->vcpus[i]->bsp) {
+			err = -EEXIST;
+			goto out_unlock;
+		}
+	}
+	err = axv_vcpu_set_bsp(vcpu, bsp);
+out_unlock:
+	mutex_unlock(&vm->lock);
+	return err;
 }

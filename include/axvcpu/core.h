@@ -200,8 +200,9 @@ struct axv_vm *axv_vm_create(struct axv_virt *virt);
  * @vm: the VM; the vCPU takes a reference on it.
  * @cfg: the vCPU's id, interrupt-controller ID, role and affinity.
  *
- * The vCPU starts in the created state.  Its id and interrupt-controller
- * ID are unique in the VM, and the VM has at most one BSP.
+ * The vCPU is set up at once: a BSP is free to run, an AP waits for a
+ * start.  Its id and interrupt-controller ID are unique in the VM, and
+ * the VM has at most one BSP.
  *
  * Context: process, may sleep.
  * Return: the vCPU, or an ERR_PTR(): -EINVAL for an id or affinity out of
@@ -218,6 +219,18 @@ struct axv_vcpu *axv_vm_create_vcpu(struct axv_vm *vm,
  * Context: process, may sleep.
  */
 void axv_vm_destroy_vcpu(struct axv_vcpu *vcpu);
+
+/**
+ * axv_vm_set_vcpu_role() - make a vCPU the VM's BSP or an AP before it
+ *	first runs.
+ * @vcpu: the vCPU; its mutex held (taken before the VM's lock).
+ * @bsp: true for the bootstrap processor.
+ *
+ * Context: process, may sleep.
+ * Return: 0; -EEXIST when another vCPU of the VM is the BSP; the errors
+ * of axv_vcpu_set_bsp().
+ */
+int axv_vm_set_vcpu_role(struct axv_vcpu *vcpu, bool bsp);
 
 /**
  * axv_vm_gpa_bits() - width of the VM's guest-physical address space.

@@ -7,6 +7,8 @@
  * Locking: every state change happens in the thread that owns the vCPU,
  * with @mutex held (the vCPU ioctls take it).  Other threads only read
  * @state (READ_ONCE) and use the IPI queue, which has its own spinlock.
+ * @bsp changes only with both @mutex and the VM's lock held, in that
+ * order, so that the VM can keep one BSP.
  */
 #ifndef _AXVCPU_VCPU_H
 #define _AXVCPU_VCPU_H

@@ -219,6 +219,26 @@ struct axv_vcpu_state {
 	__u64 reserved[4];
 };
 
+/* struct axv_vcpu_op.op: requests that move a vCPU through its states. */
+#define AXV_VCPU_OP_SET_ROLE	1	/* arg: AXV_VCPU_ROLE_BSP or _AP; before it first runs */
+#define AXV_VCPU_OP_INIT	2	/* as an INIT IPI: back to waiting for a start */
+#define AXV_VCPU_OP_START	3	/* as a SIPI: arg is the vector (0-255) */
+#define AXV_VCPU_OP_PAUSE	4	/* pause; it resumes where it was */
+#define AXV_VCPU_OP_RESUME	5	/* undo AXV_VCPU_OP_PAUSE */
+#define AXV_VCPU_OP_STOP	6	/* stop for good */
+
+/**
+ * struct axv_vcpu_op - argument of AXV_VCPU_OP.
+ * @op: AXV_VCPU_OP_*.
+ * @arg: the operation's argument; 0 when it takes none.
+ * @reserved: zero.
+ */
+struct axv_vcpu_op {
+	__u32 op;
+	__u32 arg;
+	__u64 reserved[3];
+};
+
 /*
  * Number of entries of struct axv_vcpu_stats.exits: one per
  * architecture-neutral exit reason (the AXV_EXIT_* numbers of the run
@@ -294,8 +314,15 @@ struct axv_memory_region {
  *
  * AXV_GET_VCPU_STATE: fills struct axv_vcpu_state.
  * AXV_GET_VCPU_STATS: fills struct axv_vcpu_stats.
+ * AXV_VCPU_OP: applies one struct axv_vcpu_op; returns 0, or for
+ *	AXV_VCPU_OP_START 1 when the vCPU started and 0 when it was not
+ *	waiting (a SIPI is then ignored, as on hardware).  EINVAL for an
+ *	unknown op, a bad argument, or a state the op does not apply to;
+ *	EALREADY to pause a paused vCPU; EBUSY to change the role of a vCPU
+ *	that has run; EEXIST to make a second BSP.
  */
 #define AXV_GET_VCPU_STATE	_IOR(AXVIO, 0x20, struct axv_vcpu_state)
 #define AXV_GET_VCPU_STATS	_IOR(AXVIO, 0x21, struct axv_vcpu_stats)
+#define AXV_VCPU_OP		_IOW(AXVIO, 0x22, struct axv_vcpu_op)
 
 #endif /* _UAPI_LINUX_AXVCPU_H */
