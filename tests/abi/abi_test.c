@@ -544,21 +544,29 @@ static int get_stats(int vcpu, struct axv_vcpu_stats *st)
 	return 0;
 }
 
-/* The state of a vCPU that was just created must be exactly this. */
+static const char *state_name(__u32 state)
+{
+	const char *name = axv_vcpu_state_name(state);
+
+	return name ? name : "unknown";
+}
+
+/*
+ * The state of a vCPU that was just created must be exactly this: set up
+ * at creation, a BSP is free to run and an AP waits for a start.
+ */
 static int expect_new_state(int vcpu, __u32 id, __u32 apic_id, int bsp, __s32 favoured)
 {
 	struct axv_vcpu_state st;
 	__u32 flags = bsp ? AXV_VCPU_STATE_F_BSP : 0;
-	const char *name;
+	__u32 state = bsp ? AXV_VCPU_STATE_FREE : AXV_VCPU_STATE_WAIT_START;
 	size_t i;
 
 	if (get_state(vcpu, &st))
 		return -1;
-	if (st.state != AXV_VCPU_STATE_CREATED) {
-		name = axv_vcpu_state_name(st.state);
-		return fail("vCPU %u: state %u (%s), expected %u (created)", id, st.state,
-			    name ? name : "unknown", AXV_VCPU_STATE_CREATED);
-	}
+	if (st.state != state)
+		return fail("vCPU %u: state %u (%s), expected %u (%s)", id, st.state,
+			    state_name(st.state), state, state_name(state));
 	if (st.flags != flags)
 		return fail("vCPU %u: flags %#x, expected %#x", id, st.flags, flags);
 	if (st.id != id || st.apic_id != apic_id)
@@ -1204,20 +1212,32 @@ static int check_vcpu_close_recreate(int dev)
 	return ret;
 }
 
-/* In a new VM, create vCPU 0 and run @fn on its fd. */
-static int with_vcpu(int dev, int (*fn)(int vcpu))
+/* In a new VM, create vCPU @id (APIC ID @id, default role); run @fn on its fd. */
+static int with_vcpu_id(int dev, __u32 id, int (*fn)(int vcpu))
 {
 	int vm, vcpu, ret;
 
 	if (create_vm(dev, &vm))
 		return -1;
-	ret = new_vcpu(vm, 0, 0, AXV_VCPU_ROLE_DEFAULT, &vcpu);
+	ret = new_vcpu(vm, id, id, AXV_VCPU_ROLE_DEFAULT, &vcpu);
 	if (!ret) {
 		ret = fn(vcpu);
 		close(vcpu);
 	}
 	close(vm);
 	return ret;
+}
+
+/* In a new VM, create vCPU 0, the BSP, and run @fn on its fd. */
+static int with_vcpu(int dev, int (*fn)(int vcpu))
+{
+	return with_vcpu_id(dev, 0, fn);
+}
+
+/* In a new VM, create vCPU 1, an AP, and run @fn on its fd. */
+static int with_ap(int dev, int (*fn)(int vcpu))
+{
+	return with_vcpu_id(dev, 1, fn);
 }
 
 static int vcpu_unknown_ioctl(int vcpu)
@@ -1276,6 +1296,11 @@ static int vcpu_ioctl_wrong_encoding(int vcpu)
 		{ "_IOR(AXVIO, 0x21, state)", _IOR(AXVIO, 0x21, struct axv_vcpu_state) },
 		{ "_IOW(AXVIO, 0x21, stats)", _IOW(AXVIO, 0x21, struct axv_vcpu_stats) },
 		{ "_IO(AXVIO, 0x21)", _IO(AXVIO, 0x21) },
+		{ "_IOR(AXVIO, 0x22, op)", _IOR(AXVIO, 0x22, struct axv_vcpu_op) },
+		{ "_IOWR(AXVIO, 0x22, op)", _IOWR(AXVIO, 0x22, struct axv_vcpu_op) },
+		{ "_IOW(AXVIO, 0x22, __u64)", _IOW(AXVIO, 0x22, __u64) },
+		{ "_IOW(AXVIO, 0x22, state)", _IOW(AXVIO, 0x22, struct axv_vcpu_state) },
+		{ "_IO(AXVIO, 0x22)", _IO(AXVIO, 0x22) },
 	};
 
 	for (r = reqs; r < reqs + ARRAY_LEN(reqs); r++)
@@ -1435,6 +1460,691 @@ static int vcpu_stats_zero(int vcpu)
 static int check_vcpu_stats_zero(int dev)
 {
 	return with_vcpu(dev, vcpu_stats_zero);
+}
+
+/* --- vCPU operations ---------------------------------------------------- */
+
+/* Short names for the op step tables. */
+#define S_FREE		AXV_VCPU_STATE_FREE
+#define S_WAIT		AXV_VCPU_STATE_WAIT_START
+#define S_PAUSED	AXV_VCPU_STATE_PAUSED
+#define S_STOPPED	AXV_VCPU_STATE_STOPPED
+#define F_BSP		AXV_VCPU_STATE_F_BSP
+#define ROLE_BSP	AXV_VCPU_ROLE_BSP
+#define ROLE_AP		AXV_VCPU_ROLE_AP
+
+/* Describe @op with @arg into @buf, e.g. "AXV_VCPU_OP(start 0x9a)". */
+static const char *op_what(char *buf, size_t len, __u32 op, __u32 arg)
+{
+	const char *name = axv_vcpu_op_name(op);
+
+	if (name)
+		snprintf(buf, len, "AXV_VCPU_OP(%s %#x)", name, arg);
+	else
+		snprintf(buf, len, "AXV_VCPU_OP(op %u, arg %#x)", op, arg);
+	return buf;
+}
+
+/* @vcpu must be in @state with @flags and @sipi_vector; @when says after what. */
+static int expect_state(int vcpu, const char *when, __u32 state, __u32 flags,
+			__u32 sipi_vector)
+{
+	struct axv_vcpu_state st;
+
+	if (get_state(vcpu, &st))
+		return -1;
+	if (st.state != state)
+		return fail("%s: state %u (%s), expected %u (%s)", when, st.state,
+			    state_name(st.state), state, state_name(state));
+	if (st.flags != flags)
+		return fail("%s: flags %#x, expected %#x", when, st.flags, flags);
+	if (st.sipi_vector != sipi_vector)
+		return fail("%s: sipi_vector %#x, expected %#x", when, st.sipi_vector,
+			    sipi_vector);
+	return 0;
+}
+
+/*
+ * One operation and what must follow: its result (>= 0, or -errno for a
+ * failure), then the vCPU's state, flags and start vector.
+ */
+struct op_step {
+	__u32 op;
+	__u32 arg;
+	int ret;
+	__u32 state;
+	__u32 flags;
+	__u32 sipi_vector;
+};
+
+/* Apply step @s, number @n for the reason, to @vcpu. */
+static int apply_step(int vcpu, int n, const struct op_step *s)
+{
+	struct axv_vcpu_op o = { .op = s->op, .arg = s->arg };
+	char op[64], what[80], when[96];
+	int ret, err;
+
+	op_what(op, sizeof(op), s->op, s->arg);
+	snprintf(what, sizeof(what), "step %d: %s", n, op);
+	snprintf(when, sizeof(when), "step %d: after %s", n, op);
+	ret = axv_raw_vcpu_op(vcpu, &o);
+	err = errno;
+	if (s->ret < 0) {
+		if (expect_errno(what, ret, err, -s->ret))
+			return -1;
+	} else if (ret < 0) {
+		return fail("%s: %s (%s), expected %d", what, errname(err), strerror(err),
+			    s->ret);
+	} else if (ret != s->ret) {
+		return fail("%s returned %d, expected %d", what, ret, s->ret);
+	}
+	return expect_state(vcpu, when, s->state, s->flags, s->sipi_vector);
+}
+
+/* Apply @n steps in order; stop at the first that goes wrong. */
+static int apply_steps(int vcpu, const struct op_step *steps, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (apply_step(vcpu, i + 1, &steps[i]))
+			return -1;
+	return 0;
+}
+
+/* AXV_VCPU_OP(@o) on @vcpu must fail with @want; @fmt describes the case. */
+__attribute__((format(printf, 4, 5)))
+static int expect_op_errno(int vcpu, const struct axv_vcpu_op *o, int want,
+			   const char *fmt, ...)
+{
+	char what[128];
+	int ret, err;
+	va_list ap;
+	size_t n;
+
+	n = snprintf(what, sizeof(what), "AXV_VCPU_OP(");
+	va_start(ap, fmt);
+	vsnprintf(what + n, sizeof(what) - n, fmt, ap);
+	va_end(ap);
+	n = strlen(what);
+	snprintf(what + n, sizeof(what) - n, ")");
+
+	ret = axv_raw_vcpu_op(vcpu, o);
+	err = errno;
+	return expect_errno(what, ret, err, want);
+}
+
+/* INIT-SIPI-SIPI on an AP: the first start counts, the second is ignored. */
+static int vcpu_op_start_sequence(int vcpu)
+{
+	static const struct op_step steps[] = {
+		{ AXV_VCPU_OP_START, 0x9a, 1, S_FREE, 0, 0x9a },
+		{ AXV_VCPU_OP_START, 0x10, 0, S_FREE, 0, 0x9a },
+		{ AXV_VCPU_OP_INIT, 0, 0, S_WAIT, 0, 0x9a },
+		{ AXV_VCPU_OP_INIT, 0, 0, S_WAIT, 0, 0x9a },
+		{ AXV_VCPU_OP_START, 0xff, 1, S_FREE, 0, 0xff },
+		{ AXV_VCPU_OP_INIT, 0, 0, S_WAIT, 0, 0xff },
+		{ AXV_VCPU_OP_START, 0, 1, S_FREE, 0, 0 },
+	};
+
+	if (expect_state(vcpu, "new AP", S_WAIT, 0, 0))
+		return -1;
+	return apply_steps(vcpu, steps, ARRAY_LEN(steps));
+}
+
+static int check_vcpu_op_start_sequence(int dev)
+{
+	return with_ap(dev, vcpu_op_start_sequence);
+}
+
+/* A BSP does not wait for a start: it ignores one. */
+static int vcpu_op_start_bsp_ignored(int vcpu)
+{
+	static const struct op_step steps[] = {
+		{ AXV_VCPU_OP_START, 0x9a, 0, S_FREE, F_BSP, 0 },
+		{ AXV_VCPU_OP_START, 0xff, 0, S_FREE, F_BSP, 0 },
+	};
+
+	if (expect_state(vcpu, "new BSP", S_FREE, F_BSP, 0))
+		return -1;
+	return apply_steps(vcpu, steps, ARRAY_LEN(steps));
+}
+
+static int check_vcpu_op_start_bsp_ignored(int dev)
+{
+	return with_vcpu(dev, vcpu_op_start_bsp_ignored);
+}
+
+/* Vectors beyond 255 are refused, not truncated: the AP keeps waiting. */
+static int vcpu_op_start_vector_range(int vcpu)
+{
+	static const struct op_step steps[] = {
+		{ AXV_VCPU_OP_START, 0x100, -EINVAL, S_WAIT, 0, 0 },
+		{ AXV_VCPU_OP_START, 0x19a, -EINVAL, S_WAIT, 0, 0 },
+		{ AXV_VCPU_OP_START, 1U << 31, -EINVAL, S_WAIT, 0, 0 },
+		{ AXV_VCPU_OP_START, ~0U, -EINVAL, S_WAIT, 0, 0 },
+		{ AXV_VCPU_OP_START, 0x9a, 1, S_FREE, 0, 0x9a },
+		/* Checked even when the start would be ignored. */
+		{ AXV_VCPU_OP_START, 0x100, -EINVAL, S_FREE, 0, 0x9a },
+	};
+
+	return apply_steps(vcpu, steps, ARRAY_LEN(steps));
+}
+
+static int check_vcpu_op_start_vector_range(int dev)
+{
+	return with_ap(dev, vcpu_op_start_vector_range);
+}
+
+/* INIT sends a BSP to wait for a start too; it stays the BSP. */
+static int vcpu_op_init_bsp(int vcpu)
+{
+	static const struct op_step steps[] = {
+		{ AXV_VCPU_OP_INIT, 0, 0, S_WAIT, F_BSP, 0 },
+		{ AXV_VCPU_OP_START, 0x20, 1, S_FREE, F_BSP, 0x20 },
+	};
+
+	return apply_steps(vcpu, steps, ARRAY_LEN(steps));
+}
+
+static int check_vcpu_op_init_bsp(int dev)
+{
+	return with_vcpu(dev, vcpu_op_init_bsp);
+}
+
+/* The only vCPU, the BSP, becomes an AP; asking the role it has is fine. */
+static int vcpu_op_role_to_ap(int vcpu)
+{
+	static const struct op_step steps[] = {
+		{ AXV_VCPU_OP_SET_ROLE, ROLE_BSP, 0, S_FREE, F_BSP, 0 },
+		{ AXV_VCPU_OP_SET_ROLE, ROLE_AP, 0, S_WAIT, 0, 0 },
+		{ AXV_VCPU_OP_SET_ROLE, ROLE_AP, 0, S_WAIT, 0, 0 },
+		{ AXV_VCPU_OP_START, 0x9a, 1, S_FREE, 0, 0x9a },
+	};
+
+	return apply_steps(vcpu, steps, ARRAY_LEN(steps));
+}
+
+static int check_vcpu_op_role_to_ap(int dev)
+{
+	return with_vcpu(dev, vcpu_op_role_to_ap);
+}
+
+/* An AP in a VM without a BSP becomes the BSP, and back. */
+static int vcpu_op_role_to_bsp(int vcpu)
+{
+	static const struct op_step steps[] = {
+		{ AXV_VCPU_OP_SET_ROLE, ROLE_AP, 0, S_WAIT, 0, 0 },
+		{ AXV_VCPU_OP_SET_ROLE, ROLE_BSP, 0, S_FREE, F_BSP, 0 },
+		{ AXV_VCPU_OP_SET_ROLE, ROLE_BSP, 0, S_FREE, F_BSP, 0 },
+		{ AXV_VCPU_OP_START, 0x9a, 0, S_FREE, F_BSP, 0 },
+		{ AXV_VCPU_OP_SET_ROLE, ROLE_AP, 0, S_WAIT, 0, 0 },
+	};
+
+	return apply_steps(vcpu, steps, ARRAY_LEN(steps));
+}
+
+static int check_vcpu_op_role_to_bsp(int dev)
+{
+	return with_ap(dev, vcpu_op_role_to_bsp);
+}
+
+/* Create the BSP (vCPU 0) and an AP (vCPU 1) in a new VM. */
+static int new_bsp_ap(int dev, int *vm, int *bsp, int *ap)
+{
+	if (create_vm(dev, vm))
+		return -1;
+	if (new_vcpu(*vm, 0, 0, AXV_VCPU_ROLE_DEFAULT, bsp))
+		goto err_vm;
+	if (new_vcpu(*vm, 1, 1, AXV_VCPU_ROLE_DEFAULT, ap))
+		goto err_bsp;
+	return 0;
+err_bsp:
+	close(*bsp);
+err_vm:
+	close(*vm);
+	return -1;
+}
+
+static void close_bsp_ap(int vm, int bsp, int ap)
+{
+	close(ap);
+	close(bsp);
+	close(vm);
+}
+
+/* An AP cannot become a second BSP; both keep their roles and states. */
+static int check_vcpu_op_role_second_bsp(int dev)
+{
+	static const struct op_step ap_steps[] = {
+		{ AXV_VCPU_OP_SET_ROLE, ROLE_BSP, -EEXIST, S_WAIT, 0, 0 },
+	};
+	static const struct op_step bsp_steps[] = {
+		{ AXV_VCPU_OP_SET_ROLE, ROLE_BSP, 0, S_FREE, F_BSP, 0 },
+	};
+	int vm, bsp, ap, ret;
+
+	if (new_bsp_ap(dev, &vm, &bsp, &ap))
+		return -1;
+	ret = apply_steps(ap, ap_steps, ARRAY_LEN(ap_steps));
+	if (!ret)
+		ret = apply_steps(bsp, bsp_steps, ARRAY_LEN(bsp_steps));
+	close_bsp_ap(vm, bsp, ap);
+	return ret;
+}
+
+/* The BSP steps down, an AP takes over; the old BSP cannot take it back. */
+static int check_vcpu_op_role_bsp_moves(int dev)
+{
+	static const struct op_step down[] = {
+		{ AXV_VCPU_OP_SET_ROLE, ROLE_AP, 0, S_WAIT, 0, 0 },
+	};
+	static const struct op_step up[] = {
+		{ AXV_VCPU_OP_SET_ROLE, ROLE_BSP, 0, S_FREE, F_BSP, 0 },
+	};
+	static const struct op_step back[] = {
+		{ AXV_VCPU_OP_SET_ROLE, ROLE_BSP, -EEXIST, S_WAIT, 0, 0 },
+	};
+	int vm, bsp, ap, ret;
+
+	if (new_bsp_ap(dev, &vm, &bsp, &ap))
+		return -1;
+	ret = apply_steps(bsp, down, ARRAY_LEN(down));
+	if (!ret)
+		ret = apply_steps(ap, up, ARRAY_LEN(up));
+	if (!ret)
+		ret = apply_steps(bsp, back, ARRAY_LEN(back));
+	close_bsp_ap(vm, bsp, ap);
+	return ret;
+}
+
+/* Only AXV_VCPU_ROLE_BSP and _AP: not even the default role. */
+static int vcpu_op_role_invalid(int vcpu)
+{
+	static const struct op_step steps[] = {
+		{ AXV_VCPU_OP_SET_ROLE, AXV_VCPU_ROLE_DEFAULT, -EINVAL, S_FREE, F_BSP, 0 },
+		{ AXV_VCPU_OP_SET_ROLE, AXV_VCPU_ROLE_AP + 1, -EINVAL, S_FREE, F_BSP, 0 },
+		{ AXV_VCPU_OP_SET_ROLE, 0x100 | ROLE_AP, -EINVAL, S_FREE, F_BSP, 0 },
+		{ AXV_VCPU_OP_SET_ROLE, ~0U, -EINVAL, S_FREE, F_BSP, 0 },
+	};
+
+	return apply_steps(vcpu, steps, ARRAY_LEN(steps));
+}
+
+static int check_vcpu_op_role_invalid(int dev)
+{
+	return with_vcpu(dev, vcpu_op_role_invalid);
+}
+
+static int vcpu_op_pause_free(int vcpu)
+{
+	static const struct op_step steps[] = {
+		{ AXV_VCPU_OP_PAUSE, 0, 0, S_PAUSED, F_BSP, 0 },
+		{ AXV_VCPU_OP_RESUME, 0, 0, S_FREE, F_BSP, 0 },
+	};
+
+	return apply_steps(vcpu, steps, ARRAY_LEN(steps));
+}
+
+static int check_vcpu_op_pause_free(int dev)
+{
+	return with_vcpu(dev, vcpu_op_pause_free);
+}
+
+static int vcpu_op_pause_wait_start(int vcpu)
+{
+	static const struct op_step steps[] = {
+		{ AXV_VCPU_OP_PAUSE, 0, 0, S_PAUSED, 0, 0 },
+		{ AXV_VCPU_OP_RESUME, 0, 0, S_WAIT, 0, 0 },
+		{ AXV_VCPU_OP_START, 0x9a, 1, S_FREE, 0, 0x9a },
+	};
+
+	return apply_steps(vcpu, steps, ARRAY_LEN(steps));
+}
+
+static int check_vcpu_op_pause_wait_start(int dev)
+{
+	return with_ap(dev, vcpu_op_pause_wait_start);
+}
+
+static int vcpu_op_pause_twice(int vcpu)
+{
+	static const struct op_step steps[] = {
+		{ AXV_VCPU_OP_PAUSE, 0, 0, S_PAUSED, F_BSP, 0 },
+		{ AXV_VCPU_OP_PAUSE, 0, -EALREADY, S_PAUSED, F_BSP, 0 },
+		{ AXV_VCPU_OP_RESUME, 0, 0, S_FREE, F_BSP, 0 },
+	};
+
+	return apply_steps(vcpu, steps, ARRAY_LEN(steps));
+}
+
+static int check_vcpu_op_pause_twice(int dev)
+{
+	return with_vcpu(dev, vcpu_op_pause_twice);
+}
+
+static int vcpu_op_resume_free(int vcpu)
+{
+	static const struct op_step steps[] = {
+		{ AXV_VCPU_OP_RESUME, 0, -EINVAL, S_FREE, F_BSP, 0 },
+		{ AXV_VCPU_OP_PAUSE, 0, 0, S_PAUSED, F_BSP, 0 },
+		{ AXV_VCPU_OP_RESUME, 0, 0, S_FREE, F_BSP, 0 },
+		{ AXV_VCPU_OP_RESUME, 0, -EINVAL, S_FREE, F_BSP, 0 },
+	};
+
+	return apply_steps(vcpu, steps, ARRAY_LEN(steps));
+}
+
+static int vcpu_op_resume_wait_start(int vcpu)
+{
+	static const struct op_step steps[] = {
+		{ AXV_VCPU_OP_RESUME, 0, -EINVAL, S_WAIT, 0, 0 },
+	};
+
+	return apply_steps(vcpu, steps, ARRAY_LEN(steps));
+}
+
+/* RESUME undoes a PAUSE and nothing else: on a FREE BSP or a waiting AP. */
+static int check_vcpu_op_resume_not_paused(int dev)
+{
+	if (with_vcpu(dev, vcpu_op_resume_free))
+		return -1;
+	return with_ap(dev, vcpu_op_resume_wait_start);
+}
+
+/* An INIT while paused takes effect on resume. */
+static int vcpu_op_init_while_paused(int vcpu)
+{
+	static const struct op_step steps[] = {
+		{ AXV_VCPU_OP_PAUSE, 0, 0, S_PAUSED, F_BSP, 0 },
+		{ AXV_VCPU_OP_INIT, 0, 0, S_PAUSED, F_BSP, 0 },
+		{ AXV_VCPU_OP_RESUME, 0, 0, S_WAIT, F_BSP, 0 },
+		{ AXV_VCPU_OP_START, 0x9a, 1, S_FREE, F_BSP, 0x9a },
+	};
+
+	return apply_steps(vcpu, steps, ARRAY_LEN(steps));
+}
+
+static int check_vcpu_op_init_while_paused(int dev)
+{
+	return with_vcpu(dev, vcpu_op_init_while_paused);
+}
+
+/* A paused AP ignores a start and keeps its role. */
+static int vcpu_op_while_paused(int vcpu)
+{
+	static const struct op_step steps[] = {
+		{ AXV_VCPU_OP_PAUSE, 0, 0, S_PAUSED, 0, 0 },
+		{ AXV_VCPU_OP_START, 0x9a, 0, S_PAUSED, 0, 0 },
+		{ AXV_VCPU_OP_SET_ROLE, ROLE_AP, -EINVAL, S_PAUSED, 0, 0 },
+		{ AXV_VCPU_OP_SET_ROLE, ROLE_BSP, -EINVAL, S_PAUSED, 0, 0 },
+		{ AXV_VCPU_OP_RESUME, 0, 0, S_WAIT, 0, 0 },
+		{ AXV_VCPU_OP_START, 0x9a, 1, S_FREE, 0, 0x9a },
+	};
+
+	return apply_steps(vcpu, steps, ARRAY_LEN(steps));
+}
+
+static int check_vcpu_op_while_paused(int dev)
+{
+	return with_ap(dev, vcpu_op_while_paused);
+}
+
+/* STOP from FREE; stopping again is no error. */
+static int vcpu_op_stop_free(int vcpu)
+{
+	static const struct op_step steps[] = {
+		{ AXV_VCPU_OP_STOP, 0, 0, S_STOPPED, F_BSP, 0 },
+		{ AXV_VCPU_OP_STOP, 0, 0, S_STOPPED, F_BSP, 0 },
+	};
+
+	return apply_steps(vcpu, steps, ARRAY_LEN(steps));
+}
+
+static int check_vcpu_op_stop_free(int dev)
+{
+	return with_vcpu(dev, vcpu_op_stop_free);
+}
+
+static int vcpu_op_stop_wait_start(int vcpu)
+{
+	static const struct op_step steps[] = {
+		{ AXV_VCPU_OP_STOP, 0, 0, S_STOPPED, 0, 0 },
+	};
+
+	return apply_steps(vcpu, steps, ARRAY_LEN(steps));
+}
+
+static int check_vcpu_op_stop_wait_start(int dev)
+{
+	return with_ap(dev, vcpu_op_stop_wait_start);
+}
+
+/* STOP from PAUSED: for good, there is nothing to resume. */
+static int vcpu_op_stop_paused(int vcpu)
+{
+	static const struct op_step steps[] = {
+		{ AXV_VCPU_OP_PAUSE, 0, 0, S_PAUSED, 0, 0 },
+		{ AXV_VCPU_OP_STOP, 0, 0, S_STOPPED, 0, 0 },
+		{ AXV_VCPU_OP_RESUME, 0, -EINVAL, S_STOPPED, 0, 0 },
+	};
+
+	return apply_steps(vcpu, steps, ARRAY_LEN(steps));
+}
+
+static int check_vcpu_op_stop_paused(int dev)
+{
+	return with_ap(dev, vcpu_op_stop_paused);
+}
+
+/* After STOP only STOP and an ignored start succeed; the state still reads. */
+static int vcpu_op_after_stop(int vcpu)
+{
+	static const struct op_step steps[] = {
+		{ AXV_VCPU_OP_START, 0x9a, 1, S_FREE, 0, 0x9a },
+		{ AXV_VCPU_OP_STOP, 0, 0, S_STOPPED, 0, 0x9a },
+		{ AXV_VCPU_OP_INIT, 0, -EINVAL, S_STOPPED, 0, 0x9a },
+		{ AXV_VCPU_OP_PAUSE, 0, -EINVAL, S_STOPPED, 0, 0x9a },
+		{ AXV_VCPU_OP_RESUME, 0, -EINVAL, S_STOPPED, 0, 0x9a },
+		{ AXV_VCPU_OP_SET_ROLE, ROLE_AP, -EINVAL, S_STOPPED, 0, 0x9a },
+		{ AXV_VCPU_OP_SET_ROLE, ROLE_BSP, -EINVAL, S_STOPPED, 0, 0x9a },
+		{ AXV_VCPU_OP_START, 0x10, 0, S_STOPPED, 0, 0x9a },
+		{ AXV_VCPU_OP_STOP, 0, 0, S_STOPPED, 0, 0x9a },
+	};
+
+	return apply_steps(vcpu, steps, ARRAY_LEN(steps));
+}
+
+static int check_vcpu_op_after_stop(int dev)
+{
+	return with_ap(dev, vcpu_op_after_stop);
+}
+
+/* A stopped BSP holds the role until its fd is closed. */
+static int check_vcpu_op_stopped_bsp_keeps_role(int dev)
+{
+	static const struct op_step stop[] = {
+		{ AXV_VCPU_OP_STOP, 0, 0, S_STOPPED, F_BSP, 0 },
+	};
+	static const struct op_step refused[] = {
+		{ AXV_VCPU_OP_SET_ROLE, ROLE_BSP, -EEXIST, S_WAIT, 0, 0 },
+	};
+	static const struct op_step taken[] = {
+		{ AXV_VCPU_OP_SET_ROLE, ROLE_BSP, 0, S_FREE, F_BSP, 0 },
+	};
+	int vm, bsp, ap, ret;
+
+	if (new_bsp_ap(dev, &vm, &bsp, &ap))
+		return -1;
+	ret = apply_steps(bsp, stop, ARRAY_LEN(stop));
+	if (!ret)
+		ret = apply_steps(ap, refused, ARRAY_LEN(refused));
+	if (close(bsp) && !ret)
+		ret = sys_fail("close(BSP)");
+	if (!ret)
+		ret = apply_steps(ap, taken, ARRAY_LEN(taken));
+	close(ap);
+	close(vm);
+	return ret;
+}
+
+static int vcpu_op_unknown(int vcpu)
+{
+	static const struct op_step steps[] = {
+		{ 0, 0, -EINVAL, S_FREE, F_BSP, 0 },
+		{ AXV_VCPU_OP_STOP + 1, 0, -EINVAL, S_FREE, F_BSP, 0 },
+		{ 0x100 | AXV_VCPU_OP_STOP, 0, -EINVAL, S_FREE, F_BSP, 0 },
+		{ 1U << 31, 0, -EINVAL, S_FREE, F_BSP, 0 },
+		{ ~0U, 0, -EINVAL, S_FREE, F_BSP, 0 },
+	};
+
+	return apply_steps(vcpu, steps, ARRAY_LEN(steps));
+}
+
+static int check_vcpu_op_unknown(int dev)
+{
+	return with_vcpu(dev, vcpu_op_unknown);
+}
+
+/* A PAUSE with a reserved field set is refused: the vCPU stays FREE. */
+static int vcpu_op_reserved(int vcpu)
+{
+	static const __u64 values[] = { 1, 1ULL << 63 };
+	struct axv_vcpu_op o;
+	size_t i, v;
+
+	for (i = 0; i < ARRAY_LEN(o.reserved); i++) {
+		for (v = 0; v < ARRAY_LEN(values); v++) {
+			memset(&o, 0, sizeof(o));
+			o.op = AXV_VCPU_OP_PAUSE;
+			o.reserved[i] = values[v];
+			if (expect_op_errno(vcpu, &o, EINVAL, "pause, reserved[%zu] %#llx", i,
+					    values[v]))
+				return -1;
+		}
+	}
+	return expect_state(vcpu, "after the refused ops", S_FREE, F_BSP, 0);
+}
+
+static int check_vcpu_op_reserved(int dev)
+{
+	return with_vcpu(dev, vcpu_op_reserved);
+}
+
+/* INIT, PAUSE, RESUME and STOP take no argument. */
+static int vcpu_op_arg_not_zero(int vcpu)
+{
+	static const __u32 args[] = { 1, 0x100, 1U << 31, ~0U };
+	static const __u32 ops[] = { AXV_VCPU_OP_INIT, AXV_VCPU_OP_PAUSE, AXV_VCPU_OP_STOP };
+	static const struct op_step pause = { AXV_VCPU_OP_PAUSE, 0, 0, S_PAUSED, F_BSP, 0 };
+	struct op_step s;
+	size_t i, a;
+	int n = 0;
+
+	/* On a FREE BSP; any of them accepted would change its state. */
+	for (i = 0; i < ARRAY_LEN(ops); i++) {
+		for (a = 0; a < ARRAY_LEN(args); a++) {
+			s = (struct op_step){ ops[i], args[a], -EINVAL, S_FREE, F_BSP, 0 };
+			if (apply_step(vcpu, ++n, &s))
+				return -1;
+		}
+	}
+	/* RESUME on a paused vCPU, where only the argument is wrong. */
+	if (apply_step(vcpu, ++n, &pause))
+		return -1;
+	for (a = 0; a < ARRAY_LEN(args); a++) {
+		s = (struct op_step){ AXV_VCPU_OP_RESUME, args[a], -EINVAL, S_PAUSED, F_BSP, 0 };
+		if (apply_step(vcpu, ++n, &s))
+			return -1;
+	}
+	return 0;
+}
+
+static int check_vcpu_op_arg_not_zero(int dev)
+{
+	return with_vcpu(dev, vcpu_op_arg_not_zero);
+}
+
+static int vcpu_op_efault(int vcpu)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct axv_vcpu_op valid = { .op = AXV_VCPU_OP_PAUSE };
+	char *map, *o;
+	int ret;
+
+	if (expect_op_errno(vcpu, NULL, EFAULT, "NULL") ||
+	    expect_op_errno(vcpu, (struct axv_vcpu_op *)1, EFAULT, "(void *)1"))
+		return -1;
+	map = map_edge_page(page);
+	if (!map)
+		return -1;
+	/* A valid PAUSE as far as it goes, but its last 16 bytes are not mapped. */
+	o = map + page - sizeof(valid) + 16;
+	memcpy(o, &valid, sizeof(valid) - 16);
+	ret = expect_op_errno(vcpu, (struct axv_vcpu_op *)o, EFAULT, "end of mapping");
+	munmap(map, page);
+	if (ret)
+		return -1;
+	return expect_state(vcpu, "after the refused ops", S_FREE, F_BSP, 0);
+}
+
+static int check_vcpu_op_efault(int dev)
+{
+	return with_vcpu(dev, vcpu_op_efault);
+}
+
+/* AXV_VCPU_OP only reads its argument: a read-only page will do. */
+static int vcpu_op_arg_read_only(int vcpu)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct axv_vcpu_op *o;
+	int ret;
+
+	o = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (o == MAP_FAILED)
+		return sys_fail("mmap");
+	o->op = AXV_VCPU_OP_PAUSE;
+	if (mprotect(o, page, PROT_READ)) {
+		ret = sys_fail("mprotect");
+		goto out_map;
+	}
+	ret = axv_raw_vcpu_op(vcpu, o);
+	if (ret < 0)
+		ret = sys_fail("AXV_VCPU_OP(pause 0) from a read-only page");
+	else if (ret)
+		ret = fail("AXV_VCPU_OP(pause 0) from a read-only page returned %d", ret);
+	else
+		ret = expect_state(vcpu, "after AXV_VCPU_OP(pause 0)", S_PAUSED, F_BSP, 0);
+out_map:
+	munmap(o, page);
+	return ret;
+}
+
+static int check_vcpu_op_arg_read_only(int dev)
+{
+	return with_vcpu(dev, vcpu_op_arg_read_only);
+}
+
+/* AXV_VCPU_OP belongs to vCPU fds; the VM fd's refusal leaves its vCPU alone. */
+static int check_vcpu_op_elsewhere(int dev)
+{
+	static const struct axv_vcpu_op o = { .op = AXV_VCPU_OP_PAUSE };
+	int vm, vcpu, ret;
+
+	if (expect_enotty(dev, "device fd AXV_VCPU_OP", AXV_VCPU_OP, (unsigned long)&o))
+		return -1;
+	if (create_vm(dev, &vm))
+		return -1;
+	ret = new_vcpu(vm, 0, 0, AXV_VCPU_ROLE_DEFAULT, &vcpu);
+	if (!ret) {
+		ret = expect_enotty(vm, "VM fd AXV_VCPU_OP", AXV_VCPU_OP, (unsigned long)&o);
+		if (!ret)
+			ret = expect_state(vcpu, "after the VM fd's AXV_VCPU_OP", S_FREE, F_BSP,
+					   0);
+		close(vcpu);
+	}
+	close(vm);
+	return ret;
 }
 
 /* --- memory regions --------------------------------------------------- */
@@ -2312,6 +3022,32 @@ static const struct check abi_checks[] = {
 	{ "vcpu_stats_zero",		check_vcpu_stats_zero },
 	{ "vcpu_stats_reserved",	check_vcpu_stats_reserved },
 	{ "vcpu_stats_efault",		check_vcpu_stats_efault },
+	{ "vcpu_op_start_sequence",	check_vcpu_op_start_sequence },
+	{ "vcpu_op_start_bsp_ignored",	check_vcpu_op_start_bsp_ignored },
+	{ "vcpu_op_start_vector_range",	check_vcpu_op_start_vector_range },
+	{ "vcpu_op_init_bsp",		check_vcpu_op_init_bsp },
+	{ "vcpu_op_role_to_ap",		check_vcpu_op_role_to_ap },
+	{ "vcpu_op_role_to_bsp",	check_vcpu_op_role_to_bsp },
+	{ "vcpu_op_role_second_bsp",	check_vcpu_op_role_second_bsp },
+	{ "vcpu_op_role_bsp_moves",	check_vcpu_op_role_bsp_moves },
+	{ "vcpu_op_role_invalid",	check_vcpu_op_role_invalid },
+	{ "vcpu_op_pause_free",		check_vcpu_op_pause_free },
+	{ "vcpu_op_pause_wait_start",	check_vcpu_op_pause_wait_start },
+	{ "vcpu_op_pause_twice",	check_vcpu_op_pause_twice },
+	{ "vcpu_op_resume_not_paused",	check_vcpu_op_resume_not_paused },
+	{ "vcpu_op_init_while_paused",	check_vcpu_op_init_while_paused },
+	{ "vcpu_op_while_paused",	check_vcpu_op_while_paused },
+	{ "vcpu_op_stop_free",		check_vcpu_op_stop_free },
+	{ "vcpu_op_stop_wait_start",	check_vcpu_op_stop_wait_start },
+	{ "vcpu_op_stop_paused",	check_vcpu_op_stop_paused },
+	{ "vcpu_op_after_stop",		check_vcpu_op_after_stop },
+	{ "vcpu_op_stopped_bsp_keeps_role", check_vcpu_op_stopped_bsp_keeps_role },
+	{ "vcpu_op_unknown",		check_vcpu_op_unknown },
+	{ "vcpu_op_reserved",		check_vcpu_op_reserved },
+	{ "vcpu_op_arg_not_zero",	check_vcpu_op_arg_not_zero },
+	{ "vcpu_op_efault",		check_vcpu_op_efault },
+	{ "vcpu_op_arg_read_only",	check_vcpu_op_arg_read_only },
+	{ "vcpu_op_elsewhere",		check_vcpu_op_elsewhere },
 	{ "check_extension_nr_memslots", check_extension_nr_memslots },
 	{ "check_extension_gpa_bits",	check_extension_gpa_bits },
 	{ "memslot_set",		check_memslot_set },

@@ -72,6 +72,16 @@ const struct axv_name axv_vcpu_state_names[] = {
 	{ 0, NULL }
 };
 
+const struct axv_name axv_vcpu_op_names[] = {
+	{ AXV_VCPU_OP_SET_ROLE,		"set_role" },
+	{ AXV_VCPU_OP_INIT,		"init" },
+	{ AXV_VCPU_OP_START,		"start" },
+	{ AXV_VCPU_OP_PAUSE,		"pause" },
+	{ AXV_VCPU_OP_RESUME,		"resume" },
+	{ AXV_VCPU_OP_STOP,		"stop" },
+	{ 0, NULL }
+};
+
 __attribute__((format(printf, 3, 4)))
 static void axv_err_set(struct axv_err *err, int code, const char *fmt, ...)
 {
@@ -140,6 +150,11 @@ int axv_raw_get_vcpu_state(int vcpu_fd, struct axv_vcpu_state *state)
 int axv_raw_get_vcpu_stats(int vcpu_fd, struct axv_vcpu_stats *stats)
 {
 	return ioctl(vcpu_fd, AXV_GET_VCPU_STATS, stats);
+}
+
+int axv_raw_vcpu_op(int vcpu_fd, const struct axv_vcpu_op *op)
+{
+	return ioctl(vcpu_fd, AXV_VCPU_OP, op);
 }
 
 int axv_raw_set_memory_region(int vm_fd, const struct axv_memory_region *region)
@@ -287,6 +302,30 @@ int axv_get_vcpu_stats(int vcpu_fd, struct axv_vcpu_stats *stats, struct axv_err
 	return 0;
 }
 
+int axv_vcpu_op(int vcpu_fd, __u32 op, __u32 arg, struct axv_err *err)
+{
+	struct axv_vcpu_op o;
+	const char *name;
+	char call[64];
+	int ret, e;
+
+	axv_err_clear(err);
+	memset(&o, 0, sizeof(o));
+	o.op = op;
+	o.arg = arg;
+	ret = axv_raw_vcpu_op(vcpu_fd, &o);
+	if (ret >= 0)
+		return ret;
+	e = errno;
+	name = axv_vcpu_op_name(op);
+	if (name)
+		snprintf(call, sizeof(call), "AXV_VCPU_OP(%s %#x)", name, arg);
+	else
+		snprintf(call, sizeof(call), "AXV_VCPU_OP(%u %#x)", op, arg);
+	errno = e;
+	return axv_ioctl_failed(err, call);
+}
+
 int axv_set_memory_region(int vm_fd, const struct axv_memory_region *region,
 			  struct axv_err *err)
 {
@@ -335,6 +374,11 @@ const char *axv_vmx_feature_name(__u64 bit)
 const char *axv_vcpu_state_name(__u32 state)
 {
 	return axv_lookup(axv_vcpu_state_names, state);
+}
+
+const char *axv_vcpu_op_name(__u32 op)
+{
+	return axv_lookup(axv_vcpu_op_names, op);
 }
 
 __u64 axv_vmx_unknown_features(__u64 features)

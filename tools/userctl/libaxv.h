@@ -35,7 +35,8 @@ struct axv_err {
 
 /**
  * struct axv_name - one entry of a number -> name table.
- * @value: AXV_CAP_* number, AXV_VMX_F_* bit or AXV_VCPU_STATE_* number.
+ * @value: AXV_CAP_* number, AXV_VMX_F_* bit, AXV_VCPU_STATE_* number or
+ *	AXV_VCPU_OP_* number.
  * @name: lower-case name without the prefix, e.g. "x86_vmx"; NULL ends
  *	the table.
  */
@@ -50,6 +51,8 @@ extern const struct axv_name axv_cap_names[];
 extern const struct axv_name axv_vmx_feature_names[];
 /* Every AXV_VCPU_STATE_* number (not the _F_ flags), in numeric order. */
 extern const struct axv_name axv_vcpu_state_names[];
+/* Every AXV_VCPU_OP_* number, in numeric order. */
+extern const struct axv_name axv_vcpu_op_names[];
 
 /* Raw wrappers: the ioctl() return value, errno intact. */
 int axv_raw_ioctl(int fd, unsigned long req, unsigned long arg);
@@ -60,6 +63,7 @@ int axv_raw_get_vmx_caps(int fd, struct axv_vmx_caps *caps);
 int axv_raw_create_vcpu(int vm_fd, const struct axv_vcpu_create *create);
 int axv_raw_get_vcpu_state(int vcpu_fd, struct axv_vcpu_state *state);
 int axv_raw_get_vcpu_stats(int vcpu_fd, struct axv_vcpu_stats *stats);
+int axv_raw_vcpu_op(int vcpu_fd, const struct axv_vcpu_op *op);
 int axv_raw_set_memory_region(int vm_fd, const struct axv_memory_region *region);
 int axv_raw_delete_memory_region(int vm_fd, unsigned long slot);
 
@@ -107,6 +111,15 @@ int axv_get_vcpu_state(int vcpu_fd, struct axv_vcpu_state *state, struct axv_err
 int axv_get_vcpu_stats(int vcpu_fd, struct axv_vcpu_stats *stats, struct axv_err *err);
 
 /*
+ * AXV_VCPU_OP on vCPU descriptor @vcpu_fd: operation @op (AXV_VCPU_OP_*)
+ * with argument @arg, reserved fields zero.  @op and @arg reach the kernel
+ * unchanged, known or not.  Returns what the kernel returns (for
+ * AXV_VCPU_OP_START 1 when the vCPU started, 0 when the start was ignored;
+ * 0 for the other operations) or -errno.
+ */
+int axv_vcpu_op(int vcpu_fd, __u32 op, __u32 arg, struct axv_err *err);
+
+/*
  * AXV_SET_MEMORY_REGION on VM descriptor @vm_fd: 0 or -errno; -EINVAL
  * without a call when @region is NULL.
  */
@@ -128,6 +141,9 @@ const char *axv_vmx_feature_name(__u64 bit);
 
 /* Name of AXV_VCPU_STATE_* number @state, e.g. "wait_start"; NULL when unknown. */
 const char *axv_vcpu_state_name(__u32 state);
+
+/* Name of AXV_VCPU_OP_* number @op, e.g. "set_role"; NULL when unknown. */
+const char *axv_vcpu_op_name(__u32 op);
 
 /* AXV_VMX_F_* bits of @features that have no name. */
 __u64 axv_vmx_unknown_features(__u64 features);

@@ -316,10 +316,12 @@ struct axv_memory_region {
  * AXV_GET_VCPU_STATS: fills struct axv_vcpu_stats.
  * AXV_VCPU_OP: applies one struct axv_vcpu_op; returns 0, or for
  *	AXV_VCPU_OP_START 1 when the vCPU started and 0 when it was not
- *	waiting (a SIPI is then ignored, as on hardware).  EINVAL for an
- *	unknown op, a bad argument, or a state the op does not apply to;
- *	EALREADY to pause a paused vCPU; EBUSY to change the role of a vCPU
- *	that has run; EEXIST to make a second BSP.
+ *	waiting (a SIPI is then ignored, as on hardware).  An INIT to a
+ *	paused vCPU takes effect when it resumes.  EFAULT for a bad
+ *	argument address; EINVAL for an unknown op, a bad argument, or a
+ *	state the op does not apply to; EALREADY to pause a paused vCPU;
+ *	EBUSY to change the role of a vCPU that has run; EEXIST to make a
+ *	second BSP.
  */
 #define AXV_GET_VCPU_STATE	_IOR(AXVIO, 0x20, struct axv_vcpu_state)
 #define AXV_GET_VCPU_STATS	_IOR(AXVIO, 0x21, struct axv_vcpu_stats)

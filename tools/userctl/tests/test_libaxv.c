@@ -98,12 +98,57 @@ static struct {
 	struct axv_vcpu_state state;
 	struct axv_vcpu_stats stats;
 	struct axv_memory_region region;	/* the last AXV_SET_MEMORY_REGION argument */
+	struct axv_vcpu_op op;	/* the last AXV_VCPU_OP argument */
+	int start_result;	/* returned by a valid AXV_VCPU_OP_START */
+	int op_errno;		/* when set, every AXV_VCPU_OP fails with it */
 	__u32 busy_slot;	/* AXV_SET_MEMORY_REGION of it: EEXIST */
 	unsigned long free_slot;	/* AXV_DELETE_MEMORY_REGION of it: ENOENT */
 	unsigned long last_req;
 	unsigned long last_arg;
 	int calls;
 } fake = { .fd = -1 };
+
+/* AXV_VCPU_OP: 0 or 1 when the kernel would accept @op, -1 otherwise. */
+static int fake_vcpu_op_result(const struct axv_vcpu_op *op)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(op->reserved) / sizeof(op->reserved[0]); i++)
+		if (op->reserved[i])
+			return -1;
+	switch (op->op) {
+	case AXV_VCPU_OP_SET_ROLE:
+		return op->arg == AXV_VCPU_ROLE_BSP || op->arg == AXV_VCPU_ROLE_AP ? 0 : -1;
+	case AXV_VCPU_OP_START:
+		return op->arg <= 255 ? fake.start_result : -1;
+	case AXV_VCPU_OP_INIT:
+	case AXV_VCPU_OP_PAUSE:
+	case AXV_VCPU_OP_RESUME:
+	case AXV_VCPU_OP_STOP:
+		return op->arg ? -1 : 0;
+	}
+	return -1;
+}
+
+/* AXV_VCPU_OP: EFAULT for NULL, fake.op_errno when set, else EINVAL or success. */
+static int fake_vcpu_op(unsigned long arg)
+{
+	int ret;
+
+	if (!arg) {
+		errno = EFAULT;
+		return -1;
+	}
+	memcpy(&fake.op, (void *)arg, sizeof(fake.op));
+	if (fake.op_errno) {
+		errno = fake.op_errno;
+		return -1;
+	}
+	ret = fake_vcpu_op_result(&fake.op);
+	if (ret < 0)
+		errno = EINVAL;
+	return ret;
+}
 
 static int fake_ioctl(unsigned long req, unsigned long arg)
 {
@@ -153,6 +198,8 @@ static int fake_ioctl(unsigned long req, unsigned long arg)
 			return -1;
 		}
 		return 0;
+	case AXV_VCPU_OP:
+		return fake_vcpu_op(arg);
 	case AXV_DELETE_MEMORY_REGION:
 		if (arg >= 32) {
 			errno = EINVAL;
@@ -319,6 +366,30 @@ static void test_abi_memory_layout(void)
 	CHECK_INT(AXV_CAP_GPA_BITS, 9);
 }
 
+static void test_abi_vcpu_op_layout(void)
+{
+	CHECK_INT(sizeof(struct axv_vcpu_op), 32);
+	CHECK_INT(offsetof(struct axv_vcpu_op, op), 0);
+	CHECK_INT(offsetof(struct axv_vcpu_op, arg), 4);
+	CHECK_INT(offsetof(struct axv_vcpu_op, reserved), 8);
+	CHECK_INT(sizeof(((struct axv_vcpu_op *)0)->op), 4);
+	CHECK_INT(sizeof(((struct axv_vcpu_op *)0)->arg), 4);
+	CHECK_INT(sizeof(((struct axv_vcpu_op *)0)->reserved), 24);
+
+	CHECK_INT(_IOC_TYPE(AXV_VCPU_OP), 0xA9);
+	CHECK_INT(_IOC_NR(AXV_VCPU_OP), 0x22);
+	CHECK_INT(_IOC_DIR(AXV_VCPU_OP), _IOC_WRITE);
+	CHECK_INT(_IOC_SIZE(AXV_VCPU_OP), 32);
+
+	/* 0 is no operation: a zeroed structure is refused. */
+	CHECK_INT(AXV_VCPU_OP_SET_ROLE, 1);
+	CHECK_INT(AXV_VCPU_OP_INIT, 2);
+	CHECK_INT(AXV_VCPU_OP_START, 3);
+	CHECK_INT(AXV_VCPU_OP_PAUSE, 4);
+	CHECK_INT(AXV_VCPU_OP_RESUME, 5);
+	CHECK_INT(AXV_VCPU_OP_STOP, 6);
+}
+
 /* --- name tables against the header ---------------------------------- */
 
 struct define {
@@ -482,6 +553,46 @@ static void test_vcpu_state_names_cover_header(void)
 				     n->name, n->value, n[-1].name, n[-1].value);
 }
 
+static void check_op_define(const struct define *d)
+{
+	char *end;
+	unsigned long value = strtoul(d->rest, &end, 0);
+	const char *got;
+
+	if (end == d->rest) {
+		check_failed(__FILE__, __LINE__, "cannot parse AXV_VCPU_OP_%s:%s", d->name,
+			     d->rest);
+		return;
+	}
+	got = axv_vcpu_op_name(value);
+	if (!got)
+		check_failed(__FILE__, __LINE__, "AXV_VCPU_OP_%s (%lu) has no name",
+			     d->name, value);
+	else if (strcmp(got, d->name))
+		check_failed(__FILE__, __LINE__, "AXV_VCPU_OP_%s (%lu) is named '%s'",
+			     d->name, value, got);
+}
+
+static void test_vcpu_op_names_cover_header(void)
+{
+	static struct define defs[MAX_DEFINES];
+	int i, defined = read_defines("AXV_VCPU_OP_", defs);
+	const struct axv_name *n;
+
+	/* The prefix leaves out the ioctl, AXV_VCPU_OP itself. */
+	for (i = 0; i < defined; i++)
+		check_op_define(&defs[i]);
+	CHECK(defined >= 6);
+	CHECK_INT(table_size(axv_vcpu_op_names), defined);
+	/* In numeric order, each number once, and 0 is no operation. */
+	for (n = axv_vcpu_op_names; n->name; n++) {
+		CHECK(n->value != 0);
+		if (n != axv_vcpu_op_names && n->value <= n[-1].value)
+			check_failed(__FILE__, __LINE__, "'%s' (%llu) follows '%s' (%llu)",
+				     n->name, n->value, n[-1].name, n[-1].value);
+	}
+}
+
 static void test_name_lookup(void)
 {
 	CHECK(axv_cap_name(AXV_CAP_VPID) && !strcmp(axv_cap_name(AXV_CAP_VPID), "vpid"));
@@ -523,6 +634,25 @@ static void test_vcpu_state_name_lookup(void)
 	CHECK(!axv_vcpu_state_name(AXV_VCPU_STATE_STOPPED + 1));
 	CHECK(!axv_vcpu_state_name(0xdead));
 	CHECK(!axv_vcpu_state_name(~0U));
+}
+
+static void test_vcpu_op_name_lookup(void)
+{
+	static const char * const want[] = {
+		NULL, "set_role", "init", "start", "pause", "resume", "stop",
+	};
+	__u32 op;
+
+	for (op = 0; op < sizeof(want) / sizeof(want[0]); op++) {
+		const char *got = axv_vcpu_op_name(op);
+
+		if (!got != !want[op] || (got && strcmp(got, want[op])))
+			check_failed(__FILE__, __LINE__, "op %u is named '%s', expected '%s'",
+				     op, got ? got : "(null)", want[op] ? want[op] : "(null)");
+	}
+	CHECK(!axv_vcpu_op_name(AXV_VCPU_OP_STOP + 1));
+	CHECK(!axv_vcpu_op_name(0x100 | AXV_VCPU_OP_START));
+	CHECK(!axv_vcpu_op_name(~0U));
 }
 
 /* --- axv_parse_size() ------------------------------------------------- */
@@ -872,6 +1002,7 @@ static void test_format_caps_truncation(void)
 static void test_raw_wrappers_keep_errno(void)
 {
 	struct axv_memory_region region = { .slot = 1 };
+	struct axv_vcpu_op op = { .op = AXV_VCPU_OP_PAUSE };
 	struct axv_vcpu_create create;
 	struct axv_vcpu_stats stats;
 	struct axv_vcpu_state state;
@@ -908,6 +1039,9 @@ static void test_raw_wrappers_keep_errno(void)
 	CHECK_INT(errno, ENOTTY);
 	errno = 0;
 	CHECK_INT(axv_raw_delete_memory_region(fd, 1), -1);
+	CHECK_INT(errno, ENOTTY);
+	errno = 0;
+	CHECK_INT(axv_raw_vcpu_op(fd, &op), -1);
 	CHECK_INT(errno, ENOTTY);
 	close(fd);
 
@@ -985,6 +1119,12 @@ static void check_wrappers_fail(int fd, int code)
 	CHECK_STR_HAS(err.msg, "AXV_DELETE_MEMORY_REGION(slot 9)");
 	CHECK_STR_HAS(err.msg, strerror(code));
 
+	err_dirty(&err);
+	CHECK_INT(axv_vcpu_op(fd, AXV_VCPU_OP_START, 0x9a, &err), -code);
+	CHECK_INT(err.code, code);
+	CHECK_STR_HAS(err.msg, "AXV_VCPU_OP(start 0x9a)");
+	CHECK_STR_HAS(err.msg, strerror(code));
+
 	/* A NULL error struct is allowed. */
 	CHECK_INT(axv_get_api_version(fd, NULL), -code);
 	CHECK_INT(axv_create_vm(fd, 0, NULL), -code);
@@ -993,6 +1133,7 @@ static void check_wrappers_fail(int fd, int code)
 	CHECK_INT(axv_get_vcpu_stats(fd, &stats, NULL), -code);
 	CHECK_INT(axv_set_memory_region(fd, &region, NULL), -code);
 	CHECK_INT(axv_delete_memory_region(fd, 9, NULL), -code);
+	CHECK_INT(axv_vcpu_op(fd, AXV_VCPU_OP_STOP, 0, NULL), -code);
 }
 
 static void test_checked_on_dev_null(void)
@@ -1269,6 +1410,115 @@ static void test_checked_memory_requests(void)
 	fake_stop();
 }
 
+static void test_checked_vcpu_op(void)
+{
+	struct axv_err err;
+	size_t i;
+
+	fake_start();
+	fake.start_result = 1;
+
+	/* A fresh argument: the op and arg given, every reserved field zero. */
+	memset(&fake.op, 0xa5, sizeof(fake.op));
+	err_dirty(&err);
+	CHECK_INT(axv_vcpu_op(fake.fd, AXV_VCPU_OP_START, 0x9a, &err), 1);
+	CHECK_INT(fake.calls, 1);
+	CHECK_INT(fake.last_req, AXV_VCPU_OP);
+	CHECK_INT(fake.op.op, AXV_VCPU_OP_START);
+	CHECK_INT(fake.op.arg, 0x9a);
+	for (i = 0; i < sizeof(fake.op.reserved) / sizeof(fake.op.reserved[0]); i++)
+		CHECK_INT(fake.op.reserved[i], 0);
+	CHECK_INT(err.code, 0);
+	CHECK_INT(err.msg[0], '\0');
+
+	/* An ignored start returns 0, and that is no failure. */
+	fake.start_result = 0;
+	err_dirty(&err);
+	CHECK_INT(axv_vcpu_op(fake.fd, AXV_VCPU_OP_START, 0x10, &err), 0);
+	CHECK_INT(fake.op.arg, 0x10);
+	CHECK_INT(err.code, 0);
+	CHECK_INT(err.msg[0], '\0');
+
+	err_dirty(&err);
+	CHECK_INT(axv_vcpu_op(fake.fd, AXV_VCPU_OP_SET_ROLE, AXV_VCPU_ROLE_AP, &err), 0);
+	CHECK_INT(fake.op.op, AXV_VCPU_OP_SET_ROLE);
+	CHECK_INT(fake.op.arg, AXV_VCPU_ROLE_AP);
+	CHECK_INT(err.code, 0);
+	CHECK_INT(axv_vcpu_op(fake.fd, AXV_VCPU_OP_STOP, 0, NULL), 0);
+	CHECK_INT(fake.op.op, AXV_VCPU_OP_STOP);
+
+	/* The kernel's refusals are reported, naming the op and its argument. */
+	err_dirty(&err);
+	CHECK_INT(axv_vcpu_op(fake.fd, AXV_VCPU_OP_START, 0x100, &err), -EINVAL);
+	CHECK_INT(fake.op.arg, 0x100);
+	CHECK_INT(err.code, EINVAL);
+	CHECK(!strcmp(err.msg, "ioctl AXV_VCPU_OP(start 0x100): Invalid argument"));
+	CHECK_INT(axv_vcpu_op(fake.fd, AXV_VCPU_OP_SET_ROLE, 0, &err), -EINVAL);
+	CHECK(!strcmp(err.msg, "ioctl AXV_VCPU_OP(set_role 0): Invalid argument"));
+	CHECK_INT(axv_vcpu_op(fake.fd, AXV_VCPU_OP_PAUSE, 1, &err), -EINVAL);
+	CHECK(!strcmp(err.msg, "ioctl AXV_VCPU_OP(pause 0x1): Invalid argument"));
+
+	fake.op_errno = EINVAL;
+	CHECK_INT(axv_vcpu_op(fake.fd, AXV_VCPU_OP_START, 0x9a, &err), -EINVAL);
+	CHECK(!strcmp(err.msg, "ioctl AXV_VCPU_OP(start 0x9a): Invalid argument"));
+	fake.op_errno = EALREADY;
+	CHECK_INT(axv_vcpu_op(fake.fd, AXV_VCPU_OP_PAUSE, 0, &err), -EALREADY);
+	CHECK_INT(err.code, EALREADY);
+	CHECK(!strcmp(err.msg, "ioctl AXV_VCPU_OP(pause 0): Operation already in progress"));
+	fake.op_errno = EEXIST;
+	CHECK_INT(axv_vcpu_op(fake.fd, AXV_VCPU_OP_SET_ROLE, AXV_VCPU_ROLE_BSP, &err),
+		  -EEXIST);
+	CHECK(!strcmp(err.msg, "ioctl AXV_VCPU_OP(set_role 0x1): File exists"));
+	CHECK_INT(axv_vcpu_op(fake.fd, AXV_VCPU_OP_INIT, 0, NULL), -EEXIST);
+	fake.op_errno = 0;
+
+	/* Unknown ops and any argument reach the kernel unchanged. */
+	err_dirty(&err);
+	CHECK_INT(axv_vcpu_op(fake.fd, 7, 0, &err), -EINVAL);
+	CHECK_INT(fake.op.op, 7);
+	CHECK(!strcmp(err.msg, "ioctl AXV_VCPU_OP(7 0): Invalid argument"));
+	CHECK_INT(axv_vcpu_op(fake.fd, 0, 0, &err), -EINVAL);
+	CHECK_INT(fake.op.op, 0);
+	CHECK_STR_HAS(err.msg, "AXV_VCPU_OP(0 0)");
+	CHECK_INT(axv_vcpu_op(fake.fd, ~0U, ~0U, &err), -EINVAL);
+	CHECK_INT(fake.op.op, ~0U);
+	CHECK_INT(fake.op.arg, ~0U);
+	CHECK_STR_HAS(err.msg, "AXV_VCPU_OP(4294967295 0xffffffff)");
+	CHECK_INT(fake.calls, 14);
+	fake_stop();
+}
+
+static void test_raw_vcpu_op(void)
+{
+	struct axv_vcpu_op op;
+
+	fake_start();
+	fake.start_result = 1;
+
+	/* The argument reaches the kernel unchanged, reserved fields too. */
+	memset(&op, 0, sizeof(op));
+	op.op = AXV_VCPU_OP_START;
+	op.arg = 0xff;
+	CHECK_INT(axv_raw_vcpu_op(fake.fd, &op), 1);
+	CHECK_INT(fake.last_req, AXV_VCPU_OP);
+	CHECK_INT(fake.last_arg, (unsigned long)&op);
+	CHECK(!memcmp(&fake.op, &op, sizeof(op)));
+
+	op.reserved[2] = 1ULL << 63;
+	errno = 0;
+	CHECK_INT(axv_raw_vcpu_op(fake.fd, &op), -1);
+	CHECK_INT(errno, EINVAL);
+	CHECK(!memcmp(&fake.op, &op, sizeof(op)));
+
+	/* NULL is passed on: the kernel reports the bad address. */
+	errno = 0;
+	CHECK_INT(axv_raw_vcpu_op(fake.fd, NULL), -1);
+	CHECK_INT(errno, EFAULT);
+	CHECK_INT(fake.last_arg, 0);
+	CHECK_INT(fake.calls, 3);
+	fake_stop();
+}
+
 static void test_api_version_mismatch(void)
 {
 	struct axv_err err;
@@ -1346,11 +1596,14 @@ int main(void)
 	RUN(test_abi_layout);
 	RUN(test_abi_vcpu_layout);
 	RUN(test_abi_memory_layout);
+	RUN(test_abi_vcpu_op_layout);
 	RUN(test_cap_names_cover_header);
 	RUN(test_feature_names_cover_header);
 	RUN(test_vcpu_state_names_cover_header);
+	RUN(test_vcpu_op_names_cover_header);
 	RUN(test_name_lookup);
 	RUN(test_vcpu_state_name_lookup);
+	RUN(test_vcpu_op_name_lookup);
 	RUN(test_parse_size_valid);
 	RUN(test_parse_size_suffixes);
 	RUN(test_parse_size_overflow);
@@ -1371,6 +1624,8 @@ int main(void)
 	RUN(test_vcpu_create_init);
 	RUN(test_checked_vcpu_requests);
 	RUN(test_checked_memory_requests);
+	RUN(test_checked_vcpu_op);
+	RUN(test_raw_vcpu_op);
 	RUN(test_api_version_mismatch);
 	RUN(test_dev_path_default);
 	RUN(test_dev_env_missing);
