@@ -46,6 +46,7 @@ static void core_test_exit(struct kunit *test)
 		axv_virt_put(virt);
 	axv_virt_destroy(virt);
 	KUNIT_EXPECT_EQ(test, fake_arch_contract_errors(), 0);
+	KUNIT_EXPECT_EQ(test, fake_arch_live_vcpus(), 0);
 	fake_arch_reset();
 }
 
@@ -307,6 +308,31 @@ static void vcpu_keeps_vm(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, all_online_cpus_are(false));
 }
 
+static void vcpu_arch_setup_fails(struct kunit *test)
+{
+	struct axv_virt *virt = test->priv;
+	struct axv_vcpu *vcpu;
+	struct axv_vm *vm;
+
+	vm = axv_vm_create(virt);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(vm));
+	fake_arch_fail_vcpu_setup(-ENOMEM);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(new_vcpu(vm, 0, 0, AXV_ROLE_DEFAULT)),
+			-ENOMEM);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->ref), 1);
+
+	/* Nothing was kept: the id, APIC ID and BSP role are free. */
+	fake_arch_fail_vcpu_setup(0);
+	vcpu = new_vcpu(vm, 0, 0, AXV_ROLE_DEFAULT);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(vcpu));
+	KUNIT_EXPECT_NOT_NULL(test, vcpu->arch);
+	KUNIT_EXPECT_EQ(test, fake_arch_live_vcpus(), 1);
+	KUNIT_EXPECT_EQ(test, kref_read(&vm->ref), 2);
+	axv_vm_destroy_vcpu(vcpu);
+	KUNIT_EXPECT_EQ(test, fake_arch_live_vcpus(), 0);
+	axv_vm_put(vm);
+}
+
 static int set_role(struct axv_vcpu *vcpu, bool bsp)
 {
 	int err;
@@ -474,6 +500,7 @@ static struct kunit_case core_test_cases[] = {
 	KUNIT_CASE(vm_vcpu_affinity_checked),
 	KUNIT_CASE(vcpu_keeps_vm),
 	KUNIT_CASE(vm_one_bsp),
+	KUNIT_CASE(vcpu_arch_setup_fails),
 	KUNIT_CASE(memslot_ranges),
 	KUNIT_CASE(memslot_overlaps),
 	KUNIT_CASE(memslot_all_slots),

@@ -46,4 +46,17 @@ unsigned int fake_arch_enables(unsigned int cpu);
  */
 unsigned int fake_arch_contract_errors(void);
 
+/**
+ * fake_arch_fail_vcpu_setup() - make vcpu_setup fail.
+ * @err: the negative errno it returns, or 0 to succeed again.
+ */
+void fake_arch_fail_vcpu_setup(int err);
+
+/**
+ * fake_arch_live_vcpus() - vCPUs set up and not yet destroyed.
+ *
+ * Return: the count, over every VM.
+ */
+int fake_arch_live_vcpus(void);
+
 #endif /* _AXVCPU_KUNIT_FAKE_ARCH_H */

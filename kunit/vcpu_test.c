@@ -57,7 +57,7 @@ static void setup_by_role(struct kunit *test)
 	struct axv_vcpu *bsp = test->priv, *ap;
 
 	KUNIT_EXPECT_EQ(test, bsp->state, AXV_VCPU_CREATED);
-	KUNIT_EXPECT_EQ(test, axv_vcpu_setup(bsp), 0);
+	KUNIT_EXPECT_EQ(test, axv_vcpu_setup(bsp, NULL, NULL), 0);
 	KUNIT_EXPECT_EQ(test, bsp->state, AXV_VCPU_FREE);
 
 	ap = kunit_kzalloc(test, sizeof(*ap), GFP_KERNEL);
@@ -66,10 +66,10 @@ static void setup_by_role(struct kunit *test)
 	/* One vCPU mutex at a time, as the ioctl paths take them. */
 	mutex_unlock(&bsp->mutex);
 	mutex_lock(&ap->mutex);
-	KUNIT_EXPECT_EQ(test, axv_vcpu_setup(ap), 0);
+	KUNIT_EXPECT_EQ(test, axv_vcpu_setup(ap, NULL, NULL), 0);
 	KUNIT_EXPECT_EQ(test, ap->state, AXV_VCPU_WAIT_START);
 	/* Setting up twice is a transition from the wrong state. */
-	KUNIT_EXPECT_EQ(test, axv_vcpu_setup(ap), -EINVAL);
+	KUNIT_EXPECT_EQ(test, axv_vcpu_setup(ap, NULL, NULL), -EINVAL);
 	KUNIT_EXPECT_EQ(test, ap->state, AXV_VCPU_INVALID);
 	mutex_unlock(&ap->mutex);
 	axv_vcpu_destroy(ap);
@@ -81,7 +81,7 @@ static void run_cycle(struct kunit *test)
 	struct axv_vcpu *vcpu = test->priv;
 	int calls = 0;
 
-	KUNIT_ASSERT_EQ(test, axv_vcpu_setup(vcpu), 0);
+	KUNIT_ASSERT_EQ(test, axv_vcpu_setup(vcpu, NULL, NULL), 0);
 	KUNIT_EXPECT_EQ(test, axv_vcpu_transition(vcpu, AXV_VCPU_FREE,
 						  AXV_VCPU_READY, op_ok, &calls), 0);
 	KUNIT_EXPECT_EQ(test, axv_vcpu_transition(vcpu, AXV_VCPU_READY,
@@ -99,7 +99,7 @@ static void wrong_state_invalidates(struct kunit *test)
 	struct axv_vcpu *vcpu = test->priv;
 	int calls = 0;
 
-	KUNIT_ASSERT_EQ(test, axv_vcpu_setup(vcpu), 0);
+	KUNIT_ASSERT_EQ(test, axv_vcpu_setup(vcpu, NULL, NULL), 0);
 	/* Free, not ready: the operation must not run. */
 	KUNIT_EXPECT_EQ(test, axv_vcpu_transition(vcpu, AXV_VCPU_READY,
 						  AXV_VCPU_RUNNING, op_ok, &calls),
@@ -120,7 +120,7 @@ static void failed_op_invalidates(struct kunit *test)
 {
 	struct axv_vcpu *vcpu = test->priv;
 
-	KUNIT_ASSERT_EQ(test, axv_vcpu_setup(vcpu), 0);
+	KUNIT_ASSERT_EQ(test, axv_vcpu_setup(vcpu, NULL, NULL), 0);
 	KUNIT_EXPECT_EQ(test, axv_vcpu_transition(vcpu, AXV_VCPU_FREE,
 						  AXV_VCPU_READY, op_fail, NULL),
 			-EIO);
@@ -131,7 +131,7 @@ static void halt_and_wake(struct kunit *test)
 {
 	struct axv_vcpu *vcpu = test->priv;
 
-	KUNIT_ASSERT_EQ(test, axv_vcpu_setup(vcpu), 0);
+	KUNIT_ASSERT_EQ(test, axv_vcpu_setup(vcpu, NULL, NULL), 0);
 	KUNIT_EXPECT_EQ(test, axv_vcpu_wake(vcpu), 0);
 	KUNIT_EXPECT_EQ(test, vcpu->state, AXV_VCPU_FREE);
 	axv_vcpu_transition(vcpu, AXV_VCPU_FREE, AXV_VCPU_READY, NULL, NULL);
@@ -192,7 +192,7 @@ static void init_and_start(struct kunit *test)
 	struct axv_vcpu *vcpu = test->priv;
 
 	KUNIT_ASSERT_EQ(test, axv_vcpu_set_bsp(vcpu, false), 0);
-	KUNIT_ASSERT_EQ(test, axv_vcpu_setup(vcpu), 0);
+	KUNIT_ASSERT_EQ(test, axv_vcpu_setup(vcpu, NULL, NULL), 0);
 	KUNIT_EXPECT_EQ(test, vcpu->state, AXV_VCPU_WAIT_START);
 
 	KUNIT_EXPECT_EQ(test, axv_vcpu_start(vcpu, 0x9a), 1);
@@ -221,7 +221,7 @@ static void start_without_init_ignored(struct kunit *test)
 {
 	struct axv_vcpu *vcpu = test->priv;
 
-	KUNIT_ASSERT_EQ(test, axv_vcpu_setup(vcpu), 0);
+	KUNIT_ASSERT_EQ(test, axv_vcpu_setup(vcpu, NULL, NULL), 0);
 	KUNIT_EXPECT_EQ(test, axv_vcpu_start(vcpu, 0x20), 0);
 	KUNIT_EXPECT_EQ(test, vcpu->state, AXV_VCPU_FREE);
 	KUNIT_EXPECT_EQ(test, vcpu->sipi_vector, 0);
@@ -231,7 +231,7 @@ static void role_changes(struct kunit *test)
 {
 	struct axv_vcpu *vcpu = test->priv;
 
-	KUNIT_ASSERT_EQ(test, axv_vcpu_setup(vcpu), 0);
+	KUNIT_ASSERT_EQ(test, axv_vcpu_setup(vcpu, NULL, NULL), 0);
 	KUNIT_EXPECT_EQ(test, axv_vcpu_set_bsp(vcpu, false), 0);
 	KUNIT_EXPECT_EQ(test, vcpu->state, AXV_VCPU_WAIT_START);
 	KUNIT_EXPECT_FALSE(test, vcpu->bsp);

@@ -107,11 +107,11 @@ int axv_vcpu_set_bsp(struct axv_vcpu *vcpu, bool bsp)
 	return 0;
 }
 
-int axv_vcpu_setup(struct axv_vcpu *vcpu)
+int axv_vcpu_setup(struct axv_vcpu *vcpu,
+		   int (*op)(struct axv_vcpu *vcpu, void *arg), void *arg)
 {
 	return axv_vcpu_transition(vcpu, AXV_VCPU_CREATED,
-				   axv_vcpu_initial_state(vcpu->bsp), NULL,
-				   NULL);
+				   axv_vcpu_initial_state(vcpu->bsp), op, arg);
 }
 
 int axv_vcpu_init_ipi(struct axv_vcpu *vcpu)

@@ -7,6 +7,7 @@
 #include <linux/err.h>
 #include <linux/slab.h>
 
+#include <axvcpu/arch.h>
 #include <axvcpu/core.h>
 #include <axvcpu/vcpu.h>
 
@@ -75,6 +76,25 @@ static int axv_vm_check_vcpu(struct axv_vm *vm,
 	return 0;
 }
 
+static const struct axv_arch_ops *axv_vm_ops(const struct axv_vm *vm)
+{
+	return vm->virt->ops;
+}
+
+/* The backend's part of setting a vCPU up, run under its transition. */
+static int axv_vm_vcpu_arch_setup(struct axv_vcpu *vcpu, void *unused)
+{
+	return axv_vm_ops(vcpu->vm)->vcpu_setup(vcpu);
+}
+
+static void axv_vm_vcpu_free(struct axv_vcpu *vcpu)
+{
+	if (vcpu->arch)
+		axv_vm_ops(vcpu->vm)->vcpu_destroy(vcpu);
+	axv_vcpu_destroy(vcpu);
+	kfree(vcpu);
+}
+
 struct axv_vcpu *axv_vm_create_vcpu(struct axv_vm *vm,
 				    const struct axv_vcpu_config *cfg)
 {
@@ -92,34 +112,34 @@ struct axv_vcpu *axv_vm_create_vcpu(struct axv_vm *vm,
 	err = axv_vcpu_init(vcpu, vm->id, cfg->id, cfg->apic_id, bsp);
 	if (err)
 		goto err_free_vcpu;
+	/* The VM is held from here: the backend's setup needs it. */
+	kref_get(&vm->ref);
+	vcpu->vm = vm;
+
 	mutex_lock(&vcpu->mutex);
 	if (cfg->allowed || cfg->favoured_cpu != -1)
 		err = axv_vcpu_set_affinity(vcpu, cfg->favoured_cpu,
 					    cfg->allowed ?: cpu_possible_mask);
-	/*
-	 * Nothing else to set up yet: the BSP becomes free to run, an AP
-	 * waits for a start.  A backend's per-vCPU setup will run here.
-	 */
+	/* The BSP becomes free to run, an AP waits for a start. */
 	if (!err)
-		err = axv_vcpu_setup(vcpu);
+		err = axv_vcpu_setup(vcpu, axv_vm_vcpu_arch_setup, NULL);
 	mutex_unlock(&vcpu->mutex);
 	if (err)
-		goto err_destroy_vcpu;
+		goto err_free_vcpu_put_vm;
 
 	mutex_lock(&vm->lock);
 	err = axv_vm_check_vcpu(vm, cfg, bsp);
-	if (!err) {
-		kref_get(&vm->ref);
-		vcpu->vm = vm;
+	if (!err)
 		vm->vcpus[cfg->id] = vcpu;
-	}
 	mutex_unlock(&vm->lock);
 	if (err)
-		goto err_destroy_vcpu;
+		goto err_free_vcpu_put_vm;
 	return vcpu;
 
-err_destroy_vcpu:
-	axv_vcpu_destroy(vcpu);
+err_free_vcpu_put_vm:
+	axv_vm_vcpu_free(vcpu);
+	axv_vm_put(vm);
+	return ERR_PTR(err);
 err_free_vcpu:
 	kfree(vcpu);
 	return ERR_PTR(err);
@@ -134,8 +154,7 @@ void axv_vm_destroy_vcpu(struct axv_vcpu *vcpu)
 	vm->vcpus[vcpu->id] = NULL;
 	mutex_unlock(&vm->lock);
 
-	axv_vcpu_destroy(vcpu);
-	kfree(vcpu);
+	axv_vm_vcpu_free(vcpu);
 	axv_vm_put(vm);
 }
 

@@ -123,4 +123,6 @@ const struct axv_arch_ops axv_arch_ops = {
 	.cpu_hw_enabled = vmx_cpu_hw_enabled,
 	.check_extension = vmx_check_extension,
 	.dev_ioctl = vmx_dev_ioctl,
+	.vcpu_setup = vmx_vcpu_setup,
+	.vcpu_destroy = vmx_vcpu_destroy,
 };

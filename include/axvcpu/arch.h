@@ -12,6 +12,8 @@
 
 #include <linux/types.h>
 
+struct axv_vcpu;
+
 /**
  * struct axv_arch_ops - what an architecture backend provides.
  * @name: short backend name for logs and diagnostics, e.g. "vmx".
@@ -42,6 +44,13 @@
  * @dev_ioctl: architecture-specific ioctls on /dev/axvcpu.  Process
  *	context, may sleep.  Returns the ioctl's result, or -ENOTTY for a
  *	command it does not know (the caller logs that refusal).
+ * @vcpu_setup: give a new vCPU its architecture state (on Intel a VMCS),
+ *	kept in &axv_vcpu.arch; runs as the vCPU leaves the created state.
+ *	Process context, may sleep; virtualization is on in every online
+ *	CPU (the vCPU's VM exists).  Returns 0 or a negative errno, leaving
+ *	nothing allocated on failure.
+ * @vcpu_destroy: free what @vcpu_setup made; called only when it
+ *	succeeded.  Process context, may sleep; virtualization is still on.
  */
 struct axv_arch_ops {
 	const char *name;
@@ -53,6 +62,8 @@ struct axv_arch_ops {
 	bool (*cpu_hw_enabled)(void);
 	int (*check_extension)(unsigned int cap);
 	long (*dev_ioctl)(unsigned int cmd, unsigned long arg);
+	int (*vcpu_setup)(struct axv_vcpu *vcpu);
+	void (*vcpu_destroy)(struct axv_vcpu *vcpu);
 };
 
 /* The backend selected at build time. */

@@ -122,6 +122,7 @@ struct axv_ipi_queue {
  * @exits: exits by architecture-neutral reason number.
  * @ipis: pending IPIs.
  * @mutex: serialises the owner's operations.
+ * @arch: the backend's state for this vCPU, set by its vcpu_setup.
  */
 struct axv_vcpu {
 	struct axv_vm *vm;
@@ -139,6 +140,7 @@ struct axv_vcpu {
 	u64 exits[AXV_VCPU_NR_EXIT_COUNTERS];
 	struct axv_ipi_queue ipis;
 	struct mutex mutex; /* see @mutex above */
+	void *arch;
 };
 
 /**
@@ -205,10 +207,14 @@ int axv_vcpu_set_bsp(struct axv_vcpu *vcpu, bool bsp);
  * axv_vcpu_setup() - finish setting up: the BSP becomes free to run, an
  *	AP waits for a start.
  * @vcpu: the vCPU; @mutex held.
+ * @op: the backend's part, run under the transition, or NULL.
+ * @arg: passed to @op.
  *
- * Return: 0, or -EINVAL (and the vCPU is invalid) when not created.
+ * Return: 0; -EINVAL when not created; @op's error.  On error the vCPU is
+ * invalid.
  */
-int axv_vcpu_setup(struct axv_vcpu *vcpu);
+int axv_vcpu_setup(struct axv_vcpu *vcpu,
+		   int (*op)(struct axv_vcpu *vcpu, void *arg), void *arg);
 
 /**
  * axv_vcpu_init_ipi() - apply an INIT: back to waiting for a start.

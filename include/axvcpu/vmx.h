@@ -188,4 +188,23 @@ void vmx_cpu_disable(void);
  */
 bool vmx_cpu_hw_enabled(void);
 
+struct axv_vcpu;
+
+/**
+ * vmx_vcpu_setup() - give a vCPU a cleared VMCS.
+ * @vcpu: the vCPU; &axv_vcpu.arch is set on success.
+ *
+ * Context: process, may sleep; every online CPU in VMX operation.
+ * Return: 0; -ENOMEM; -EIO when VMCLEAR fails.
+ */
+int vmx_vcpu_setup(struct axv_vcpu *vcpu);
+
+/**
+ * vmx_vcpu_destroy() - free a vCPU's VMCS.
+ * @vcpu: the vCPU.
+ *
+ * Context: process; the VMCS is not current on any CPU.
+ */
+void vmx_vcpu_destroy(struct axv_vcpu *vcpu);
+
 #endif /* _AXVCPU_VMX_H */
