@@ -10,7 +10,8 @@
  *	abi_test			every ABI check
  *	abi_test --expect-busy		only: AXV_CREATE_VM fails with EBUSY
  *					(another hypervisor holds VMX)
- *	abi_test --create-vm-hold SECS	create a VM, hold it SECS seconds,
+ *	abi_test --create-vm-hold SECS	create a VM, hold it SECS seconds
+ *					(or until SIGTERM),
  *					close it (CPU hotplug tests)
  *
  * The device is $AXVCPU_DEV or /dev/axvcpu.  Exit status: 0 when every check
@@ -18,6 +19,7 @@
  */
 #define _GNU_SOURCE	/* strerrorname_np() */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
@@ -3110,18 +3112,32 @@ static int run_checks(const struct check *checks, int dev)
 	return failed;
 }
 
-/* Create a VM and keep it for @seconds; returns the number of failures. */
+static volatile sig_atomic_t release_requested;
+
+static void request_release(int sig __attribute__((unused)))
+{
+	release_requested = 1;
+}
+
+/*
+ * Create a VM and keep it for @seconds or until SIGTERM, so that a test
+ * script can release it exactly when it wants, however slow the machine;
+ * returns the number of failures.
+ */
 static int hold_vm(int dev, unsigned int seconds)
 {
+	struct sigaction sa = { .sa_handler = request_release };
 	unsigned int left = seconds;
 	int vm, ret;
 
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
 	reason[0] = '\0';
 	ret = create_vm(dev, &vm);
 	report("create_vm_hold", ret);
 	if (ret)
 		return 1;
-	while (left)
+	while (left && !release_requested)
 		left = sleep(left);
 	ret = close_vm(vm, "close(held VM)");
 	report("create_vm_release", ret);

@@ -18,16 +18,14 @@ mode=$(stat -c %a /dev/axvcpu 2>&1)
 virt_is virt_off_after_load 0 0
 
 # One VM turns VMX on everywhere; closing it turns it off everywhere.
-/abi_test --create-vm-hold 4 &
-holder=$!
-sleep 2
+hold_vm
 virt_is virt_on_with_vm 1 1
 if rmmod axvcpu 2>/dev/null || [ ! -e /sys/module/axvcpu ]; then
 	fail rmmod_refused_with_vm "axvcpu unloaded while a VM fd was open"
 else
 	ok rmmod_refused_with_vm
 fi
-wait $holder && ok vm_holder_exit || fail vm_holder_exit "status $?"
+release_vm vm_holder_exit
 virt_is virt_off_after_last_vm 0 0
 
 /abi_test
@@ -35,24 +33,20 @@ virt_is virt_off_after_abi_test 0 0
 
 if [ "$ncpus" -ge 2 ]; then
 	cpu1=/sys/devices/system/cpu/cpu1/online
-	/abi_test --create-vm-hold 8 &
-	holder=$!
-	sleep 2
+	hold_vm
 	expect cpu1_offline_with_vm sh -c "echo 0 > $cpu1"
 	virt_is virt_on_cpu1_offline 1 1
 	expect cpu1_online_with_vm sh -c "echo 1 > $cpu1"
 	virt_is virt_on_cpu1_back 1 1
-	wait $holder
+	release_vm vm_holder_exit_hotplug
 	virt_is virt_off_after_hotplug 0 0
 
 	# Offline when the first VM comes, enabled when it comes back.
 	expect cpu1_offline_no_vm sh -c "echo 0 > $cpu1"
-	/abi_test --create-vm-hold 6 &
-	holder=$!
-	sleep 2
+	hold_vm
 	expect cpu1_online_late sh -c "echo 1 > $cpu1"
 	virt_is virt_on_cpu1_late 1 1
-	wait $holder
+	release_vm vm_holder_exit_late
 	virt_is virt_off_after_late_online 0 0
 else
 	skip cpu_hotplug "one CPU"

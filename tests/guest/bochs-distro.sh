@@ -12,19 +12,17 @@ expect userctl_info /userctl info
 expect insmod_irqbypass insmod /kvm/irqbypass.ko
 expect insmod_kvm insmod /kvm/kvm.ko
 expect insmod_kvm_intel insmod /kvm/kvm-intel.ko
-/kvm_hold 6 &
+/kvm_hold 3600 &
 holder=$!
-sleep 2
+wait_until test -e /tmp/kvm_hold.ready || fail kvm_hold_ready "no KVM VM appeared"
 /abi_test --expect-busy
 dmesg_has busy_reason "another hypervisor holds VMX"
-wait $holder && ok kvm_holder_exit || fail kvm_holder_exit "status $?"
+release_vm kvm_holder_exit
 
 # KVM's VM is gone: ours works again; while ours lives, KVM's cannot.
-/abi_test --create-vm-hold 4 &
-holder=$!
-sleep 2
+hold_vm
 /kvm_hold --expect-fail
-wait $holder && ok vm_after_kvm || fail vm_after_kvm "status $?"
+release_vm vm_after_kvm
 /kvm_hold 0 | sed 's/kvm_create_vm$/kvm_create_vm_after_axvcpu/'
 
 expect rmmod rmmod axvcpu

@@ -20,12 +20,10 @@ say "VMX per CPU before any VM"
 cat /sys/kernel/debug/axvcpu/virt
 
 say "VMX per CPU while a VM exists"
-/abi_test --create-vm-hold 3 >/dev/null &
-holder=$!
-sleep 1
+hold_vm >/dev/null
 cat /sys/kernel/debug/axvcpu/virt
 virt_is vmx_on_with_vm 1 1
-wait $holder
+release_vm vm_closed
 
 say "VMX per CPU after the VM is closed"
 cat /sys/kernel/debug/axvcpu/virt

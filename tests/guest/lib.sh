@@ -90,3 +90,38 @@ kmemleak_clean() {
 		fail "$1" "kmemleak reports unreferenced objects (above)"
 	fi
 }
+
+# wait_until CMD...: poll CMD until it succeeds, for at most 300 s of guest
+# time; the tests wait on state, never on a guess of how long things take
+# (a KASAN kernel in Bochs is five times slower).
+wait_until() {
+	local i=0
+
+	while ! "$@" >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -ge 300 ] && return 1
+		sleep 1
+	done
+}
+
+# virt_users N: debugfs shows N users of virtualization.
+virt_users() {
+	grep -qx "users $1" $virt_state
+}
+
+# hold_vm: start a process holding one VM until release_vm; sets $holder.
+hold_vm() {
+	/abi_test --create-vm-hold 3600 &
+	holder=$!
+	wait_until virt_users 1 || fail hold_vm "no VM appeared"
+}
+
+# release_vm NAME: end the hold started by hold_vm; it must exit cleanly.
+release_vm() {
+	kill -TERM $holder
+	if wait $holder; then
+		ok "$1"
+	else
+		fail "$1" "VM holder exited with status $?"
+	fi
+}
