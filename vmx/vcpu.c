@@ -9,10 +9,11 @@
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
-#include <asm/asm.h>
 
 #include <axvcpu/vcpu.h>
 #include <axvcpu/vmx.h>
+
+#include "insn.h"
 
 /**
  * struct vmx_vcpu - the VMX backend's part of a vCPU.
@@ -21,21 +22,6 @@
 struct vmx_vcpu {
 	struct page *vmcs;
 };
-
-/* VMCLEAR; false on VMfail or a fault (not in VMX operation). */
-static bool vmx_vmclear(u64 pa)
-{
-	u8 failed = 1;
-
-	asm volatile("1: vmclear %[pa]\n\t"
-		     "setna %[failed]\n"
-		     "2:\n\t"
-		     _ASM_EXTABLE(1b, 2b)
-		     : [failed] "+qm" (failed)
-		     : [pa] "m" (pa)
-		     : "cc", "memory");
-	return !failed;
-}
 
 int vmx_vcpu_setup(struct axv_vcpu *vcpu)
 {

@@ -17,6 +17,8 @@
 
 #include <axvcpu/vmx.h>
 
+#include "insn.h"
+
 static DEFINE_PER_CPU(struct page *, vmx_vmxon_region);
 
 int vmx_vmxon_setup(void)
@@ -47,26 +49,6 @@ void vmx_vmxon_unsetup(void)
 			__free_page(per_cpu(vmx_vmxon_region, cpu));
 		per_cpu(vmx_vmxon_region, cpu) = NULL;
 	}
-}
-
-/*
- * VMXON can #GP or #UD (CR0/CR4 fixed bits, IA32_FEATURE_CONTROL) or fail
- * with VMfailInvalid (CF=1, bad region) or VMfailValid (ZF=1, already in
- * VMX operation).  A fault is caught by the exception table and counts as
- * a failure, like the flags.
- */
-static bool vmx_vmxon(u64 pa)
-{
-	u8 failed = 1;
-
-	asm volatile("1: vmxon %[pa]\n\t"
-		     "setna %[failed]\n"
-		     "2:\n\t"
-		     _ASM_EXTABLE(1b, 2b)
-		     : [failed] "+qm" (failed)
-		     : [pa] "m" (pa)
-		     : "cc", "memory");
-	return !failed;
 }
 
 static void vmx_vmxoff(void)
