@@ -37,6 +37,12 @@
 #define AXV_CAP_MAX_VCPUS		7	/* value: most vCPUs in one VM */
 #define AXV_CAP_NR_MEMSLOTS		8	/* value: memory slots per VM */
 #define AXV_CAP_GPA_BITS		9	/* value: guest-physical address bits */
+#define AXV_CAP_RUN			10	/* AXV_RUN and the mapped struct axv_run */
+#define AXV_CAP_XSAVE_SIZE		11	/* value: bytes of XSAVE state in struct axv_fpu */
+#define AXV_CAP_MAX_CPUID_ENTRIES	12	/* value: most entries in struct axv_cpuid */
+#define AXV_CAP_KICK			13	/* AXV_KICK_VCPUS */
+#define AXV_CAP_TRAPS			14	/* AXV_SET_TRAPS */
+#define AXV_CAP_MAX_MSRS		15	/* value: most entries per AXV_GET/SET_MSRS */
 
 /* AXV_VMX_F_*: VMX features decoded from the capability MSRs. */
 #define AXV_VMX_F_TRUE_CTLS		_BITULL(0)	/* IA32_VMX_TRUE_*_CTLS exist */
@@ -138,6 +144,11 @@ struct axv_vmx_caps {
 #define AXV_CHECK_EXTENSION	_IO(AXVIO, 0x01)
 #define AXV_CREATE_VM		_IO(AXVIO, 0x02)
 #define AXV_GET_VMX_CAPS	_IOR(AXVIO, 0x03, struct axv_vmx_caps)
+/*
+ * AXV_GET_VCPU_MMAP_SIZE: the argument must be 0; returns the bytes of a
+ *	vCPU file descriptor to mmap to reach its struct axv_run.
+ */
+#define AXV_GET_VCPU_MMAP_SIZE	_IO(AXVIO, 0x04)
 
 /* struct axv_vcpu_create.role */
 #define AXV_VCPU_ROLE_DEFAULT	0	/* BSP when id is 0, AP otherwise */
@@ -312,7 +323,9 @@ struct axv_memory_region {
 /*
  * ioctls on a vCPU file descriptor.
  *
- * AXV_GET_VCPU_STATE: fills struct axv_vcpu_state.
+ * AXV_GET_VCPU_STATE: fills struct axv_vcpu_state: a snapshot, answered
+ *	at once even while another thread is in AXV_RUN (every other vCPU
+ *	ioctl waits for AXV_RUN to return).
  * AXV_GET_VCPU_STATS: fills struct axv_vcpu_stats.
  * AXV_VCPU_OP: applies one struct axv_vcpu_op; returns 0, or for
  *	AXV_VCPU_OP_START 1 when the vCPU started and 0 when it was not
@@ -326,5 +339,537 @@ struct axv_memory_region {
 #define AXV_GET_VCPU_STATE	_IOR(AXVIO, 0x20, struct axv_vcpu_state)
 #define AXV_GET_VCPU_STATS	_IOR(AXVIO, 0x21, struct axv_vcpu_stats)
 #define AXV_VCPU_OP		_IOW(AXVIO, 0x22, struct axv_vcpu_op)
+
+/*
+ * Running a vCPU.
+ *
+ * A vCPU file descriptor maps, at offset 0, AXV_GET_VCPU_MMAP_SIZE bytes
+ * holding a struct axv_run shared with the kernel (mmap with PROT_READ |
+ * PROT_WRITE and MAP_SHARED).  AXV_RUN enters the guest and returns when
+ * an exit needs userspace; struct axv_run then says why.
+ */
+
+/* struct axv_run.exit_reason: why AXV_RUN returned. */
+#define AXV_EXIT_UNKNOWN		0	/* an exit axvcpu does not handle; see .unknown */
+#define AXV_EXIT_MMIO			1	/* guest access to a guest-physical hole; .mmio */
+#define AXV_EXIT_IO			2	/* port I/O; .io */
+#define AXV_EXIT_MSR			3	/* MSR access off the allow-list; .msr */
+#define AXV_EXIT_HYPERCALL		4	/* VMCALL; .hypercall */
+#define AXV_EXIT_NESTED_PAGE_FAULT	5	/* not decodable as MMIO; .npf */
+#define AXV_EXIT_HALT			6	/* HLT that nothing can end (interrupts off) */
+#define AXV_EXIT_CPU_UP			7	/* a vCPU asks to start another; .cpu_up */
+#define AXV_EXIT_CPU_DOWN		8	/* the vCPU turned itself off */
+#define AXV_EXIT_SYSTEM_DOWN		9	/* the guest asked to power off */
+#define AXV_EXIT_SEND_IPI		10	/* an IPI userspace must deliver; .ipi */
+#define AXV_EXIT_EXTERNAL_INTERRUPT	11	/* counted only: handled in the kernel */
+#define AXV_EXIT_FAIL_ENTRY		12	/* the guest state was refused; .fail_entry */
+#define AXV_EXIT_TRIPLE_FAULT		13	/* the guest shut down; .triple_fault */
+#define AXV_EXIT_KICKED			14	/* AXV_KICK_VCPUS asked it out */
+#define AXV_EXIT_INTR			15	/* a signal or immediate_exit; AXV_RUN gave EINTR */
+#define AXV_EXIT_EXCEPTION		16	/* trapped by AXV_SET_TRAPS; .exception */
+#define AXV_EXIT_INTERNAL_ERROR		17	/* axvcpu could not emulate; .internal */
+
+/* struct axv_run.flags */
+#define AXV_RUN_F_IF			_BITUL(0)	/* guest RFLAGS.IF at the exit */
+#define AXV_RUN_F_INTR_READY		_BITUL(1)	/* an interrupt could be delivered now */
+
+/* struct axv_run.io.direction and .mmio.is_write */
+#define AXV_IO_IN			0
+#define AXV_IO_OUT			1
+
+/* struct axv_run.io.flags */
+#define AXV_IO_F_STRING			_BITUL(0)	/* INS/OUTS */
+#define AXV_IO_F_REP			_BITUL(1)	/* with a REP prefix */
+
+/* struct axv_run.mmio.flags */
+#define AXV_MMIO_F_SIGN_EXTEND		_BITUL(0)	/* MOVSX: sign-extend into .reg */
+#define AXV_MMIO_F_ZERO_EXTEND		_BITUL(1)	/* MOVZX: zero-extend into .reg */
+
+/* struct axv_run.mmio.reg: register operand, in the x86 encoding order. */
+#define AXV_REG_RAX	0
+#define AXV_REG_RCX	1
+#define AXV_REG_RDX	2
+#define AXV_REG_RBX	3
+#define AXV_REG_RSP	4
+#define AXV_REG_RBP	5
+#define AXV_REG_RSI	6
+#define AXV_REG_RDI	7
+/* R8 to R15 are 8 to 15. */
+#define AXV_REG_NONE	0xff	/* an immediate or string operand */
+
+/* Bytes of struct axv_run.data. */
+#define AXV_RUN_DATA_SIZE	2048
+
+/**
+ * struct axv_run - the shared run structure of a vCPU.
+ * @immediate_exit: in: when not 0, AXV_RUN returns EINTR with
+ *	AXV_EXIT_INTR before entering the guest (it still completes the
+ *	previous exit's I/O).
+ * @pad0: zero.
+ * @exit_reason: out: AXV_EXIT_*.
+ * @flags: out: AXV_RUN_F_*.
+ * @hw_exit_reason: out: the hardware's exit reason (Intel: basic exit
+ *	reason in bits 15:0, as the VM-exit reason field), for diagnostics.
+ * @rip: out: guest instruction pointer at the exit.
+ * @reserved: zero.
+ * @io: %AXV_EXIT_IO.  @port, @size (1, 2 or 4 bytes), @direction
+ *	(AXV_IO_IN/OUT), @flags (AXV_IO_F_*), @count elements of @size
+ *	bytes each at @data_offset bytes from the start of struct axv_run.
+ *	For OUT the data is there; for IN userspace writes it there and
+ *	the next AXV_RUN gives it to the guest.  A REP string instruction
+ *	may exit several times, each for as many elements as fit.
+ * @mmio: %AXV_EXIT_MMIO.  @gpa, @size (1, 2, 4 or 8), @is_write, @flags
+ *	(AXV_MMIO_F_*), @reg (AXV_REG_*) the guest register the
+ *	instruction reads or loads, and @data: the value written, or for a
+ *	read, the value userspace stores there for the next AXV_RUN to
+ *	load into the register (extended as @flags say).
+ * @msr: %AXV_EXIT_MSR.  @index, @is_write, @data: the value written, or
+ *	for a read the value userspace stores for the guest; @error: 0 at
+ *	the exit, set to 1 by userspace to make the access raise #GP.
+ * @hypercall: %AXV_EXIT_HYPERCALL.  @nr (guest RAX), @args (RBX, RCX,
+ *	RDX, RSI, RDI, R8) and @ret, 0 at the exit: the next AXV_RUN writes
+ *	it into guest RAX, unless AXV_SET_HYPERCALL_RESULT gave a value
+ *	since the exit, which then wins.
+ * @npf: %AXV_EXIT_NESTED_PAGE_FAULT.  @gpa, @gva (when @flags bit 0),
+ *	@qualification: the raw exit qualification.
+ * @cpu_up: %AXV_EXIT_CPU_UP.  @target_apic_id, @entry (guest-physical),
+ *	@arg.
+ * @ipi: %AXV_EXIT_SEND_IPI.  @vector, @dest (APIC ID), @shorthand.
+ * @fail_entry: %AXV_EXIT_FAIL_ENTRY.  @hw_reason (basic exit reason),
+ *	@qualification, @vm_instruction_error, @check: an AXV_ENTRY_CHECK_*
+ *	naming the guest-state rule found broken, or 0 when none was found.
+ * @triple_fault: %AXV_EXIT_TRIPLE_FAULT.  @rip, @last_vector (the last
+ *	exception delivered, or 0xff), @insn_len and @insn: up to 15 bytes
+ *	at @rip (fewer when not readable).
+ * @exception: %AXV_EXIT_EXCEPTION.  @vector, @has_error_code,
+ *	@error_code, @payload (CR2 for #PF, DR6 for #DB).
+ * @unknown: %AXV_EXIT_UNKNOWN.  @hw_reason, @qualification.
+ * @internal: %AXV_EXIT_INTERNAL_ERROR.  @suberror (AXV_INTERNAL_*),
+ *	@data: what the sub-error says.
+ * @exit_pad: fixes the union's size.
+ * @reserved2: zero; room for the union to grow.
+ * @data: I/O data (see @io).
+ */
+struct axv_run {
+	__u8 immediate_exit;
+	__u8 pad0[3];
+	__u32 exit_reason;
+	__u32 flags;
+	__u32 hw_exit_reason;
+	__u64 rip;
+	__u64 reserved[5];
+	union {
+		struct {
+			__u16 port;
+			__u8 size;
+			__u8 direction;
+			__u32 flags;
+			__u32 count;
+			__u32 data_offset;
+		} io;
+		struct {
+			__u64 gpa;
+			__u64 data;
+			__u8 size;
+			__u8 is_write;
+			__u8 reg;
+			__u8 pad;
+			__u32 flags;
+		} mmio;
+		struct {
+			__u32 index;
+			__u8 is_write;
+			__u8 error;
+			__u16 pad;
+			__u64 data;
+		} msr;
+		struct {
+			__u64 nr;
+			__u64 args[6];
+			__u64 ret;
+		} hypercall;
+		struct {
+			__u64 gpa;
+			__u64 gva;
+			__u64 qualification;
+			__u32 flags;
+			__u32 pad;
+		} npf;
+		struct {
+			__u32 target_apic_id;
+			__u32 pad;
+			__u64 entry;
+			__u64 arg;
+		} cpu_up;
+		struct {
+			__u32 vector;
+			__u32 dest;
+			__u32 shorthand;
+			__u32 pad;
+		} ipi;
+		struct {
+			__u32 hw_reason;
+			__u32 vm_instruction_error;
+			__u64 qualification;
+			__u32 check;
+			__u32 pad;
+		} fail_entry;
+		struct {
+			__u64 rip;
+			__u32 last_vector;
+			__u32 insn_len;
+			__u8 insn[16];
+		} triple_fault;
+		struct {
+			__u32 vector;
+			__u32 has_error_code;
+			__u32 error_code;
+			__u32 pad;
+			__u64 payload;
+		} exception;
+		struct {
+			__u32 hw_reason;
+			__u32 pad;
+			__u64 qualification;
+		} unknown;
+		struct {
+			__u32 suberror;
+			__u32 ndata;
+			__u64 data[4];
+		} internal;
+		__u8 exit_pad[256];
+	};
+	__u8 reserved2[256];
+	__u8 data[AXV_RUN_DATA_SIZE];
+};
+
+/* struct axv_run.internal.suberror */
+#define AXV_INTERNAL_EMULATION		1	/* data[0]: gpa, data[1]: guest RIP */
+#define AXV_INTERNAL_GUEST_MEMORY	2	/* data[0]: gva that could not be read */
+
+/* struct axv_run.fail_entry.check: the VM-entry rule found broken (SDM 27.3.1). */
+#define AXV_ENTRY_CHECK_NONE		0	/* no rule matched; see the raw fields */
+#define AXV_ENTRY_CHECK_CR0		1	/* CR0 against the fixed bits, PG without PE */
+#define AXV_ENTRY_CHECK_CR4		2	/* CR4 against the fixed bits */
+#define AXV_ENTRY_CHECK_EFER		3	/* EFER.LMA/LME against IA-32e mode and CR0.PG */
+#define AXV_ENTRY_CHECK_CS		4	/* CS type, DPL, limit/granularity, L/D */
+#define AXV_ENTRY_CHECK_SS		5	/* SS type, DPL, RPL */
+#define AXV_ENTRY_CHECK_DATA_SEG	6	/* DS, ES, FS, GS type or granularity */
+#define AXV_ENTRY_CHECK_TR		7	/* TR type, not unusable, TI */
+#define AXV_ENTRY_CHECK_LDTR		8	/* LDTR type when usable */
+#define AXV_ENTRY_CHECK_DTABLE		9	/* GDTR/IDTR limit or canonical base */
+#define AXV_ENTRY_CHECK_RIP		10	/* RIP width or canonical form */
+#define AXV_ENTRY_CHECK_RFLAGS		11	/* reserved bits, VM, IF for an interrupt */
+#define AXV_ENTRY_CHECK_ACTIVITY	12	/* activity state */
+#define AXV_ENTRY_CHECK_INTERRUPTIBILITY 13	/* interruptibility state */
+#define AXV_ENTRY_CHECK_SEG_BASE	14	/* a segment base not canonical or too wide */
+#define AXV_ENTRY_CHECK_MSR_LOAD	15	/* the VM-entry MSR-load area */
+#define AXV_ENTRY_CHECK_CR3		16	/* CR3 bits beyond the physical-address width */
+
+/**
+ * struct axv_regs - general registers (AXV_GET_REGS, AXV_SET_REGS).
+ * @rax: RAX; the others likewise, in this order.
+ * @rbx: RBX.
+ * @rcx: RCX.
+ * @rdx: RDX.
+ * @rsi: RSI.
+ * @rdi: RDI.
+ * @rsp: RSP.
+ * @rbp: RBP.
+ * @r8: R8.
+ * @r9: R9.
+ * @r10: R10.
+ * @r11: R11.
+ * @r12: R12.
+ * @r13: R13.
+ * @r14: R14.
+ * @r15: R15.
+ * @rip: RIP.
+ * @rflags: RFLAGS; bit 1 always reads 1.
+ * @reserved: zero.
+ */
+struct axv_regs {
+	__u64 rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp;
+	__u64 r8, r9, r10, r11, r12, r13, r14, r15;
+	__u64 rip, rflags;
+	__u64 reserved[4];
+};
+
+/**
+ * struct axv_segment - a segment register with its hidden part.
+ * @base: base address.
+ * @limit: limit in bytes (already scaled when @g is 1).
+ * @selector: selector.
+ * @type: type field (4 bits).
+ * @present: P.
+ * @dpl: DPL.
+ * @db: D/B.
+ * @s: S (code/data rather than system).
+ * @l: L (64-bit code).
+ * @g: G (granularity).
+ * @avl: AVL.
+ * @unusable: the register is unusable (a null selector was loaded).
+ * @pad: zero.
+ */
+struct axv_segment {
+	__u64 base;
+	__u32 limit;
+	__u16 selector;
+	__u8 type;
+	__u8 present, dpl, db, s, l, g, avl, unusable;
+	__u8 pad[9];
+};
+
+/**
+ * struct axv_dtable - a descriptor-table register.
+ * @base: base address.
+ * @limit: limit.
+ * @pad: zero.
+ */
+struct axv_dtable {
+	__u64 base;
+	__u16 limit;
+	__u16 pad[3];
+};
+
+/**
+ * struct axv_sregs - system registers (AXV_GET_SREGS, AXV_SET_SREGS).
+ * @cs: CS; the other segment registers likewise.
+ * @ds: DS.
+ * @es: ES.
+ * @fs: FS.
+ * @gs: GS.
+ * @ss: SS.
+ * @tr: task register.
+ * @ldt: LDTR.
+ * @gdt: GDTR.
+ * @idt: IDTR.
+ * @cr0: CR0 as the guest sees it.
+ * @cr2: CR2.
+ * @cr3: CR3.
+ * @cr4: CR4 as the guest sees it.
+ * @cr8: CR8 (task priority).
+ * @efer: IA32_EFER.
+ * @apic_base: IA32_APIC_BASE.
+ * @reserved: zero.
+ */
+struct axv_sregs {
+	struct axv_segment cs, ds, es, fs, gs, ss, tr, ldt;
+	struct axv_dtable gdt, idt;
+	__u64 cr0, cr2, cr3, cr4, cr8, efer, apic_base;
+	__u64 reserved[8];
+};
+
+/* Bytes of struct axv_fpu.xsave. */
+#define AXV_XSAVE_AREA_SIZE	4096
+
+/**
+ * struct axv_fpu - x87/SSE/AVX state (AXV_GET_FPU, AXV_SET_FPU).
+ * @xcr0: the guest's XCR0 (which state components it enabled).
+ * @size: bytes of @xsave in use: the AXV_CAP_XSAVE_SIZE value.
+ * @pad: zero.
+ * @reserved: zero.
+ * @xsave: the state in the standard (non-compacted) XSAVE layout of
+ *	SDM Vol. 1, 13.4: legacy region, XSAVE header, then components.
+ */
+struct axv_fpu {
+	__u64 xcr0;
+	__u32 size;
+	__u32 pad;
+	__u64 reserved[6];
+	__u8 xsave[AXV_XSAVE_AREA_SIZE];
+};
+
+/**
+ * struct axv_msr_entry - one MSR.
+ * @index: MSR number.
+ * @reserved: zero.
+ * @data: value.
+ */
+struct axv_msr_entry {
+	__u32 index;
+	__u32 reserved;
+	__u64 data;
+};
+
+/**
+ * struct axv_msrs - MSRs by list (AXV_GET_MSRS, AXV_SET_MSRS).
+ * @nmsrs: entries in @entries, at most the AXV_CAP_MAX_MSRS value.
+ * @pad: zero.
+ * @entries: the MSRs.
+ *
+ * The ioctls return how many entries, from the first, they processed;
+ * they stop at the first MSR the vCPU does not have or a value it
+ * refuses.
+ */
+struct axv_msrs {
+	__u32 nmsrs;
+	__u32 pad;
+	struct axv_msr_entry entries[];
+};
+
+/* struct axv_events.flags */
+#define AXV_EVENT_F_EXT_PENDING		_BITUL(0)	/* ext_vector waits for delivery */
+#define AXV_EVENT_F_NMI_PENDING		_BITUL(1)	/* an NMI waits for delivery */
+#define AXV_EVENT_F_NMI_MASKED		_BITUL(2)	/* NMIs blocked until IRET */
+#define AXV_EVENT_F_STI_SHADOW		_BITUL(3)	/* interrupts blocked by STI */
+#define AXV_EVENT_F_MOV_SS_SHADOW	_BITUL(4)	/* blocked by MOV SS/POP SS */
+#define AXV_EVENT_F_ALL			(_BITUL(5) - 1)
+
+/**
+ * struct axv_events - pending interrupts (AXV_GET_EVENTS, AXV_SET_EVENTS),
+ *	as hv_vcpu_get/set_pending_interrupt.
+ * @flags: AXV_EVENT_F_*.
+ * @ext_vector: vector of the pending external interrupt.
+ * @pad: zero.
+ * @reserved: zero.
+ */
+struct axv_events {
+	__u32 flags;
+	__u8 ext_vector;
+	__u8 pad[3];
+	__u64 reserved[3];
+};
+
+/* struct axv_interrupt.flags */
+#define AXV_INTERRUPT_F_NMI		_BITUL(0)	/* an NMI; vector must be 2 */
+
+/**
+ * struct axv_interrupt - argument of AXV_INTERRUPT.
+ * @vector: interrupt vector, 32 to 255 (2 with AXV_INTERRUPT_F_NMI).
+ * @flags: AXV_INTERRUPT_F_*.
+ * @reserved: zero.
+ */
+struct axv_interrupt {
+	__u32 vector;
+	__u32 flags;
+	__u64 reserved[3];
+};
+
+/* struct axv_traps.flags */
+#define AXV_TRAP_F_DEBUG_REGS		_BITUL(0)	/* MOV to/from DR0-DR7 exit */
+#define AXV_TRAP_F_ALL			(_BITUL(1) - 1)
+
+/**
+ * struct axv_traps - what the guest does that exits to userspace
+ *	(AXV_SET_TRAPS), as hv_vcpu_set_trap_debug_exceptions and
+ *	hv_vcpu_set_trap_debug_reg_accesses.
+ * @exceptions: bit N set: exception vector N (0-31) exits with
+ *	AXV_EXIT_EXCEPTION instead of reaching the guest's handler;
+ *	vector 1 (#DB) and 3 (#BP) are the debug exceptions.  Vector 2
+ *	(NMI) cannot be chosen.
+ * @flags: AXV_TRAP_F_*.
+ * @reserved: zero.
+ */
+struct axv_traps {
+	__u32 exceptions;
+	__u32 flags;
+	__u64 reserved[3];
+};
+
+/**
+ * struct axv_cpuid_entry - one CPUID leaf and sub-leaf.
+ * @function: EAX input.
+ * @index: ECX input (sub-leaf); 0 for leaves without sub-leaves.
+ * @flags: AXV_CPUID_F_*.
+ * @eax: EAX output; the others likewise.
+ * @ebx: EBX.
+ * @ecx: ECX.
+ * @edx: EDX.
+ * @reserved: zero.
+ */
+struct axv_cpuid_entry {
+	__u32 function;
+	__u32 index;
+	__u32 flags;
+	__u32 eax, ebx, ecx, edx;
+	__u32 reserved[3];
+};
+
+/* struct axv_cpuid_entry.flags */
+#define AXV_CPUID_F_INDEXED		_BITUL(0)	/* the leaf has sub-leaves */
+
+/**
+ * struct axv_cpuid - a CPU model (AXV_GET_CPUID, AXV_SET_CPUID,
+ *	AXV_GET_SUPPORTED_CPUID).
+ * @nent: entries in @entries; on a get, the room for them on input and
+ *	the number filled on output (E2BIG when too small).
+ * @pad: zero.
+ * @entries: the leaves.
+ */
+struct axv_cpuid {
+	__u32 nent;
+	__u32 pad;
+	struct axv_cpuid_entry entries[];
+};
+
+/**
+ * struct axv_kick - argument of AXV_KICK_VCPUS.
+ * @vcpus: bit N set: vCPU N.  Bits of vCPUs that do not exist are
+ *	ignored.
+ * @reserved: zero.
+ */
+struct axv_kick {
+	__u64 vcpus;
+	__u64 reserved[3];
+};
+
+/*
+ * More ioctls on /dev/axvcpu.
+ *
+ * AXV_GET_SUPPORTED_CPUID: the CPU model a new VM starts with: only what
+ *	axvcpu provides.
+ */
+#define AXV_GET_SUPPORTED_CPUID	_IOWR(AXVIO, 0x05, struct axv_cpuid)
+
+/*
+ * More ioctls on a VM file descriptor.
+ *
+ * AXV_KICK_VCPUS: forces the vCPUs named out of AXV_RUN, from any thread
+ *	(hv_vcpus_exit): a vCPU in the guest or halted returns with
+ *	AXV_EXIT_KICKED; one not in AXV_RUN returns so from its next
+ *	AXV_RUN without entering the guest.
+ * AXV_GET_CPUID, AXV_SET_CPUID: the CPU model every vCPU of the VM sees;
+ *	set it before any vCPU has run (EBUSY after).  The APIC ID fields
+ *	are each vCPU's own.  Entries must be a subset of what
+ *	AXV_GET_SUPPORTED_CPUID gives (EINVAL names the first that is not).
+ */
+#define AXV_KICK_VCPUS		_IOW(AXVIO, 0x13, struct axv_kick)
+#define AXV_GET_CPUID		_IOWR(AXVIO, 0x14, struct axv_cpuid)
+#define AXV_SET_CPUID		_IOW(AXVIO, 0x15, struct axv_cpuid)
+
+/*
+ * More ioctls on a vCPU file descriptor.
+ *
+ * AXV_RUN: the argument must be 0.  Enters the guest until an exit for
+ *	userspace; returns 0, or EINTR (exit_reason AXV_EXIT_INTR) for a
+ *	pending signal or immediate_exit, EBUSY when another thread is in
+ *	AXV_RUN on this vCPU, EINVAL when the vCPU cannot run in its state
+ *	(waiting for a start, paused, stopped, invalid).  Each exit kind
+ *	is described with struct axv_run.
+ * AXV_GET_REGS, AXV_SET_REGS: struct axv_regs.
+ * AXV_GET_SREGS, AXV_SET_SREGS: struct axv_sregs.
+ * AXV_GET_FPU, AXV_SET_FPU: struct axv_fpu.
+ * AXV_GET_MSRS, AXV_SET_MSRS: struct axv_msrs.
+ * AXV_GET_EVENTS, AXV_SET_EVENTS: struct axv_events.
+ * AXV_INTERRUPT: queues an interrupt; delivered when the guest can take it.
+ * AXV_SET_TRAPS: struct axv_traps.
+ * AXV_SET_HYPERCALL_RESULT: the argument points to a __u64 the next
+ *	AXV_RUN writes into guest RAX, completing an AXV_EXIT_HYPERCALL.
+ */
+#define AXV_RUN			_IO(AXVIO, 0x23)
+#define AXV_GET_REGS		_IOR(AXVIO, 0x24, struct axv_regs)
+#define AXV_SET_REGS		_IOW(AXVIO, 0x25, struct axv_regs)
+#define AXV_GET_SREGS		_IOR(AXVIO, 0x26, struct axv_sregs)
+#define AXV_SET_SREGS		_IOW(AXVIO, 0x27, struct axv_sregs)
+#define AXV_GET_FPU		_IOR(AXVIO, 0x28, struct axv_fpu)
+#define AXV_SET_FPU		_IOW(AXVIO, 0x29, struct axv_fpu)
+#define AXV_GET_MSRS		_IOWR(AXVIO, 0x2a, struct axv_msrs)
+#define AXV_SET_MSRS		_IOW(AXVIO, 0x2b, struct axv_msrs)
+#define AXV_GET_EVENTS		_IOR(AXVIO, 0x2c, struct axv_events)
+#define AXV_SET_EVENTS		_IOW(AXVIO, 0x2d, struct axv_events)
+#define AXV_INTERRUPT		_IOW(AXVIO, 0x2e, struct axv_interrupt)
+#define AXV_SET_TRAPS		_IOW(AXVIO, 0x2f, struct axv_traps)
+#define AXV_SET_HYPERCALL_RESULT _IOW(AXVIO, 0x30, __u64)
 
 #endif /* _UAPI_LINUX_AXVCPU_H */
