@@ -3,3 +3,4 @@
 #include "../vmx/ctl.c"
 #include "../vmx/caps.c"
 #include "../vmx/vmxon.c"
+#include "../vmx/decode.c"
