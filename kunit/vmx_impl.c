@@ -4,3 +4,4 @@
 #include "../vmx/caps.c"
 #include "../vmx/vmxon.c"
 #include "../vmx/decode.c"
+#include "../vmx/entry_check.c"
