@@ -5,3 +5,4 @@
 #include "../vcpu/vcpu.c"
 #include "../vcpu/ipi.c"
 #include "../vcpu/memslot.c"
+#include "../vcpu/run.c"

@@ -485,6 +485,82 @@ static void memslot_all_slots(struct kunit *test)
 	axv_vm_put(vm);
 }
 
+/* RUN moves a free vCPU through ready and running and back to free. */
+static void run_cycle_and_accounting(struct kunit *test)
+{
+	struct axv_virt *virt = test->priv;
+	struct axv_vcpu *bsp, *ap;
+	struct axv_vm *vm;
+
+	vm = axv_vm_create(virt);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(vm));
+	KUNIT_EXPECT_EQ(test, fake_arch_live_vms(), 1);
+	bsp = new_vcpu(vm, 0, 0, AXV_ROLE_BSP);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(bsp));
+	ap = new_vcpu(vm, 1, 1, AXV_ROLE_AP);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ap));
+
+	mutex_lock(&bsp->mutex);
+	KUNIT_EXPECT_EQ(test, axv_vcpu_run(bsp), 0);
+	KUNIT_EXPECT_EQ(test, bsp->run->exit_reason, AXV_EXIT_HALT);
+	KUNIT_EXPECT_EQ(test, bsp->state, AXV_VCPU_FREE);
+	KUNIT_EXPECT_TRUE(test, bsp->ran);
+	KUNIT_EXPECT_EQ(test, axv_vcpu_run(bsp), 0);
+	KUNIT_EXPECT_EQ(test, bsp->exec_ns, 2 * FAKE_RUN_NS);
+	KUNIT_EXPECT_EQ(test, bsp->exits[AXV_EXIT_HALT], 2);
+	/* The role is fixed once it has run. */
+	KUNIT_EXPECT_EQ(test, axv_vcpu_set_bsp(bsp, false), -EBUSY);
+	mutex_unlock(&bsp->mutex);
+
+	/* An AP waiting for its start does not run, and is left as it was. */
+	mutex_lock(&ap->mutex);
+	KUNIT_EXPECT_EQ(test, axv_vcpu_run(ap), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ap->state, AXV_VCPU_WAIT_START);
+	KUNIT_EXPECT_FALSE(test, ap->ran);
+	KUNIT_EXPECT_EQ(test, axv_vcpu_start(ap, 0x10), 1);
+	KUNIT_EXPECT_EQ(test, axv_vcpu_run(ap), 0);
+	KUNIT_EXPECT_EQ(test, axv_vcpu_pause(ap), 0);
+	KUNIT_EXPECT_EQ(test, axv_vcpu_run(ap), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ap->state, AXV_VCPU_PAUSED);
+	KUNIT_EXPECT_EQ(test, axv_vcpu_stop(ap), 0);
+	KUNIT_EXPECT_EQ(test, axv_vcpu_run(ap), -EINVAL);
+	mutex_unlock(&ap->mutex);
+
+	axv_vm_destroy_vcpu(ap);
+	axv_vm_destroy_vcpu(bsp);
+	axv_vm_put(vm);
+	KUNIT_EXPECT_EQ(test, fake_arch_live_vms(), 0);
+}
+
+/* A kick reaches the backend and makes the next RUN return at once. */
+static void run_kick(struct kunit *test)
+{
+	struct axv_virt *virt = test->priv;
+	struct axv_vcpu *vcpu;
+	struct axv_vm *vm;
+	int kicks = fake_arch_kicks();
+
+	vm = axv_vm_create(virt);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(vm));
+	vcpu = new_vcpu(vm, 0, 0, AXV_ROLE_BSP);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(vcpu));
+
+	axv_vcpu_kick(vcpu);
+	KUNIT_EXPECT_EQ(test, fake_arch_kicks(), kicks + 1);
+	mutex_lock(&vcpu->mutex);
+	KUNIT_EXPECT_EQ(test, axv_vcpu_run(vcpu), 0);
+	KUNIT_EXPECT_EQ(test, vcpu->run->exit_reason, AXV_EXIT_KICKED);
+	KUNIT_EXPECT_EQ(test, vcpu->exec_ns, 0);
+	/* One kick, one early return: the next run enters the guest. */
+	KUNIT_EXPECT_EQ(test, axv_vcpu_run(vcpu), 0);
+	KUNIT_EXPECT_EQ(test, vcpu->run->exit_reason, AXV_EXIT_HALT);
+	KUNIT_EXPECT_FALSE(test, axv_vcpu_take_kick(vcpu));
+	mutex_unlock(&vcpu->mutex);
+
+	axv_vm_destroy_vcpu(vcpu);
+	axv_vm_put(vm);
+}
+
 static struct kunit_case core_test_cases[] = {
 	KUNIT_CASE(virt_get_put_all_cpus),
 	KUNIT_CASE(virt_nested_users),
@@ -504,6 +580,8 @@ static struct kunit_case core_test_cases[] = {
 	KUNIT_CASE(memslot_ranges),
 	KUNIT_CASE(memslot_overlaps),
 	KUNIT_CASE(memslot_all_slots),
+	KUNIT_CASE(run_cycle_and_accounting),
+	KUNIT_CASE(run_kick),
 	{ }
 };
 

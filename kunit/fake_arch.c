@@ -118,6 +118,77 @@ int fake_arch_live_vcpus(void)
 	return atomic_read(&fake_vcpus);
 }
 
+static atomic_t fake_vms = ATOMIC_INIT(0);
+static atomic_t fake_kicks = ATOMIC_INIT(0);
+
+static int fake_vm_init(struct axv_vm *vm)
+{
+	atomic_inc(&fake_vms);
+	return 0;
+}
+
+static void fake_vm_destroy(struct axv_vm *vm)
+{
+	atomic_dec(&fake_vms);
+}
+
+int fake_arch_live_vms(void)
+{
+	return atomic_read(&fake_vms);
+}
+
+/* KUnit regions have no pinned pages; mapping is never asked for. */
+static int fake_map_memory(struct axv_vm *vm, u64 gpa, struct page **pages,
+			   unsigned long npages, bool readonly)
+{
+	return -EINVAL;
+}
+
+static void fake_unmap_memory(struct axv_vm *vm, u64 gpa,
+			      unsigned long npages)
+{
+}
+
+/*
+ * One "guest run": a pending kick ends it as the real backend does;
+ * otherwise the guest runs for FAKE_RUN_NS and halts with interrupts off.
+ */
+static int fake_vcpu_run(struct axv_vcpu *vcpu)
+{
+	if (vcpu->state != AXV_VCPU_RUNNING)
+		return -EIO;
+	if (axv_vcpu_take_kick(vcpu)) {
+		vcpu->run->exit_reason = AXV_EXIT_KICKED;
+		axv_vcpu_account_exit(vcpu, 0, AXV_EXIT_KICKED);
+		return 0;
+	}
+	vcpu->run->exit_reason = AXV_EXIT_HALT;
+	axv_vcpu_account_exit(vcpu, FAKE_RUN_NS, AXV_EXIT_HALT);
+	return 0;
+}
+
+static long fake_vcpu_ioctl(struct axv_vcpu *vcpu, unsigned int cmd,
+			    unsigned long arg)
+{
+	return -ENOTTY;
+}
+
+static long fake_vm_ioctl(struct axv_vm *vm, unsigned int cmd,
+			  unsigned long arg)
+{
+	return -ENOTTY;
+}
+
+static void fake_vcpu_kick(struct axv_vcpu *vcpu)
+{
+	atomic_inc(&fake_kicks);
+}
+
+int fake_arch_kicks(void)
+{
+	return atomic_read(&fake_kicks);
+}
+
 static int fake_hardware_setup(void)
 {
 	return 0;
@@ -139,6 +210,14 @@ const struct axv_arch_ops fake_arch_ops = {
 	.dev_ioctl = fake_dev_ioctl,
 	.vcpu_setup = fake_vcpu_setup,
 	.vcpu_destroy = fake_vcpu_destroy,
+	.vm_init = fake_vm_init,
+	.vm_destroy = fake_vm_destroy,
+	.map_memory = fake_map_memory,
+	.unmap_memory = fake_unmap_memory,
+	.vcpu_run = fake_vcpu_run,
+	.vcpu_ioctl = fake_vcpu_ioctl,
+	.vm_ioctl = fake_vm_ioctl,
+	.vcpu_kick = fake_vcpu_kick,
 };
 
 unsigned int fake_arch_contract_errors(void)

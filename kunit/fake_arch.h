@@ -59,4 +59,21 @@ void fake_arch_fail_vcpu_setup(int err);
  */
 int fake_arch_live_vcpus(void);
 
+/* Guest time one fake run accounts, nanoseconds. */
+#define FAKE_RUN_NS	1000
+
+/**
+ * fake_arch_live_vms() - VMs whose backend state exists.
+ *
+ * Return: the count.
+ */
+int fake_arch_live_vms(void);
+
+/**
+ * fake_arch_kicks() - times the core asked the backend to kick a vCPU.
+ *
+ * Return: the count since the module loaded.
+ */
+int fake_arch_kicks(void);
+
 #endif /* _AXVCPU_KUNIT_FAKE_ARCH_H */

@@ -32,6 +32,22 @@ static_assert(sizeof(struct axv_vcpu_op) == 32);
 static_assert(offsetof(struct axv_memory_region, userspace_addr) == 24);
 static_assert(offsetof(struct axv_vcpu_stats, exits) == 24);
 static_assert(offsetof(struct axv_vcpu_stats, reserved) == 536);
+static_assert(sizeof(struct axv_run) == 2624);
+static_assert(offsetof(struct axv_run, io) == 64);
+static_assert(offsetof(struct axv_run, data) == 576);
+static_assert(sizeof(struct axv_regs) == 176);
+static_assert(sizeof(struct axv_segment) == 32);
+static_assert(sizeof(struct axv_sregs) == 408);
+static_assert(sizeof(struct axv_fpu) == 4160);
+static_assert(offsetof(struct axv_fpu, xsave) == 64);
+static_assert(sizeof(struct axv_msr_entry) == 16);
+static_assert(sizeof(struct axv_msrs) == 8);
+static_assert(sizeof(struct axv_events) == 32);
+static_assert(sizeof(struct axv_interrupt) == 32);
+static_assert(sizeof(struct axv_traps) == 32);
+static_assert(sizeof(struct axv_cpuid_entry) == 40);
+static_assert(sizeof(struct axv_cpuid) == 8);
+static_assert(sizeof(struct axv_kick) == 32);
 
 /* AXV_CREATE_VM flags; none are defined in API version 1. */
 #define AXV_CREATE_VM_VALID_FLAGS	0UL
@@ -45,6 +61,10 @@ static long axv_dev_check_extension(unsigned long cap)
 		return AXV_MAX_MEMSLOTS;
 	case AXV_CAP_GPA_BITS:
 		return axv_arch_ops.gpa_bits;
+	case AXV_CAP_RUN:
+	case AXV_CAP_KICK:
+	case AXV_CAP_TRAPS:
+		return 1;
 	default:
 		if (cap > U32_MAX)
 			return 0;
@@ -92,6 +112,12 @@ static long axv_dev_ioctl(struct file *file, unsigned int cmd,
 		return axv_dev_check_extension(arg);
 	case AXV_CREATE_VM:
 		return axv_dev_create_vm(arg);
+	case AXV_GET_VCPU_MMAP_SIZE:
+		if (arg)
+			return axv_refuse(-EINVAL,
+					  "AXV_GET_VCPU_MMAP_SIZE: argument %#lx is not 0",
+					  arg);
+		return PAGE_SIZE;
 	}
 
 	ret = axv_arch_ops.dev_ioctl(cmd, arg);

@@ -6,10 +6,12 @@
  */
 #include <linux/anon_inodes.h>
 #include <linux/fs.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/uaccess.h>
 
 #include <linux/axvcpu.h>
+#include <axvcpu/arch.h>
 #include <axvcpu/core.h>
 #include <axvcpu/vcpu.h>
 
@@ -23,14 +25,15 @@ static int axv_vcpu_fd_release(struct inode *inode, struct file *file)
 
 static long axv_vcpu_get_state(struct axv_vcpu *vcpu, void __user *argp)
 {
+	/* A snapshot, taken without the mutex: it may change at once. */
 	struct axv_vcpu_state st = {
-		.state = vcpu->state,
-		.flags = (vcpu->bsp ? AXV_VCPU_STATE_F_BSP : 0) |
-			 (vcpu->ran ? AXV_VCPU_STATE_F_RAN : 0),
+		.state = READ_ONCE(vcpu->state),
+		.flags = (READ_ONCE(vcpu->bsp) ? AXV_VCPU_STATE_F_BSP : 0) |
+			 (READ_ONCE(vcpu->ran) ? AXV_VCPU_STATE_F_RAN : 0),
 		.id = vcpu->id,
 		.apic_id = vcpu->apic_id,
-		.sipi_vector = vcpu->sipi_vector,
-		.favoured_cpu = vcpu->favoured_cpu,
+		.sipi_vector = READ_ONCE(vcpu->sipi_vector),
+		.favoured_cpu = READ_ONCE(vcpu->favoured_cpu),
 		.pending_ipis = axv_ipi_count(&vcpu->ipis),
 	};
 
@@ -121,6 +124,37 @@ static long axv_vcpu_op(struct axv_vcpu *vcpu, void __user *argp)
 	}
 }
 
+/*
+ * AXV_RUN: one thread at a time; a second gets EBUSY rather than waiting
+ * behind the first for as long as its guest runs.
+ */
+static long axv_vcpu_run_ioctl(struct axv_vcpu *vcpu, unsigned long arg)
+{
+	long ret;
+
+	if (arg)
+		return axv_refuse(-EINVAL, "VM %u vCPU %u: AXV_RUN: argument %#lx is not 0",
+				  vcpu->vm_id, vcpu->id, arg);
+	if (current->mm != vcpu->vm->mm)
+		return axv_refuse(-EIO, "VM %u vCPU %u: AXV_RUN from another process",
+				  vcpu->vm_id, vcpu->id);
+	if (atomic_cmpxchg(&vcpu->in_run, 0, 1))
+		return axv_refuse(-EBUSY, "VM %u vCPU %u: AXV_RUN: another thread runs it",
+				  vcpu->vm_id, vcpu->id);
+	if (mutex_lock_killable(&vcpu->mutex)) {
+		atomic_set(&vcpu->in_run, 0);
+		return -EINTR;
+	}
+	ret = axv_vcpu_run(vcpu);
+	if (ret == -EINVAL)
+		ret = axv_refuse(ret, "VM %u vCPU %u: AXV_RUN in state %s",
+				 vcpu->vm_id, vcpu->id,
+				 axv_vcpu_state_name(vcpu->state));
+	mutex_unlock(&vcpu->mutex);
+	atomic_set(&vcpu->in_run, 0);
+	return ret;
+}
+
 static long axv_vcpu_fd_ioctl(struct file *file, unsigned int cmd,
 			      unsigned long arg)
 {
@@ -128,12 +162,14 @@ static long axv_vcpu_fd_ioctl(struct file *file, unsigned int cmd,
 	void __user *argp = (void __user *)arg;
 	long ret;
 
+	if (cmd == AXV_RUN)
+		return axv_vcpu_run_ioctl(vcpu, arg);
+	/* The state is readable while another thread runs the vCPU. */
+	if (cmd == AXV_GET_VCPU_STATE)
+		return axv_vcpu_get_state(vcpu, argp);
 	if (mutex_lock_killable(&vcpu->mutex))
 		return -EINTR;
 	switch (cmd) {
-	case AXV_GET_VCPU_STATE:
-		ret = axv_vcpu_get_state(vcpu, argp);
-		break;
 	case AXV_GET_VCPU_STATS:
 		ret = axv_vcpu_get_stats(vcpu, argp);
 		break;
@@ -141,17 +177,49 @@ static long axv_vcpu_fd_ioctl(struct file *file, unsigned int cmd,
 		ret = axv_vcpu_op(vcpu, argp);
 		break;
 	default:
-		ret = axv_refuse(-ENOTTY, "VM %u vCPU %u: unknown ioctl %#x",
-				 vcpu->vm_id, vcpu->id, cmd);
+		ret = vcpu->vm->virt->ops->vcpu_ioctl(vcpu, cmd, arg);
+		if (ret == -ENOTTY)
+			ret = axv_refuse(-ENOTTY, "VM %u vCPU %u: unknown ioctl %#x",
+					 vcpu->vm_id, vcpu->id, cmd);
 	}
 	mutex_unlock(&vcpu->mutex);
 	return ret;
+}
+
+/* The run structure, the one page of the mapping. */
+static vm_fault_t axv_vcpu_fault(struct vm_fault *vmf)
+{
+	struct axv_vcpu *vcpu = vmf->vma->vm_file->private_data;
+	struct page *page;
+
+	if (vmf->pgoff)
+		return VM_FAULT_SIGBUS;
+	page = virt_to_page(vcpu->run);
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
+static const struct vm_operations_struct axv_vcpu_vm_ops = {
+	.fault = axv_vcpu_fault,
+};
+
+static int axv_vcpu_fd_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct axv_vcpu *vcpu = file->private_data;
+
+	if (vma->vm_pgoff || vma_pages(vma) != 1)
+		return axv_refuse(-EINVAL, "VM %u vCPU %u: mmap: only one page at offset 0",
+				  vcpu->vm_id, vcpu->id);
+	vma->vm_ops = &axv_vcpu_vm_ops;
+	return 0;
 }
 
 static const struct file_operations axv_vcpu_fops = {
 	.owner = THIS_MODULE,
 	.release = axv_vcpu_fd_release,
 	.unlocked_ioctl = axv_vcpu_fd_ioctl,
+	.mmap = axv_vcpu_fd_mmap,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
 };

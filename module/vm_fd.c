@@ -13,6 +13,7 @@
 #include <linux/uaccess.h>
 
 #include <linux/axvcpu.h>
+#include <axvcpu/arch.h>
 #include <axvcpu/core.h>
 #include <axvcpu/vcpu.h>
 
@@ -181,11 +182,24 @@ static long axv_vm_set_memory_region(struct axv_vm *vm, void __user *argp)
 		return axv_refuse_vm(-EFAULT, vm, SET_MEM,
 				     "user range %#llx+%#llx is not the caller's",
 				     req.userspace_addr, req.size);
-	err = axv_vm_set_memslot(vm, req.slot, &mem);
+	err = axv_memslot_pin(vm, &mem);
 	if (err)
 		return axv_refuse_vm(err, vm, SET_MEM,
-				     "slot %u in use, or guest %#llx+%#llx overlaps a region",
-				     req.slot, req.guest_phys_addr, req.size);
+				     "cannot pin user %#llx+%#llx: %s (%d)",
+				     req.userspace_addr, req.size,
+				     err == -ENOMEM ? "over RLIMIT_MEMLOCK or out of memory" :
+				     err == -EIO ? "caller is not the VM's process" :
+				     "not mapped, or not writable", err);
+	err = axv_vm_set_memslot(vm, req.slot, &mem);
+	if (err) {
+		axv_memslot_unpin(vm, &mem);
+		return axv_refuse_vm(err, vm, SET_MEM,
+				     "slot %u, guest %#llx+%#llx: %s",
+				     req.slot, req.guest_phys_addr, req.size,
+				     err == -EEXIST ?
+				     "slot in use, or overlaps a region" :
+				     "cannot map");
+	}
 	return 0;
 }
 
@@ -200,10 +214,31 @@ static long axv_vm_delete_memory_region(struct axv_vm *vm, unsigned long slot)
 	return 0;
 }
 
+static long axv_vm_kick_vcpus(struct axv_vm *vm, void __user *argp)
+{
+	struct axv_kick req;
+	unsigned int i;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return axv_refuse_vm(-EFAULT, vm, "AXV_KICK_VCPUS",
+				     "bad argument address");
+	if (memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+		return axv_refuse_vm(-EINVAL, vm, "AXV_KICK_VCPUS",
+				     "reserved field not 0");
+	/* vm->lock keeps the vCPUs from going away while they are kicked. */
+	mutex_lock(&vm->lock);
+	for (i = 0; i < AXV_MAX_VCPUS; i++)
+		if ((req.vcpus & BIT_ULL(i)) && vm->vcpus[i])
+			axv_vcpu_kick(vm->vcpus[i]);
+	mutex_unlock(&vm->lock);
+	return 0;
+}
+
 static long axv_vm_fd_ioctl(struct file *file, unsigned int cmd,
 			    unsigned long arg)
 {
 	struct axv_vm *vm = file->private_data;
+	long ret;
 
 	switch (cmd) {
 	case AXV_CREATE_VCPU:
@@ -212,9 +247,14 @@ static long axv_vm_fd_ioctl(struct file *file, unsigned int cmd,
 		return axv_vm_set_memory_region(vm, (void __user *)arg);
 	case AXV_DELETE_MEMORY_REGION:
 		return axv_vm_delete_memory_region(vm, arg);
+	case AXV_KICK_VCPUS:
+		return axv_vm_kick_vcpus(vm, (void __user *)arg);
 	default:
-		return axv_refuse(-ENOTTY, "VM %u: unknown ioctl %#x", vm->id,
-				  cmd);
+		ret = vm->virt->ops->vm_ioctl(vm, cmd, arg);
+		if (ret == -ENOTTY)
+			return axv_refuse(-ENOTTY, "VM %u: unknown ioctl %#x",
+					  vm->id, cmd);
+		return ret;
 	}
 }
 

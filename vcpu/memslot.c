@@ -5,8 +5,11 @@
  * backend maps them (EPT on Intel).
  */
 #include <linux/errno.h>
+#include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
 
 #include <axvcpu/arch.h>
 #include <axvcpu/core.h>
@@ -64,23 +67,160 @@ int axv_vm_set_memslot(struct axv_vm *vm, unsigned int slot,
 			break;
 		}
 	}
-	if (!err)
+	/* Pages reach the guest only once pinned; KUnit regions have none. */
+	if (!err && mem->pages)
+		err = vm->virt->ops->map_memory(vm, mem->gpa, mem->pages,
+						mem->size >> PAGE_SHIFT,
+						mem->flags & AXV_MEM_READONLY);
+	if (!err) {
+		spin_lock(&vm->mem_lock);
 		vm->memslots[slot] = *mem;
+		spin_unlock(&vm->mem_lock);
+	}
 	mutex_unlock(&vm->lock);
 	return err;
 }
 
 int axv_vm_delete_memslot(struct axv_vm *vm, unsigned long slot)
 {
+	struct axv_memslot mem;
 	int err = 0;
 
 	if (slot >= AXV_MAX_MEMSLOTS)
 		return -EINVAL;
 	mutex_lock(&vm->lock);
-	if (vm->memslots[slot].size)
+	mem = vm->memslots[slot];
+	if (mem.size) {
+		if (mem.pages)
+			vm->virt->ops->unmap_memory(vm, mem.gpa,
+						    mem.size >> PAGE_SHIFT);
+		spin_lock(&vm->mem_lock);
 		vm->memslots[slot] = (struct axv_memslot){ };
-	else
+		spin_unlock(&vm->mem_lock);
+	} else {
 		err = -ENOENT;
+	}
 	mutex_unlock(&vm->lock);
+	/* No CPU reaches the pages any more: they can go back. */
+	if (!err)
+		axv_memslot_unpin(vm, &mem);
 	return err;
+}
+
+/* Pinned at most this many pages per call, to bound the time in one. */
+#define AXV_PIN_BATCH	4096UL
+
+int axv_memslot_pin(struct axv_vm *vm, struct axv_memslot *mem)
+{
+	unsigned long npages = mem->size >> PAGE_SHIFT, pinned = 0;
+	unsigned int gup = FOLL_LONGTERM;
+	struct page **pages;
+	int err;
+
+	if (current->mm != vm->mm)
+		return -EIO;
+	if (!(mem->flags & AXV_MEM_READONLY))
+		gup |= FOLL_WRITE;
+	pages = kvmalloc_array(npages, sizeof(*pages), GFP_KERNEL_ACCOUNT);
+	if (!pages)
+		return -ENOMEM;
+	err = account_locked_vm(vm->mm, npages, true);
+	if (err)
+		goto err_free_pages;
+	while (pinned < npages) {
+		unsigned long n = min(npages - pinned, AXV_PIN_BATCH);
+		int got;
+
+		got = pin_user_pages_fast(mem->uaddr + (pinned << PAGE_SHIFT),
+					  n, gup, pages + pinned);
+		if (got <= 0) {
+			err = got ? got : -EFAULT;
+			goto err_unpin;
+		}
+		pinned += got;
+		cond_resched();
+	}
+	mem->pages = pages;
+	return 0;
+
+err_unpin:
+	unpin_user_pages(pages, pinned);
+	account_locked_vm(vm->mm, npages, false);
+err_free_pages:
+	kvfree(pages);
+	return err;
+}
+
+void axv_memslot_unpin(struct axv_vm *vm, struct axv_memslot *mem)
+{
+	unsigned long npages = mem->size >> PAGE_SHIFT;
+
+	if (!mem->pages)
+		return;
+	unpin_user_pages_dirty_lock(mem->pages, npages,
+				    !(mem->flags & AXV_MEM_READONLY));
+	account_locked_vm(vm->mm, npages, false);
+	kvfree(mem->pages);
+	mem->pages = NULL;
+}
+
+/* The region holding @gpa, or NULL.  vm->mem_lock held. */
+static const struct axv_memslot *
+axv_vm_find_memslot(struct axv_vm *vm, u64 gpa)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&vm->mem_lock);
+	for (i = 0; i < AXV_MAX_MEMSLOTS; i++) {
+		const struct axv_memslot *mem = &vm->memslots[i];
+
+		if (mem->pages && gpa >= mem->gpa && gpa - mem->gpa < mem->size)
+			return mem;
+	}
+	return NULL;
+}
+
+/* Copy @len bytes at @gpa to or from @buf, a page at a time. */
+static int axv_vm_copy_guest(struct axv_vm *vm, u64 gpa, void *buf,
+			     size_t len, bool write)
+{
+	int err = 0;
+
+	spin_lock(&vm->mem_lock);
+	while (len) {
+		const struct axv_memslot *mem = axv_vm_find_memslot(vm, gpa);
+		size_t off = offset_in_page(gpa);
+		size_t n = min_t(size_t, len, PAGE_SIZE - off);
+		struct page *page;
+		void *va;
+
+		if (!mem || (write && (mem->flags & AXV_MEM_READONLY))) {
+			err = -EFAULT;
+			break;
+		}
+		page = mem->pages[(gpa - mem->gpa) >> PAGE_SHIFT];
+		va = kmap_local_page(page);
+		if (write)
+			memcpy(va + off, buf, n);
+		else
+			memcpy(buf, va + off, n);
+		/* Unpinning marks writable pages dirty. */
+		kunmap_local(va);
+		gpa += n;
+		buf += n;
+		len -= n;
+	}
+	spin_unlock(&vm->mem_lock);
+	return err;
+}
+
+int axv_vm_read_guest(struct axv_vm *vm, u64 gpa, void *buf, size_t len)
+{
+	return axv_vm_copy_guest(vm, gpa, buf, len, false);
+}
+
+int axv_vm_write_guest(struct axv_vm *vm, u64 gpa, const void *buf,
+		       size_t len)
+{
+	return axv_vm_copy_guest(vm, gpa, (void *)buf, len, true);
 }

@@ -36,6 +36,13 @@ int axv_vcpu_init(struct axv_vcpu *vcpu, unsigned int vm_id, unsigned int id,
 {
 	if (!zalloc_cpumask_var(&vcpu->allowed_cpus, GFP_KERNEL_ACCOUNT))
 		return -ENOMEM;
+	BUILD_BUG_ON(sizeof(*vcpu->run) > PAGE_SIZE);
+	vcpu->run = (struct axv_run *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!vcpu->run) {
+		free_cpumask_var(vcpu->allowed_cpus);
+		return -ENOMEM;
+	}
+	init_waitqueue_head(&vcpu->wq);
 	cpumask_copy(vcpu->allowed_cpus, cpu_possible_mask);
 	vcpu->vm_id = vm_id;
 	vcpu->id = id;
@@ -51,6 +58,7 @@ int axv_vcpu_init(struct axv_vcpu *vcpu, unsigned int vm_id, unsigned int id,
 void axv_vcpu_destroy(struct axv_vcpu *vcpu)
 {
 	mutex_destroy(&vcpu->mutex);
+	free_page((unsigned long)vcpu->run);
 	free_cpumask_var(vcpu->allowed_cpus);
 }
 

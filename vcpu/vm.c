@@ -5,6 +5,7 @@
  */
 #include <linux/atomic.h>
 #include <linux/err.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 
 #include <axvcpu/arch.h>
@@ -28,10 +29,22 @@ struct axv_vm *axv_vm_create(struct axv_virt *virt)
 
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
+	spin_lock_init(&vm->mem_lock);
 	vm->virt = virt;
 	vm->id = atomic_inc_return(&axv_vm_next_id);
+	err = virt->ops->vm_init(vm);
+	if (err)
+		goto err_put_virt;
+	/* Guest memory comes from, and is charged to, this address space. */
+	if (current->mm) {
+		mmgrab(current->mm);
+		vm->mm = current->mm;
+	}
 	return vm;
 
+err_put_virt:
+	mutex_destroy(&vm->lock);
+	axv_virt_put(virt);
 err_free_vm:
 	kfree(vm);
 	return ERR_PTR(err);
@@ -45,7 +58,13 @@ static void axv_vm_release(struct kref *ref)
 	/* Every vCPU holds a reference: none can be left. */
 	for (i = 0; i < AXV_MAX_VCPUS; i++)
 		WARN_ON_ONCE(vm->vcpus[i]);
+	for (i = 0; i < AXV_MAX_MEMSLOTS; i++)
+		if (vm->memslots[i].size)
+			axv_vm_delete_memslot(vm, i);
 
+	vm->virt->ops->vm_destroy(vm);
+	if (vm->mm)
+		mmdrop(vm->mm);
 	axv_virt_put(vm->virt);
 	mutex_destroy(&vm->lock);
 	kfree(vm);

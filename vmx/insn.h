@@ -38,4 +38,42 @@ static inline bool vmx_vmclear(u64 pa)
 	return VMX_PA_INSN("vmclear", pa);
 }
 
+/* Make the VMCS at @pa current and active on this CPU; true on success. */
+static inline bool vmx_vmptrld(u64 pa)
+{
+	return VMX_PA_INSN("vmptrld", pa);
+}
+
+/* INVEPT/INVVPID descriptor types (SDM Vol. 3, 30.3). */
+#define VMX_INVEPT_SINGLE	1
+#define VMX_INVEPT_GLOBAL	2
+#define VMX_INVVPID_SINGLE	1
+#define VMX_INVVPID_GLOBAL	2
+
+/* Run an INVEPT/INVVPID of @type with a two-quadword descriptor. */
+#define VMX_INV_INSN(insn, type, d0, d1)				\
+({									\
+	struct { u64 a, b; } __desc = { (d0), (d1) };			\
+	u8 __failed = 1;						\
+									\
+	asm volatile("1: " insn " %[desc], %[t]\n\t"			\
+		     "setna %[failed]\n"				\
+		     "2:\n\t"						\
+		     _ASM_EXTABLE(1b, 2b)				\
+		     : [failed] "+qm" (__failed)			\
+		     : [desc] "m" (__desc), [t] "r" ((u64)(type))	\
+		     : "cc", "memory");					\
+	!__failed;							\
+})
+
+static inline bool vmx_invept(unsigned long type, u64 eptp)
+{
+	return VMX_INV_INSN("invept", type, eptp, 0);
+}
+
+static inline bool vmx_invvpid(unsigned long type, u16 vpid)
+{
+	return VMX_INV_INSN("invvpid", type, vpid, 0);
+}
+
 #endif /* _AXVCPU_VMX_INSN_H */

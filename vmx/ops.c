@@ -15,11 +15,14 @@
 #include <axvcpu/core.h>
 #include <axvcpu/vmx.h>
 
+#include "vmx_vcpu.h"
+
 struct vmx_caps vmx_caps __ro_after_init;
 
 static int vmx_hardware_setup(void)
 {
 	struct vmx_msrs msrs;
+	unsigned int cpu;
 	char why[192];
 	int err;
 
@@ -41,12 +44,25 @@ static int vmx_hardware_setup(void)
 		pr_err("refusing to load: %s\n", why);
 		return err;
 	}
-	return vmx_vmxon_setup();
+	err = vmx_cpuid_init();
+	if (err)
+		return err;
+	for_each_possible_cpu(cpu)
+		vmx_run_init_cpu(cpu);
+	vmx_run_init();
+	err = vmx_bitmaps_init();
+	if (err)
+		return err;
+	err = vmx_vmxon_setup();
+	if (err)
+		vmx_bitmaps_free();
+	return err;
 }
 
 static void vmx_hardware_unsetup(void)
 {
 	vmx_vmxon_unsetup();
+	vmx_bitmaps_free();
 }
 
 static int vmx_check_extension(unsigned int cap)
@@ -64,6 +80,12 @@ static int vmx_check_extension(unsigned int cap)
 		return !!(vmx_caps.features & AXV_VMX_F_EPT_AD);
 	case AXV_CAP_PREEMPTION_TIMER:
 		return !!(vmx_caps.pin & PIN_BASED_VMX_PREEMPTION_TIMER);
+	case AXV_CAP_XSAVE_SIZE:
+		return AXV_XSAVE_AREA_SIZE;
+	case AXV_CAP_MAX_CPUID_ENTRIES:
+		return VMX_MAX_CPUID_ENTRIES;
+	case AXV_CAP_MAX_MSRS:
+		return VMX_MAX_MSRS;
 	default:
 		return 0;
 	}
@@ -102,11 +124,26 @@ static long vmx_get_caps(void __user *argp)
 	return 0;
 }
 
+/* VMXOFF leaves active VMCSs in an undefined state (24.11.1): clear them. */
+static void vmx_cpu_off(void)
+{
+	vmx_clear_cpu_vmcss();
+	vmx_cpu_disable();
+}
+
+static long vmx_vm_ioctl(struct axv_vm *vm, unsigned int cmd,
+			 unsigned long arg)
+{
+	return vmx_cpuid_vm_ioctl(vm, cmd, (void __user *)arg);
+}
+
 static long vmx_dev_ioctl(unsigned int cmd, unsigned long arg)
 {
 	switch (cmd) {
 	case AXV_GET_VMX_CAPS:
 		return vmx_get_caps((void __user *)arg);
+	case AXV_GET_SUPPORTED_CPUID:
+		return vmx_get_supported_cpuid((void __user *)arg);
 	default:
 		return -ENOTTY;
 	}
@@ -119,10 +156,18 @@ const struct axv_arch_ops axv_arch_ops = {
 	.hardware_setup = vmx_hardware_setup,
 	.hardware_unsetup = vmx_hardware_unsetup,
 	.cpu_enable = vmx_cpu_enable,
-	.cpu_disable = vmx_cpu_disable,
+	.cpu_disable = vmx_cpu_off,
 	.cpu_hw_enabled = vmx_cpu_hw_enabled,
 	.check_extension = vmx_check_extension,
 	.dev_ioctl = vmx_dev_ioctl,
 	.vcpu_setup = vmx_vcpu_setup,
 	.vcpu_destroy = vmx_vcpu_destroy,
+	.vm_init = vmx_vm_init,
+	.vm_destroy = vmx_vm_destroy,
+	.map_memory = vmx_map_memory,
+	.unmap_memory = vmx_unmap_memory,
+	.vcpu_run = vmx_vcpu_run,
+	.vcpu_ioctl = vmx_vcpu_ioctl,
+	.vm_ioctl = vmx_vm_ioctl,
+	.vcpu_kick = vmx_vcpu_kick,
 };

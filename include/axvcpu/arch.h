@@ -13,6 +13,8 @@
 #include <linux/types.h>
 
 struct axv_vcpu;
+struct axv_vm;
+struct page;
 
 /**
  * struct axv_arch_ops - what an architecture backend provides.
@@ -51,6 +53,35 @@ struct axv_vcpu;
  *	nothing allocated on failure.
  * @vcpu_destroy: free what @vcpu_setup made; called only when it
  *	succeeded.  Process context, may sleep; virtualization is still on.
+ * @vm_init: give a new VM its architecture state (on Intel the EPT root),
+ *	kept in &axv_vm.arch.  Process context, may sleep.  Returns 0 or a
+ *	negative errno, leaving nothing allocated on failure.
+ * @vm_destroy: free what @vm_init made, after every vCPU and every
+ *	memory region of the VM is gone.  Process context, may sleep.
+ * @map_memory: map @npages pinned pages, @pages[0] at guest-physical
+ *	@gpa, writable unless @readonly, and make every CPU see the change.
+ *	The range does not overlap a mapped one.  Called with the VM's lock
+ *	held; may sleep.  Returns 0, -ENOMEM, or -EINVAL for a range the
+ *	backend cannot map; on failure nothing of the range stays mapped.
+ * @unmap_memory: undo @map_memory for exactly that range, and return
+ *	only when no CPU can reach the pages through the old mapping any
+ *	more.  Called with the VM's lock held; may sleep.
+ * @vcpu_run: enter the guest until an exit that userspace must see, a
+ *	pending signal or a kick; fills the vCPU's run structure and counts
+ *	each exit with axv_vcpu_account_exit().  It first completes the exit
+ *	userspace saw last (I/O data, hypercall result).  Called with the
+ *	vCPU's mutex held, in the vCPU's RUNNING state; may sleep (between
+ *	entries).  Returns 0 with &axv_run.exit_reason set, -EINTR with
+ *	AXV_EXIT_INTR, or a negative errno for a host failure.
+ * @vcpu_ioctl: architecture-specific vCPU ioctls (registers, events,
+ *	traps).  Called with the vCPU's mutex held; may sleep.  Returns the
+ *	ioctl's result, or -ENOTTY for a command it does not know (the
+ *	caller logs that refusal).
+ * @vm_ioctl: architecture-specific VM ioctls (the CPU model).  Called
+ *	with no lock held; may sleep.  Returns the result, or -ENOTTY.
+ * @vcpu_kick: make a vCPU that may be in the guest on another CPU leave
+ *	it soon; the caller has already set the vCPU's kick request.  Any
+ *	context that may send an IPI; must not sleep.
  */
 struct axv_arch_ops {
 	const char *name;
@@ -64,6 +95,16 @@ struct axv_arch_ops {
 	long (*dev_ioctl)(unsigned int cmd, unsigned long arg);
 	int (*vcpu_setup)(struct axv_vcpu *vcpu);
 	void (*vcpu_destroy)(struct axv_vcpu *vcpu);
+	int (*vm_init)(struct axv_vm *vm);
+	void (*vm_destroy)(struct axv_vm *vm);
+	int (*map_memory)(struct axv_vm *vm, u64 gpa, struct page **pages,
+			  unsigned long npages, bool readonly);
+	void (*unmap_memory)(struct axv_vm *vm, u64 gpa, unsigned long npages);
+	int (*vcpu_run)(struct axv_vcpu *vcpu);
+	long (*vcpu_ioctl)(struct axv_vcpu *vcpu, unsigned int cmd,
+			   unsigned long arg);
+	long (*vm_ioctl)(struct axv_vm *vm, unsigned int cmd, unsigned long arg);
+	void (*vcpu_kick)(struct axv_vcpu *vcpu);
 };
 
 /* The backend selected at build time. */

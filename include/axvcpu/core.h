@@ -128,12 +128,16 @@ void axv_virt_show(struct axv_virt *virt, struct seq_file *m);
  * @size: bytes, a non-zero multiple of the page size; 0 for a free slot.
  * @uaddr: the VMM's virtual address backing it, page aligned.
  * @flags: AXV_MEM_* (uapi/linux/axvcpu.h).
+ * @pages: the VMM's pages, pinned by axv_memslot_pin(), one per guest
+ *	page; NULL for a region whose pages were never pinned (only KUnit
+ *	makes those).
  */
 struct axv_memslot {
 	u64 gpa;
 	u64 size;
 	u64 uaddr;
 	u32 flags;
+	struct page **pages;
 };
 
 struct axv_vcpu;
@@ -146,6 +150,12 @@ struct axv_vcpu;
  * @lock: serialises changes to the VM's configuration and @vcpus.
  * @vcpus: the vCPUs, indexed by vCPU id.
  * @memslots: guest memory, indexed by slot number; guarded by @lock.
+ * @mm: the address space of the process that created the VM; its pages
+ *	back guest memory and are charged to its locked-memory limit.
+ *	NULL for VMs made by KUnit.
+ * @arch: the backend's state (&axv_arch_ops.vm_init).
+ * @mem_lock: also guards @memslots, for readers of guest memory that
+ *	cannot sleep; writers hold @lock too.
  */
 struct axv_vm {
 	struct kref ref;
@@ -154,6 +164,9 @@ struct axv_vm {
 	struct mutex lock; /* see @lock above */
 	struct axv_vcpu *vcpus[AXV_MAX_VCPUS];
 	struct axv_memslot memslots[AXV_MAX_MEMSLOTS];
+	struct mm_struct *mm;
+	void *arch;
+	spinlock_t mem_lock; /* see @mem_lock above */
 };
 
 /**
@@ -276,6 +289,58 @@ int axv_vm_set_memslot(struct axv_vm *vm, unsigned int slot,
  * Return: 0; -EINVAL for a slot out of range; -ENOENT for a free slot.
  */
 int axv_vm_delete_memslot(struct axv_vm *vm, unsigned long slot);
+
+/**
+ * axv_memslot_pin() - pin the VMM's pages behind a region.
+ * @vm: the VM; the caller runs in its address space.
+ * @mem: the region, checked by axv_vm_check_memslot(); @mem->pages is
+ *	set on success.
+ *
+ * The pages count against the caller's RLIMIT_MEMLOCK (unless it has
+ * CAP_IPC_LOCK) until axv_memslot_unpin().
+ *
+ * Context: process, may sleep.
+ * Return: 0; -ENOMEM over the locked-memory limit or out of memory;
+ * -EFAULT when part of the range is not mapped (or, for a writable
+ * region, not writable) in the caller; -EIO when the caller is not in the
+ * VM's address space.  Nothing stays pinned or charged on failure.
+ */
+int axv_memslot_pin(struct axv_vm *vm, struct axv_memslot *mem);
+
+/**
+ * axv_memslot_unpin() - release what axv_memslot_pin() took.
+ * @vm: the VM.
+ * @mem: the region; @mem->pages is NULL afterwards.
+ *
+ * Context: process, may sleep.
+ */
+void axv_memslot_unpin(struct axv_vm *vm, struct axv_memslot *mem);
+
+/**
+ * axv_vm_read_guest() - copy guest memory out.
+ * @vm: the VM.
+ * @gpa: guest-physical address.
+ * @buf: where to copy.
+ * @len: bytes.
+ *
+ * Context: any; does not sleep.
+ * Return: 0; -EFAULT when part of the range is not guest memory.
+ */
+int axv_vm_read_guest(struct axv_vm *vm, u64 gpa, void *buf, size_t len);
+
+/**
+ * axv_vm_write_guest() - copy into guest memory.
+ * @vm: the VM.
+ * @gpa: guest-physical address.
+ * @buf: what to copy.
+ * @len: bytes.
+ *
+ * Context: any; does not sleep.
+ * Return: 0; -EFAULT when part of the range is not guest memory or is
+ * read-only to the guest.
+ */
+int axv_vm_write_guest(struct axv_vm *vm, u64 gpa, const void *buf,
+		       size_t len);
 
 /**
  * axv_vm_put() - drop a reference; the last frees the VM and its hold on

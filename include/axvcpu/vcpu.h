@@ -17,6 +17,7 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 
 #include <linux/axvcpu.h>
 
@@ -123,6 +124,11 @@ struct axv_ipi_queue {
  * @ipis: pending IPIs.
  * @mutex: serialises the owner's operations.
  * @arch: the backend's state for this vCPU, set by its vcpu_setup.
+ * @run: the run structure shared with userspace (one page, mapped by
+ *	the vCPU file descriptor).
+ * @requests: AXV_VCPU_REQ_* bits, set from any thread.
+ * @wq: where a halted vCPU sleeps; woken by a kick or an event.
+ * @in_run: set while a thread is in AXV_RUN (the second gets -EBUSY).
  */
 struct axv_vcpu {
 	struct axv_vm *vm;
@@ -141,7 +147,15 @@ struct axv_vcpu {
 	struct axv_ipi_queue ipis;
 	struct mutex mutex; /* see @mutex above */
 	void *arch;
+	struct axv_run *run;
+	unsigned long requests;
+	wait_queue_head_t wq;
+	atomic_t in_run;
 };
+
+/* struct axv_vcpu.requests */
+#define AXV_VCPU_REQ_KICK	0	/* leave AXV_RUN with AXV_EXIT_KICKED */
+#define AXV_VCPU_REQ_EVENT	1	/* an event arrived: a halted vCPU wakes */
 
 /**
  * axv_vcpu_init() - initialise a vCPU in the created state.
@@ -369,5 +383,52 @@ unsigned int axv_ipi_count(struct axv_ipi_queue *q);
  */
 void axv_ipi_counters(struct axv_ipi_queue *q, u64 *coalesced,
 		      u64 *overflows);
+
+/**
+ * axv_vcpu_run() - run a vCPU until an exit for userspace (AXV_RUN).
+ * @vcpu: the vCPU.
+ *
+ * Moves the vCPU from free to ready (bound to this thread's CPU) and
+ * running, lets the backend run it, and back to free.
+ *
+ * Context: process, may sleep; the vCPU's mutex held.
+ * Return: as &axv_arch_ops.vcpu_run; -EINVAL when the vCPU is not free to
+ * run (waiting for a start, paused, stopped or invalid).
+ */
+int axv_vcpu_run(struct axv_vcpu *vcpu);
+
+/**
+ * axv_vcpu_kick() - ask a vCPU to leave AXV_RUN (hv_vcpus_exit).
+ * @vcpu: the vCPU.
+ *
+ * It leaves the guest or its halt soon and returns AXV_EXIT_KICKED; if it
+ * is not in AXV_RUN, its next AXV_RUN returns so at once.
+ *
+ * Context: any thread; does not sleep.
+ */
+void axv_vcpu_kick(struct axv_vcpu *vcpu);
+
+/**
+ * axv_vcpu_take_kick() - consume a pending kick.
+ * @vcpu: the vCPU.
+ *
+ * Context: the vCPU's mutex held.
+ * Return: true when a kick was pending (it is cleared).
+ */
+bool axv_vcpu_take_kick(struct axv_vcpu *vcpu);
+
+/**
+ * axv_vcpu_block() - sleep in the halted state until woken.
+ * @vcpu: the vCPU, running; blocked while it sleeps, ready after.
+ * @can_wake: the backend's test for an event that ends the halt.
+ *
+ * Returns when @can_wake is true, a kick is pending or a signal arrives;
+ * the time asleep is not execution time.
+ *
+ * Context: process, may sleep; the vCPU's mutex held.
+ * Return: 0; -EINVAL when the vCPU was not running.
+ */
+int axv_vcpu_block(struct axv_vcpu *vcpu,
+		   bool (*can_wake)(struct axv_vcpu *vcpu));
 
 #endif /* _AXVCPU_VCPU_H */

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Port I/O exits (SDM Vol. 3, 28.2.1 Table 28-5 for the qualification,
+ * 28.2.5 for the instruction information of INS/OUTS), reported to
+ * userspace with their data.  OUT and OUTS are complete when reported;
+ * IN and INS are completed by the next AXV_RUN with the data userspace
+ * wrote (complete.c).  A REP string instruction moves as many elements
+ * per exit as fit in the run structure and one guest page, and is
+ * executed again by the guest until RCX reaches 0.
+ */
+#include <linux/kernel.h>
+#include <asm/vmx.h>
+
+#include <axvcpu/core.h>
+#include <axvcpu/vcpu.h>
+#include <axvcpu/vmx.h>
+
+#include "vmcs.h"
+#include "vmx_vcpu.h"
+
+#define IO_SIZE(q)	(((q) & 7) + 1)
+#define IO_IN(q)	((q) & BIT(3))
+#define IO_STRING(q)	((q) & BIT(4))
+#define IO_REP(q)	((q) & BIT(5))
+#define IO_PORT(q)	((q) >> 16)
+
+/* Address size of INS/OUTS in bytes, from the instruction information. */
+static unsigned int vmx_io_addr_size(struct vmx_vcpu *vmx)
+{
+	return 2 << ((vmcs_read32(VMX_INSTRUCTION_INFO) >> 7) & 7);
+}
+
+u64 vmx_addr_mask(unsigned int addr_size)
+{
+	return addr_size == 8 ? ~0ULL : (1ULL << (addr_size * 8)) - 1;
+}
+
+/* Elements of @size that fit from @gla to the end (or start) of its page. */
+static u32 vmx_io_page_room(u64 gla, unsigned int size, bool down)
+{
+	u64 off = gla & ~PAGE_MASK;
+
+	if (down)
+		return off / size + 1;
+	return (PAGE_SIZE - off) / size;
+}
+
+/*
+ * Copy @n elements of @size between guest-linear @gla (descending when
+ * @down) and the run structure's data, element 0 first.
+ */
+int vmx_io_copy(struct vmx_vcpu *vmx, u64 gla, u32 n, unsigned int size,
+		bool down, bool to_guest)
+{
+	u8 *data = vmx->vcpu->run->data;
+	u32 i;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		u64 at = down ? gla - (u64)i * size : gla + (u64)i * size;
+
+		if (to_guest)
+			err = vmx_write_gva(vmx, at, data + i * size, size);
+		else
+			err = vmx_read_gva(vmx, at, data + i * size, size);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* A string operand the guest cannot reach: the VMM is told, not fooled. */
+int vmx_io_fault(struct vmx_vcpu *vmx, u64 gla)
+{
+	struct axv_run *run = vmx->vcpu->run;
+
+	vmx_user_exit(vmx, AXV_EXIT_INTERNAL_ERROR);
+	run->internal.suberror = AXV_INTERNAL_GUEST_MEMORY;
+	run->internal.ndata = 1;
+	run->internal.data[0] = gla;
+	vmx->pending = VMX_PENDING_NONE;
+	vmx_count(vmx, AXV_EXIT_INTERNAL_ERROR);
+	return 0;
+}
+
+/*
+ * After @n elements: move RSI or RDI, count RCX down for REP, and leave
+ * the instruction once it is done (RCX 0 or no REP).
+ */
+void vmx_io_advance(struct vmx_vcpu *vmx, unsigned int reg, u32 n,
+		    unsigned int size, unsigned int addr_size, bool rep,
+		    bool down)
+{
+	u64 mask = vmx_addr_mask(addr_size);
+	u64 delta = (u64)n * size;
+	u64 v = vmx->regs[reg];
+
+	v = down ? v - delta : v + delta;
+	vmx->regs[reg] = (vmx->regs[reg] & ~mask) | (v & mask);
+	if (rep) {
+		u64 c = (vmx->regs[VMX_RCX] & mask) - n;
+
+		vmx->regs[VMX_RCX] = (vmx->regs[VMX_RCX] & ~mask) | (c & mask);
+		if (c & mask)
+			return;
+	}
+	vmx_skip_insn(vmx);
+}
+
+int vmx_exit_io(struct vmx_vcpu *vmx)
+{
+	struct axv_run *run = vmx->vcpu->run;
+	unsigned long q = vmx->exit_qual;
+	unsigned int size = IO_SIZE(q);
+	bool in = IO_IN(q), down;
+	unsigned int addr_size;
+	u64 gla, count, mask;
+	u32 n;
+
+	run->io.port = IO_PORT(q);
+	run->io.size = size;
+	run->io.direction = in ? AXV_IO_IN : AXV_IO_OUT;
+	run->io.flags = 0;
+	run->io.data_offset = offsetof(struct axv_run, data);
+	vmx->pend_size = size;
+	vmx->pend_insn_len = vmx->exit_insn_len;
+
+	if (!IO_STRING(q)) {
+		vmx_user_exit(vmx, AXV_EXIT_IO);
+		vmx_count(vmx, AXV_EXIT_IO);
+		run->io.count = 1;
+		if (in) {
+			vmx->pending = VMX_PENDING_IN;
+			memset(run->data, 0, size);
+		} else {
+			memcpy(run->data, &vmx->regs[VMX_RAX], size);
+			vmx_skip_insn(vmx);
+		}
+		return 0;
+	}
+
+	addr_size = vmx_io_addr_size(vmx);
+	mask = vmx_addr_mask(addr_size);
+	down = vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_DF;
+	count = IO_REP(q) ? vmx->regs[VMX_RCX] & mask : 1;
+	if (!count) {
+		vmx_skip_insn(vmx);
+		return 1;
+	}
+	gla = vmcs_readl(GUEST_LINEAR_ADDRESS);
+	n = min3(count, (u64)AXV_RUN_DATA_SIZE / size,
+		 (u64)vmx_io_page_room(gla, size, down));
+	/* An element across a page boundary goes alone. */
+	if (!n)
+		n = 1;
+
+	vmx_user_exit(vmx, AXV_EXIT_IO);
+	vmx_count(vmx, AXV_EXIT_IO);
+	run->io.flags = AXV_IO_F_STRING | (IO_REP(q) ? AXV_IO_F_REP : 0);
+	run->io.count = n;
+	if (in) {
+		vmx->pending = VMX_PENDING_INS;
+		vmx->pend_ins_gla = gla;
+		vmx->pend_count = n;
+		vmx->pend_addr_size = addr_size;
+		vmx->pend_rep = IO_REP(q);
+		memset(run->data, 0, n * size);
+		return 0;
+	}
+	if (vmx_io_copy(vmx, gla, n, size, down, false))
+		return vmx_io_fault(vmx, gla);
+	vmx_io_advance(vmx, VMX_RSI, n, size, addr_size, IO_REP(q), down);
+	return 0;
+}

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A VM's VMX state: its EPT and CPU model, and the mapping of guest
+ * memory.  After a mapping goes away, INVEPT runs on every CPU, as any
+ * of them may cache translations made through this EPT (SDM Vol. 3,
+ * 29.4.3.1), before the pages can be unpinned.
+ */
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+
+#include <axvcpu/core.h>
+#include <axvcpu/ept.h>
+#include <axvcpu/vmx.h>
+
+#include "insn.h"
+#include "vmx_vcpu.h"
+
+int vmx_vm_init(struct axv_vm *vm)
+{
+	struct vmx_vm *vvm;
+	int err;
+
+	vvm = kzalloc(sizeof(*vvm), GFP_KERNEL_ACCOUNT);
+	if (!vvm)
+		return -ENOMEM;
+	err = ept_init(&vvm->ept, vmx_caps.features & AXV_VMX_F_EPT_2M,
+		       vmx_caps.features & AXV_VMX_F_EPT_1G);
+	if (err)
+		goto err_free_vvm;
+	err = vmx_cpuid_vm_init(vvm);
+	if (err)
+		goto err_destroy_ept;
+	vm->arch = vvm;
+	return 0;
+
+err_destroy_ept:
+	ept_destroy(&vvm->ept);
+err_free_vvm:
+	kfree(vvm);
+	return err;
+}
+
+void vmx_vm_destroy(struct axv_vm *vm)
+{
+	struct vmx_vm *vvm = vm->arch;
+
+	ept_destroy(&vvm->ept);
+	kfree(vvm->cpuid);
+	kfree(vvm);
+	vm->arch = NULL;
+}
+
+static void vmx_invept_local(void *eptp)
+{
+	if (vmx_caps.features & AXV_VMX_F_INVEPT_SINGLE)
+		vmx_invept(VMX_INVEPT_SINGLE, *(u64 *)eptp);
+	else
+		vmx_invept(VMX_INVEPT_GLOBAL, 0);
+}
+
+static void vmx_invept_all(struct vmx_vm *vvm)
+{
+	u64 eptp = ept_pointer(&vvm->ept);
+
+	on_each_cpu(vmx_invept_local, &eptp, 1);
+}
+
+int vmx_map_memory(struct axv_vm *vm, u64 gpa, struct page **pages,
+		   unsigned long npages, bool readonly)
+{
+	struct vmx_vm *vvm = vm->arch;
+	unsigned long *pfns, i;
+	int err;
+
+	pfns = kvmalloc_array(npages, sizeof(*pfns), GFP_KERNEL);
+	if (!pfns)
+		return -ENOMEM;
+	for (i = 0; i < npages; i++)
+		pfns[i] = page_to_pfn(pages[i]);
+	err = ept_map(&vvm->ept, gpa, pfns, npages,
+		      readonly ? EPT_R | EPT_X : EPT_R | EPT_W | EPT_X);
+	kvfree(pfns);
+	/* A hole became memory: cached "not present" results must go. */
+	if (!err)
+		vmx_invept_all(vvm);
+	return err;
+}
+
+void vmx_unmap_memory(struct axv_vm *vm, u64 gpa, unsigned long npages)
+{
+	struct vmx_vm *vvm = vm->arch;
+	LIST_HEAD(freed);
+
+	ept_unmap(&vvm->ept, gpa, npages, &freed);
+	vmx_invept_all(vvm);
+	ept_free_tables(&freed);
+}

@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The VMX backend's per-vCPU and per-VM state, shared by the files of
+ * vmx/.  Private to vmx/.
+ */
+#ifndef _AXVCPU_VMX_VMX_VCPU_H
+#define _AXVCPU_VMX_VMX_VCPU_H
+
+#include <linux/list.h>
+#include <linux/types.h>
+
+#include <linux/axvcpu.h>
+#include <axvcpu/ept.h>
+#include <axvcpu/vcpu.h>
+
+#include "decode.h"
+
+struct axv_vcpu;
+struct axv_vm;
+struct page;
+
+/* Guest GPRs in the x86 register-number order (entry.S relies on it). */
+#define VMX_NR_GPRS	16
+#define VMX_RAX		0
+#define VMX_RCX		1
+#define VMX_RDX		2
+#define VMX_RBX		3
+#define VMX_RSP		4	/* lives in the VMCS; see vmx_get_rsp() */
+#define VMX_RBP		5
+#define VMX_RSI		6
+#define VMX_RDI		7
+
+/* What the next AXV_RUN must finish of the exit userspace saw last. */
+enum vmx_pending {
+	VMX_PENDING_NONE,
+	VMX_PENDING_IN,		/* IN: data to AL/AX/EAX */
+	VMX_PENDING_INS,	/* INS: data to guest memory */
+	VMX_PENDING_MMIO_READ,	/* a load: data to a register */
+	VMX_PENDING_HYPERCALL,	/* result to RAX */
+	VMX_PENDING_MSR_READ,	/* RDMSR: data to EDX:EAX, or #GP */
+	VMX_PENDING_MSR_WRITE,	/* WRMSR: done, or #GP */
+};
+
+/**
+ * struct vmx_event - an exception or interrupt to deliver at the next entry.
+ * @valid: there is one.
+ * @info: VM-entry interruption-information format (SDM 24.8.3).
+ * @error_code: for exceptions with one.
+ * @insn_len: for software interrupts and exceptions.
+ */
+struct vmx_event {
+	bool valid;
+	u32 info;
+	u32 error_code;
+	u32 insn_len;
+};
+
+/**
+ * struct vmx_vcpu - the VMX backend's part of a vCPU.
+ * @regs: guest GPRs other than RSP, saved and restored by entry.S.
+ * @vcpu: the architecture-neutral vCPU.
+ * @vmcs: the VMCS region.
+ * @vmcs_pa: its physical address.
+ * @cpu: the CPU on which the VMCS is active (loaded since its last
+ *	VMCLEAR), or -1; written only on that CPU with interrupts off.
+ * @launched: VMLAUNCH succeeded since the last VMCLEAR (VMRESUME next).
+ * @loaded_node: on the per-CPU list of VMCSs active there.
+ * @in_guest: the CPU that is about to enter or is in the guest, or -1;
+ *	read by kickers.
+ * @vpid: the VPID tagging the guest's TLB entries, or 0.
+ * @vapic: the virtual-APIC page (TPR shadow), or NULL.
+ * @xsave: guest x87/SSE/AVX state, standard XSAVE layout, one page.
+ * @xcr0: guest XCR0.
+ * @host_cr3: HOST_CR3 as last written.
+ * @host_cr4: HOST_CR4 as last written.
+ * @host_fs_base: HOST_FS_BASE as last written.
+ * @cr2: guest CR2 (not in the VMCS).
+ * @kernel_gs_base: guest IA32_KERNEL_GS_BASE.
+ * @star: guest IA32_STAR; @lstar, @cstar, @sfmask likewise.
+ * @lstar: guest IA32_LSTAR.
+ * @cstar: guest IA32_CSTAR.
+ * @sfmask: guest IA32_FMASK.
+ * @syscall_msrs: the guest wrote the SYSCALL MSRs; swap them around entry.
+ * @apic_base: guest IA32_APIC_BASE.
+ * @halted: the guest executed HLT and waits for an event.
+ * @ext_pending: an external interrupt waits for delivery.
+ * @ext_vector: its vector.
+ * @nmi_pending: an NMI waits for delivery.
+ * @event: an event to inject at the next entry.
+ * @exc_bitmap_user: exceptions userspace traps (AXV_SET_TRAPS).
+ * @pending: enum vmx_pending.
+ * @pend_insn_len: length of the instruction the pending exit completes.
+ * @pend_mmio: the decoded load of a pending MMIO read.
+ * @pend_ins_gla: guest-linear address of the first INS element.
+ * @pend_count: elements of a pending INS.
+ * @pend_size: element size of a pending IN/INS.
+ * @pend_addr_size: address size of a pending INS, bytes.
+ * @pend_rep: the pending INS has a REP prefix.
+ * @pend_msr: MSR number of a pending RDMSR/WRMSR.
+ * @hypercall_ret: result for the next AXV_RUN to write into RAX.
+ * @hypercall_ret_set: AXV_SET_HYPERCALL_RESULT gave @hypercall_ret.
+ * @exit_reason: raw exit reason of the last exit.
+ * @exit_qual: its exit qualification.
+ * @exit_insn_len: its VM-exit instruction length.
+ * @exit_intr_info: its VM-exit interruption information.
+ * @idt_vectoring: its IDT-vectoring information.
+ * @idt_vectoring_err: its IDT-vectoring error code.
+ */
+struct vmx_vcpu {
+	unsigned long regs[VMX_NR_GPRS];
+	struct axv_vcpu *vcpu;
+	struct page *vmcs;
+	u64 vmcs_pa;
+	int cpu;
+	bool launched;
+	struct list_head loaded_node;
+	int in_guest;
+	u16 vpid;
+	struct page *vapic;
+	void *xsave;
+	u64 xcr0;
+	unsigned long host_cr3;
+	unsigned long host_cr4;
+	u64 host_fs_base;
+	unsigned long cr2;
+	u64 kernel_gs_base;
+	u64 star;
+	u64 lstar;
+	u64 cstar;
+	u64 sfmask;
+	bool syscall_msrs;
+	u64 apic_base;
+	bool halted;
+	bool ext_pending;
+	u8 ext_vector;
+	bool nmi_pending;
+	struct vmx_event event;
+	u32 exc_bitmap_user;
+	enum vmx_pending pending;
+	u32 pend_insn_len;
+	struct vmx_mmio_insn pend_mmio;
+	u64 pend_ins_gla;
+	u32 pend_count;
+	u8 pend_size;
+	u8 pend_addr_size;
+	bool pend_rep;
+	u32 pend_msr;
+	u64 hypercall_ret;
+	bool hypercall_ret_set;
+	u32 exit_reason;
+	unsigned long exit_qual;
+	u32 exit_insn_len;
+	u32 exit_intr_info;
+	u32 idt_vectoring;
+	u32 idt_vectoring_err;
+};
+
+/**
+ * struct vmx_vm - the VMX backend's part of a VM.
+ * @ept: guest-physical mappings.
+ * @cpuid: the CPU model its vCPUs see.
+ * @cpuid_nent: entries in @cpuid.
+ */
+struct vmx_vm {
+	struct ept ept;
+	struct axv_cpuid_entry *cpuid;
+	u32 cpuid_nent;
+};
+
+static inline struct vmx_vcpu *to_vmx(struct axv_vcpu *vcpu)
+{
+	return vcpu->arch;
+}
+
+/* entry.S: 0 after a VM exit, 1 when VMLAUNCH/VMRESUME failed. */
+int vmx_enter_guest(unsigned long *regs, bool launched);
+void vmx_exit_target(void);
+
+/* run.c */
+void vmx_run_init(void);
+void vmx_run_init_cpu(unsigned int cpu);
+void vmx_vcpu_get(struct vmx_vcpu *vmx);
+void vmx_vcpu_put(struct vmx_vcpu *vmx);
+void vmx_clear_cpu_vmcss(void);
+void vmx_vcpu_unload(struct vmx_vcpu *vmx);
+int vmx_vcpu_run(struct axv_vcpu *vcpu);
+void vmx_vcpu_kick(struct axv_vcpu *vcpu);
+void vmx_queue_exception(struct vmx_vcpu *vmx, u8 vector, bool has_error,
+			 u32 error_code);
+
+/* vmcs_setup.c */
+int vmx_vmcs_setup(struct vmx_vcpu *vmx, u64 eptp);
+void vmx_vmcs_reset_guest(struct vmx_vcpu *vmx, bool sipi, u8 vector);
+void vmx_vmcs_set_host_percpu(void);
+
+/* exit.c: 1 to enter again, 0 to return to userspace, <0 host failure. */
+int vmx_handle_exit(struct vmx_vcpu *vmx);
+void vmx_skip_insn(struct vmx_vcpu *vmx);
+void vmx_user_exit(struct vmx_vcpu *vmx, u32 reason);
+void vmx_count(struct vmx_vcpu *vmx, u32 reason);
+
+/* io.c */
+int vmx_exit_io(struct vmx_vcpu *vmx);
+u64 vmx_addr_mask(unsigned int addr_size);
+int vmx_io_copy(struct vmx_vcpu *vmx, u64 gla, u32 n, unsigned int size,
+		bool down, bool to_guest);
+int vmx_io_fault(struct vmx_vcpu *vmx, u64 gla);
+void vmx_io_advance(struct vmx_vcpu *vmx, unsigned int reg, u32 n,
+		    unsigned int size, unsigned int addr_size, bool rep,
+		    bool down);
+
+/* mmio.c */
+int vmx_exit_ept_violation(struct vmx_vcpu *vmx);
+
+/* complete.c */
+int vmx_complete_userspace_exit(struct vmx_vcpu *vmx);
+
+/* gva.c */
+int vmx_gva_to_gpa(struct vmx_vcpu *vmx, u64 gva, u64 *gpa);
+int vmx_read_gva(struct vmx_vcpu *vmx, u64 gva, void *buf, unsigned int len);
+int vmx_write_gva(struct vmx_vcpu *vmx, u64 gva, const void *buf,
+		  unsigned int len);
+unsigned int vmx_cpu_mode(struct vmx_vcpu *vmx);
+
+/* Most CPUID entries in a model, MSRs in one AXV_GET/SET_MSRS call. */
+#define VMX_MAX_CPUID_ENTRIES	64
+#define VMX_MAX_MSRS		256
+
+/* vm.c */
+int vmx_vm_init(struct axv_vm *vm);
+void vmx_vm_destroy(struct axv_vm *vm);
+int vmx_map_memory(struct axv_vm *vm, u64 gpa, struct page **pages,
+		   unsigned long npages, bool readonly);
+void vmx_unmap_memory(struct axv_vm *vm, u64 gpa, unsigned long npages);
+
+/* vmcs_setup.c */
+int vmx_bitmaps_init(void);
+void vmx_bitmaps_free(void);
+
+/* cpuid.c */
+int vmx_cpuid_init(void);
+int vmx_cpuid_vm_init(struct vmx_vm *vm);
+void vmx_cpuid_emulate(struct vmx_vcpu *vmx);
+long vmx_cpuid_vm_ioctl(struct axv_vm *vm, unsigned int cmd,
+			void __user *argp);
+long vmx_get_supported_cpuid(void __user *argp);
+u64 vmx_supported_xcr0(void);
+
+/* msr.c */
+int vmx_msr_read(struct vmx_vcpu *vmx, u32 index, u64 *data);
+int vmx_msr_write(struct vmx_vcpu *vmx, u32 index, u64 data);
+
+/* regs.c */
+long vmx_vcpu_ioctl(struct axv_vcpu *vcpu, unsigned int cmd,
+		    unsigned long arg);
+
+#endif /* _AXVCPU_VMX_VMX_VCPU_H */
