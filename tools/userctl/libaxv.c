@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 
 #include "libaxv.h"
 
@@ -24,6 +25,12 @@ const struct axv_name axv_cap_names[] = {
 	{ AXV_CAP_MAX_VCPUS,		"max_vcpus" },
 	{ AXV_CAP_NR_MEMSLOTS,		"nr_memslots" },
 	{ AXV_CAP_GPA_BITS,		"gpa_bits" },
+	{ AXV_CAP_RUN,			"run" },
+	{ AXV_CAP_XSAVE_SIZE,		"xsave_size" },
+	{ AXV_CAP_MAX_CPUID_ENTRIES,	"max_cpuid_entries" },
+	{ AXV_CAP_KICK,			"kick" },
+	{ AXV_CAP_TRAPS,		"traps" },
+	{ AXV_CAP_MAX_MSRS,		"max_msrs" },
 	{ 0, NULL }
 };
 
@@ -82,20 +89,63 @@ const struct axv_name axv_vcpu_op_names[] = {
 	{ 0, NULL }
 };
 
-__attribute__((format(printf, 3, 4)))
-static void axv_err_set(struct axv_err *err, int code, const char *fmt, ...)
+const struct axv_name axv_exit_names[] = {
+	{ AXV_EXIT_UNKNOWN,		"unknown" },
+	{ AXV_EXIT_MMIO,		"mmio" },
+	{ AXV_EXIT_IO,			"io" },
+	{ AXV_EXIT_MSR,			"msr" },
+	{ AXV_EXIT_HYPERCALL,		"hypercall" },
+	{ AXV_EXIT_NESTED_PAGE_FAULT,	"nested_page_fault" },
+	{ AXV_EXIT_HALT,		"halt" },
+	{ AXV_EXIT_CPU_UP,		"cpu_up" },
+	{ AXV_EXIT_CPU_DOWN,		"cpu_down" },
+	{ AXV_EXIT_SYSTEM_DOWN,		"system_down" },
+	{ AXV_EXIT_SEND_IPI,		"send_ipi" },
+	{ AXV_EXIT_EXTERNAL_INTERRUPT,	"external_interrupt" },
+	{ AXV_EXIT_FAIL_ENTRY,		"fail_entry" },
+	{ AXV_EXIT_TRIPLE_FAULT,	"triple_fault" },
+	{ AXV_EXIT_KICKED,		"kicked" },
+	{ AXV_EXIT_INTR,		"intr" },
+	{ AXV_EXIT_EXCEPTION,		"exception" },
+	{ AXV_EXIT_INTERNAL_ERROR,	"internal_error" },
+	{ 0, NULL }
+};
+
+const struct axv_name axv_entry_check_names[] = {
+	{ AXV_ENTRY_CHECK_NONE,		"none" },
+	{ AXV_ENTRY_CHECK_CR0,		"cr0" },
+	{ AXV_ENTRY_CHECK_CR4,		"cr4" },
+	{ AXV_ENTRY_CHECK_EFER,		"efer" },
+	{ AXV_ENTRY_CHECK_CS,		"cs" },
+	{ AXV_ENTRY_CHECK_SS,		"ss" },
+	{ AXV_ENTRY_CHECK_DATA_SEG,	"data_seg" },
+	{ AXV_ENTRY_CHECK_TR,		"tr" },
+	{ AXV_ENTRY_CHECK_LDTR,		"ldtr" },
+	{ AXV_ENTRY_CHECK_DTABLE,	"dtable" },
+	{ AXV_ENTRY_CHECK_RIP,		"rip" },
+	{ AXV_ENTRY_CHECK_RFLAGS,	"rflags" },
+	{ AXV_ENTRY_CHECK_ACTIVITY,	"activity" },
+	{ AXV_ENTRY_CHECK_INTERRUPTIBILITY, "interruptibility" },
+	{ AXV_ENTRY_CHECK_SEG_BASE,	"seg_base" },
+	{ AXV_ENTRY_CHECK_MSR_LOAD,	"msr_load" },
+	{ AXV_ENTRY_CHECK_CR3,		"cr3" },
+	{ 0, NULL }
+};
+
+int axv_err_set(struct axv_err *err, int code, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (!err)
-		return;
+		return -code;
 	err->code = code;
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
+	return -code;
 }
 
-static void axv_err_clear(struct axv_err *err)
+void axv_err_clear(struct axv_err *err)
 {
 	if (!err)
 		return;
@@ -165,6 +215,101 @@ int axv_raw_set_memory_region(int vm_fd, const struct axv_memory_region *region)
 int axv_raw_delete_memory_region(int vm_fd, unsigned long slot)
 {
 	return ioctl(vm_fd, AXV_DELETE_MEMORY_REGION, slot);
+}
+
+int axv_raw_get_vcpu_mmap_size(int fd)
+{
+	return ioctl(fd, AXV_GET_VCPU_MMAP_SIZE, 0UL);
+}
+
+int axv_raw_run(int vcpu_fd)
+{
+	return ioctl(vcpu_fd, AXV_RUN, 0UL);
+}
+
+int axv_raw_get_regs(int vcpu_fd, struct axv_regs *regs)
+{
+	return ioctl(vcpu_fd, AXV_GET_REGS, regs);
+}
+
+int axv_raw_set_regs(int vcpu_fd, const struct axv_regs *regs)
+{
+	return ioctl(vcpu_fd, AXV_SET_REGS, regs);
+}
+
+int axv_raw_get_sregs(int vcpu_fd, struct axv_sregs *sregs)
+{
+	return ioctl(vcpu_fd, AXV_GET_SREGS, sregs);
+}
+
+int axv_raw_set_sregs(int vcpu_fd, const struct axv_sregs *sregs)
+{
+	return ioctl(vcpu_fd, AXV_SET_SREGS, sregs);
+}
+
+int axv_raw_get_fpu(int vcpu_fd, struct axv_fpu *fpu)
+{
+	return ioctl(vcpu_fd, AXV_GET_FPU, fpu);
+}
+
+int axv_raw_set_fpu(int vcpu_fd, const struct axv_fpu *fpu)
+{
+	return ioctl(vcpu_fd, AXV_SET_FPU, fpu);
+}
+
+int axv_raw_get_msrs(int vcpu_fd, struct axv_msrs *msrs)
+{
+	return ioctl(vcpu_fd, AXV_GET_MSRS, msrs);
+}
+
+int axv_raw_set_msrs(int vcpu_fd, const struct axv_msrs *msrs)
+{
+	return ioctl(vcpu_fd, AXV_SET_MSRS, msrs);
+}
+
+int axv_raw_get_events(int vcpu_fd, struct axv_events *events)
+{
+	return ioctl(vcpu_fd, AXV_GET_EVENTS, events);
+}
+
+int axv_raw_set_events(int vcpu_fd, const struct axv_events *events)
+{
+	return ioctl(vcpu_fd, AXV_SET_EVENTS, events);
+}
+
+int axv_raw_interrupt(int vcpu_fd, const struct axv_interrupt *irq)
+{
+	return ioctl(vcpu_fd, AXV_INTERRUPT, irq);
+}
+
+int axv_raw_set_traps(int vcpu_fd, const struct axv_traps *traps)
+{
+	return ioctl(vcpu_fd, AXV_SET_TRAPS, traps);
+}
+
+int axv_raw_set_hypercall_result(int vcpu_fd, const __u64 *result)
+{
+	return ioctl(vcpu_fd, AXV_SET_HYPERCALL_RESULT, result);
+}
+
+int axv_raw_kick_vcpus(int vm_fd, const struct axv_kick *kick)
+{
+	return ioctl(vm_fd, AXV_KICK_VCPUS, kick);
+}
+
+int axv_raw_get_cpuid(int vm_fd, struct axv_cpuid *cpuid)
+{
+	return ioctl(vm_fd, AXV_GET_CPUID, cpuid);
+}
+
+int axv_raw_set_cpuid(int vm_fd, const struct axv_cpuid *cpuid)
+{
+	return ioctl(vm_fd, AXV_SET_CPUID, cpuid);
+}
+
+int axv_raw_get_supported_cpuid(int fd, struct axv_cpuid *cpuid)
+{
+	return ioctl(fd, AXV_GET_SUPPORTED_CPUID, cpuid);
 }
 
 const char *axv_dev_path(void)
@@ -353,6 +498,286 @@ int axv_delete_memory_region(int vm_fd, unsigned long slot, struct axv_err *err)
 	return axv_ioctl_failed(err, call);
 }
 
+int axv_get_vcpu_mmap_size(int fd, struct axv_err *err)
+{
+	int ret;
+
+	axv_err_clear(err);
+	ret = axv_raw_get_vcpu_mmap_size(fd);
+	if (ret < 0)
+		return axv_ioctl_failed(err, "AXV_GET_VCPU_MMAP_SIZE");
+	return ret;
+}
+
+int axv_map_run(int fd, int vcpu_fd, struct axv_run **run, size_t *size,
+		struct axv_err *err)
+{
+	void *map;
+	int len, e;
+
+	axv_err_clear(err);
+	if (!run || !size)
+		return axv_err_set(err, EINVAL,
+				   "map of the run structure: no result pointer given");
+	len = axv_get_vcpu_mmap_size(fd, err);
+	if (len < 0)
+		return len;
+	if ((size_t)len < sizeof(struct axv_run))
+		return axv_err_set(err, EPROTO,
+				   "AXV_GET_VCPU_MMAP_SIZE: %d bytes, smaller than struct axv_run (%zu bytes)",
+				   len, sizeof(struct axv_run));
+	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu_fd, 0);
+	if (map == MAP_FAILED) {
+		e = errno ? errno : EIO;
+		return axv_err_set(err, e, "mmap of the vCPU run structure (%d bytes): %s",
+				   len, strerror(e));
+	}
+	*run = map;
+	*size = len;
+	return 0;
+}
+
+void axv_unmap_run(struct axv_run *run, size_t size)
+{
+	if (run)
+		munmap(run, size);
+}
+
+int axv_run(int vcpu_fd, struct axv_err *err)
+{
+	axv_err_clear(err);
+	if (axv_raw_run(vcpu_fd) < 0)
+		return axv_ioctl_failed(err, "AXV_RUN");
+	return 0;
+}
+
+/* The checked form of a raw call that returns 0 or a count: the count or -errno. */
+static int axv_checked(int ret, struct axv_err *err, const char *call)
+{
+	if (ret < 0)
+		return axv_ioctl_failed(err, call);
+	return ret;
+}
+
+static int axv_no_buffer(struct axv_err *err, const char *call)
+{
+	return axv_err_set(err, EINVAL, "%s: no buffer given", call);
+}
+
+static int axv_no_argument(struct axv_err *err, const char *call)
+{
+	return axv_err_set(err, EINVAL, "%s: no argument given", call);
+}
+
+int axv_get_regs(int vcpu_fd, struct axv_regs *regs, struct axv_err *err)
+{
+	axv_err_clear(err);
+	if (!regs)
+		return axv_no_buffer(err, "AXV_GET_REGS");
+	memset(regs, 0, sizeof(*regs));
+	return axv_checked(axv_raw_get_regs(vcpu_fd, regs), err, "AXV_GET_REGS");
+}
+
+int axv_set_regs(int vcpu_fd, const struct axv_regs *regs, struct axv_err *err)
+{
+	axv_err_clear(err);
+	if (!regs)
+		return axv_no_argument(err, "AXV_SET_REGS");
+	return axv_checked(axv_raw_set_regs(vcpu_fd, regs), err, "AXV_SET_REGS");
+}
+
+int axv_get_sregs(int vcpu_fd, struct axv_sregs *sregs, struct axv_err *err)
+{
+	axv_err_clear(err);
+	if (!sregs)
+		return axv_no_buffer(err, "AXV_GET_SREGS");
+	memset(sregs, 0, sizeof(*sregs));
+	return axv_checked(axv_raw_get_sregs(vcpu_fd, sregs), err, "AXV_GET_SREGS");
+}
+
+int axv_set_sregs(int vcpu_fd, const struct axv_sregs *sregs, struct axv_err *err)
+{
+	axv_err_clear(err);
+	if (!sregs)
+		return axv_no_argument(err, "AXV_SET_SREGS");
+	return axv_checked(axv_raw_set_sregs(vcpu_fd, sregs), err, "AXV_SET_SREGS");
+}
+
+int axv_get_fpu(int vcpu_fd, struct axv_fpu *fpu, struct axv_err *err)
+{
+	axv_err_clear(err);
+	if (!fpu)
+		return axv_no_buffer(err, "AXV_GET_FPU");
+	memset(fpu, 0, sizeof(*fpu));
+	return axv_checked(axv_raw_get_fpu(vcpu_fd, fpu), err, "AXV_GET_FPU");
+}
+
+int axv_set_fpu(int vcpu_fd, const struct axv_fpu *fpu, struct axv_err *err)
+{
+	axv_err_clear(err);
+	if (!fpu)
+		return axv_no_argument(err, "AXV_SET_FPU");
+	return axv_checked(axv_raw_set_fpu(vcpu_fd, fpu), err, "AXV_SET_FPU");
+}
+
+int axv_get_events(int vcpu_fd, struct axv_events *events, struct axv_err *err)
+{
+	axv_err_clear(err);
+	if (!events)
+		return axv_no_buffer(err, "AXV_GET_EVENTS");
+	memset(events, 0, sizeof(*events));
+	return axv_checked(axv_raw_get_events(vcpu_fd, events), err, "AXV_GET_EVENTS");
+}
+
+int axv_set_events(int vcpu_fd, const struct axv_events *events, struct axv_err *err)
+{
+	axv_err_clear(err);
+	if (!events)
+		return axv_no_argument(err, "AXV_SET_EVENTS");
+	return axv_checked(axv_raw_set_events(vcpu_fd, events), err, "AXV_SET_EVENTS");
+}
+
+/* Entries beyond this are refused by the allocators: no ABI limit is near it. */
+#define AXV_ALLOC_MAX_ENTRIES	0x100000U
+
+struct axv_msrs *axv_msrs_alloc(__u32 nmsrs)
+{
+	struct axv_msrs *msrs;
+
+	if (nmsrs > AXV_ALLOC_MAX_ENTRIES)
+		return NULL;
+	msrs = calloc(1, sizeof(*msrs) + (size_t)nmsrs * sizeof(msrs->entries[0]));
+	if (msrs)
+		msrs->nmsrs = nmsrs;
+	return msrs;
+}
+
+int axv_get_msrs(int vcpu_fd, struct axv_msrs *msrs, struct axv_err *err)
+{
+	char call[64];
+
+	axv_err_clear(err);
+	if (!msrs)
+		return axv_no_buffer(err, "AXV_GET_MSRS");
+	snprintf(call, sizeof(call), "AXV_GET_MSRS(%u entries)", msrs->nmsrs);
+	return axv_checked(axv_raw_get_msrs(vcpu_fd, msrs), err, call);
+}
+
+int axv_set_msrs(int vcpu_fd, const struct axv_msrs *msrs, struct axv_err *err)
+{
+	char call[64];
+
+	axv_err_clear(err);
+	if (!msrs)
+		return axv_no_argument(err, "AXV_SET_MSRS");
+	snprintf(call, sizeof(call), "AXV_SET_MSRS(%u entries)", msrs->nmsrs);
+	return axv_checked(axv_raw_set_msrs(vcpu_fd, msrs), err, call);
+}
+
+int axv_interrupt(int vcpu_fd, __u32 vector, __u32 flags, struct axv_err *err)
+{
+	struct axv_interrupt irq;
+	char call[64];
+
+	axv_err_clear(err);
+	memset(&irq, 0, sizeof(irq));
+	irq.vector = vector;
+	irq.flags = flags;
+	if (axv_raw_interrupt(vcpu_fd, &irq) >= 0)
+		return 0;
+	snprintf(call, sizeof(call), "AXV_INTERRUPT(vector %u flags %#x)", vector, flags);
+	return axv_ioctl_failed(err, call);
+}
+
+int axv_set_traps(int vcpu_fd, __u32 exceptions, __u32 flags, struct axv_err *err)
+{
+	struct axv_traps traps;
+	char call[64];
+
+	axv_err_clear(err);
+	memset(&traps, 0, sizeof(traps));
+	traps.exceptions = exceptions;
+	traps.flags = flags;
+	if (axv_raw_set_traps(vcpu_fd, &traps) >= 0)
+		return 0;
+	snprintf(call, sizeof(call), "AXV_SET_TRAPS(exceptions %#x flags %#x)", exceptions,
+		 flags);
+	return axv_ioctl_failed(err, call);
+}
+
+int axv_set_hypercall_result(int vcpu_fd, __u64 result, struct axv_err *err)
+{
+	axv_err_clear(err);
+	return axv_checked(axv_raw_set_hypercall_result(vcpu_fd, &result), err,
+			   "AXV_SET_HYPERCALL_RESULT");
+}
+
+int axv_kick_vcpus(int vm_fd, __u64 vcpus, struct axv_err *err)
+{
+	struct axv_kick kick;
+	char call[64];
+
+	axv_err_clear(err);
+	memset(&kick, 0, sizeof(kick));
+	kick.vcpus = vcpus;
+	if (axv_raw_kick_vcpus(vm_fd, &kick) >= 0)
+		return 0;
+	snprintf(call, sizeof(call), "AXV_KICK_VCPUS(%#llx)", vcpus);
+	return axv_ioctl_failed(err, call);
+}
+
+struct axv_cpuid *axv_cpuid_alloc(__u32 nent)
+{
+	struct axv_cpuid *cpuid;
+
+	if (nent > AXV_ALLOC_MAX_ENTRIES)
+		return NULL;
+	cpuid = calloc(1, sizeof(*cpuid) + (size_t)nent * sizeof(cpuid->entries[0]));
+	if (cpuid)
+		cpuid->nent = nent;
+	return cpuid;
+}
+
+/* A CPUID getter: @raw on @fd, the call named with the room given. */
+static int axv_get_cpuid_common(int (*raw)(int fd, struct axv_cpuid *cpuid), int fd,
+				struct axv_cpuid *cpuid, const char *name,
+				struct axv_err *err)
+{
+	char call[64];
+
+	axv_err_clear(err);
+	if (!cpuid)
+		return axv_no_buffer(err, name);
+	snprintf(call, sizeof(call), "%s(%u entries)", name, cpuid->nent);
+	if (raw(fd, cpuid) >= 0)
+		return 0;
+	return axv_ioctl_failed(err, call);
+}
+
+int axv_get_cpuid(int vm_fd, struct axv_cpuid *cpuid, struct axv_err *err)
+{
+	return axv_get_cpuid_common(axv_raw_get_cpuid, vm_fd, cpuid, "AXV_GET_CPUID", err);
+}
+
+int axv_set_cpuid(int vm_fd, const struct axv_cpuid *cpuid, struct axv_err *err)
+{
+	char call[64];
+
+	axv_err_clear(err);
+	if (!cpuid)
+		return axv_no_argument(err, "AXV_SET_CPUID");
+	snprintf(call, sizeof(call), "AXV_SET_CPUID(%u entries)", cpuid->nent);
+	if (axv_raw_set_cpuid(vm_fd, cpuid) >= 0)
+		return 0;
+	return axv_ioctl_failed(err, call);
+}
+
+int axv_get_supported_cpuid(int fd, struct axv_cpuid *cpuid, struct axv_err *err)
+{
+	return axv_get_cpuid_common(axv_raw_get_supported_cpuid, fd, cpuid,
+				    "AXV_GET_SUPPORTED_CPUID", err);
+}
+
 static const char *axv_lookup(const struct axv_name *table, __u64 value)
 {
 	for (; table->name; table++)
@@ -379,6 +804,16 @@ const char *axv_vcpu_state_name(__u32 state)
 const char *axv_vcpu_op_name(__u32 op)
 {
 	return axv_lookup(axv_vcpu_op_names, op);
+}
+
+const char *axv_exit_name(__u32 reason)
+{
+	return axv_lookup(axv_exit_names, reason);
+}
+
+const char *axv_entry_check_name(__u32 check)
+{
+	return axv_lookup(axv_entry_check_names, check);
 }
 
 __u64 axv_vmx_unknown_features(__u64 features)

@@ -35,8 +35,8 @@ struct axv_err {
 
 /**
  * struct axv_name - one entry of a number -> name table.
- * @value: AXV_CAP_* number, AXV_VMX_F_* bit, AXV_VCPU_STATE_* number or
- *	AXV_VCPU_OP_* number.
+ * @value: AXV_CAP_* number, AXV_VMX_F_* bit, AXV_VCPU_STATE_* number,
+ *	AXV_VCPU_OP_* number, AXV_EXIT_* number or AXV_ENTRY_CHECK_* number.
  * @name: lower-case name without the prefix, e.g. "x86_vmx"; NULL ends
  *	the table.
  */
@@ -53,6 +53,10 @@ extern const struct axv_name axv_vmx_feature_names[];
 extern const struct axv_name axv_vcpu_state_names[];
 /* Every AXV_VCPU_OP_* number, in numeric order. */
 extern const struct axv_name axv_vcpu_op_names[];
+/* Every AXV_EXIT_* number, in numeric order. */
+extern const struct axv_name axv_exit_names[];
+/* Every AXV_ENTRY_CHECK_* number, in numeric order. */
+extern const struct axv_name axv_entry_check_names[];
 
 /* Raw wrappers: the ioctl() return value, errno intact. */
 int axv_raw_ioctl(int fd, unsigned long req, unsigned long arg);
@@ -66,6 +70,36 @@ int axv_raw_get_vcpu_stats(int vcpu_fd, struct axv_vcpu_stats *stats);
 int axv_raw_vcpu_op(int vcpu_fd, const struct axv_vcpu_op *op);
 int axv_raw_set_memory_region(int vm_fd, const struct axv_memory_region *region);
 int axv_raw_delete_memory_region(int vm_fd, unsigned long slot);
+int axv_raw_get_vcpu_mmap_size(int fd);
+int axv_raw_run(int vcpu_fd);
+int axv_raw_get_regs(int vcpu_fd, struct axv_regs *regs);
+int axv_raw_set_regs(int vcpu_fd, const struct axv_regs *regs);
+int axv_raw_get_sregs(int vcpu_fd, struct axv_sregs *sregs);
+int axv_raw_set_sregs(int vcpu_fd, const struct axv_sregs *sregs);
+int axv_raw_get_fpu(int vcpu_fd, struct axv_fpu *fpu);
+int axv_raw_set_fpu(int vcpu_fd, const struct axv_fpu *fpu);
+int axv_raw_get_msrs(int vcpu_fd, struct axv_msrs *msrs);
+int axv_raw_set_msrs(int vcpu_fd, const struct axv_msrs *msrs);
+int axv_raw_get_events(int vcpu_fd, struct axv_events *events);
+int axv_raw_set_events(int vcpu_fd, const struct axv_events *events);
+int axv_raw_interrupt(int vcpu_fd, const struct axv_interrupt *irq);
+int axv_raw_set_traps(int vcpu_fd, const struct axv_traps *traps);
+int axv_raw_set_hypercall_result(int vcpu_fd, const __u64 *result);
+int axv_raw_kick_vcpus(int vm_fd, const struct axv_kick *kick);
+int axv_raw_get_cpuid(int vm_fd, struct axv_cpuid *cpuid);
+int axv_raw_set_cpuid(int vm_fd, const struct axv_cpuid *cpuid);
+int axv_raw_get_supported_cpuid(int fd, struct axv_cpuid *cpuid);
+
+/*
+ * Fill @err with @code and a printf-style message; nothing when @err is
+ * NULL.  Returns -@code, for "return axv_err_set(...)".  For callers
+ * outside the library that report their own failures the same way.
+ */
+__attribute__((format(printf, 3, 4)))
+int axv_err_set(struct axv_err *err, int code, const char *fmt, ...);
+
+/* Reset @err to "no error" (code 0, empty message); nothing when NULL. */
+void axv_err_clear(struct axv_err *err);
 
 /* $AXVCPU_DEV when set and non-empty, AXV_DEFAULT_DEV otherwise. */
 const char *axv_dev_path(void);
@@ -133,6 +167,97 @@ int axv_set_memory_region(int vm_fd, const struct axv_memory_region *region,
  */
 int axv_delete_memory_region(int vm_fd, unsigned long slot, struct axv_err *err);
 
+/*
+ * AXV_GET_VCPU_MMAP_SIZE on the /dev/axvcpu descriptor @fd: the bytes to
+ * map of a vCPU descriptor, or -errno.
+ */
+int axv_get_vcpu_mmap_size(int fd, struct axv_err *err);
+
+/*
+ * Map the struct axv_run of vCPU descriptor @vcpu_fd: AXV_GET_VCPU_MMAP_SIZE
+ * on @fd (/dev/axvcpu) bytes, PROT_READ | PROT_WRITE, MAP_SHARED, offset 0.
+ * Returns 0 and sets *@run and *@size (for axv_unmap_run()), or -errno:
+ * -EPROTO when the kernel's size is smaller than struct axv_run, -EINVAL
+ * without a call when @run or @size is NULL.
+ */
+int axv_map_run(int fd, int vcpu_fd, struct axv_run **run, size_t *size,
+		struct axv_err *err);
+
+/* Undo axv_map_run(); nothing when @run is NULL. */
+void axv_unmap_run(struct axv_run *run, size_t size);
+
+/*
+ * AXV_RUN on @vcpu_fd: 0 when the guest exited to userspace (the run
+ * structure says why), or -errno.  -EINTR (a signal, or immediate_exit)
+ * is an expected outcome; it too is described in @err.
+ */
+int axv_run(int vcpu_fd, struct axv_err *err);
+
+/*
+ * Register state of @vcpu_fd.  The getters clear the buffer first; every
+ * function returns 0 or -errno, and -EINVAL without a call for a NULL
+ * buffer or argument.
+ */
+int axv_get_regs(int vcpu_fd, struct axv_regs *regs, struct axv_err *err);
+int axv_set_regs(int vcpu_fd, const struct axv_regs *regs, struct axv_err *err);
+int axv_get_sregs(int vcpu_fd, struct axv_sregs *sregs, struct axv_err *err);
+int axv_set_sregs(int vcpu_fd, const struct axv_sregs *sregs, struct axv_err *err);
+int axv_get_fpu(int vcpu_fd, struct axv_fpu *fpu, struct axv_err *err);
+int axv_set_fpu(int vcpu_fd, const struct axv_fpu *fpu, struct axv_err *err);
+int axv_get_events(int vcpu_fd, struct axv_events *events, struct axv_err *err);
+int axv_set_events(int vcpu_fd, const struct axv_events *events, struct axv_err *err);
+
+/*
+ * A struct axv_msrs with room for @nmsrs entries, zeroed, nmsrs set; free()
+ * it.  NULL when out of memory or @nmsrs is absurdly large.
+ */
+struct axv_msrs *axv_msrs_alloc(__u32 nmsrs);
+
+/*
+ * AXV_GET_MSRS / AXV_SET_MSRS with the entries of @msrs (the getter keeps
+ * the indices the caller put there): the number of entries processed, from
+ * the first, or -errno.
+ */
+int axv_get_msrs(int vcpu_fd, struct axv_msrs *msrs, struct axv_err *err);
+int axv_set_msrs(int vcpu_fd, const struct axv_msrs *msrs, struct axv_err *err);
+
+/*
+ * AXV_INTERRUPT on @vcpu_fd: @vector with @flags (AXV_INTERRUPT_F_*),
+ * reserved fields zero.  0 or -errno.
+ */
+int axv_interrupt(int vcpu_fd, __u32 vector, __u32 flags, struct axv_err *err);
+
+/*
+ * AXV_SET_TRAPS on @vcpu_fd: exception bitmap @exceptions and @flags
+ * (AXV_TRAP_F_*), reserved fields zero.  0 or -errno.
+ */
+int axv_set_traps(int vcpu_fd, __u32 exceptions, __u32 flags, struct axv_err *err);
+
+/* AXV_SET_HYPERCALL_RESULT on @vcpu_fd: @result for guest RAX.  0 or -errno. */
+int axv_set_hypercall_result(int vcpu_fd, __u64 result, struct axv_err *err);
+
+/*
+ * AXV_KICK_VCPUS on VM descriptor @vm_fd: the vCPUs of bitmap @vcpus,
+ * reserved fields zero.  0 or -errno.
+ */
+int axv_kick_vcpus(int vm_fd, __u64 vcpus, struct axv_err *err);
+
+/*
+ * A struct axv_cpuid with room for @nent entries, zeroed, nent set; free()
+ * it.  NULL when out of memory or @nent is absurdly large.
+ */
+struct axv_cpuid *axv_cpuid_alloc(__u32 nent);
+
+/*
+ * AXV_GET_CPUID / AXV_SET_CPUID on VM descriptor @vm_fd, and
+ * AXV_GET_SUPPORTED_CPUID on /dev/axvcpu descriptor @fd.  The getters take
+ * the room in @cpuid->nent and leave there what the kernel wrote (the
+ * number filled, or on -E2BIG what the kernel says is needed).  0 or -errno.
+ */
+int axv_get_cpuid(int vm_fd, struct axv_cpuid *cpuid, struct axv_err *err);
+int axv_set_cpuid(int vm_fd, const struct axv_cpuid *cpuid, struct axv_err *err);
+int axv_get_supported_cpuid(int fd, struct axv_cpuid *cpuid, struct axv_err *err);
+
 /* Name of AXV_CAP_* number @cap, NULL when unknown. */
 const char *axv_cap_name(unsigned long cap);
 
@@ -144,6 +269,12 @@ const char *axv_vcpu_state_name(__u32 state);
 
 /* Name of AXV_VCPU_OP_* number @op, e.g. "set_role"; NULL when unknown. */
 const char *axv_vcpu_op_name(__u32 op);
+
+/* Name of AXV_EXIT_* number @reason, e.g. "fail_entry"; NULL when unknown. */
+const char *axv_exit_name(__u32 reason);
+
+/* Name of AXV_ENTRY_CHECK_* number @check, e.g. "data_seg"; NULL when unknown. */
+const char *axv_entry_check_name(__u32 check);
 
 /* AXV_VMX_F_* bits of @features that have no name. */
 __u64 axv_vmx_unknown_features(__u64 features);

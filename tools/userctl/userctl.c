@@ -3,29 +3,30 @@
  * userctl: command-line tool for /dev/axvcpu.
  *
  * Exit status: 0 success, 1 a call failed (the message on stderr names the
- * call and the error), 2 usage error.
+ * call and the error), 2 usage error; "run" adds the statuses of the guest
+ * (run.c).
  */
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "libaxv.h"
+#include "run.h"
 
 #ifndef USERCTL_VERSION
 #define USERCTL_VERSION "0.1"
 #endif
 
-#define EXIT_USAGE	2
-
 struct command {
 	const char *name;
 	const char *args;	/* synopsis after the name */
 	const char *help;	/* one line */
+	const char *details;	/* more lines for "help COMMAND", or NULL */
 	int (*run)(int argc, char **argv);
 };
 
@@ -34,9 +35,10 @@ static int cmd_help(int argc, char **argv);
 
 static const struct command commands[] = {
 	{ "info", "[--json]",
-	  "show the API version, the capabilities and the VMX capabilities", cmd_info },
-	{ "help", "[COMMAND]", "show this help or the help of COMMAND", cmd_help },
-	{ NULL, NULL, NULL, NULL }
+	  "show the API version, the capabilities and the VMX capabilities", NULL, cmd_info },
+	{ "run", run_synopsis, run_summary, run_details, cmd_run },
+	{ "help", "[COMMAND]", "show this help or the help of COMMAND", NULL, cmd_help },
+	{ NULL, NULL, NULL, NULL, NULL }
 };
 
 static const struct command *find_command(const char *name)
@@ -59,48 +61,13 @@ static void print_usage(FILE *f)
 		fprintf(f, "  %-8s %s\n", cmd->name, cmd->help);
 	fprintf(f, "\nEnvironment:\n");
 	fprintf(f, "  %-12s device to open (default %s)\n", AXV_DEV_ENV, AXV_DEFAULT_DEV);
-	fprintf(f, "\nExit status: 0 success, 1 error, 2 usage error.\n");
+	fprintf(f, "\nExit status: 0 success, 1 error, 2 usage error; 'userctl help run' lists\n");
+	fprintf(f, "those of a guest run.\n");
 }
 
 static void command_usage(FILE *f, const struct command *cmd)
 {
-	fprintf(f, "Usage: userctl %s %s\n  %s\n", cmd->name, cmd->args, cmd->help);
-}
-
-/* Report a usage error of @cmd (NULL: the global options) and return 2. */
-__attribute__((format(printf, 2, 3)))
-static int usage_error(const struct command *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "userctl: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nTry 'userctl help%s%s'.\n", cmd ? " " : "", cmd ? cmd->name : "");
-	return EXIT_USAGE;
-}
-
-/* The option getopt_long() rejected last, for a usage message. */
-static const char *bad_option(char **argv)
-{
-	return optind > 0 ? argv[optind - 1] : "?";
-}
-
-static int fail(const struct axv_err *err)
-{
-	fprintf(stderr, "userctl: %s\n", err->msg);
-	return EXIT_FAILURE;
-}
-
-/* Flush stdout and turn a write error (full disk, closed pipe) into status 1. */
-static int finish_output(int status)
-{
-	if (fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, "userctl: write to stdout: %s\n", strerror(errno));
-		return EXIT_FAILURE;
-	}
-	return status;
+	cli_command_usage(f, cmd->name, cmd->args, cmd->help, cmd->details);
 }
 
 struct info {
@@ -283,25 +250,26 @@ static int cmd_info(int argc, char **argv)
 			break;
 		case 'h':
 			command_usage(stdout, cmd);
-			return finish_output(EXIT_SUCCESS);
+			return cli_finish_output(EXIT_SUCCESS);
 		default:
-			return usage_error(cmd, "info: bad option '%s'", bad_option(argv));
+			return cli_usage_error(cmd->name, "info: bad option '%s'",
+					       cli_bad_option(argv));
 		}
 	}
 	if (optind < argc)
-		return usage_error(cmd, "info: unexpected argument '%s'", argv[optind]);
+		return cli_usage_error(cmd->name, "info: unexpected argument '%s'", argv[optind]);
 
 	ret = gather_info(&info, &err);
 	if (ret < 0) {
 		free(info.cap_values);
-		return fail(&err);
+		return cli_fail(&err);
 	}
 	if (json)
 		print_info_json(&info);
 	else
 		print_info_text(&info);
 	free(info.cap_values);
-	return finish_output(EXIT_SUCCESS);
+	return cli_finish_output(EXIT_SUCCESS);
 }
 
 static int cmd_help(int argc, char **argv)
@@ -309,16 +277,16 @@ static int cmd_help(int argc, char **argv)
 	const struct command *cmd;
 
 	if (argc > 2)
-		return usage_error(find_command("help"), "help: too many arguments");
+		return cli_usage_error("help", "help: too many arguments");
 	if (argc < 2) {
 		print_usage(stdout);
-		return finish_output(EXIT_SUCCESS);
+		return cli_finish_output(EXIT_SUCCESS);
 	}
 	cmd = find_command(argv[1]);
 	if (!cmd)
-		return usage_error(NULL, "unknown command '%s'", argv[1]);
+		return cli_usage_error(NULL, "unknown command '%s'", argv[1]);
 	command_usage(stdout, cmd);
-	return finish_output(EXIT_SUCCESS);
+	return cli_finish_output(EXIT_SUCCESS);
 }
 
 int main(int argc, char **argv)
@@ -337,13 +305,13 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case 'h':
 			print_usage(stdout);
-			return finish_output(EXIT_SUCCESS);
+			return cli_finish_output(EXIT_SUCCESS);
 		case 'V':
 			printf("userctl %s (axvcpu API version %d)\n", USERCTL_VERSION,
 			       AXV_API_VERSION);
-			return finish_output(EXIT_SUCCESS);
+			return cli_finish_output(EXIT_SUCCESS);
 		default:
-			return usage_error(NULL, "bad option '%s'", bad_option(argv));
+			return cli_usage_error(NULL, "bad option '%s'", cli_bad_option(argv));
 		}
 	}
 	if (optind >= argc) {
@@ -353,7 +321,7 @@ int main(int argc, char **argv)
 
 	cmd = find_command(argv[optind]);
 	if (!cmd)
-		return usage_error(NULL, "unknown command '%s'", argv[optind]);
+		return cli_usage_error(NULL, "unknown command '%s'", argv[optind]);
 
 	/* The handler sees argv[0] == its name; optind = 0 restarts getopt. */
 	argc -= optind;

@@ -16,71 +16,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "libaxv.h"
+#include "check.h"
 
 #ifndef AXV_UAPI_HEADER
 #error "build with -DAXV_UAPI_HEADER='\"/path/to/uapi/linux/axvcpu.h\"'"
 #endif
-
-static int tests_passed, tests_failed, checks_failed;
-static const char *current_test;
-
-__attribute__((format(printf, 3, 4)))
-static void check_failed(const char *file, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	checks_failed++;
-	printf("     %s: %s:%d: ", current_test, file, line);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
-
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond))						\
-			check_failed(__FILE__, __LINE__, "%s", #cond);	\
-	} while (0)
-
-#define CHECK_INT(expr, expected)					\
-	do {								\
-		long long got_ = (expr), want_ = (expected);		\
-		if (got_ != want_)					\
-			check_failed(__FILE__, __LINE__,		\
-				     "%s is %lld, expected %lld",	\
-				     #expr, got_, want_);		\
-	} while (0)
-
-#define CHECK_STR_HAS(str, needle)					\
-	do {								\
-		const char *s_ = (str), *n_ = (needle);			\
-		if (!s_ || !strstr(s_, n_))				\
-			check_failed(__FILE__, __LINE__,		\
-				     "'%s' does not contain '%s'",	\
-				     s_ ? s_ : "(null)", n_);		\
-	} while (0)
-
-static void run_test(const char *name, void (*fn)(void))
-{
-	int before = checks_failed;
-
-	current_test = name;
-	fn();
-	if (checks_failed == before) {
-		tests_passed++;
-		printf("ok   %s\n", name);
-	} else {
-		tests_failed++;
-		printf("FAIL %s\n", name);
-	}
-}
-
-#define RUN(fn)	run_test(#fn, fn)
 
 /*
  * A fake /dev/axvcpu.  This definition of ioctl() takes precedence over
@@ -103,6 +48,26 @@ static struct {
 	int op_errno;		/* when set, every AXV_VCPU_OP fails with it */
 	__u32 busy_slot;	/* AXV_SET_MEMORY_REGION of it: EEXIST */
 	unsigned long free_slot;	/* AXV_DELETE_MEMORY_REGION of it: ENOENT */
+	int mmap_size;		/* returned by AXV_GET_VCPU_MMAP_SIZE */
+	int run_errno;		/* when set, AXV_RUN fails with it */
+	struct axv_regs regs;	/* AXV_SET_REGS stores, AXV_GET_REGS returns */
+	struct axv_sregs sregs;	/* likewise */
+	struct axv_fpu fpu;	/* likewise */
+	struct axv_events events;	/* likewise */
+	struct axv_interrupt irq;	/* the last AXV_INTERRUPT argument */
+	struct axv_traps traps;	/* the last AXV_SET_TRAPS argument */
+	__u64 hypercall_result;	/* the last AXV_SET_HYPERCALL_RESULT value */
+	struct axv_kick kick;	/* the last AXV_KICK_VCPUS argument */
+	__u32 msr_limit;	/* AXV_GET/SET_MSRS process at most this many */
+	__u32 nmsrs;		/* entries of the last AXV_SET_MSRS */
+	struct axv_msr_entry msrs[8];
+	__u32 cpuid_nent;	/* entries AXV_GET_(SUPPORTED_)CPUID return */
+	struct axv_cpuid_entry cpuid[4];	/* they, and what AXV_SET_CPUID stored */
+	size_t mmap_len;	/* the last mmap() of fd */
+	int mmap_prot;
+	int mmap_flags;
+	off_t mmap_offset;
+	int mmap_errno;		/* when set, mmap() of fd fails with it */
 	unsigned long last_req;
 	unsigned long last_arg;
 	int calls;
@@ -148,6 +113,114 @@ static int fake_vcpu_op(unsigned long arg)
 	if (ret < 0)
 		errno = EINVAL;
 	return ret;
+}
+
+/* AXV_GET_MSRS, AXV_SET_MSRS: up to fake.msr_limit entries; a get reads index * 2. */
+static int fake_msrs(unsigned long req, struct axv_msrs *msrs)
+{
+	__u32 i, n = msrs->nmsrs < fake.msr_limit ? msrs->nmsrs : fake.msr_limit;
+
+	if (req == AXV_SET_MSRS) {
+		fake.nmsrs = msrs->nmsrs;
+		memcpy(fake.msrs, msrs->entries, n * sizeof(msrs->entries[0]));
+	} else {
+		for (i = 0; i < n; i++)
+			msrs->entries[i].data = msrs->entries[i].index * 2ULL;
+	}
+	return n;
+}
+
+/* A CPUID get: E2BIG with the needed count when the room is too small. */
+static int fake_get_cpuid(struct axv_cpuid *cpuid)
+{
+	if (cpuid->nent < fake.cpuid_nent) {
+		cpuid->nent = fake.cpuid_nent;
+		errno = E2BIG;
+		return -1;
+	}
+	cpuid->nent = fake.cpuid_nent;
+	memcpy(cpuid->entries, fake.cpuid, fake.cpuid_nent * sizeof(fake.cpuid[0]));
+	return 0;
+}
+
+/* The ioctls of the run support. */
+static int fake_run_ioctl(unsigned long req, unsigned long arg)
+{
+	void *p = (void *)arg;
+
+	switch (req) {
+	case AXV_GET_VCPU_MMAP_SIZE:
+		return fake.mmap_size;
+	case AXV_RUN:
+		if (fake.run_errno) {
+			errno = fake.run_errno;
+			return -1;
+		}
+		return 0;
+	case AXV_GET_REGS:
+		memcpy(p, &fake.regs, sizeof(fake.regs));
+		return 0;
+	case AXV_SET_REGS:
+		memcpy(&fake.regs, p, sizeof(fake.regs));
+		return 0;
+	case AXV_GET_SREGS:
+		memcpy(p, &fake.sregs, sizeof(fake.sregs));
+		return 0;
+	case AXV_SET_SREGS:
+		memcpy(&fake.sregs, p, sizeof(fake.sregs));
+		return 0;
+	case AXV_GET_FPU:
+		memcpy(p, &fake.fpu, sizeof(fake.fpu));
+		return 0;
+	case AXV_SET_FPU:
+		memcpy(&fake.fpu, p, sizeof(fake.fpu));
+		return 0;
+	case AXV_GET_EVENTS:
+		memcpy(p, &fake.events, sizeof(fake.events));
+		return 0;
+	case AXV_SET_EVENTS:
+		memcpy(&fake.events, p, sizeof(fake.events));
+		return 0;
+	case AXV_GET_MSRS:
+	case AXV_SET_MSRS:
+		return fake_msrs(req, p);
+	case AXV_INTERRUPT:
+		memcpy(&fake.irq, p, sizeof(fake.irq));
+		if (fake.irq.vector < 32 || fake.irq.vector > 255) {
+			errno = EINVAL;
+			return -1;
+		}
+		return 0;
+	case AXV_SET_TRAPS:
+		memcpy(&fake.traps, p, sizeof(fake.traps));
+		if (fake.traps.flags & ~AXV_TRAP_F_ALL) {
+			errno = EINVAL;
+			return -1;
+		}
+		return 0;
+	case AXV_SET_HYPERCALL_RESULT:
+		memcpy(&fake.hypercall_result, p, sizeof(fake.hypercall_result));
+		return 0;
+	case AXV_KICK_VCPUS:
+		memcpy(&fake.kick, p, sizeof(fake.kick));
+		return 0;
+	case AXV_GET_CPUID:
+	case AXV_GET_SUPPORTED_CPUID:
+		return fake_get_cpuid(p);
+	case AXV_SET_CPUID: {
+		const struct axv_cpuid *cpuid = p;
+
+		if (cpuid->nent > 4) {
+			errno = E2BIG;
+			return -1;
+		}
+		fake.cpuid_nent = cpuid->nent;
+		memcpy(fake.cpuid, cpuid->entries, cpuid->nent * sizeof(fake.cpuid[0]));
+		return 0;
+	}
+	}
+	errno = ENOTTY;
+	return -1;
 }
 
 static int fake_ioctl(unsigned long req, unsigned long arg)
@@ -211,8 +284,7 @@ static int fake_ioctl(unsigned long req, unsigned long arg)
 		}
 		return 0;
 	}
-	errno = ENOTTY;
-	return -1;
+	return fake_run_ioctl(req, arg);
 }
 
 int ioctl(int fd, unsigned long req, ...)
@@ -226,6 +298,29 @@ int ioctl(int fd, unsigned long req, ...)
 	if (fake.fd >= 0 && fd == fake.fd)
 		return fake_ioctl(req, arg);
 	return syscall(SYS_ioctl, fd, req, arg);
+}
+
+/*
+ * mmap() of fake.fd is recorded and answered with anonymous memory (or
+ * fails with fake.mmap_errno); every other call is the system call.
+ */
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t offset)
+{
+	if (fake.fd >= 0 && fd == fake.fd) {
+		fake.calls++;
+		fake.mmap_len = len;
+		fake.mmap_prot = prot;
+		fake.mmap_flags = flags;
+		fake.mmap_offset = offset;
+		if (fake.mmap_errno) {
+			errno = fake.mmap_errno;
+			return MAP_FAILED;
+		}
+		flags = MAP_PRIVATE | MAP_ANONYMOUS;
+		fd = -1;
+		offset = 0;
+	}
+	return (void *)syscall(SYS_mmap, addr, len, prot, flags, fd, offset);
 }
 
 static int open_dev_null(void)
@@ -248,6 +343,8 @@ static void fake_start(void)
 	fake.vcpu_fd = 43;
 	fake.busy_slot = 3;
 	fake.free_slot = 7;
+	fake.mmap_size = 4096;
+	fake.msr_limit = 8;
 }
 
 static void fake_stop(void)
@@ -472,7 +569,7 @@ static void test_cap_names_cover_header(void)
 	for (i = 0; i < defined; i++)
 		check_cap_define(&defs[i]);
 	/* With every define named, equal counts mean no stale entries. */
-	CHECK(defined >= 9);
+	CHECK(defined >= 15);
 	CHECK_INT(table_size(axv_cap_names), defined);
 }
 
@@ -611,7 +708,7 @@ static void test_name_lookup(void)
 	      !strcmp(axv_cap_name(AXV_CAP_NR_MEMSLOTS), "nr_memslots"));
 	CHECK(axv_cap_name(AXV_CAP_GPA_BITS) &&
 	      !strcmp(axv_cap_name(AXV_CAP_GPA_BITS), "gpa_bits"));
-	CHECK(!axv_cap_name(AXV_CAP_GPA_BITS + 1));
+	CHECK(!axv_cap_name(AXV_CAP_MAX_MSRS + 1));
 }
 
 static void test_vcpu_state_name_lookup(void)
@@ -1591,6 +1688,658 @@ static void test_open_flags(void)
 	unsetenv(AXV_DEV_ENV);
 }
 
+/* --- the run support: ABI -------------------------------------------- */
+
+static void check_ioctl(unsigned long req, const char *name, unsigned int dir,
+			unsigned int nr, unsigned int size, int line)
+{
+	if (_IOC_TYPE(req) != 0xA9 || _IOC_DIR(req) != dir || _IOC_NR(req) != nr ||
+	    _IOC_SIZE(req) != size)
+		check_failed(__FILE__, line, "%s: type 0x%x dir %u nr 0x%x size %u", name,
+			     (unsigned int)_IOC_TYPE(req), (unsigned int)_IOC_DIR(req),
+			     (unsigned int)_IOC_NR(req), (unsigned int)_IOC_SIZE(req));
+}
+
+#define CHECK_IOCTL(req, dir, nr, size)	check_ioctl(req, #req, dir, nr, size, __LINE__)
+
+static void test_abi_run_layout(void)
+{
+	CHECK_INT(sizeof(struct axv_run), 2624);
+	CHECK_INT(AXV_RUN_DATA_SIZE, 2048);
+	CHECK_INT(offsetof(struct axv_run, immediate_exit), 0);
+	CHECK_INT(offsetof(struct axv_run, exit_reason), 4);
+	CHECK_INT(offsetof(struct axv_run, flags), 8);
+	CHECK_INT(offsetof(struct axv_run, hw_exit_reason), 12);
+	CHECK_INT(offsetof(struct axv_run, rip), 16);
+	CHECK_INT(offsetof(struct axv_run, reserved), 24);
+	CHECK_INT(offsetof(struct axv_run, io), 64);
+	CHECK_INT(offsetof(struct axv_run, exit_pad), 64);
+	CHECK_INT(offsetof(struct axv_run, reserved2), 320);
+	CHECK_INT(offsetof(struct axv_run, data), 576);
+
+	CHECK_INT(offsetof(struct axv_run, io.port), 64);
+	CHECK_INT(offsetof(struct axv_run, io.size), 66);
+	CHECK_INT(offsetof(struct axv_run, io.direction), 67);
+	CHECK_INT(offsetof(struct axv_run, io.flags), 68);
+	CHECK_INT(offsetof(struct axv_run, io.count), 72);
+	CHECK_INT(offsetof(struct axv_run, io.data_offset), 76);
+	CHECK_INT(offsetof(struct axv_run, mmio.gpa), 64);
+	CHECK_INT(offsetof(struct axv_run, mmio.data), 72);
+	CHECK_INT(offsetof(struct axv_run, mmio.size), 80);
+	CHECK_INT(offsetof(struct axv_run, mmio.is_write), 81);
+	CHECK_INT(offsetof(struct axv_run, mmio.reg), 82);
+	CHECK_INT(offsetof(struct axv_run, mmio.flags), 84);
+	CHECK_INT(offsetof(struct axv_run, msr.index), 64);
+	CHECK_INT(offsetof(struct axv_run, msr.is_write), 68);
+	CHECK_INT(offsetof(struct axv_run, msr.error), 69);
+	CHECK_INT(offsetof(struct axv_run, msr.data), 72);
+	CHECK_INT(offsetof(struct axv_run, hypercall.nr), 64);
+	CHECK_INT(offsetof(struct axv_run, hypercall.args), 72);
+	CHECK_INT(offsetof(struct axv_run, hypercall.ret), 120);
+	CHECK_INT(offsetof(struct axv_run, npf.qualification), 80);
+	CHECK_INT(offsetof(struct axv_run, cpu_up.entry), 72);
+	CHECK_INT(offsetof(struct axv_run, ipi.shorthand), 72);
+	CHECK_INT(offsetof(struct axv_run, fail_entry.hw_reason), 64);
+	CHECK_INT(offsetof(struct axv_run, fail_entry.vm_instruction_error), 68);
+	CHECK_INT(offsetof(struct axv_run, fail_entry.qualification), 72);
+	CHECK_INT(offsetof(struct axv_run, fail_entry.check), 80);
+	CHECK_INT(offsetof(struct axv_run, triple_fault.rip), 64);
+	CHECK_INT(offsetof(struct axv_run, triple_fault.last_vector), 72);
+	CHECK_INT(offsetof(struct axv_run, triple_fault.insn_len), 76);
+	CHECK_INT(offsetof(struct axv_run, triple_fault.insn), 80);
+	CHECK_INT(offsetof(struct axv_run, exception.payload), 80);
+	CHECK_INT(offsetof(struct axv_run, unknown.qualification), 72);
+	CHECK_INT(offsetof(struct axv_run, internal.ndata), 68);
+	CHECK_INT(offsetof(struct axv_run, internal.data), 72);
+
+	CHECK_INT(AXV_IO_IN, 0);
+	CHECK_INT(AXV_IO_OUT, 1);
+	CHECK_INT(AXV_REG_NONE, 0xff);
+}
+
+/*
+ * The x86_64 layout.  (struct axv_segment ends in 6 bytes of implicit
+ * padding, so i386 builds see 28 bytes and a 376-byte struct axv_sregs.)
+ */
+static void test_abi_register_layout(void)
+{
+	CHECK_INT(sizeof(struct axv_regs), 176);
+	CHECK_INT(offsetof(struct axv_regs, rsp), 48);
+	CHECK_INT(offsetof(struct axv_regs, r8), 64);
+	CHECK_INT(offsetof(struct axv_regs, rip), 128);
+	CHECK_INT(offsetof(struct axv_regs, rflags), 136);
+	CHECK_INT(offsetof(struct axv_regs, reserved), 144);
+
+	CHECK_INT(sizeof(struct axv_segment), 32);
+	CHECK_INT(offsetof(struct axv_segment, limit), 8);
+	CHECK_INT(offsetof(struct axv_segment, selector), 12);
+	CHECK_INT(offsetof(struct axv_segment, type), 14);
+	CHECK_INT(offsetof(struct axv_segment, present), 15);
+	CHECK_INT(offsetof(struct axv_segment, unusable), 22);
+	CHECK_INT(offsetof(struct axv_segment, pad), 23);
+	CHECK_INT(sizeof(struct axv_dtable), 16);
+	CHECK_INT(offsetof(struct axv_dtable, limit), 8);
+
+	CHECK_INT(sizeof(struct axv_sregs), 408);
+	CHECK_INT(offsetof(struct axv_sregs, ds), 32);
+	CHECK_INT(offsetof(struct axv_sregs, ldt), 224);
+	CHECK_INT(offsetof(struct axv_sregs, gdt), 256);
+	CHECK_INT(offsetof(struct axv_sregs, idt), 272);
+	CHECK_INT(offsetof(struct axv_sregs, cr0), 288);
+	CHECK_INT(offsetof(struct axv_sregs, efer), 328);
+	CHECK_INT(offsetof(struct axv_sregs, apic_base), 336);
+	CHECK_INT(offsetof(struct axv_sregs, reserved), 344);
+
+	CHECK_INT(sizeof(struct axv_fpu), 4160);
+	CHECK_INT(offsetof(struct axv_fpu, size), 8);
+	CHECK_INT(offsetof(struct axv_fpu, reserved), 16);
+	CHECK_INT(offsetof(struct axv_fpu, xsave), 64);
+	CHECK_INT(AXV_XSAVE_AREA_SIZE, 4096);
+
+	CHECK_INT(sizeof(struct axv_msr_entry), 16);
+	CHECK_INT(offsetof(struct axv_msr_entry, data), 8);
+	CHECK_INT(sizeof(struct axv_msrs), 8);
+	CHECK_INT(offsetof(struct axv_msrs, entries), 8);
+	CHECK_INT(sizeof(struct axv_events), 32);
+	CHECK_INT(offsetof(struct axv_events, ext_vector), 4);
+	CHECK_INT(offsetof(struct axv_events, reserved), 8);
+	CHECK_INT(sizeof(struct axv_interrupt), 32);
+	CHECK_INT(sizeof(struct axv_traps), 32);
+	CHECK_INT(sizeof(struct axv_cpuid_entry), 40);
+	CHECK_INT(offsetof(struct axv_cpuid_entry, eax), 12);
+	CHECK_INT(offsetof(struct axv_cpuid_entry, reserved), 28);
+	CHECK_INT(sizeof(struct axv_cpuid), 8);
+	CHECK_INT(sizeof(struct axv_kick), 32);
+	CHECK_INT(AXV_EVENT_F_ALL, 0x1f);
+	CHECK_INT(AXV_TRAP_F_ALL, 0x1);
+}
+
+static void test_abi_run_ioctls(void)
+{
+	CHECK_IOCTL(AXV_GET_VCPU_MMAP_SIZE, _IOC_NONE, 0x04, 0);
+	CHECK_IOCTL(AXV_GET_SUPPORTED_CPUID, _IOC_READ | _IOC_WRITE, 0x05, 8);
+	CHECK_IOCTL(AXV_KICK_VCPUS, _IOC_WRITE, 0x13, 32);
+	CHECK_IOCTL(AXV_GET_CPUID, _IOC_READ | _IOC_WRITE, 0x14, 8);
+	CHECK_IOCTL(AXV_SET_CPUID, _IOC_WRITE, 0x15, 8);
+	CHECK_IOCTL(AXV_RUN, _IOC_NONE, 0x23, 0);
+	CHECK_IOCTL(AXV_GET_REGS, _IOC_READ, 0x24, 176);
+	CHECK_IOCTL(AXV_SET_REGS, _IOC_WRITE, 0x25, 176);
+	CHECK_IOCTL(AXV_GET_SREGS, _IOC_READ, 0x26, 408);
+	CHECK_IOCTL(AXV_SET_SREGS, _IOC_WRITE, 0x27, 408);
+	CHECK_IOCTL(AXV_GET_FPU, _IOC_READ, 0x28, 4160);
+	CHECK_IOCTL(AXV_SET_FPU, _IOC_WRITE, 0x29, 4160);
+	CHECK_IOCTL(AXV_GET_MSRS, _IOC_READ | _IOC_WRITE, 0x2a, 8);
+	CHECK_IOCTL(AXV_SET_MSRS, _IOC_WRITE, 0x2b, 8);
+	CHECK_IOCTL(AXV_GET_EVENTS, _IOC_READ, 0x2c, 32);
+	CHECK_IOCTL(AXV_SET_EVENTS, _IOC_WRITE, 0x2d, 32);
+	CHECK_IOCTL(AXV_INTERRUPT, _IOC_WRITE, 0x2e, 32);
+	CHECK_IOCTL(AXV_SET_TRAPS, _IOC_WRITE, 0x2f, 32);
+	CHECK_IOCTL(AXV_SET_HYPERCALL_RESULT, _IOC_WRITE, 0x30, 8);
+}
+
+/* --- the run support: name tables ----------------------------------- */
+
+/*
+ * Every "#define @prefix<NAME> <number>" of the header is named <name> by
+ * @name_of, and @table holds exactly these, in numeric order.
+ */
+static void check_number_defines(const char *prefix, const char *(*name_of)(__u32),
+				 const struct axv_name *table, int at_least)
+{
+	static struct define defs[MAX_DEFINES];
+	int i, defined = read_defines(prefix, defs);
+	const struct axv_name *n;
+
+	for (i = 0; i < defined; i++) {
+		char *end;
+		unsigned long value = strtoul(defs[i].rest, &end, 0);
+		const char *got;
+
+		if (end == defs[i].rest) {
+			check_failed(__FILE__, __LINE__, "cannot parse %s%s:%s", prefix,
+				     defs[i].name, defs[i].rest);
+			continue;
+		}
+		got = name_of(value);
+		if (!got)
+			check_failed(__FILE__, __LINE__, "%s%s (%lu) has no name", prefix,
+				     defs[i].name, value);
+		else if (strcmp(got, defs[i].name))
+			check_failed(__FILE__, __LINE__, "%s%s (%lu) is named '%s'", prefix,
+				     defs[i].name, value, got);
+	}
+	CHECK(defined >= at_least);
+	CHECK_INT(table_size(table), defined);
+	for (n = table; n->name; n++)
+		if (n != table && n->value <= n[-1].value)
+			check_failed(__FILE__, __LINE__, "'%s' (%llu) follows '%s' (%llu)",
+				     n->name, n->value, n[-1].name, n[-1].value);
+}
+
+static void test_exit_names_cover_header(void)
+{
+	check_number_defines("AXV_EXIT_", axv_exit_name, axv_exit_names, 18);
+	/* Each reason has its own statistics entry. */
+	CHECK(table_size(axv_exit_names) < AXV_VCPU_NR_EXIT_STATS);
+}
+
+static void test_entry_check_names_cover_header(void)
+{
+	check_number_defines("AXV_ENTRY_CHECK_", axv_entry_check_name, axv_entry_check_names,
+			     17);
+}
+
+static void test_run_name_lookup(void)
+{
+	CHECK_STR_EQ(axv_exit_name(AXV_EXIT_UNKNOWN), "unknown");
+	CHECK_STR_EQ(axv_exit_name(AXV_EXIT_IO), "io");
+	CHECK_STR_EQ(axv_exit_name(AXV_EXIT_FAIL_ENTRY), "fail_entry");
+	CHECK_STR_EQ(axv_exit_name(AXV_EXIT_INTERNAL_ERROR), "internal_error");
+	CHECK(!axv_exit_name(AXV_EXIT_INTERNAL_ERROR + 1));
+	CHECK(!axv_exit_name(~0U));
+	CHECK_STR_EQ(axv_entry_check_name(AXV_ENTRY_CHECK_NONE), "none");
+	CHECK_STR_EQ(axv_entry_check_name(AXV_ENTRY_CHECK_DATA_SEG), "data_seg");
+	CHECK_STR_EQ(axv_entry_check_name(AXV_ENTRY_CHECK_CR3), "cr3");
+	CHECK(!axv_entry_check_name(AXV_ENTRY_CHECK_CR3 + 1));
+	CHECK_STR_EQ(axv_cap_name(AXV_CAP_RUN), "run");
+	CHECK_STR_EQ(axv_cap_name(AXV_CAP_XSAVE_SIZE), "xsave_size");
+	CHECK_STR_EQ(axv_cap_name(AXV_CAP_MAX_CPUID_ENTRIES), "max_cpuid_entries");
+	CHECK_STR_EQ(axv_cap_name(AXV_CAP_KICK), "kick");
+	CHECK_STR_EQ(axv_cap_name(AXV_CAP_TRAPS), "traps");
+	CHECK_STR_EQ(axv_cap_name(AXV_CAP_MAX_MSRS), "max_msrs");
+	CHECK(!axv_cap_name(AXV_CAP_MAX_MSRS + 1));
+}
+
+/* --- the run support: wrappers --------------------------------------- */
+
+static void test_raw_run_wrappers_keep_errno(void)
+{
+	struct axv_cpuid *cpuid = axv_cpuid_alloc(1);
+	struct axv_msrs *msrs = axv_msrs_alloc(1);
+	struct axv_interrupt irq = { .vector = 32 };
+	struct axv_kick kick = { .vcpus = 1 };
+	struct axv_traps traps = { 0 };
+	struct axv_events events = { 0 };
+	struct axv_sregs sregs = { 0 };
+	struct axv_regs regs = { 0 };
+	static struct axv_fpu fpu;
+	__u64 result = 0;
+	int fd = open_dev_null();
+
+#define CHECK_ENOTTY(call)						\
+	do {								\
+		errno = 0;						\
+		CHECK_INT(call, -1);					\
+		CHECK_INT(errno, ENOTTY);				\
+	} while (0)
+	CHECK_ENOTTY(axv_raw_get_vcpu_mmap_size(fd));
+	CHECK_ENOTTY(axv_raw_run(fd));
+	CHECK_ENOTTY(axv_raw_get_regs(fd, &regs));
+	CHECK_ENOTTY(axv_raw_set_regs(fd, &regs));
+	CHECK_ENOTTY(axv_raw_get_sregs(fd, &sregs));
+	CHECK_ENOTTY(axv_raw_set_sregs(fd, &sregs));
+	CHECK_ENOTTY(axv_raw_get_fpu(fd, &fpu));
+	CHECK_ENOTTY(axv_raw_set_fpu(fd, &fpu));
+	CHECK_ENOTTY(axv_raw_get_msrs(fd, msrs));
+	CHECK_ENOTTY(axv_raw_set_msrs(fd, msrs));
+	CHECK_ENOTTY(axv_raw_get_events(fd, &events));
+	CHECK_ENOTTY(axv_raw_set_events(fd, &events));
+	CHECK_ENOTTY(axv_raw_interrupt(fd, &irq));
+	CHECK_ENOTTY(axv_raw_set_traps(fd, &traps));
+	CHECK_ENOTTY(axv_raw_set_hypercall_result(fd, &result));
+	CHECK_ENOTTY(axv_raw_kick_vcpus(fd, &kick));
+	CHECK_ENOTTY(axv_raw_get_cpuid(fd, cpuid));
+	CHECK_ENOTTY(axv_raw_set_cpuid(fd, cpuid));
+	CHECK_ENOTTY(axv_raw_get_supported_cpuid(fd, cpuid));
+#undef CHECK_ENOTTY
+	close(fd);
+	errno = 0;
+	CHECK_INT(axv_raw_run(fd), -1);
+	CHECK_INT(errno, EBADF);
+	free(cpuid);
+	free(msrs);
+}
+
+/* Every checked wrapper of the run support on @fd must fail with -@code. */
+static void check_run_wrappers_fail(int fd, int code)
+{
+	struct axv_cpuid *cpuid = axv_cpuid_alloc(2);
+	struct axv_msrs *msrs = axv_msrs_alloc(3);
+	struct axv_events events = { 0 };
+	struct axv_sregs sregs = { 0 };
+	struct axv_regs regs = { 0 };
+	static struct axv_fpu fpu;
+	struct axv_run *run = (struct axv_run *)&regs;
+	size_t size = 12345;
+	struct axv_err err;
+
+#define CHECK_FAILS(call, name)						\
+	do {								\
+		err_dirty(&err);					\
+		CHECK_INT(call, -code);					\
+		CHECK_INT(err.code, code);				\
+		CHECK_STR_HAS(err.msg, name);				\
+		CHECK_STR_HAS(err.msg, strerror(code));			\
+	} while (0)
+	CHECK_FAILS(axv_get_vcpu_mmap_size(fd, &err), "ioctl AXV_GET_VCPU_MMAP_SIZE: ");
+	CHECK_FAILS(axv_map_run(fd, fd, &run, &size, &err), "ioctl AXV_GET_VCPU_MMAP_SIZE: ");
+	CHECK(run == (struct axv_run *)&regs);
+	CHECK_INT(size, 12345);
+	CHECK_FAILS(axv_run(fd, &err), "ioctl AXV_RUN: ");
+	CHECK_FAILS(axv_get_regs(fd, &regs, &err), "ioctl AXV_GET_REGS: ");
+	CHECK_FAILS(axv_set_regs(fd, &regs, &err), "ioctl AXV_SET_REGS: ");
+	CHECK_FAILS(axv_get_sregs(fd, &sregs, &err), "ioctl AXV_GET_SREGS: ");
+	CHECK_FAILS(axv_set_sregs(fd, &sregs, &err), "ioctl AXV_SET_SREGS: ");
+	CHECK_FAILS(axv_get_fpu(fd, &fpu, &err), "ioctl AXV_GET_FPU: ");
+	CHECK_FAILS(axv_set_fpu(fd, &fpu, &err), "ioctl AXV_SET_FPU: ");
+	CHECK_FAILS(axv_get_msrs(fd, msrs, &err), "ioctl AXV_GET_MSRS(3 entries): ");
+	CHECK_FAILS(axv_set_msrs(fd, msrs, &err), "ioctl AXV_SET_MSRS(3 entries): ");
+	CHECK_FAILS(axv_get_events(fd, &events, &err), "ioctl AXV_GET_EVENTS: ");
+	CHECK_FAILS(axv_set_events(fd, &events, &err), "ioctl AXV_SET_EVENTS: ");
+	CHECK_FAILS(axv_interrupt(fd, 0x20, 0, &err), "ioctl AXV_INTERRUPT(vector 32 flags 0): ");
+	CHECK_FAILS(axv_set_traps(fd, 0xa, AXV_TRAP_F_DEBUG_REGS, &err),
+		    "ioctl AXV_SET_TRAPS(exceptions 0xa flags 0x1): ");
+	CHECK_FAILS(axv_set_hypercall_result(fd, 5, &err), "ioctl AXV_SET_HYPERCALL_RESULT: ");
+	CHECK_FAILS(axv_kick_vcpus(fd, 0x6, &err), "ioctl AXV_KICK_VCPUS(0x6): ");
+	CHECK_FAILS(axv_get_cpuid(fd, cpuid, &err), "ioctl AXV_GET_CPUID(2 entries): ");
+	CHECK_FAILS(axv_set_cpuid(fd, cpuid, &err), "ioctl AXV_SET_CPUID(2 entries): ");
+	CHECK_FAILS(axv_get_supported_cpuid(fd, cpuid, &err),
+		    "ioctl AXV_GET_SUPPORTED_CPUID(2 entries): ");
+#undef CHECK_FAILS
+
+	/* A NULL error struct is allowed. */
+	CHECK_INT(axv_run(fd, NULL), -code);
+	CHECK_INT(axv_get_regs(fd, &regs, NULL), -code);
+	CHECK_INT(axv_map_run(fd, fd, &run, &size, NULL), -code);
+	CHECK_INT(axv_interrupt(fd, 0x20, 0, NULL), -code);
+	CHECK_INT(axv_get_cpuid(fd, cpuid, NULL), -code);
+	free(cpuid);
+	free(msrs);
+}
+
+static void test_run_wrappers_on_dev_null(void)
+{
+	int fd = open_dev_null();
+
+	check_run_wrappers_fail(fd, ENOTTY);
+	close(fd);
+}
+
+static void test_run_wrappers_on_closed_fd(void)
+{
+	int fd = open_dev_null();
+
+	close(fd);
+	check_run_wrappers_fail(fd, EBADF);
+	check_run_wrappers_fail(-1, EBADF);
+}
+
+static void test_run_wrappers_null_args(void)
+{
+	struct axv_run *run;
+	struct axv_err err;
+	size_t size;
+
+	fake_start();
+#define CHECK_NULL(call, want)						\
+	do {								\
+		err_dirty(&err);					\
+		CHECK_INT(call, -EINVAL);				\
+		CHECK_INT(err.code, EINVAL);				\
+		CHECK_STR_EQ(err.msg, want);				\
+	} while (0)
+	CHECK_NULL(axv_get_regs(fake.fd, NULL, &err), "AXV_GET_REGS: no buffer given");
+	CHECK_NULL(axv_set_regs(fake.fd, NULL, &err), "AXV_SET_REGS: no argument given");
+	CHECK_NULL(axv_get_sregs(fake.fd, NULL, &err), "AXV_GET_SREGS: no buffer given");
+	CHECK_NULL(axv_set_sregs(fake.fd, NULL, &err), "AXV_SET_SREGS: no argument given");
+	CHECK_NULL(axv_get_fpu(fake.fd, NULL, &err), "AXV_GET_FPU: no buffer given");
+	CHECK_NULL(axv_set_fpu(fake.fd, NULL, &err), "AXV_SET_FPU: no argument given");
+	CHECK_NULL(axv_get_msrs(fake.fd, NULL, &err), "AXV_GET_MSRS: no buffer given");
+	CHECK_NULL(axv_set_msrs(fake.fd, NULL, &err), "AXV_SET_MSRS: no argument given");
+	CHECK_NULL(axv_get_events(fake.fd, NULL, &err), "AXV_GET_EVENTS: no buffer given");
+	CHECK_NULL(axv_set_events(fake.fd, NULL, &err), "AXV_SET_EVENTS: no argument given");
+	CHECK_NULL(axv_get_cpuid(fake.fd, NULL, &err), "AXV_GET_CPUID: no buffer given");
+	CHECK_NULL(axv_set_cpuid(fake.fd, NULL, &err), "AXV_SET_CPUID: no argument given");
+	CHECK_NULL(axv_get_supported_cpuid(fake.fd, NULL, &err),
+		   "AXV_GET_SUPPORTED_CPUID: no buffer given");
+	CHECK_NULL(axv_map_run(fake.fd, fake.fd, NULL, &size, &err),
+		   "map of the run structure: no result pointer given");
+	CHECK_NULL(axv_map_run(fake.fd, fake.fd, &run, NULL, &err),
+		   "map of the run structure: no result pointer given");
+#undef CHECK_NULL
+	CHECK_INT(fake.calls, 0);
+	fake_stop();
+}
+
+static void test_checked_register_requests(void)
+{
+	static struct axv_fpu fpu, want_fpu;
+	struct axv_sregs sregs, want_sregs;
+	struct axv_events events, want_events;
+	struct axv_regs regs, want_regs;
+	struct axv_err err;
+
+	fake_start();
+	memset(&want_regs, 0, sizeof(want_regs));
+	want_regs.rax = 0x2badb002;
+	want_regs.rip = 0x100000;
+	want_regs.rflags = 2;
+	err_dirty(&err);
+	CHECK_INT(axv_set_regs(fake.fd, &want_regs, &err), 0);
+	CHECK_INT(fake.last_req, AXV_SET_REGS);
+	CHECK_INT(fake.last_arg, (unsigned long)&want_regs);
+	CHECK_INT(err.code, 0);
+	CHECK_INT(err.msg[0], '\0');
+	memset(&regs, 0xa5, sizeof(regs));
+	CHECK_INT(axv_get_regs(fake.fd, &regs, &err), 0);
+	CHECK_INT(fake.last_req, AXV_GET_REGS);
+	CHECK(!memcmp(&regs, &want_regs, sizeof(regs)));
+
+	memset(&want_sregs, 0, sizeof(want_sregs));
+	want_sregs.cs.selector = 0x08;
+	want_sregs.cs.limit = 0xffffffff;
+	want_sregs.cr0 = 0x11;
+	want_sregs.apic_base = 0xfee00900;
+	CHECK_INT(axv_set_sregs(fake.fd, &want_sregs, &err), 0);
+	CHECK_INT(fake.last_req, AXV_SET_SREGS);
+	memset(&sregs, 0xa5, sizeof(sregs));
+	CHECK_INT(axv_get_sregs(fake.fd, &sregs, &err), 0);
+	CHECK_INT(fake.last_req, AXV_GET_SREGS);
+	CHECK(!memcmp(&sregs, &want_sregs, sizeof(sregs)));
+
+	memset(&want_fpu, 0, sizeof(want_fpu));
+	want_fpu.xcr0 = 7;
+	want_fpu.size = 832;
+	want_fpu.xsave[24] = 0x80;	/* MXCSR */
+	CHECK_INT(axv_set_fpu(fake.fd, &want_fpu, &err), 0);
+	CHECK_INT(fake.last_req, AXV_SET_FPU);
+	memset(&fpu, 0xa5, sizeof(fpu));
+	CHECK_INT(axv_get_fpu(fake.fd, &fpu, &err), 0);
+	CHECK_INT(fake.last_req, AXV_GET_FPU);
+	CHECK(!memcmp(&fpu, &want_fpu, sizeof(fpu)));
+
+	memset(&want_events, 0, sizeof(want_events));
+	want_events.flags = AXV_EVENT_F_EXT_PENDING | AXV_EVENT_F_STI_SHADOW;
+	want_events.ext_vector = 0x30;
+	CHECK_INT(axv_set_events(fake.fd, &want_events, &err), 0);
+	CHECK_INT(fake.last_req, AXV_SET_EVENTS);
+	memset(&events, 0xa5, sizeof(events));
+	CHECK_INT(axv_get_events(fake.fd, &events, &err), 0);
+	CHECK_INT(fake.last_req, AXV_GET_EVENTS);
+	CHECK(!memcmp(&events, &want_events, sizeof(events)));
+	CHECK_INT(fake.calls, 8);
+	fake_stop();
+}
+
+static void test_checked_msrs(void)
+{
+	struct axv_msrs *msrs = axv_msrs_alloc(3);
+	struct axv_err err;
+
+	CHECK(msrs);
+	if (!msrs)
+		return;
+	fake_start();
+	CHECK_INT(msrs->nmsrs, 3);
+	msrs->entries[0].index = 0x10;
+	msrs->entries[1].index = 0x174;
+	msrs->entries[2].index = 0xc0000080;
+	err_dirty(&err);
+	CHECK_INT(axv_get_msrs(fake.fd, msrs, &err), 3);
+	CHECK_INT(fake.last_req, AXV_GET_MSRS);
+	CHECK_INT(fake.last_arg, (unsigned long)msrs);
+	CHECK_INT(err.code, 0);
+	/* The indices stay; the data is the kernel's. */
+	CHECK_HEX(msrs->entries[0].index, 0x10);
+	CHECK_HEX(msrs->entries[0].data, 0x20);
+	CHECK_HEX(msrs->entries[2].index, 0xc0000080);
+	CHECK_HEX(msrs->entries[2].data, 0x180000100ULL);
+
+	/* A partial count is no failure. */
+	fake.msr_limit = 1;
+	msrs->entries[1].data = 0x1234;
+	CHECK_INT(axv_set_msrs(fake.fd, msrs, &err), 1);
+	CHECK_INT(fake.last_req, AXV_SET_MSRS);
+	CHECK_INT(fake.nmsrs, 3);
+	CHECK_HEX(fake.msrs[0].index, 0x10);
+	CHECK_INT(err.code, 0);
+	CHECK_INT(axv_get_msrs(fake.fd, msrs, NULL), 1);
+	fake_stop();
+	free(msrs);
+}
+
+static void test_checked_small_requests(void)
+{
+	struct axv_err err;
+
+	fake_start();
+	memset(&fake.irq, 0xa5, sizeof(fake.irq));
+	err_dirty(&err);
+	CHECK_INT(axv_interrupt(fake.fd, 0x41, 0, &err), 0);
+	CHECK_INT(fake.last_req, AXV_INTERRUPT);
+	CHECK_INT(fake.irq.vector, 0x41);
+	CHECK_INT(fake.irq.flags, 0);
+	CHECK_INT(fake.irq.reserved[0] | fake.irq.reserved[1] | fake.irq.reserved[2], 0);
+	CHECK_INT(err.code, 0);
+	CHECK_INT(axv_interrupt(fake.fd, 2, AXV_INTERRUPT_F_NMI, &err), -EINVAL);
+	CHECK_INT(fake.irq.flags, AXV_INTERRUPT_F_NMI);
+	CHECK_STR_EQ(err.msg, "ioctl AXV_INTERRUPT(vector 2 flags 0x1): Invalid argument");
+
+	memset(&fake.traps, 0xa5, sizeof(fake.traps));
+	err_dirty(&err);
+	CHECK_INT(axv_set_traps(fake.fd, 0xa, AXV_TRAP_F_DEBUG_REGS, &err), 0);
+	CHECK_INT(fake.last_req, AXV_SET_TRAPS);
+	CHECK_HEX(fake.traps.exceptions, 0xa);
+	CHECK_HEX(fake.traps.flags, AXV_TRAP_F_DEBUG_REGS);
+	CHECK_INT(fake.traps.reserved[0] | fake.traps.reserved[1] | fake.traps.reserved[2], 0);
+	CHECK_INT(err.code, 0);
+	CHECK_INT(axv_set_traps(fake.fd, 0, 0x80, &err), -EINVAL);
+	CHECK_STR_EQ(err.msg, "ioctl AXV_SET_TRAPS(exceptions 0 flags 0x80): Invalid argument");
+
+	err_dirty(&err);
+	CHECK_INT(axv_set_hypercall_result(fake.fd, 0xfffffffffffffffaULL, &err), 0);
+	CHECK_INT(fake.last_req, AXV_SET_HYPERCALL_RESULT);
+	CHECK_HEX(fake.hypercall_result, 0xfffffffffffffffaULL);
+	CHECK_INT(err.code, 0);
+
+	memset(&fake.kick, 0xa5, sizeof(fake.kick));
+	err_dirty(&err);
+	CHECK_INT(axv_kick_vcpus(fake.fd, 1ULL << 63 | 1, &err), 0);
+	CHECK_INT(fake.last_req, AXV_KICK_VCPUS);
+	CHECK_HEX(fake.kick.vcpus, 1ULL << 63 | 1);
+	CHECK_INT(fake.kick.reserved[0] | fake.kick.reserved[1] | fake.kick.reserved[2], 0);
+	CHECK_INT(err.code, 0);
+
+	err_dirty(&err);
+	CHECK_INT(axv_run(fake.fd, &err), 0);
+	CHECK_INT(fake.last_req, AXV_RUN);
+	CHECK_INT(fake.last_arg, 0);
+	CHECK_INT(err.code, 0);
+	CHECK_INT(err.msg[0], '\0');
+	fake.run_errno = EINTR;
+	CHECK_INT(axv_run(fake.fd, &err), -EINTR);
+	CHECK_INT(err.code, EINTR);
+	CHECK_STR_EQ(err.msg, "ioctl AXV_RUN: Interrupted system call");
+	fake_stop();
+}
+
+static void test_checked_cpuid(void)
+{
+	struct axv_cpuid *small = axv_cpuid_alloc(1), *big = axv_cpuid_alloc(4);
+	struct axv_err err;
+
+	CHECK(small && big);
+	if (!small || !big)
+		goto out;
+	fake_start();
+	big->nent = 2;
+	big->entries[0].function = 0;
+	big->entries[0].eax = 0xd;
+	big->entries[1].function = 7;
+	big->entries[1].flags = AXV_CPUID_F_INDEXED;
+	big->entries[1].ebx = 0x219c07ab;
+	err_dirty(&err);
+	CHECK_INT(axv_set_cpuid(fake.fd, big, &err), 0);
+	CHECK_INT(fake.last_req, AXV_SET_CPUID);
+	CHECK_INT(fake.cpuid_nent, 2);
+	CHECK_HEX(fake.cpuid[1].ebx, 0x219c07ab);
+	CHECK_INT(err.code, 0);
+
+	/* Too little room: E2BIG, and nent says what is needed. */
+	err_dirty(&err);
+	CHECK_INT(axv_get_cpuid(fake.fd, small, &err), -E2BIG);
+	CHECK_INT(small->nent, 2);
+	CHECK_STR_EQ(err.msg, "ioctl AXV_GET_CPUID(1 entries): Argument list too long");
+
+	memset(big->entries, 0, 4 * sizeof(big->entries[0]));
+	big->nent = 4;
+	CHECK_INT(axv_get_cpuid(fake.fd, big, &err), 0);
+	CHECK_INT(fake.last_req, AXV_GET_CPUID);
+	CHECK_INT(big->nent, 2);
+	CHECK_INT(big->entries[1].function, 7);
+	CHECK_HEX(big->entries[1].ebx, 0x219c07ab);
+	CHECK_INT(err.code, 0);
+
+	big->nent = 4;
+	CHECK_INT(axv_get_supported_cpuid(fake.fd, big, &err), 0);
+	CHECK_INT(fake.last_req, AXV_GET_SUPPORTED_CPUID);
+	CHECK_INT(big->nent, 2);
+	small->nent = 1;
+	CHECK_INT(axv_get_supported_cpuid(fake.fd, small, &err), -E2BIG);
+	CHECK_STR_HAS(err.msg, "AXV_GET_SUPPORTED_CPUID(1 entries)");
+
+	big->nent = 5;
+	CHECK_INT(axv_set_cpuid(fake.fd, big, &err), -E2BIG);
+	CHECK_STR_HAS(err.msg, "AXV_SET_CPUID(5 entries)");
+	fake_stop();
+out:
+	free(small);
+	free(big);
+}
+
+static void test_allocators(void)
+{
+	struct axv_cpuid *cpuid = axv_cpuid_alloc(0);
+	struct axv_msrs *msrs = axv_msrs_alloc(64);
+	int i, zero = 1;
+
+	CHECK(cpuid && cpuid->nent == 0);
+	CHECK(msrs && msrs->nmsrs == 64);
+	for (i = 0; msrs && i < 64; i++)
+		zero &= !msrs->entries[i].index && !msrs->entries[i].data;
+	CHECK(zero);
+	free(cpuid);
+	free(msrs);
+	CHECK(!axv_cpuid_alloc(~0U));
+	CHECK(!axv_msrs_alloc(~0U));
+}
+
+static void test_map_run(void)
+{
+	struct axv_run *run = NULL;
+	struct axv_err err;
+	size_t size = 0;
+
+	fake_start();
+	fake.mmap_size = 8192;
+	err_dirty(&err);
+	CHECK_INT(axv_map_run(fake.fd, fake.fd, &run, &size, &err), 0);
+	CHECK_INT(err.code, 0);
+	CHECK_INT(err.msg[0], '\0');
+	CHECK_INT(fake.last_req, AXV_GET_VCPU_MMAP_SIZE);
+	CHECK_INT(fake.mmap_len, 8192);
+	CHECK_INT(fake.mmap_prot, PROT_READ | PROT_WRITE);
+	CHECK_INT(fake.mmap_flags, MAP_SHARED);
+	CHECK_INT(fake.mmap_offset, 0);
+	CHECK_INT(size, 8192);
+	CHECK(run);
+	if (run) {
+		run->data[AXV_RUN_DATA_SIZE - 1] = 1;	/* mapped, writable */
+		axv_unmap_run(run, size);
+	}
+	axv_unmap_run(NULL, 0);
+	CHECK_INT(fake.calls, 2);
+
+	/* Smaller than the structure: refused without mapping. */
+	fake.mmap_size = sizeof(struct axv_run) - 1;
+	run = NULL;
+	size = 0;
+	CHECK_INT(axv_map_run(fake.fd, fake.fd, &run, &size, &err), -EPROTO);
+	CHECK_INT(err.code, EPROTO);
+	CHECK_STR_HAS(err.msg, "AXV_GET_VCPU_MMAP_SIZE: 2623 bytes");
+	CHECK(!run && !size);
+	CHECK_INT(fake.calls, 3);
+
+	/* The mmap() failure is reported. */
+	fake.mmap_size = 4096;
+	fake.mmap_errno = ENODEV;
+	CHECK_INT(axv_map_run(fake.fd, fake.fd, &run, &size, &err), -ENODEV);
+	CHECK_STR_EQ(err.msg, "mmap of the vCPU run structure (4096 bytes): No such device");
+	CHECK(!run && !size);
+	CHECK_INT(axv_get_vcpu_mmap_size(fake.fd, &err), 4096);
+	fake_stop();
+}
+
 int main(void)
 {
 	RUN(test_abi_layout);
@@ -1630,7 +2379,22 @@ int main(void)
 	RUN(test_dev_path_default);
 	RUN(test_dev_env_missing);
 	RUN(test_open_flags);
+	RUN(test_abi_run_layout);
+	RUN(test_abi_register_layout);
+	RUN(test_abi_run_ioctls);
+	RUN(test_exit_names_cover_header);
+	RUN(test_entry_check_names_cover_header);
+	RUN(test_run_name_lookup);
+	RUN(test_raw_run_wrappers_keep_errno);
+	RUN(test_run_wrappers_on_dev_null);
+	RUN(test_run_wrappers_on_closed_fd);
+	RUN(test_run_wrappers_null_args);
+	RUN(test_checked_register_requests);
+	RUN(test_checked_msrs);
+	RUN(test_checked_small_requests);
+	RUN(test_checked_cpuid);
+	RUN(test_allocators);
+	RUN(test_map_run);
 
-	printf("%d passed, %d failed\n", tests_passed, tests_failed);
-	return tests_failed ? 1 : 0;
+	return check_report();
 }

@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Port and MMIO buses, the 16550 UART, the debug-exit port.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "devices.h"
+
+__u64 bus_all_ones(unsigned int size)
+{
+	return size >= 8 ? ~0ULL : (1ULL << (size * 8)) - 1;
+}
+
+int bus_add(struct bus *bus, const struct bus_device *dev)
+{
+	unsigned int i;
+
+	if (bus->ndevs >= BUS_MAX_DEVICES)
+		return -ENOSPC;
+	for (i = 0; i < bus->ndevs; i++) {
+		const struct bus_device *d = &bus->devs[i];
+
+		if (dev->base < d->base + d->len && d->base < dev->base + dev->len)
+			return -EEXIST;
+	}
+	bus->devs[bus->ndevs++] = *dev;
+	return 0;
+}
+
+const struct bus_device *bus_find(const struct bus *bus, __u64 addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < bus->ndevs; i++)
+		if (addr - bus->devs[i].base < bus->devs[i].len)
+			return &bus->devs[i];
+	return NULL;
+}
+
+int debug_exit_status(__u64 value)
+{
+	return (int)(((value << 1) | 1) & 0xff);
+}
+
+/* --- 16550 UART ------------------------------------------------------- */
+
+void uart_init(struct uart *uart, FILE *out)
+{
+	memset(uart, 0, sizeof(*uart));
+	uart->out = out;
+}
+
+void uart_flush(struct uart *uart)
+{
+	if (uart->unflushed) {
+		fflush(uart->out);
+		uart->unflushed = false;
+	}
+}
+
+/* Modem status: fixed lines, or in loopback what MCR drives. */
+static __u8 uart_msr(const struct uart *uart)
+{
+	__u8 mcr = uart->regs[UART_MCR];
+
+	if (!(mcr & UART_MCR_LOOP))
+		return UART_MSR_CTS | UART_MSR_DSR | UART_MSR_DCD;
+	/* RTS -> CTS, DTR -> DSR, OUT1 -> RI, OUT2 -> DCD. */
+	return ((mcr & 0x02) ? UART_MSR_CTS : 0) | ((mcr & 0x01) ? UART_MSR_DSR : 0) |
+	       ((mcr & 0x04) ? UART_MSR_RI : 0) | ((mcr & 0x08) ? UART_MSR_DCD : 0);
+}
+
+static __u8 uart_read_reg(struct uart *uart, unsigned int reg)
+{
+	bool dlab = uart->regs[UART_LCR] & UART_LCR_DLAB;
+
+	switch (reg) {
+	case UART_RBR:
+		if (dlab)
+			return uart->dll;
+		if (uart->rx_full) {
+			uart->rx_full = false;
+			return uart->rbr;
+		}
+		return 0;
+	case UART_IER:
+		return dlab ? uart->dlm : uart->regs[UART_IER];
+	case UART_IIR:
+		return UART_IIR_NO_INT | ((uart->fcr & UART_FCR_ENABLE) ? UART_IIR_FIFOS : 0);
+	case UART_LSR:
+		return UART_LSR_THRE | UART_LSR_TEMT | (uart->rx_full ? UART_LSR_DR : 0);
+	case UART_MSR:
+		return uart_msr(uart);
+	case UART_LCR:
+	case UART_MCR:
+	case UART_SCR:
+		return uart->regs[reg];
+	}
+	return 0xff;
+}
+
+static void uart_transmit(struct uart *uart, __u8 byte)
+{
+	if (uart->regs[UART_MCR] & UART_MCR_LOOP) {
+		uart->rbr = byte;
+		uart->rx_full = true;
+		return;
+	}
+	putc(byte, uart->out);
+	uart->unflushed = true;
+	if (byte == '\n')
+		uart_flush(uart);
+}
+
+static void uart_write_reg(struct uart *uart, unsigned int reg, __u8 value)
+{
+	bool dlab = uart->regs[UART_LCR] & UART_LCR_DLAB;
+
+	switch (reg) {
+	case UART_THR:
+		if (dlab)
+			uart->dll = value;
+		else
+			uart_transmit(uart, value);
+		break;
+	case UART_IER:
+		if (dlab)
+			uart->dlm = value;
+		else
+			uart->regs[UART_IER] = value & 0x0f;
+		break;
+	case UART_FCR:
+		uart->fcr = value & ~UART_FCR_CLEAR;
+		break;
+	case UART_LCR:
+	case UART_SCR:
+		uart->regs[reg] = value;
+		break;
+	case UART_MCR:
+		uart->regs[UART_MCR] = value & UART_MCR_MASK;
+		break;
+	case UART_LSR:
+	case UART_MSR:
+		/* Read-only (factory test on real parts): dropped. */
+		break;
+	}
+}
+
+/* A wider access covers consecutive registers; bytes past the last float high. */
+__u64 uart_read(void *opaque, __u64 offset, unsigned int size)
+{
+	__u64 value = 0;
+	unsigned int i;
+
+	for (i = 0; i < size; i++) {
+		__u64 reg = offset + i;
+		__u8 byte = reg < UART_NR_REGS ? uart_read_reg(opaque, reg) : 0xff;
+
+		value |= (__u64)byte << (8 * i);
+	}
+	return value;
+}
+
+void uart_write(void *opaque, __u64 offset, unsigned int size, __u64 value)
+{
+	unsigned int i;
+
+	for (i = 0; i < size; i++)
+		if (offset + i < UART_NR_REGS)
+			uart_write_reg(opaque, offset + i, value >> (8 * i));
+}
+
+/* --- debug exit --------------------------------------------------------- */
+
+static __u64 debug_exit_read(void *opaque, __u64 offset, unsigned int size)
+{
+	(void)opaque;
+	(void)offset;
+	return bus_all_ones(size);
+}
+
+static void debug_exit_write(void *opaque, __u64 offset, unsigned int size, __u64 value)
+{
+	struct devices *dev = opaque;
+
+	(void)offset;
+	dev->exit_requested = true;
+	dev->exit_value = value & bus_all_ones(size);
+}
+
+/* --- the buses ---------------------------------------------------------- */
+
+void devices_init(struct devices *dev, FILE *out, FILE *log, bool verbose, bool strict)
+{
+	const struct bus_device com1 = {
+		.name = "uart", .base = UART_COM1_BASE, .len = UART_NR_REGS,
+		.read = uart_read, .write = uart_write, .opaque = &dev->uart,
+	};
+	const struct bus_device debug_exit = {
+		.name = "debug-exit", .base = DEBUG_EXIT_PORT, .len = 1,
+		.read = debug_exit_read, .write = debug_exit_write, .opaque = dev,
+	};
+
+	memset(dev, 0, sizeof(*dev));
+	dev->log = log;
+	dev->verbose = verbose;
+	dev->strict = strict;
+	uart_init(&dev->uart, out);
+	bus_add(&dev->pio, &com1);
+	bus_add(&dev->pio, &debug_exit);
+}
+
+static const char *bus_kind_name(enum bus_kind bus)
+{
+	return bus == BUS_PIO ? "port" : "MMIO address";
+}
+
+/* Describe an unhandled access: "1-byte read of port 0x60". */
+static void unhandled_describe(char *buf, size_t len, enum bus_kind bus, __u64 addr,
+			       unsigned int size, bool write, __u64 value)
+{
+	int n = snprintf(buf, len, "%u-byte %s %s %s 0x%llx", size, write ? "write" : "read",
+			 write ? "to" : "of", bus_kind_name(bus), addr);
+
+	if (write && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, " (value 0x%llx)", value);
+}
+
+static void unhandled_note(struct devices *dev, enum bus_kind bus, __u64 rip, __u64 addr,
+			   unsigned int size, bool write, __u64 value)
+{
+	struct unhandled *u = &dev->unhandled;
+	char what[128];
+	unsigned int i;
+
+	u->total++;
+	for (i = 0; i < u->nseen; i++) {
+		if (u->seen[i].bus == bus && u->seen[i].addr == addr) {
+			u->unlisted++;
+			return;
+		}
+	}
+	if (u->nseen >= UNHANDLED_LISTED) {
+		u->unlisted++;
+		return;
+	}
+	u->seen[u->nseen].bus = bus;
+	u->seen[u->nseen].addr = addr;
+	u->nseen++;
+	if (dev->verbose) {
+		unhandled_describe(what, sizeof(what), bus, addr, size, write, value);
+		fprintf(dev->log, "userctl: unhandled %s at RIP 0x%llx (listed once)\n", what,
+			rip);
+	}
+}
+
+/*
+ * An access that found no device: the empty bus, or with --strict-io an
+ * error.  Returns 0 or -EIO.
+ */
+static int unhandled_access(struct devices *dev, enum bus_kind bus, __u64 rip, __u64 addr,
+			    unsigned int size, bool write, __u64 *value, struct axv_err *err)
+{
+	char what[128];
+
+	if (dev->strict) {
+		unhandled_describe(what, sizeof(what), bus, addr, size, write, *value);
+		return axv_err_set(err, EIO, "--strict-io: guest at RIP 0x%llx: %s: nothing there",
+				   rip, what);
+	}
+	unhandled_note(dev, bus, rip, addr, size, write, *value);
+	if (!write)
+		*value = bus_all_ones(size);
+	return 0;
+}
+
+static int bus_access(struct devices *dev, enum bus_kind kind, __u64 rip, __u64 addr,
+		      unsigned int size, bool write, __u64 *value, struct axv_err *err)
+{
+	const struct bus *bus = kind == BUS_PIO ? &dev->pio : &dev->mmio;
+	const struct bus_device *d = bus_find(bus, addr);
+
+	if (!d)
+		return unhandled_access(dev, kind, rip, addr, size, write, value, err);
+	if (write)
+		d->write(d->opaque, addr - d->base, size, *value & bus_all_ones(size));
+	else
+		*value = d->read(d->opaque, addr - d->base, size) & bus_all_ones(size);
+	return 0;
+}
+
+int devices_pio(struct devices *dev, __u64 rip, __u16 port, unsigned int size, bool write,
+		__u32 *value, struct axv_err *err)
+{
+	__u64 v = write ? *value : 0;
+	int ret;
+
+	ret = bus_access(dev, BUS_PIO, rip, port, size, write, &v, err);
+	if (!ret && !write)
+		*value = v;
+	return ret;
+}
+
+int devices_mmio(struct devices *dev, __u64 rip, __u64 gpa, unsigned int size, bool write,
+		 __u64 *value, struct axv_err *err)
+{
+	return bus_access(dev, BUS_MMIO, rip, gpa, size, write, value, err);
+}
+
+void devices_finish(struct devices *dev)
+{
+	const struct unhandled *u = &dev->unhandled;
+
+	uart_flush(&dev->uart);
+	if (dev->verbose && u->total)
+		fprintf(dev->log,
+			"userctl: %llu unhandled accesses to %u%s ports or addresses (%llu not listed)\n",
+			u->total, u->nseen, u->nseen >= UNHANDLED_LISTED ? " or more" : "",
+			u->unlisted);
+}

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The guest's devices: a port I/O bus and an MMIO bus, each a table of
+ * address ranges with read and write callbacks, and what userctl puts on
+ * them: a 16550 UART at 0x3f8 (COM1) and the debug-exit port 0xf4.
+ * Everything else is an empty PC bus: reads return all ones, writes are
+ * dropped (or, with --strict-io, either is an error).
+ */
+#ifndef USERCTL_DEVICES_H
+#define USERCTL_DEVICES_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <linux/types.h>
+
+#include "libaxv.h"
+
+#define UART_COM1_BASE		0x3f8
+#define UART_NR_REGS		8
+#define DEBUG_EXIT_PORT		0xf4
+
+/* UART registers (offsets from the base) and bits. */
+#define UART_RBR		0	/* read, DLAB=0: receive buffer */
+#define UART_THR		0	/* write, DLAB=0: transmit holding */
+#define UART_DLL		0	/* DLAB=1: divisor latch, low byte */
+#define UART_IER		1	/* DLAB=0: interrupt enable */
+#define UART_DLM		1	/* DLAB=1: divisor latch, high byte */
+#define UART_IIR		2	/* read: interrupt identification */
+#define UART_FCR		2	/* write: FIFO control */
+#define UART_LCR		3	/* line control */
+#define UART_MCR		4	/* modem control */
+#define UART_LSR		5	/* line status */
+#define UART_MSR		6	/* modem status */
+#define UART_SCR		7	/* scratch */
+
+#define UART_LCR_DLAB		0x80
+#define UART_FCR_ENABLE		0x01
+#define UART_FCR_CLEAR		0x06	/* clear the FIFOs: self-clearing bits */
+#define UART_IIR_NO_INT		0x01
+#define UART_IIR_FIFOS		0xc0	/* FIFOs enabled (16550A) */
+#define UART_MCR_LOOP		0x10
+#define UART_MCR_MASK		0x1f
+#define UART_LSR_DR		0x01	/* data ready */
+#define UART_LSR_THRE		0x20	/* transmit holding register empty */
+#define UART_LSR_TEMT		0x40	/* transmitter empty */
+#define UART_MSR_CTS		0x10
+#define UART_MSR_DSR		0x20
+#define UART_MSR_RI		0x40
+#define UART_MSR_DCD		0x80
+
+/* Ranges per bus, and distinct unhandled addresses listed with --verbose. */
+#define BUS_MAX_DEVICES		8
+#define UNHANDLED_LISTED	16
+
+enum bus_kind {
+	BUS_PIO,
+	BUS_MMIO,
+};
+
+/**
+ * struct bus_device - one address range on a bus.
+ * @name: for messages.
+ * @base: first address.
+ * @len: addresses in the range.
+ * @read: value of a @size-byte read at @offset from @base; an access is
+ *	given to the device whose range holds its first byte.
+ * @write: a @size-byte write of @value at @offset.
+ * @opaque: the device's state, passed to the callbacks.
+ */
+struct bus_device {
+	const char *name;
+	__u64 base;
+	__u64 len;
+	__u64 (*read)(void *opaque, __u64 offset, unsigned int size);
+	void (*write)(void *opaque, __u64 offset, unsigned int size, __u64 value);
+	void *opaque;
+};
+
+struct bus {
+	struct bus_device devs[BUS_MAX_DEVICES];
+	unsigned int ndevs;
+};
+
+/**
+ * struct uart - a 16550A without interrupts or input.
+ * @regs: IER, LCR, MCR, SCR as written (IER and MCR masked to their bits).
+ * @fcr: FIFO control as written, less the self-clearing bits.
+ * @dll: divisor latch, low byte.
+ * @dlm: divisor latch, high byte.
+ * @rbr: the byte received in loopback mode.
+ * @rx_full: @rbr holds a byte not yet read.
+ * @out: where transmitted bytes go (stdout).
+ * @unflushed: bytes were written to @out since the last flush.
+ */
+struct uart {
+	__u8 regs[UART_NR_REGS];
+	__u8 fcr;
+	__u8 dll;
+	__u8 dlm;
+	__u8 rbr;
+	bool rx_full;
+	FILE *out;
+	bool unflushed;
+};
+
+/**
+ * struct unhandled - accesses that found nothing on the bus.
+ * @seen: the first UNHANDLED_LISTED distinct (bus, address) pairs, each
+ *	listed once when --verbose.
+ * @nseen: entries of @seen used.
+ * @total: all such accesses.
+ * @unlisted: those not listed (repeats, and addresses beyond @seen).
+ */
+struct unhandled {
+	struct {
+		enum bus_kind bus;
+		__u64 addr;
+	} seen[UNHANDLED_LISTED];
+	unsigned int nseen;
+	__u64 total;
+	__u64 unlisted;
+};
+
+/**
+ * struct devices - everything the guest reaches through port I/O and MMIO.
+ * @pio: the port bus.
+ * @mmio: the MMIO bus.
+ * @uart: COM1.
+ * @exit_requested: the guest wrote the debug-exit port.
+ * @exit_value: what it wrote there.
+ * @log: where --verbose lines go (stderr).
+ * @verbose: list unhandled accesses.
+ * @strict: an unhandled access is an error.
+ * @unhandled: bookkeeping of unhandled accesses.
+ */
+struct devices {
+	struct bus pio;
+	struct bus mmio;
+	struct uart uart;
+	bool exit_requested;
+	__u64 exit_value;
+	FILE *log;
+	bool verbose;
+	bool strict;
+	struct unhandled unhandled;
+};
+
+/* All ones in the low @size bytes (1, 2, 4 or 8). */
+__u64 bus_all_ones(unsigned int size);
+
+/* Add a device to @bus; -ENOSPC when full, -EEXIST when it overlaps another. */
+int bus_add(struct bus *bus, const struct bus_device *dev);
+
+/* The device whose range holds @addr, or NULL. */
+const struct bus_device *bus_find(const struct bus *bus, __u64 addr);
+
+/* The exit status for debug-exit value @value: ((@value << 1) | 1) & 0xff. */
+int debug_exit_status(__u64 value);
+
+/* A reset UART writing to @out. */
+void uart_init(struct uart *uart, FILE *out);
+__u64 uart_read(void *opaque, __u64 offset, unsigned int size);
+void uart_write(void *opaque, __u64 offset, unsigned int size, __u64 value);
+/* Flush @uart->out when something was written since the last flush. */
+void uart_flush(struct uart *uart);
+
+/*
+ * Set up @dev: the UART on COM1 writing to @out, the debug-exit port,
+ * nothing on the MMIO bus.  Messages go to @log.
+ */
+void devices_init(struct devices *dev, FILE *out, FILE *log, bool verbose, bool strict);
+
+/*
+ * One port access by the guest at @rip: a read (@write false) stores the
+ * value in *@value, a write takes it from there.  0, or with --strict-io
+ * -EIO for an unhandled access, described in @err.
+ */
+int devices_pio(struct devices *dev, __u64 rip, __u16 port, unsigned int size, bool write,
+		__u32 *value, struct axv_err *err);
+
+/* One MMIO access, as devices_pio(). */
+int devices_mmio(struct devices *dev, __u64 rip, __u64 gpa, unsigned int size, bool write,
+		 __u64 *value, struct axv_err *err);
+
+/* At the end of the run: flush the UART; with --verbose, sum up unhandled accesses. */
+void devices_finish(struct devices *dev);
+
+#endif /* USERCTL_DEVICES_H */

@@ -1,0 +1,2688 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host-side unit tests of userctl run: image loading (flat, ELF,
+ * Multiboot), the start state per mode, the devices, exit handling and the
+ * command line.  Everything works on buffers in memory; the one ioctl that
+ * exit handling makes (the register dump of a failed entry) is answered by
+ * a fake below.
+ *
+ * The last line printed is "N passed, N failed"; the exit status is 1 when
+ * any test failed.
+ */
+#define _GNU_SOURCE	/* open_memstream() */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/elf.h>
+
+#include "boot.h"
+#include "devices.h"
+#include "guest.h"
+#include "libaxv.h"
+#include "loader.h"
+#include "multiboot.h"
+#include "run.h"
+#include "vmexit.h"
+#include "x86_setup.h"
+#include "check.h"
+
+/* --- fakes and helpers ------------------------------------------------- */
+
+/* A vCPU descriptor that is never open: ioctl() below answers for it. */
+#define FAKE_VCPU_FD	1000
+
+static struct axv_regs fake_regs;
+static struct axv_sregs fake_sregs;
+
+/*
+ * A fake kernel for whole runs of cmd_run(): while @active, every axvcpu
+ * ioctl is answered here, on whatever descriptor, and mmap() of vCPU 0
+ * gives anonymous memory.  AXV_RUN calls @script with the step number.
+ */
+static struct {
+	bool active;
+	int caps[AXV_CAP_MAX_MSRS + 1];
+	int vm_fd;
+	int vcpu_fds[4];
+	unsigned int nvcpus;
+	struct axv_vcpu_create creates[4];
+	struct axv_memory_region region;
+	int regions;
+	struct axv_sregs sregs;		/* the last AXV_SET_SREGS */
+	struct axv_regs regs;		/* the last AXV_SET_REGS */
+	int sets;			/* AXV_SET_SREGS and AXV_SET_REGS calls */
+	struct axv_run *run;
+	size_t mmap_len;
+	int mmap_prot;
+	int mmap_flags;
+	off_t mmap_offset;
+	int step;
+	int (*script)(struct axv_run *run, int step);
+	struct axv_vcpu_stats stats;
+} fk;
+
+static int fk_fail(int e)
+{
+	errno = e;
+	return -1;
+}
+
+static int fk_ioctl(int fd, unsigned long req, void *arg)
+{
+	switch (req) {
+	case AXV_GET_API_VERSION:
+		return AXV_API_VERSION;
+	case AXV_CHECK_EXTENSION:
+		return (unsigned long)arg <= AXV_CAP_MAX_MSRS ? fk.caps[(unsigned long)arg] : 0;
+	case AXV_CREATE_VM:
+		fk.vm_fd = dup(fd);
+		return fk.vm_fd;
+	case AXV_CREATE_VCPU:
+		if (fk.nvcpus >= 4)
+			return fk_fail(EINVAL);
+		memcpy(&fk.creates[fk.nvcpus], arg, sizeof(fk.creates[0]));
+		fk.vcpu_fds[fk.nvcpus] = dup(fd);
+		return fk.vcpu_fds[fk.nvcpus++];
+	case AXV_SET_MEMORY_REGION:
+		memcpy(&fk.region, arg, sizeof(fk.region));
+		fk.regions++;
+		return 0;
+	case AXV_GET_SREGS:
+		memset(arg, 0, sizeof(struct axv_sregs));
+		((struct axv_sregs *)arg)->apic_base = 0xfee00900;
+		((struct axv_sregs *)arg)->cr0 = 0x60000010;
+		return 0;
+	case AXV_SET_SREGS:
+		memcpy(&fk.sregs, arg, sizeof(fk.sregs));
+		fk.sets++;
+		return 0;
+	case AXV_SET_REGS:
+		memcpy(&fk.regs, arg, sizeof(fk.regs));
+		fk.sets++;
+		return 0;
+	case AXV_GET_VCPU_MMAP_SIZE:
+		return 4096;
+	case AXV_RUN:
+		if (!fk.run || fd != fk.vcpu_fds[0])
+			return fk_fail(EINVAL);
+		return fk.script(fk.run, fk.step++);
+	case AXV_GET_VCPU_STATS:
+		memcpy(arg, &fk.stats, sizeof(fk.stats));
+		return 0;
+	}
+	return fk_fail(ENOTTY);
+}
+
+int ioctl(int fd, unsigned long req, ...)
+{
+	unsigned long arg;
+	va_list ap;
+
+	va_start(ap, req);
+	arg = va_arg(ap, unsigned long);
+	va_end(ap);
+	if (fk.active)
+		return fk_ioctl(fd, req, (void *)arg);
+	if (fd == FAKE_VCPU_FD && req == AXV_GET_REGS) {
+		memcpy((void *)arg, &fake_regs, sizeof(fake_regs));
+		return 0;
+	}
+	if (fd == FAKE_VCPU_FD && req == AXV_GET_SREGS) {
+		memcpy((void *)arg, &fake_sregs, sizeof(fake_sregs));
+		return 0;
+	}
+	return syscall(SYS_ioctl, fd, req, arg);
+}
+
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t offset)
+{
+	void *p;
+
+	if (!fk.active || fd < 0 || fd != fk.vcpu_fds[0])
+		return (void *)syscall(SYS_mmap, addr, len, prot, flags, fd, offset);
+	fk.mmap_len = len;
+	fk.mmap_prot = prot;
+	fk.mmap_flags = flags;
+	fk.mmap_offset = offset;
+	p = (void *)syscall(SYS_mmap, addr, len, prot, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p != MAP_FAILED)
+		fk.run = p;
+	return p;
+}
+
+#define TEST_RAM	(4ULL << 20)	/* reserved area at 3 MiB */
+
+static struct guest_mem ram_new(__u64 size)
+{
+	struct guest_mem mem = { .ram = calloc(1, size), .size = size };
+
+	if (!mem.ram) {
+		perror("calloc");
+		exit(1);
+	}
+	return mem;
+}
+
+static void ram_free(struct guest_mem *mem)
+{
+	free(mem->ram);
+	mem->ram = NULL;
+}
+
+static __u32 ram_u32(const struct guest_mem *mem, __u64 gpa)
+{
+	__u32 v = 0;
+	void *p = guest_ptr(mem, gpa, sizeof(v));
+
+	if (p)
+		memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static __u64 ram_u64(const struct guest_mem *mem, __u64 gpa)
+{
+	__u64 v = 0;
+	void *p = guest_ptr(mem, gpa, sizeof(v));
+
+	if (p)
+		memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static const char *ram_str(const struct guest_mem *mem, __u64 gpa)
+{
+	return guest_ptr(mem, gpa, 1) ? (const char *)mem->ram + gpa : "(outside RAM)";
+}
+
+/* Is [gpa, gpa + len) all zero? */
+static int ram_zero(const struct guest_mem *mem, __u64 gpa, __u64 len)
+{
+	const __u8 *p = guest_ptr(mem, gpa, len);
+	__u64 i;
+
+	if (!p)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (p[i])
+			return 0;
+	return 1;
+}
+
+static void put_u32(__u8 *buf, size_t off, __u32 v)
+{
+	memcpy(buf + off, &v, sizeof(v));
+}
+
+/* An image over a static buffer (not freed). */
+static struct image image_of(const char *name, __u8 *data, size_t size)
+{
+	struct image img = { .name = name, .data = data, .size = size };
+
+	return img;
+}
+
+/* Output captured in memory. */
+struct capture {
+	FILE *f;
+	char *buf;
+	size_t len;
+};
+
+static void capture_start(struct capture *c)
+{
+	c->buf = NULL;
+	c->len = 0;
+	c->f = open_memstream(&c->buf, &c->len);
+	if (!c->f) {
+		perror("open_memstream");
+		exit(1);
+	}
+}
+
+/* What was written so far (NUL-terminated). */
+static const char *capture_text(struct capture *c)
+{
+	fflush(c->f);
+	return c->buf ? c->buf : "";
+}
+
+static void capture_end(struct capture *c)
+{
+	fclose(c->f);
+	free(c->buf);
+}
+
+/* Silence stderr (usage messages) around calls that print them. */
+static int stderr_off(void)
+{
+	int saved = dup(2), null = open("/dev/null", O_WRONLY);
+
+	fflush(stderr);
+	dup2(null, 2);
+	close(null);
+	return saved;
+}
+
+static void stderr_on(int saved)
+{
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+}
+
+/* --- building ELF images ---------------------------------------------- */
+
+struct seg_spec {
+	__u32 type;
+	__u64 paddr;
+	__u64 vaddr;
+	const void *data;
+	__u64 filesz;
+	__u64 memsz;
+};
+
+#define ELF_DATA_START	0x200	/* segment data starts here in built images */
+
+/*
+ * An ELF executable in @buf: header, program headers, then the segments'
+ * data one after another from ELF_DATA_START.  Returns its size.
+ */
+static size_t build_elf(__u8 *buf, size_t room, bool is64, __u16 type, __u16 machine,
+			__u64 entry, const struct seg_spec *segs, int nsegs)
+{
+	size_t data = ELF_DATA_START;
+	int i;
+
+	memset(buf, 0, room);
+	if (is64) {
+		struct elf64_hdr eh = { 0 };
+
+		memcpy(eh.e_ident, ELFMAG, SELFMAG);
+		eh.e_ident[EI_CLASS] = ELFCLASS64;
+		eh.e_ident[EI_DATA] = ELFDATA2LSB;
+		eh.e_ident[EI_VERSION] = EV_CURRENT;
+		eh.e_type = type;
+		eh.e_machine = machine;
+		eh.e_version = EV_CURRENT;
+		eh.e_entry = entry;
+		eh.e_phoff = sizeof(eh);
+		eh.e_ehsize = sizeof(eh);
+		eh.e_phentsize = sizeof(struct elf64_phdr);
+		eh.e_phnum = nsegs;
+		memcpy(buf, &eh, sizeof(eh));
+	} else {
+		struct elf32_hdr eh = { 0 };
+
+		memcpy(eh.e_ident, ELFMAG, SELFMAG);
+		eh.e_ident[EI_CLASS] = ELFCLASS32;
+		eh.e_ident[EI_DATA] = ELFDATA2LSB;
+		eh.e_ident[EI_VERSION] = EV_CURRENT;
+		eh.e_type = type;
+		eh.e_machine = machine;
+		eh.e_version = EV_CURRENT;
+		eh.e_entry = entry;
+		eh.e_phoff = sizeof(eh);
+		eh.e_ehsize = sizeof(eh);
+		eh.e_phentsize = sizeof(struct elf32_phdr);
+		eh.e_phnum = nsegs;
+		memcpy(buf, &eh, sizeof(eh));
+	}
+	for (i = 0; i < nsegs; i++) {
+		const struct seg_spec *s = &segs[i];
+
+		if (is64) {
+			struct elf64_phdr ph = {
+				.p_type = s->type, .p_offset = data, .p_vaddr = s->vaddr,
+				.p_paddr = s->paddr, .p_filesz = s->filesz, .p_memsz = s->memsz,
+				.p_flags = PF_R | PF_X, .p_align = 0x1000,
+			};
+
+			memcpy(buf + sizeof(struct elf64_hdr) + i * sizeof(ph), &ph, sizeof(ph));
+		} else {
+			struct elf32_phdr ph = {
+				.p_type = s->type, .p_offset = data, .p_vaddr = s->vaddr,
+				.p_paddr = s->paddr, .p_filesz = s->filesz, .p_memsz = s->memsz,
+				.p_flags = PF_R | PF_X, .p_align = 0x1000,
+			};
+
+			memcpy(buf + sizeof(struct elf32_hdr) + i * sizeof(ph), &ph, sizeof(ph));
+		}
+		if (s->data && s->filesz)
+			memcpy(buf + data, s->data, s->filesz);
+		data += s->filesz;
+	}
+	return data;
+}
+
+static const __u8 code_a[] = { 0xfa, 0xf4, 0xeb, 0xfd };	/* cli; hlt; jmp . */
+static const __u8 code_b[] = { 0x11, 0x22, 0x33, 0x44, 0x55, 0x66 };
+
+/* --- ELF and flat loading ----------------------------------------------- */
+
+static void test_elf32_load(void)
+{
+	static __u8 buf[4096];
+	struct seg_spec segs[] = {
+		{ PT_LOAD, 0x100000, 0xc0100000, code_a, sizeof(code_a), sizeof(code_a) },
+		{ PT_NOTE, 0x0, 0x0, code_b, 2, 2 },
+		{ PT_LOAD, 0x101000, 0xc0101000, code_b, sizeof(code_b), 0x2000 },
+	};
+	struct guest_mem mem = ram_new(TEST_RAM);
+	struct load_result res;
+	struct axv_err err;
+	struct image img;
+	size_t len;
+
+	len = build_elf(buf, sizeof(buf), false, ET_EXEC, EM_386, 0x100000, segs, 3);
+	img = image_of("k32", buf, len);
+	CHECK(image_is_elf(&img));
+	memset(mem.ram + 0x101000, 0xcc, 0x3000);	/* the BSS must be zeroed */
+	CHECK_INT(load_elf(&mem, &img, &res, &err), 0);
+	CHECK_INT(res.format, IMAGE_ELF32);
+	CHECK_HEX(res.entry, 0x100000);
+	CHECK_HEX(res.low, 0x100000);
+	CHECK_HEX(res.high, 0x103000);
+	CHECK(!memcmp(mem.ram + 0x100000, code_a, sizeof(code_a)));
+	CHECK(!memcmp(mem.ram + 0x101000, code_b, sizeof(code_b)));
+	CHECK(ram_zero(&mem, 0x101000 + sizeof(code_b), 0x2000 - sizeof(code_b)));
+	CHECK_INT(mem.ram[0x103000], 0xcc);	/* nothing beyond p_memsz */
+	CHECK(ram_zero(&mem, 0, 0x1000));	/* PT_NOTE not loaded */
+	CHECK_STR_EQ(image_format_name(res.format), "ELF32");
+	ram_free(&mem);
+}
+
+static void test_elf64_load(void)
+{
+	static __u8 buf[4096];
+	struct seg_spec segs[] = {
+		{ PT_LOAD, 0x200000, 0xffffffff80200000ULL, code_b, sizeof(code_b), 0x100 },
+		{ PT_LOAD, 0x10000, 0x10000, NULL, 0, 0 },	/* empty: skipped */
+	};
+	struct guest_mem mem = ram_new(TEST_RAM);
+	struct load_result res;
+	struct axv_err err;
+	struct image img;
+	size_t len;
+
+	len = build_elf(buf, sizeof(buf), true, ET_EXEC, EM_X86_64, 0x200004, segs, 2);
+	img = image_of("k64", buf, len);
+	CHECK_INT(load_elf(&mem, &img, &res, &err), 0);
+	CHECK_INT(res.format, IMAGE_ELF64);
+	CHECK_HEX(res.entry, 0x200004);
+	CHECK_HEX(res.low, 0x200000);
+	CHECK_HEX(res.high, 0x200100);
+	CHECK(!memcmp(mem.ram + 0x200000, code_b, sizeof(code_b)));
+	CHECK_STR_EQ(image_format_name(res.format), "ELF64");
+	ram_free(&mem);
+}
+
+/* load_elf() of @buf must fail with ENOEXEC/ENOSPC and a message with @msg. */
+static void check_elf_refused(__u8 *buf, size_t len, int code, const char *msg, int line)
+{
+	struct guest_mem mem = ram_new(TEST_RAM);
+	struct image img = image_of("bad.elf", buf, len);
+	struct load_result res;
+	struct axv_err err;
+	int ret = load_elf(&mem, &img, &res, &err);
+
+	if (ret != -code || err.code != code || !strstr(err.msg, msg))
+		check_failed(__FILE__, line, "ret %d, '%s'; expected %d, '%s'", ret, err.msg,
+			     -code, msg);
+	ram_free(&mem);
+}
+
+#define CHECK_ELF_REFUSED(buf, len, code, msg) check_elf_refused(buf, len, code, msg, __LINE__)
+
+static void test_elf_refused(void)
+{
+	static __u8 buf[4096];
+	struct seg_spec seg = { PT_LOAD, 0x100000, 0x100000, code_a, sizeof(code_a),
+				sizeof(code_a) };
+	struct seg_spec reserved = { PT_LOAD, TEST_RAM - 0x100000 - 2, 0, code_a,
+				     sizeof(code_a), sizeof(code_a) };
+	struct seg_spec beyond = { PT_LOAD, TEST_RAM + 0x1000, 0, code_a, sizeof(code_a),
+				   sizeof(code_a) };
+	struct seg_spec wrap = { PT_LOAD, ~0ULL - 1, 0, code_a, sizeof(code_a),
+				 sizeof(code_a) };
+	struct seg_spec bss_small = { PT_LOAD, 0x100000, 0, code_a, sizeof(code_a), 2 };
+	size_t len;
+
+	len = build_elf(buf, sizeof(buf), false, ET_DYN, EM_386, 0x100000, &seg, 1);
+	CHECK_ELF_REFUSED(buf, len, ENOEXEC, "not an executable (ET_EXEC)");
+	len = build_elf(buf, sizeof(buf), false, ET_EXEC, EM_X86_64, 0x100000, &seg, 1);
+	CHECK_ELF_REFUSED(buf, len, ENOEXEC, "ELFCLASS32 but not EM_386");
+	len = build_elf(buf, sizeof(buf), true, ET_EXEC, EM_386, 0x100000, &seg, 1);
+	CHECK_ELF_REFUSED(buf, len, ENOEXEC, "ELFCLASS64 but not EM_X86_64");
+	len = build_elf(buf, sizeof(buf), true, ET_EXEC, EM_X86_64, 0x100000, &seg, 1);
+	buf[EI_DATA] = ELFDATA2MSB;
+	CHECK_ELF_REFUSED(buf, len, ENOEXEC, "not a little-endian");
+	buf[EI_DATA] = ELFDATA2LSB;
+	buf[EI_CLASS] = 3;
+	CHECK_ELF_REFUSED(buf, len, ENOEXEC, "neither ELFCLASS32 nor ELFCLASS64");
+	buf[EI_CLASS] = ELFCLASS64;
+	CHECK_ELF_REFUSED(buf, 40, ENOEXEC, "truncated ELF header");
+	CHECK_ELF_REFUSED(buf, sizeof(struct elf64_hdr) + 10, ENOEXEC, "program headers beyond");
+	CHECK_ELF_REFUSED((__u8 *)"MZ\x90\x00", 4, ENOEXEC, "not an ELF file");
+
+	len = build_elf(buf, sizeof(buf), false, ET_EXEC, EM_386, 0x100000, &seg, 0);
+	CHECK_ELF_REFUSED(buf, len, ENOEXEC, "no program headers");
+	seg.type = PT_NOTE;
+	len = build_elf(buf, sizeof(buf), false, ET_EXEC, EM_386, 0x100000, &seg, 1);
+	CHECK_ELF_REFUSED(buf, len, ENOEXEC, "no loadable (PT_LOAD) segment");
+	len = build_elf(buf, sizeof(buf), false, ET_EXEC, EM_386, 0x100000, &bss_small, 1);
+	CHECK_ELF_REFUSED(buf, len, ENOEXEC, "segment 0: p_filesz larger than p_memsz");
+	len = build_elf(buf, sizeof(buf), false, ET_EXEC, EM_386, 0x100000, &bss_small, 1);
+	CHECK_ELF_REFUSED(buf, ELF_DATA_START + 2, ENOEXEC, "segment 0: p_filesz larger");
+
+	/* Segments in the reserved area, outside RAM, or wrapping. */
+	len = build_elf(buf, sizeof(buf), true, ET_EXEC, EM_X86_64, 0x100000, &reserved, 1);
+	CHECK_ELF_REFUSED(buf, len, ENOSPC, "does not fit below userctl's reserved area");
+	CHECK_ELF_REFUSED(buf, len, ENOSPC, "(0x300000-0x3fffff)");
+	len = build_elf(buf, sizeof(buf), true, ET_EXEC, EM_X86_64, 0x100000, &beyond, 1);
+	CHECK_ELF_REFUSED(buf, len, ENOSPC, "bad.elf: segment 0 at 0x401000");
+	len = build_elf(buf, sizeof(buf), true, ET_EXEC, EM_X86_64, 0x100000, &wrap, 1);
+	CHECK_ELF_REFUSED(buf, len, ENOSPC, "does not fit");
+
+	/* Data beyond the end of the file. */
+	seg.type = PT_LOAD;
+	len = build_elf(buf, sizeof(buf), false, ET_EXEC, EM_386, 0x100000, &seg, 1);
+	CHECK_ELF_REFUSED(buf, len - 1, ENOEXEC, "segment 0: data beyond the end of the file");
+}
+
+static void test_flat_load(void)
+{
+	static __u8 bin[] = { 0xb0, 0x41, 0xe6, 0xe9, 0xf4 };
+	struct guest_mem mem = ram_new(TEST_RAM);
+	struct image img = image_of("flat.bin", bin, sizeof(bin));
+	struct load_result res;
+	struct axv_err err;
+
+	CHECK(!image_is_elf(&img));
+	CHECK_INT(load_flat(&mem, &img, LOADER_FLAT_DEFAULT, &res, &err), 0);
+	CHECK_INT(res.format, IMAGE_FLAT);
+	CHECK_HEX(res.entry, 0x1000);
+	CHECK_HEX(res.low, 0x1000);
+	CHECK_HEX(res.high, 0x1000 + sizeof(bin));
+	CHECK(!memcmp(mem.ram + 0x1000, bin, sizeof(bin)));
+
+	/* Up to the reserved area, and not a byte into it. */
+	CHECK_INT(load_flat(&mem, &img, 0x300000 - sizeof(bin), &res, &err), 0);
+	CHECK_INT(load_flat(&mem, &img, 0x300000 - sizeof(bin) + 1, &res, &err), -ENOSPC);
+	CHECK_STR_HAS(err.msg, "flat.bin at 0x2ffffc-0x300000 does not fit");
+	CHECK_INT(load_flat(&mem, &img, ~0ULL - 2, &res, &err), -ENOSPC);
+	CHECK_STR_EQ(image_format_name(IMAGE_FLAT), "flat");
+	ram_free(&mem);
+}
+
+static void test_image_read(void)
+{
+	char path[] = "/tmp/userctl-test-XXXXXX";
+	struct image img;
+	struct axv_err err;
+	int fd = mkstemp(path);
+
+	CHECK(fd >= 0);
+	if (fd < 0)
+		return;
+	CHECK_INT(image_read(path, &img, &err), -EINVAL);
+	CHECK_STR_HAS(err.msg, "empty file");
+	CHECK(!img.data);
+	CHECK_INT(write(fd, "\177ELFxyz", 7), 7);
+	CHECK_INT(image_read(path, &img, &err), 0);
+	CHECK_INT(img.size, 7);
+	CHECK(img.data && !memcmp(img.data, "\177ELFxyz", 7));
+	CHECK(image_is_elf(&img));
+	CHECK_STR_EQ(img.name, path);
+	image_free(&img);
+	image_free(&img);
+	CHECK(!img.data);
+	close(fd);
+	unlink(path);
+
+	CHECK_INT(image_read("/nonexistent-userctl/x", &img, &err), -ENOENT);
+	CHECK_STR_EQ(err.msg, "open /nonexistent-userctl/x: No such file or directory");
+	CHECK_INT(image_read("/", &img, &err), -EINVAL);
+	CHECK_STR_EQ(err.msg, "/: not a regular file");
+}
+
+/* --- Multiboot ----------------------------------------------------------- */
+
+/* A Multiboot header at @off of @buf; the checksum made to fit unless @bad. */
+static void put_mb_header(__u8 *buf, size_t off, __u32 flags, bool bad)
+{
+	put_u32(buf, off, MB_HEADER_MAGIC);
+	put_u32(buf, off + 4, flags);
+	put_u32(buf, off + 8, -(MB_HEADER_MAGIC + flags) + (bad ? 1 : 0));
+}
+
+static void test_mb_struct_layout(void)
+{
+	CHECK_INT(sizeof(struct mb_header), 32);
+	CHECK_INT(sizeof(struct mb_info), 116);
+	CHECK_INT(offsetof(struct mb_info, cmdline), 16);
+	CHECK_INT(offsetof(struct mb_info, mods_count), 20);
+	CHECK_INT(offsetof(struct mb_info, mmap_length), 44);
+	CHECK_INT(offsetof(struct mb_info, mmap_addr), 48);
+	CHECK_INT(offsetof(struct mb_info, boot_loader_name), 64);
+	CHECK_INT(offsetof(struct mb_info, vbe_mode), 80);
+	CHECK_INT(offsetof(struct mb_info, framebuffer_addr), 88);
+	CHECK_INT(offsetof(struct mb_info, color_info), 110);
+	CHECK_INT(sizeof(struct mb_mmap_entry), 24);
+	CHECK_INT(offsetof(struct mb_mmap_entry, addr), 4);
+	CHECK_INT(offsetof(struct mb_mmap_entry, type), 20);
+	CHECK_INT(sizeof(struct mb_mod_entry), 16);
+}
+
+static void test_mb_find_header(void)
+{
+	static __u8 buf[16384];
+	struct image img = image_of("mb", buf, sizeof(buf));
+	struct mb_header hdr;
+	struct axv_err err;
+	size_t off = 12345;
+
+	/* None at all. */
+	memset(buf, 0, sizeof(buf));
+	CHECK_INT(mb_find_header(&img, &hdr, &off, &err), 0);
+	CHECK_INT(off, 12345);
+
+	/* Good, at the start and further in. */
+	put_mb_header(buf, 0, MB_HF_PAGE_ALIGN | MB_HF_MEMORY_INFO, false);
+	CHECK_INT(mb_find_header(&img, &hdr, &off, &err), 1);
+	CHECK_INT(off, 0);
+	CHECK_HEX(hdr.magic, MB_HEADER_MAGIC);
+	CHECK_HEX(hdr.flags, 3);
+	CHECK_HEX((__u32)(hdr.magic + hdr.flags + hdr.checksum), 0);
+	CHECK_INT(hdr.load_addr, 0);
+	memset(buf, 0, sizeof(buf));
+	put_mb_header(buf, 8180, 0, false);	/* the last place it fits */
+	CHECK_INT(mb_find_header(&img, &hdr, &off, &err), 1);
+	CHECK_INT(off, 8180);
+
+	/* Bad checksum, misaligned, beyond (or across) 8192 bytes: none. */
+	memset(buf, 0, sizeof(buf));
+	put_mb_header(buf, 64, 0, true);
+	CHECK_INT(mb_find_header(&img, &hdr, &off, &err), 0);
+	memset(buf, 0, sizeof(buf));
+	put_mb_header(buf, 66, 0, false);
+	CHECK_INT(mb_find_header(&img, &hdr, &off, &err), 0);
+	memset(buf, 0, sizeof(buf));
+	put_mb_header(buf, 8192, 0, false);
+	CHECK_INT(mb_find_header(&img, &hdr, &off, &err), 0);
+	memset(buf, 0, sizeof(buf));
+	put_mb_header(buf, 8184, 0, false);
+	CHECK_INT(mb_find_header(&img, &hdr, &off, &err), 0);
+
+	/* A bad one before a good one: the good one counts. */
+	memset(buf, 0, sizeof(buf));
+	put_mb_header(buf, 16, 0, true);
+	put_mb_header(buf, 32, 0, false);
+	CHECK_INT(mb_find_header(&img, &hdr, &off, &err), 1);
+	CHECK_INT(off, 32);
+
+	/* A file shorter than the header. */
+	img.size = 8;
+	CHECK_INT(mb_find_header(&img, &hdr, &off, &err), 0);
+}
+
+static void test_mb_header_flags(void)
+{
+	static __u8 buf[8192];
+	struct image img = image_of("mb.bin", buf, sizeof(buf));
+	struct mb_header hdr;
+	struct axv_err err;
+	size_t off;
+
+	memset(buf, 0, sizeof(buf));
+	put_mb_header(buf, 4, MB_HF_VIDEO_MODE | MB_HF_PAGE_ALIGN, false);
+	CHECK_INT(mb_find_header(&img, &hdr, &off, &err), -EINVAL);
+	CHECK_INT(err.code, EINVAL);
+	CHECK_STR_EQ(err.msg,
+		     "mb.bin: the Multiboot header asks for a video mode (flag 2), which userctl does not support");
+
+	put_mb_header(buf, 4, 1U << 5 | 1U << 15 | MB_HF_MEMORY_INFO, false);
+	CHECK_INT(mb_find_header(&img, &hdr, &off, &err), -EINVAL);
+	CHECK_STR_EQ(err.msg,
+		     "mb.bin: the Multiboot header has required flags 0x8020 that userctl does not know");
+
+	/* Optional flags (16-31) userctl does not know are ignored. */
+	put_mb_header(buf, 4, 1U << 20 | MB_HF_PAGE_ALIGN, false);
+	CHECK_INT(mb_find_header(&img, &hdr, &off, &err), 1);
+	CHECK_HEX(hdr.flags, 1U << 20 | MB_HF_PAGE_ALIGN);
+
+	/* With flag 16 the address fields are read, and must be there. */
+	put_mb_header(buf, 4, MB_HF_AOUT_KLUDGE, false);
+	put_u32(buf, 16, 0x100004);
+	put_u32(buf, 20, 0x100000);
+	put_u32(buf, 24, 0x100800);
+	put_u32(buf, 28, 0x102000);
+	put_u32(buf, 32, 0x100020);
+	CHECK_INT(mb_find_header(&img, &hdr, &off, &err), 1);
+	CHECK_INT(off, 4);
+	CHECK_HEX(hdr.header_addr, 0x100004);
+	CHECK_HEX(hdr.load_addr, 0x100000);
+	CHECK_HEX(hdr.load_end_addr, 0x100800);
+	CHECK_HEX(hdr.bss_end_addr, 0x102000);
+	CHECK_HEX(hdr.entry_addr, 0x100020);
+	memset(buf, 0, sizeof(buf));
+	put_mb_header(buf, 8168, MB_HF_AOUT_KLUDGE, false);
+	CHECK_INT(mb_find_header(&img, &hdr, &off, &err), -EINVAL);
+	CHECK_STR_HAS(err.msg, "address fields (flag 16) end beyond the first 8192 bytes");
+}
+
+/* A Multiboot image with address fields: header at file offset 0x40, loaded at 1 MiB. */
+static size_t build_mb_kludge(__u8 *buf, size_t room, __u32 load_end, __u32 bss_end)
+{
+	size_t i, size = 0x1000;
+
+	memset(buf, 0, room);
+	for (i = 0x40 + 32; i < size; i++)
+		buf[i] = (__u8)i;
+	put_mb_header(buf, 0x40, MB_HF_AOUT_KLUDGE | MB_HF_MEMORY_INFO, false);
+	put_u32(buf, 0x40 + 12, 0x100040);	/* header_addr */
+	put_u32(buf, 0x40 + 16, 0x100000);	/* load_addr: file offset 0 */
+	put_u32(buf, 0x40 + 20, load_end);
+	put_u32(buf, 0x40 + 24, bss_end);
+	put_u32(buf, 0x40 + 28, 0x100080);	/* entry_addr */
+	return size;
+}
+
+static void test_mb_load_kludge(void)
+{
+	static __u8 buf[8192];
+	struct guest_mem mem = ram_new(TEST_RAM);
+	struct image img = image_of("kludge", buf, 0);
+	struct load_result res;
+	struct mb_header hdr;
+	struct axv_err err;
+	size_t off;
+
+	/* load_end_addr 0: the whole file; bss_end_addr zeroes up to it. */
+	img.size = build_mb_kludge(buf, sizeof(buf), 0, 0x103000);
+	CHECK_INT(mb_find_header(&img, &hdr, &off, &err), 1);
+	memset(mem.ram + 0x100000, 0xcc, 0x4000);
+	CHECK_INT(mb_load(&mem, &img, &hdr, off, &res, &err), 0);
+	CHECK_INT(res.format, IMAGE_MULTIBOOT);
+	CHECK_HEX(res.entry, 0x100080);
+	CHECK_HEX(res.low, 0x100000);
+	CHECK_HEX(res.high, 0x103000);
+	CHECK(!memcmp(mem.ram + 0x100000, buf, 0x1000));
+	CHECK(ram_zero(&mem, 0x101000, 0x2000));
+	CHECK_INT(mem.ram[0x103000], 0xcc);
+
+	/* load_end_addr: only that much; no BSS. */
+	img.size = build_mb_kludge(buf, sizeof(buf), 0x100800, 0);
+	CHECK_INT(mb_find_header(&img, &hdr, &off, &err), 1);
+	memset(mem.ram + 0x100000, 0xcc, 0x4000);
+	CHECK_INT(mb_load(&mem, &img, &hdr, off, &res, &err), 0);
+	CHECK_HEX(res.high, 0x100800);
+	CHECK(!memcmp(mem.ram + 0x100000, buf, 0x800));
+	CHECK_INT(mem.ram[0x100800], 0xcc);
+
+	/* Inconsistent fields. */
+	img.size = build_mb_kludge(buf, sizeof(buf), 0x100800, 0x100400);
+	mb_find_header(&img, &hdr, &off, &err);
+	CHECK_INT(mb_load(&mem, &img, &hdr, off, &res, &err), -ENOEXEC);
+	CHECK_STR_HAS(err.msg, "bss_end_addr 0x100400 below the end of the loaded data");
+	img.size = build_mb_kludge(buf, sizeof(buf), 0x102000, 0);
+	mb_find_header(&img, &hdr, &off, &err);
+	CHECK_INT(mb_load(&mem, &img, &hdr, off, &res, &err), -ENOEXEC);
+	CHECK_STR_HAS(err.msg, "load_end_addr 0x102000 is beyond the end of the file");
+	img.size = build_mb_kludge(buf, sizeof(buf), 0, 0);
+	put_u32(buf, 0x40 + 16, 0x0fff00);	/* the text would start before the file */
+	put_u32(buf, 0x40 + 8, (__u32)-(MB_HEADER_MAGIC + (MB_HF_AOUT_KLUDGE | MB_HF_MEMORY_INFO)));
+	mb_find_header(&img, &hdr, &off, &err);
+	CHECK_INT(mb_load(&mem, &img, &hdr, off, &res, &err), -ENOEXEC);
+	CHECK_STR_HAS(err.msg, "load_addr 0xfff00 does not fit header_addr 0x100040");
+
+	/* Into the reserved area. */
+	img.size = build_mb_kludge(buf, sizeof(buf), 0, 0x300001);
+	mb_find_header(&img, &hdr, &off, &err);
+	CHECK_INT(mb_load(&mem, &img, &hdr, off, &res, &err), -ENOSPC);
+
+	/* Without flag 16 the image must be ELF. */
+	memset(buf, 0, sizeof(buf));
+	put_mb_header(buf, 0, 0, false);
+	img.size = 4096;
+	mb_find_header(&img, &hdr, &off, &err);
+	CHECK_INT(mb_load(&mem, &img, &hdr, off, &res, &err), -ENOEXEC);
+	CHECK_STR_EQ(err.msg,
+		     "kludge: Multiboot image without address fields (flag 16) must be an ELF file");
+	ram_free(&mem);
+}
+
+static void test_mb_cmdline(void)
+{
+	char *const args[] = { "console=ttyS0", "quiet", "a b" };
+	char *line;
+
+	line = mb_cmdline("kernel.elf", args, 0);
+	CHECK_STR_EQ(line, "kernel.elf");
+	free(line);
+	line = mb_cmdline("/boot/kernel.elf", args, 3);
+	CHECK_STR_EQ(line, "/boot/kernel.elf console=ttyS0 quiet a b");
+	free(line);
+	line = mb_cmdline("k", args + 1, 1);
+	CHECK_STR_EQ(line, "k quiet");
+	free(line);
+}
+
+static void test_mb_info(void)
+{
+	static __u8 mod1[100], mod2[5000];
+	struct mb_module mods[2] = {
+		{ .path = "initrd.img", .args = "root=/dev/ram0 rw",
+		  .img = { .name = "initrd.img", .data = mod1, .size = sizeof(mod1) } },
+		{ .path = "/boot/mod2", .args = NULL,
+		  .img = { .name = "/boot/mod2", .data = mod2, .size = sizeof(mod2) } },
+	};
+	struct guest_mem mem = ram_new(TEST_RAM);
+	struct mb_mmap_entry mmap[2];
+	struct mb_mod_entry ents[2];
+	struct mb_info info;
+	struct axv_err err;
+	__u32 addr = 0;
+
+	memset(mod1, 0x11, sizeof(mod1));
+	memset(mod2, 0x22, sizeof(mod2));
+	memset(mem.ram, 0xcc, mem.size);
+	CHECK_INT(mb_build_info(&mem, 0x101234, "kernel.elf a=1 b", mods, 2, &addr, &err), 0);
+
+	/* Modules page aligned right after the image, the information after them. */
+	CHECK_HEX(addr, 0x105000);
+	memcpy(&info, mem.ram + addr, sizeof(info));
+	CHECK_HEX(info.flags, MB_INFO_MEMORY | MB_INFO_CMDLINE | MB_INFO_MODS |
+		  MB_INFO_MEM_MAP | MB_INFO_LOADER_NAME);
+	CHECK_HEX(info.flags, 0x24d);
+	CHECK_INT(info.mem_lower, 640);
+	CHECK_INT(info.mem_upper, 3072);
+	CHECK_INT(info.boot_device, 0);
+	CHECK_STR_EQ(ram_str(&mem, info.cmdline), "kernel.elf a=1 b");
+	CHECK_STR_EQ(ram_str(&mem, info.boot_loader_name), "userctl");
+	CHECK_INT(info.mods_count, 2);
+	CHECK_INT(info.syms[0] | info.syms[1] | info.syms[2] | info.syms[3], 0);
+	CHECK_INT(info.drives_length | info.drives_addr | info.config_table | info.apm_table, 0);
+	CHECK_INT(info.vbe_control_info | info.vbe_mode_info | info.vbe_mode, 0);
+	CHECK_INT(info.framebuffer_addr | info.framebuffer_pitch | info.framebuffer_type, 0);
+
+	memcpy(ents, mem.ram + info.mods_addr, sizeof(ents));
+	CHECK_HEX(ents[0].mod_start, 0x102000);
+	CHECK_HEX(ents[0].mod_end, 0x102000 + sizeof(mod1));
+	CHECK_STR_EQ(ram_str(&mem, ents[0].string), "initrd.img root=/dev/ram0 rw");
+	CHECK_INT(ents[0].reserved, 0);
+	CHECK_HEX(ents[1].mod_start, 0x103000);
+	CHECK_HEX(ents[1].mod_end, 0x103000 + sizeof(mod2));
+	CHECK_STR_EQ(ram_str(&mem, ents[1].string), "/boot/mod2");
+	CHECK_INT(ents[1].reserved, 0);
+	CHECK(!memcmp(mem.ram + 0x102000, mod1, sizeof(mod1)));
+	CHECK(!memcmp(mem.ram + 0x103000, mod2, sizeof(mod2)));
+
+	CHECK_INT(info.mmap_length, 48);
+	memcpy(mmap, mem.ram + info.mmap_addr, sizeof(mmap));
+	CHECK_INT(mmap[0].size, 20);
+	CHECK_HEX(mmap[0].addr, 0);
+	CHECK_HEX(mmap[0].len, 0x9fc00);
+	CHECK_INT(mmap[0].type, 1);
+	CHECK_INT(mmap[1].size, 20);
+	CHECK_HEX(mmap[1].addr, 0x100000);
+	CHECK_HEX(mmap[1].len, TEST_RAM - 0x100000);
+	CHECK_INT(mmap[1].type, 1);
+	/* A kernel walks the map by size + 4. */
+	CHECK_INT(ram_u32(&mem, info.mmap_addr + 24), 20);
+	CHECK_HEX(ram_u64(&mem, info.mmap_addr + 24 + 4), 0x100000);
+
+	/* Everything above the image and in the block, none of it reserved. */
+	CHECK(info.cmdline > addr && info.mods_addr > addr && info.mmap_addr > addr);
+	CHECK(info.boot_loader_name < addr + GUEST_PAGE_SIZE);
+	CHECK_INT(mem.ram[0x101234], 0xcc);	/* the gap after the image is left alone */
+	ram_free(&mem);
+}
+
+static void test_mb_info_no_modules(void)
+{
+	struct guest_mem mem = ram_new(TEST_RAM);
+	struct mb_info info;
+	struct axv_err err;
+	__u32 addr = 0;
+
+	CHECK_INT(mb_build_info(&mem, 0x100000, "k", NULL, 0, &addr, &err), 0);
+	CHECK_HEX(addr, 0x100000);
+	memcpy(&info, mem.ram + addr, sizeof(info));
+	CHECK_HEX(info.flags, 0x24d);
+	CHECK_INT(info.mods_count, 0);
+	CHECK(info.mods_addr > addr);
+	CHECK_STR_EQ(ram_str(&mem, info.cmdline), "k");
+
+	/* An image end that is not page aligned rounds up. */
+	CHECK_INT(mb_build_info(&mem, 0x100001, "k", NULL, 0, &addr, &err), 0);
+	CHECK_HEX(addr, 0x101000);
+	ram_free(&mem);
+}
+
+static void test_mb_info_too_small(void)
+{
+	static __u8 big[0x200000];
+	struct mb_module mod = {
+		.path = "big", .img = { .name = "big", .data = big, .size = sizeof(big) },
+	};
+	struct guest_mem mem = ram_new(TEST_RAM);
+	struct axv_err err;
+	__u32 addr = 0;
+
+	/* A module that would run into the reserved area. */
+	CHECK_INT(mb_build_info(&mem, 0x180000, "k", &mod, 1, &addr, &err), -ENOSPC);
+	CHECK_STR_HAS(err.msg, "guest RAM too small: the Multiboot module would end at 0x380000");
+	CHECK_STR_HAS(err.msg, "reserved area at 0x300000");
+	CHECK_INT(addr, 0);
+
+	/* The information block itself, one page short. */
+	CHECK_INT(mb_build_info(&mem, 0x300000, "k", NULL, 0, &addr, &err), -ENOSPC);
+	CHECK_STR_HAS(err.msg, "the Multiboot information would end at");
+	CHECK_INT(mb_build_info(&mem, 0x2ff000, "k", NULL, 0, &addr, &err), 0);
+	CHECK_HEX(addr, 0x2ff000);
+	ram_free(&mem);
+}
+
+/* --- x86 start state ----------------------------------------------------- */
+
+/* Decode an 8-byte descriptor into the hidden fields a CPU caches. */
+static void decode_descriptor(__u64 d, struct axv_segment *s)
+{
+	__u32 limit = (d & 0xffff) | ((d >> 32) & 0xf0000);
+
+	memset(s, 0, sizeof(*s));
+	s->base = ((d >> 16) & 0xffffff) | ((d >> 32) & 0xff000000);
+	s->type = (d >> 40) & 0xf;
+	s->s = (d >> 44) & 1;
+	s->dpl = (d >> 45) & 3;
+	s->present = (d >> 47) & 1;
+	s->avl = (d >> 52) & 1;
+	s->l = (d >> 53) & 1;
+	s->db = (d >> 54) & 1;
+	s->g = (d >> 55) & 1;
+	s->limit = s->g ? (limit << 12) | 0xfff : limit;
+}
+
+/* The cached fields of @seg are what its GDT entry says. */
+static void check_cached(const struct guest_mem *mem, const struct axv_sregs *sregs,
+			 const struct axv_segment *seg, const char *name, int line)
+{
+	struct axv_segment d;
+	__u64 desc = ram_u64(mem, sregs->gdt.base + (seg->selector & ~7));
+
+	decode_descriptor(desc, &d);
+	if (seg->selector & ~7) {
+		if (seg->selector + 7 > sregs->gdt.limit)
+			check_failed(__FILE__, line, "%s: selector 0x%x beyond the GDT", name,
+				     seg->selector);
+		if (seg->type == X86_TYPE_TSS_BUSY && !seg->s)
+			d.base |= ram_u64(mem, sregs->gdt.base + seg->selector + 8) << 32;
+	}
+	if (d.base != seg->base || d.limit != seg->limit || d.type != seg->type ||
+	    d.s != seg->s || d.dpl != seg->dpl || d.present != seg->present ||
+	    d.db != seg->db || d.l != seg->l || d.g != seg->g || d.avl != seg->avl ||
+	    seg->unusable)
+		check_failed(__FILE__, line, "%s (0x%x) differs from its descriptor 0x%016llx",
+			     name, seg->selector, desc);
+}
+
+#define CHECK_CACHED(mem, sregs, seg)	check_cached(mem, sregs, seg, #seg, __LINE__)
+
+/* A sregs as the kernel might report it: the fields x86_setup() must keep. */
+static void sregs_from_kernel(struct axv_sregs *sregs)
+{
+	memset(sregs, 0x5a, sizeof(*sregs));
+	sregs->cr2 = 0x1234;
+	sregs->cr8 = 0x5;
+	sregs->apic_base = 0xfee00900;
+	memset(sregs->reserved, 0, sizeof(sregs->reserved));
+}
+
+static void check_kept(const struct axv_sregs *sregs, int line)
+{
+	unsigned int i;
+
+	if (sregs->cr2 != 0x1234 || sregs->cr8 != 5 || sregs->apic_base != 0xfee00900)
+		check_failed(__FILE__, line, "CR2, CR8 or APIC base changed");
+	for (i = 0; i < sizeof(sregs->reserved) / sizeof(sregs->reserved[0]); i++)
+		if (sregs->reserved[i])
+			check_failed(__FILE__, line, "reserved[%u] changed", i);
+}
+
+static void check_segment(const struct axv_segment *s, __u16 sel, __u64 base, __u32 limit,
+			  __u8 type, __u8 sflag, __u8 db, __u8 l, __u8 g, const char *name,
+			  int line)
+{
+	if (s->selector != sel || s->base != base || s->limit != limit || s->type != type ||
+	    s->s != sflag || s->db != db || s->l != l || s->g != g || !s->present ||
+	    s->dpl || s->avl || s->unusable || s->pad[0] || s->pad[1] || s->pad[2])
+		check_failed(__FILE__, line,
+			     "%s: sel 0x%x base 0x%llx limit 0x%x type %u s %u db %u l %u g %u p %u dpl %u avl %u unusable %u",
+			     name, s->selector, s->base, s->limit, s->type, s->s, s->db, s->l,
+			     s->g, s->present, s->dpl, s->avl, s->unusable);
+}
+
+#define CHECK_SEG(s, sel, base, limit, type, sflag, db, l, g) \
+	check_segment(&(s), sel, base, limit, type, sflag, db, l, g, #s, __LINE__)
+
+static void check_no_ldt(const struct axv_segment *ldt, int line)
+{
+	if (!ldt->unusable || ldt->selector || ldt->type != 2 || ldt->s || !ldt->present)
+		check_failed(__FILE__, line, "LDTR is not an unusable null LDT");
+}
+
+static void check_general_regs(const struct axv_regs *r, int line)
+{
+	if (r->rbx || r->rcx || r->rdx || r->rsi || r->rdi || r->rbp || r->r8 || r->r9 ||
+	    r->r10 || r->r11 || r->r12 || r->r13 || r->r14 || r->r15 || r->rflags != 2 ||
+	    r->reserved[0] || r->reserved[3])
+		check_failed(__FILE__, line, "general registers not cleared");
+}
+
+static void test_mode_names(void)
+{
+	CHECK_INT(x86_mode_parse("real"), X86_MODE_REAL);
+	CHECK_INT(x86_mode_parse("protected"), X86_MODE_PROTECTED);
+	CHECK_INT(x86_mode_parse("long"), X86_MODE_LONG);
+	CHECK_INT(x86_mode_parse("Long"), X86_MODE_NONE);
+	CHECK_INT(x86_mode_parse(""), X86_MODE_NONE);
+	CHECK_STR_EQ(x86_mode_name(X86_MODE_REAL), "real");
+	CHECK_STR_EQ(x86_mode_name(X86_MODE_PROTECTED), "protected");
+	CHECK_STR_EQ(x86_mode_name(X86_MODE_LONG), "long");
+	CHECK_STR_EQ(x86_mode_name(X86_MODE_NONE), "none");
+}
+
+static void test_real_mode(void)
+{
+	struct guest_mem mem = ram_new(TEST_RAM);
+	struct axv_sregs sregs;
+	struct axv_regs regs;
+	struct axv_err err;
+
+	sregs_from_kernel(&sregs);
+	memset(&regs, 0xa5, sizeof(regs));
+	CHECK_INT(x86_setup(&mem, X86_MODE_REAL, 0x1000, &regs, &sregs, &err), 0);
+	CHECK_SEG(sregs.cs, 0, 0, 0xffff, 0xb, 1, 0, 0, 0);
+	CHECK_SEG(sregs.ds, 0, 0, 0xffff, 3, 1, 0, 0, 0);
+	CHECK_SEG(sregs.es, 0, 0, 0xffff, 3, 1, 0, 0, 0);
+	CHECK_SEG(sregs.fs, 0, 0, 0xffff, 3, 1, 0, 0, 0);
+	CHECK_SEG(sregs.gs, 0, 0, 0xffff, 3, 1, 0, 0, 0);
+	CHECK_SEG(sregs.ss, 0, 0, 0xffff, 3, 1, 0, 0, 0);
+	CHECK_SEG(sregs.tr, 0, 0, 0xffff, 11, 0, 0, 0, 0);
+	check_no_ldt(&sregs.ldt, __LINE__);
+	CHECK_HEX(sregs.gdt.base, 0);
+	CHECK_HEX(sregs.gdt.limit, 0xffff);
+	CHECK_HEX(sregs.idt.base, 0);
+	CHECK_HEX(sregs.idt.limit, 0xffff);
+	CHECK_HEX(sregs.cr0, 0x10);
+	CHECK_HEX(sregs.cr3, 0);
+	CHECK_HEX(sregs.cr4, 0);
+	CHECK_HEX(sregs.efer, 0);
+	check_kept(&sregs, __LINE__);
+	CHECK_HEX(regs.rip, 0x1000);
+	CHECK_HEX(regs.rsp, 0x7c00);
+	CHECK_HEX(regs.rax, 0);
+	check_general_regs(&regs, __LINE__);
+	CHECK(ram_zero(&mem, 0x300000, 0x100000));	/* no tables in real mode */
+
+	/* Above 64 KiB: CS takes the 64 KiB block, RIP the rest. */
+	CHECK_INT(x86_setup(&mem, X86_MODE_REAL, 0x12345, &regs, &sregs, &err), 0);
+	CHECK_SEG(sregs.cs, 0x1000, 0x10000, 0xffff, 0xb, 1, 0, 0, 0);
+	CHECK_HEX(regs.rip, 0x2345);
+	CHECK_INT(x86_setup(&mem, X86_MODE_REAL, 0xfffff, &regs, &sregs, &err), 0);
+	CHECK_SEG(sregs.cs, 0xf000, 0xf0000, 0xffff, 0xb, 1, 0, 0, 0);
+	CHECK_HEX(regs.rip, 0xffff);
+
+	CHECK_INT(x86_setup(&mem, X86_MODE_REAL, 0x100000, &regs, &sregs, &err), -EINVAL);
+	CHECK_STR_EQ(err.msg, "real mode cannot start at 0x100000: the entry must be below 1 MiB");
+	CHECK_INT(x86_setup(&mem, X86_MODE_NONE, 0x1000, &regs, &sregs, &err), -EINVAL);
+	ram_free(&mem);
+}
+
+static void test_protected_mode(void)
+{
+	struct guest_mem mem = ram_new(TEST_RAM);
+	const __u64 gdt = 0x300000, tss = 0x301000;
+	struct axv_sregs sregs;
+	struct axv_regs regs;
+	struct axv_err err;
+	__u16 iomap;
+
+	sregs_from_kernel(&sregs);
+	CHECK_INT(x86_setup(&mem, X86_MODE_PROTECTED, 0x100000, &regs, &sregs, &err), 0);
+
+	/* The GDT, byte for byte. */
+	CHECK_HEX(ram_u64(&mem, gdt + 0x00), 0);
+	CHECK_HEX(ram_u64(&mem, gdt + 0x08), 0x00cf9b000000ffffULL);
+	CHECK_HEX(ram_u64(&mem, gdt + 0x10), 0x00cf93000000ffffULL);
+	CHECK_HEX(ram_u64(&mem, gdt + 0x18), 0x00af9b000000ffffULL);
+	CHECK_HEX(ram_u64(&mem, gdt + 0x20), 0x00008b3010000067ULL);
+	CHECK_HEX(ram_u64(&mem, gdt + 0x28), 0);
+	CHECK(ram_zero(&mem, gdt + 0x30, GUEST_PAGE_SIZE - 0x30));
+	CHECK_HEX(sregs.gdt.base, gdt);
+	CHECK_HEX(sregs.gdt.limit, 0x2f);
+	CHECK_HEX(sregs.idt.base, 0);
+	CHECK_HEX(sregs.idt.limit, 0);
+
+	/* The TSS: zero, but for an I/O map base beyond its limit. */
+	memcpy(&iomap, mem.ram + tss + 102, sizeof(iomap));
+	CHECK_HEX(iomap, 0x68);
+	CHECK(ram_zero(&mem, tss, 102));
+
+	CHECK_SEG(sregs.cs, 0x08, 0, 0xffffffff, 0xb, 1, 1, 0, 1);
+	CHECK_SEG(sregs.ds, 0x10, 0, 0xffffffff, 3, 1, 1, 0, 1);
+	CHECK_SEG(sregs.es, 0x10, 0, 0xffffffff, 3, 1, 1, 0, 1);
+	CHECK_SEG(sregs.fs, 0x10, 0, 0xffffffff, 3, 1, 1, 0, 1);
+	CHECK_SEG(sregs.gs, 0x10, 0, 0xffffffff, 3, 1, 1, 0, 1);
+	CHECK_SEG(sregs.ss, 0x10, 0, 0xffffffff, 3, 1, 1, 0, 1);
+	CHECK_SEG(sregs.tr, 0x20, tss, 0x67, 11, 0, 0, 0, 0);
+	check_no_ldt(&sregs.ldt, __LINE__);
+	CHECK_CACHED(&mem, &sregs, &sregs.cs);
+	CHECK_CACHED(&mem, &sregs, &sregs.ds);
+	CHECK_CACHED(&mem, &sregs, &sregs.ss);
+	CHECK_CACHED(&mem, &sregs, &sregs.tr);
+
+	CHECK_HEX(sregs.cr0, 0x11);
+	CHECK_HEX(sregs.cr3, 0);
+	CHECK_HEX(sregs.cr4, 0);
+	CHECK_HEX(sregs.efer, 0);
+	check_kept(&sregs, __LINE__);
+	CHECK_HEX(regs.rip, 0x100000);
+	CHECK_HEX(regs.rsp, 0x7000);
+	check_general_regs(&regs, __LINE__);
+	CHECK(ram_zero(&mem, 0x302000, 0x2000));	/* no page tables */
+
+	CHECK_INT(x86_setup(&mem, X86_MODE_PROTECTED, 0xffffffff, &regs, &sregs, &err), 0);
+	CHECK_INT(x86_setup(&mem, X86_MODE_PROTECTED, 0x100000000ULL, &regs, &sregs, &err),
+		  -EINVAL);
+	CHECK_STR_HAS(err.msg, "the entry must be below 4 GiB");
+	ram_free(&mem);
+}
+
+static void test_long_mode(void)
+{
+	struct guest_mem mem = ram_new(TEST_RAM);
+	const __u64 pml4 = 0x302000, pdpt = 0x303000, pd = 0x304000;
+	struct axv_sregs sregs;
+	struct axv_regs regs;
+	struct axv_err err;
+	int i, j, bad = 0;
+
+	sregs_from_kernel(&sregs);
+	CHECK_INT(x86_setup(&mem, X86_MODE_LONG, 0x200000, &regs, &sregs, &err), 0);
+	CHECK_HEX(x86_identity_map_size(&mem), 0x100000000ULL);
+
+	CHECK_HEX(sregs.cr3, pml4);
+	CHECK_HEX(sregs.cr0, 0x80000011);
+	CHECK_HEX(sregs.cr4, 0x20);
+	CHECK_HEX(sregs.efer, 0x500);
+	CHECK_SEG(sregs.cs, 0x18, 0, 0xffffffff, 0xb, 1, 0, 1, 1);
+	CHECK_SEG(sregs.ds, 0x10, 0, 0xffffffff, 3, 1, 1, 0, 1);
+	CHECK_SEG(sregs.ss, 0x10, 0, 0xffffffff, 3, 1, 1, 0, 1);
+	CHECK_SEG(sregs.tr, 0x20, 0x301000, 0x67, 11, 0, 0, 0, 0);
+	check_no_ldt(&sregs.ldt, __LINE__);
+	CHECK_CACHED(&mem, &sregs, &sregs.cs);
+	CHECK_CACHED(&mem, &sregs, &sregs.es);
+	CHECK_CACHED(&mem, &sregs, &sregs.tr);
+	CHECK_HEX(sregs.gdt.base, 0x300000);
+	CHECK_HEX(ram_u64(&mem, 0x300018), 0x00af9b000000ffffULL);
+	check_kept(&sregs, __LINE__);
+	CHECK_HEX(regs.rip, 0x200000);
+	CHECK_HEX(regs.rsp, 0x7000);
+	check_general_regs(&regs, __LINE__);
+
+	/* PML4 -> one PDPT -> four PDs of 2 MiB pages: P, RW, PS. */
+	CHECK_HEX(ram_u64(&mem, pml4), pdpt | 0x3);
+	CHECK(ram_zero(&mem, pml4 + 8, GUEST_PAGE_SIZE - 8));
+	for (i = 0; i < 4; i++)
+		CHECK_HEX(ram_u64(&mem, pdpt + 8 * i), (pd + 0x1000 * i) | 0x3);
+	CHECK(ram_zero(&mem, pdpt + 32, GUEST_PAGE_SIZE - 32));
+	CHECK_HEX(ram_u64(&mem, pd), 0x83);
+	CHECK_HEX(ram_u64(&mem, pd + 8), 0x200083);
+	CHECK_HEX(ram_u64(&mem, pd + 0x1000), 0x40000083);
+	CHECK_HEX(ram_u64(&mem, pd + 0x4000 - 8), 0xffe00083ULL);
+	for (i = 0; i < 4; i++)
+		for (j = 0; j < 512; j++)
+			bad += ram_u64(&mem, pd + 0x1000 * i + 8 * j) !=
+			       ((((__u64)i << 30) + ((__u64)j << 21)) | X86_PTE_P | X86_PTE_RW |
+				X86_PTE_PS);
+	CHECK_INT(bad, 0);
+	CHECK(ram_zero(&mem, pd + 0x4000, 0x1000));
+
+	/* The entry must be mapped. */
+	CHECK_INT(x86_setup(&mem, X86_MODE_LONG, 0xffffffff80000000ULL, &regs, &sregs, &err),
+		  -EINVAL);
+	CHECK_STR_EQ(err.msg,
+		     "long mode cannot start at 0xffffffff80000000: only 0-0xffffffff is identity-mapped");
+	ram_free(&mem);
+}
+
+/* More than 4 GiB: the reserved area stays below 4 GiB, the map covers all RAM. */
+static void test_long_mode_big_ram(void)
+{
+	const __u64 size = (5ULL << 30) + (512ULL << 20);
+	struct guest_mem mem = { .size = size };
+	__u64 reserved = GUEST_4G - GUEST_1M;
+	struct axv_sregs sregs;
+	struct axv_regs regs;
+	struct axv_err err;
+
+	mem.ram = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	CHECK(mem.ram != MAP_FAILED);
+	if (mem.ram == MAP_FAILED)
+		return;
+	CHECK_HEX(guest_reserved_base(&mem), reserved);
+	CHECK_HEX(x86_identity_map_size(&mem), 6ULL << 30);
+	sregs_from_kernel(&sregs);
+	CHECK_INT(x86_setup(&mem, X86_MODE_LONG, 0x100000, &regs, &sregs, &err), 0);
+	CHECK_HEX(sregs.cr3, reserved + 0x2000);
+	CHECK_HEX(sregs.gdt.base, reserved);
+	CHECK_HEX(ram_u64(&mem, reserved + 0x3000 + 5 * 8), (reserved + 0x4000 + 5 * 0x1000) | 3);
+	CHECK_HEX(ram_u64(&mem, reserved + 0x3000 + 6 * 8), 0);
+	CHECK_HEX(ram_u64(&mem, reserved + 0x4000 + 5 * 0x1000 + 511 * 8),
+		  ((6ULL << 30) - (2ULL << 20)) | 0x83);
+	CHECK_INT(x86_setup(&mem, X86_MODE_LONG, (6ULL << 30) - 1, &regs, &sregs, &err), 0);
+	munmap(mem.ram, size);
+}
+
+static void test_descriptor_encoding(void)
+{
+	struct axv_segment s = {
+		.base = 0x12345678, .limit = 0xabcde, .type = 0xa, .s = 1, .dpl = 3,
+		.present = 1, .avl = 1, .db = 1,
+	};
+
+	CHECK_HEX(x86_descriptor(&s), 0x125afa345678bcdeULL);
+	s.g = 1;
+	s.limit = 0xabcdefff;
+	CHECK_HEX(x86_descriptor(&s), 0x12dafa345678bcdeULL);
+}
+
+/* --- boot: format and mode ---------------------------------------------- */
+
+static void test_boot_flat(void)
+{
+	static __u8 bin[] = { 0xf4 };
+	struct guest_mem mem = ram_new(TEST_RAM);
+	struct image img = image_of("flat", bin, sizeof(bin));
+	struct boot_params p = { .cmdline = "flat" };
+	struct boot_result res;
+	struct axv_sregs sregs;
+	struct axv_regs regs;
+	struct axv_err err;
+
+	sregs_from_kernel(&sregs);
+	CHECK_INT(boot_prepare(&mem, &img, &p, &res, &regs, &sregs, &err), 0);
+	CHECK_INT(res.load.format, IMAGE_FLAT);
+	CHECK_INT(res.mode, X86_MODE_REAL);
+	CHECK_INT(res.mb_info, 0);
+	CHECK_HEX(regs.rip, 0x1000);
+	CHECK_INT(mem.ram[0x1000], 0xf4);
+
+	p.have_entry = true;
+	p.entry = 0x7e00;
+	p.mode = X86_MODE_LONG;
+	CHECK_INT(boot_prepare(&mem, &img, &p, &res, &regs, &sregs, &err), 0);
+	CHECK_INT(mem.ram[0x7e00], 0xf4);
+	CHECK_INT(res.mode, X86_MODE_LONG);
+	CHECK_HEX(regs.rip, 0x7e00);
+	CHECK_HEX(sregs.efer, 0x500);
+	CHECK_HEX(regs.rax, 0);
+
+	/* Modules, --cmdline and ARGS are for Multiboot only. */
+	p.cmdline_given = true;
+	CHECK_INT(boot_prepare(&mem, &img, &p, &res, &regs, &sregs, &err), -EINVAL);
+	CHECK_STR_HAS(err.msg, "flat: not a Multiboot image");
+	ram_free(&mem);
+}
+
+static void test_boot_elf_modes(void)
+{
+	static __u8 buf[4096];
+	struct seg_spec seg = { PT_LOAD, 0x100000, 0x100000, code_a, sizeof(code_a),
+				sizeof(code_a) };
+	struct guest_mem mem = ram_new(TEST_RAM);
+	struct boot_params p = { .cmdline = "k" };
+	struct boot_result res;
+	struct axv_sregs sregs;
+	struct axv_regs regs;
+	struct axv_err err;
+	struct image img;
+	size_t len;
+
+	len = build_elf(buf, sizeof(buf), false, ET_EXEC, EM_386, 0x100000, &seg, 1);
+	img = image_of("k32", buf, len);
+	sregs_from_kernel(&sregs);
+	CHECK_INT(boot_prepare(&mem, &img, &p, &res, &regs, &sregs, &err), 0);
+	CHECK_INT(res.mode, X86_MODE_PROTECTED);
+	CHECK_HEX(sregs.cr0, 0x11);
+	CHECK_HEX(regs.rip, 0x100000);
+
+	len = build_elf(buf, sizeof(buf), true, ET_EXEC, EM_X86_64, 0x100002, &seg, 1);
+	img = image_of("k64", buf, len);
+	CHECK_INT(boot_prepare(&mem, &img, &p, &res, &regs, &sregs, &err), 0);
+	CHECK_INT(res.mode, X86_MODE_LONG);
+	CHECK_HEX(sregs.cr0, 0x80000011);
+	CHECK_HEX(regs.rip, 0x100002);
+
+	/* --mode and --entry win over the image. */
+	p.mode = X86_MODE_PROTECTED;
+	p.have_entry = true;
+	p.entry = 0x100001;
+	CHECK_INT(boot_prepare(&mem, &img, &p, &res, &regs, &sregs, &err), 0);
+	CHECK_INT(res.mode, X86_MODE_PROTECTED);
+	CHECK_SEG(sregs.cs, 0x08, 0, 0xffffffff, 0xb, 1, 1, 0, 1);
+	CHECK_HEX(regs.rip, 0x100001);
+	p.mode = X86_MODE_REAL;
+	CHECK_INT(boot_prepare(&mem, &img, &p, &res, &regs, &sregs, &err), -EINVAL);
+	CHECK_STR_HAS(err.msg, "below 1 MiB");
+	ram_free(&mem);
+}
+
+static void test_boot_multiboot(void)
+{
+	static __u8 buf[8192], text[0x300], mod[10];
+	struct seg_spec seg = { PT_LOAD, 0x100000, 0x100000, text, sizeof(text), 0x1000 };
+	struct mb_module mods[1] = {
+		{ .path = "m", .args = "x", .img = { .name = "m", .data = mod, .size = 10 } },
+	};
+	struct guest_mem mem = ram_new(TEST_RAM);
+	struct boot_params p = { .cmdline = "kern a b", .cmdline_given = true,
+				 .mods = mods, .nmods = 1 };
+	struct boot_result res;
+	struct axv_sregs sregs;
+	struct axv_regs regs;
+	struct axv_err err;
+	struct image img;
+	struct mb_info info;
+	size_t len;
+
+	/* An ELF32 Multiboot kernel: the header in its first segment. */
+	len = build_elf(buf, sizeof(buf), false, ET_EXEC, EM_386, 0x10000c, &seg, 1);
+	put_mb_header(buf, ELF_DATA_START, MB_HF_PAGE_ALIGN | MB_HF_MEMORY_INFO, false);
+	img = image_of("kern", buf, len);
+	sregs_from_kernel(&sregs);
+	CHECK_INT(boot_prepare(&mem, &img, &p, &res, &regs, &sregs, &err), 0);
+	CHECK_INT(res.load.format, IMAGE_MULTIBOOT);
+	CHECK_STR_EQ(image_format_name(res.load.format), "Multiboot");
+	CHECK_INT(res.mode, X86_MODE_PROTECTED);
+	CHECK_HEX(res.load.high, 0x101000);
+	CHECK_HEX(res.mb_info, 0x102000);	/* after the module at 0x101000 */
+	CHECK_HEX(regs.rax, 0x2badb002);
+	CHECK_HEX(regs.rbx, 0x102000);
+	CHECK_HEX(regs.rip, 0x10000c);
+	CHECK_HEX(regs.rsp, 0x7000);
+	CHECK_HEX(sregs.cr0, 0x11);
+	CHECK_SEG(sregs.cs, 0x08, 0, 0xffffffff, 0xb, 1, 1, 0, 1);
+	CHECK_SEG(sregs.ds, 0x10, 0, 0xffffffff, 3, 1, 1, 0, 1);
+	memcpy(&info, mem.ram + 0x102000, sizeof(info));
+	CHECK_STR_EQ(ram_str(&mem, info.cmdline), "kern a b");
+	CHECK_INT(info.mods_count, 1);
+	CHECK_HEX(ram_u32(&mem, info.mods_addr), 0x101000);
+	CHECK_STR_EQ(ram_str(&mem, ram_u32(&mem, info.mods_addr + 8)), "m x");
+
+	/* Only protected mode. */
+	p.mode = X86_MODE_LONG;
+	CHECK_INT(boot_prepare(&mem, &img, &p, &res, &regs, &sregs, &err), -EINVAL);
+	CHECK_STR_EQ(err.msg, "kern: a Multiboot image starts in protected mode, not in long mode");
+	p.mode = X86_MODE_PROTECTED;
+	CHECK_INT(boot_prepare(&mem, &img, &p, &res, &regs, &sregs, &err), 0);
+
+	/* An unsupported header is an error, not a flat image. */
+	put_mb_header(buf, ELF_DATA_START, MB_HF_VIDEO_MODE, false);
+	CHECK_INT(boot_prepare(&mem, &img, &p, &res, &regs, &sregs, &err), -EINVAL);
+	CHECK_STR_HAS(err.msg, "video mode (flag 2)");
+	ram_free(&mem);
+}
+
+/* --- devices -------------------------------------------------------------- */
+
+static __u8 uart_in(struct uart *u, unsigned int reg)
+{
+	return uart_read(u, reg, 1);
+}
+
+static void uart_out(struct uart *u, unsigned int reg, __u8 v)
+{
+	uart_write(u, reg, 1, v);
+}
+
+static void test_uart_registers(void)
+{
+	struct capture out;
+	struct uart u;
+
+	capture_start(&out);
+	uart_init(&u, out.f);
+	CHECK_HEX(uart_in(&u, UART_LSR), 0x60);
+	CHECK_HEX(uart_in(&u, UART_IIR), 0x01);
+	CHECK_HEX(uart_in(&u, UART_MSR), 0xb0);
+	CHECK_HEX(uart_in(&u, UART_RBR), 0);
+	CHECK_HEX(uart_in(&u, UART_IER), 0);
+	CHECK_HEX(uart_in(&u, UART_LCR), 0);
+
+	/* DLAB: offsets 0 and 1 become the divisor latch, never printed. */
+	uart_out(&u, UART_LCR, 0x83);
+	uart_out(&u, UART_DLL, 0x01);
+	uart_out(&u, UART_DLM, 0x00);
+	CHECK_HEX(uart_in(&u, UART_DLL), 0x01);
+	CHECK_HEX(uart_in(&u, UART_DLM), 0x00);
+	uart_out(&u, UART_DLL, 0x0c);
+	CHECK_HEX(uart_in(&u, UART_DLL), 0x0c);
+	CHECK_HEX(uart_in(&u, UART_LCR), 0x83);
+	uart_out(&u, UART_LCR, 0x03);
+	CHECK_HEX(uart_in(&u, UART_LCR), 0x03);
+	CHECK_HEX(uart_in(&u, UART_RBR), 0);	/* not the latch */
+	CHECK_STR_EQ(capture_text(&out), "");
+
+	/* IER keeps its four bits; SCR a byte; MCR five bits. */
+	uart_out(&u, UART_IER, 0xff);
+	CHECK_HEX(uart_in(&u, UART_IER), 0x0f);
+	uart_out(&u, UART_LCR, 0x80);
+	CHECK_HEX(uart_in(&u, UART_DLM), 0);	/* IER is not the latch */
+	uart_out(&u, UART_LCR, 0x03);
+	uart_out(&u, UART_SCR, 0xa5);
+	CHECK_HEX(uart_in(&u, UART_SCR), 0xa5);
+	uart_out(&u, UART_MCR, 0xeb);
+	CHECK_HEX(uart_in(&u, UART_MCR), 0x0b);
+
+	/* FIFOs enabled: a 16550A's IIR; clear bits do not stick. */
+	uart_out(&u, UART_FCR, 0xc7);
+	CHECK_HEX(uart_in(&u, UART_IIR), 0xc1);
+	uart_out(&u, UART_FCR, 0);
+	CHECK_HEX(uart_in(&u, UART_IIR), 0x01);
+
+	/* LSR and MSR are read-only. */
+	uart_out(&u, UART_LSR, 0);
+	uart_out(&u, UART_MSR, 0);
+	CHECK_HEX(uart_in(&u, UART_LSR), 0x60);
+	CHECK_HEX(uart_in(&u, UART_MSR), 0xb0);
+	CHECK_HEX(uart_read(&u, 8, 1), 0xff);
+	capture_end(&out);
+}
+
+static void test_uart_loopback(void)
+{
+	struct capture out;
+	struct uart u;
+
+	capture_start(&out);
+	uart_init(&u, out.f);
+	/* Linux's 8250 probe: loopback with RTS and OUT2 reads CTS and DCD. */
+	uart_out(&u, UART_MCR, UART_MCR_LOOP | 0x0a);
+	CHECK_HEX(uart_in(&u, UART_MSR) & 0xf0, 0x90);
+	uart_out(&u, UART_MCR, UART_MCR_LOOP | 0x05);
+	CHECK_HEX(uart_in(&u, UART_MSR) & 0xf0, 0x60);
+	uart_out(&u, UART_THR, 'x');
+	CHECK_HEX(uart_in(&u, UART_LSR), 0x61);
+	CHECK_HEX(uart_in(&u, UART_RBR), 'x');
+	CHECK_HEX(uart_in(&u, UART_LSR), 0x60);
+	CHECK_HEX(uart_in(&u, UART_RBR), 0);
+	CHECK_STR_EQ(capture_text(&out), "");
+	uart_out(&u, UART_MCR, 0x0b);
+	CHECK_HEX(uart_in(&u, UART_MSR), 0xb0);
+	capture_end(&out);
+}
+
+static void test_uart_output(void)
+{
+	struct capture out;
+	struct uart u;
+
+	capture_start(&out);
+	uart_init(&u, out.f);
+	uart_out(&u, UART_THR, 'h');
+	uart_out(&u, UART_THR, 'i');
+	CHECK(u.unflushed);
+	uart_out(&u, UART_THR, '\n');
+	CHECK(!u.unflushed);	/* flushed per line */
+	CHECK_STR_EQ(out.buf ? out.buf : "", "hi\n");
+	uart_out(&u, UART_THR, 0);
+	uart_out(&u, UART_THR, 0xff);
+	uart_flush(&u);
+	CHECK(!u.unflushed);
+	CHECK_INT(out.len, 5);
+	CHECK(out.buf && !memcmp(out.buf, "hi\n\0\xff", 5));
+
+	/* A 2-byte write at THR: THR, then IER. */
+	uart_write(&u, UART_THR, 2, 0x0341);
+	uart_flush(&u);
+	CHECK_INT(out.len, 6);
+	CHECK_INT(out.buf[5], 'A');
+	CHECK_HEX(uart_in(&u, UART_IER), 3);
+	CHECK_HEX(uart_read(&u, UART_LSR, 2), 0xb060);
+	CHECK_HEX(uart_read(&u, 7, 2), 0xff00);
+	capture_end(&out);
+}
+
+static void test_debug_exit_status(void)
+{
+	CHECK_INT(debug_exit_status(0), 1);
+	CHECK_INT(debug_exit_status(1), 3);
+	CHECK_INT(debug_exit_status(0x10), 0x21);
+	CHECK_INT(debug_exit_status(0x7f), 0xff);
+	CHECK_INT(debug_exit_status(0x80), 1);
+	CHECK_INT(debug_exit_status(0xff), 0xff);
+	CHECK_INT(debug_exit_status(0x12345678), 0xf1);
+	CHECK_INT(debug_exit_status(~0ULL), 0xff);
+}
+
+static void test_bus(void)
+{
+	struct bus_device a = { .name = "a", .base = 0x10, .len = 8 };
+	struct bus_device b = { .name = "b", .base = 0x18, .len = 1 };
+	struct bus_device c = { .name = "c", .base = 0x17, .len = 2 };
+	struct bus bus;
+	int i;
+
+	memset(&bus, 0, sizeof(bus));
+	CHECK_INT(bus_add(&bus, &a), 0);
+	CHECK_INT(bus_add(&bus, &b), 0);
+	CHECK_INT(bus_add(&bus, &c), -EEXIST);
+	CHECK(bus_find(&bus, 0x10) == &bus.devs[0]);
+	CHECK(bus_find(&bus, 0x17) == &bus.devs[0]);
+	CHECK(bus_find(&bus, 0x18) == &bus.devs[1]);
+	CHECK(!bus_find(&bus, 0x19));
+	CHECK(!bus_find(&bus, 0xf));
+	for (i = 2; i < BUS_MAX_DEVICES; i++) {
+		b.base = 0x100 + i;
+		CHECK_INT(bus_add(&bus, &b), 0);
+	}
+	b.base = 0x200;
+	CHECK_INT(bus_add(&bus, &b), -ENOSPC);
+	CHECK_HEX(bus_all_ones(1), 0xff);
+	CHECK_HEX(bus_all_ones(2), 0xffff);
+	CHECK_HEX(bus_all_ones(4), 0xffffffff);
+	CHECK_HEX(bus_all_ones(8), ~0ULL);
+}
+
+static void test_devices_ports(void)
+{
+	struct capture out, log;
+	struct devices dev;
+	struct axv_err err;
+	__u32 v;
+
+	capture_start(&out);
+	capture_start(&log);
+	devices_init(&dev, out.f, log.f, false, false);
+
+	v = 'A';
+	CHECK_INT(devices_pio(&dev, 0x1000, 0x3f8, 1, true, &v, &err), 0);
+	v = 0;
+	CHECK_INT(devices_pio(&dev, 0x1000, 0x3fd, 1, false, &v, &err), 0);
+	CHECK_HEX(v, 0x60);
+	devices_finish(&dev);
+	CHECK_STR_EQ(capture_text(&out), "A");
+
+	/* The empty bus: all ones per width, writes dropped, nothing logged. */
+	v = 0;
+	CHECK_INT(devices_pio(&dev, 0x1000, 0x60, 1, false, &v, &err), 0);
+	CHECK_HEX(v, 0xff);
+	CHECK_INT(devices_pio(&dev, 0x1000, 0x60, 2, false, &v, &err), 0);
+	CHECK_HEX(v, 0xffff);
+	CHECK_INT(devices_pio(&dev, 0x1000, 0xcfc, 4, false, &v, &err), 0);
+	CHECK_HEX(v, 0xffffffff);
+	v = 0x12;
+	CHECK_INT(devices_pio(&dev, 0x1000, 0x80, 1, true, &v, &err), 0);
+	CHECK_HEX(v, 0x12);
+	CHECK(!dev.exit_requested);
+
+	/* The debug-exit port: reads all ones, a write of any width ends the run. */
+	CHECK_INT(devices_pio(&dev, 0x1000, 0xf4, 2, false, &v, &err), 0);
+	CHECK_HEX(v, 0xffff);
+	CHECK(!dev.exit_requested);
+	v = 0x1234;
+	CHECK_INT(devices_pio(&dev, 0x1000, 0xf4, 1, true, &v, &err), 0);
+	CHECK(dev.exit_requested);
+	CHECK_HEX(dev.exit_value, 0x34);
+	v = 0xdeadbeef;
+	CHECK_INT(devices_pio(&dev, 0x1000, 0xf4, 4, true, &v, &err), 0);
+	CHECK_HEX(dev.exit_value, 0xdeadbeef);
+	CHECK_INT(dev.unhandled.total, 4);
+	CHECK_STR_EQ(capture_text(&log), "");
+	capture_end(&out);
+	capture_end(&log);
+}
+
+static void test_devices_mmio(void)
+{
+	struct capture out, log;
+	struct devices dev;
+	struct axv_err err;
+	__u64 v = 0;
+
+	capture_start(&out);
+	capture_start(&log);
+	devices_init(&dev, out.f, log.f, false, false);
+	CHECK_INT(devices_mmio(&dev, 0x1000, 0xfee00030, 1, false, &v, &err), 0);
+	CHECK_HEX(v, 0xff);
+	CHECK_INT(devices_mmio(&dev, 0x1000, 0xfee00030, 2, false, &v, &err), 0);
+	CHECK_HEX(v, 0xffff);
+	CHECK_INT(devices_mmio(&dev, 0x1000, 0xfee00030, 4, false, &v, &err), 0);
+	CHECK_HEX(v, 0xffffffff);
+	CHECK_INT(devices_mmio(&dev, 0x1000, 0xfee00030, 8, false, &v, &err), 0);
+	CHECK_HEX(v, ~0ULL);
+	v = 5;
+	CHECK_INT(devices_mmio(&dev, 0x1000, 0xb8000, 2, true, &v, &err), 0);
+	/* The port space is not the MMIO space. */
+	CHECK_INT(devices_mmio(&dev, 0x1000, 0x3f8, 1, true, &v, &err), 0);
+	CHECK_STR_EQ(capture_text(&out), "");
+	capture_end(&out);
+	capture_end(&log);
+}
+
+static void test_unhandled_verbose(void)
+{
+	struct capture out, log;
+	struct devices dev;
+	struct axv_err err;
+	const char *text;
+	__u32 v = 0x42;
+	__u64 m = 0;
+	int i;
+
+	capture_start(&out);
+	capture_start(&log);
+	devices_init(&dev, out.f, log.f, true, false);
+	CHECK_INT(devices_pio(&dev, 0x7c05, 0x80, 1, true, &v, &err), 0);
+	CHECK_INT(devices_pio(&dev, 0x7c07, 0x80, 1, true, &v, &err), 0);
+	CHECK_INT(devices_pio(&dev, 0x7c09, 0x64, 1, false, &v, &err), 0);
+	CHECK_INT(devices_mmio(&dev, 0x7c0b, 0x80, 4, false, &m, &err), 0);
+	text = capture_text(&log);
+	CHECK_STR_HAS(text,
+		      "userctl: unhandled 1-byte write to port 0x80 (value 0x42) at RIP 0x7c05");
+	CHECK_STR_HAS(text, "at RIP 0x7c05 (listed once)\n");
+	CHECK(!strstr(text, "0x7c07"));
+	CHECK_STR_HAS(text, "userctl: unhandled 1-byte read of port 0x64 at RIP 0x7c09");
+	CHECK_STR_HAS(text, "userctl: unhandled 4-byte read of MMIO address 0x80 at RIP 0x7c0b");
+
+	/* 16 distinct addresses are listed (3 above, 13 here), the rest counted. */
+	for (i = 0; i < 40; i++)
+		devices_pio(&dev, 0x1000, 0x100 + i, 1, false, &v, &err);
+	text = capture_text(&log);
+	CHECK_STR_HAS(text, "port 0x10c at RIP");
+	CHECK(!strstr(text, "port 0x10d"));
+	CHECK_INT(dev.unhandled.nseen, 16);
+	CHECK_INT(dev.unhandled.total, 44);
+	CHECK_INT(dev.unhandled.unlisted, 28);
+	devices_finish(&dev);
+	CHECK_STR_HAS(capture_text(&log),
+		      "userctl: 44 unhandled accesses to 16 or more ports or addresses (28 not listed)\n");
+	capture_end(&out);
+	capture_end(&log);
+}
+
+static void test_strict_io(void)
+{
+	struct capture out, log;
+	struct devices dev;
+	struct axv_err err;
+	__u32 v = 0x5a;
+	__u64 m = 0xabcd;
+
+	capture_start(&out);
+	capture_start(&log);
+	devices_init(&dev, out.f, log.f, false, true);
+	CHECK_INT(devices_pio(&dev, 0x1003, 0x60, 1, false, &v, &err), -EIO);
+	CHECK_INT(err.code, EIO);
+	CHECK_STR_EQ(err.msg,
+		     "--strict-io: guest at RIP 0x1003: 1-byte read of port 0x60: nothing there");
+	CHECK_HEX(v, 0x5a);
+	CHECK_INT(devices_pio(&dev, 0x1005, 0x80, 2, true, &v, &err), -EIO);
+	CHECK_STR_EQ(err.msg,
+		     "--strict-io: guest at RIP 0x1005: 2-byte write to port 0x80 (value 0x5a): nothing there");
+	CHECK_INT(devices_mmio(&dev, 0xffffffff81000000ULL, 0xfee00300, 4, true, &m, &err), -EIO);
+	CHECK_STR_EQ(err.msg,
+		     "--strict-io: guest at RIP 0xffffffff81000000: 4-byte write to MMIO address 0xfee00300 (value 0xabcd): nothing there");
+	CHECK_INT(devices_mmio(&dev, 0x2000, 0xd0000000, 8, false, &m, &err), -EIO);
+	CHECK_STR_EQ(err.msg,
+		     "--strict-io: guest at RIP 0x2000: 8-byte read of MMIO address 0xd0000000: nothing there");
+	/* The devices still work. */
+	CHECK_INT(devices_pio(&dev, 0x1007, 0x3fd, 1, false, &v, &err), 0);
+	CHECK_HEX(v, 0x60);
+	CHECK_STR_EQ(capture_text(&log), "");
+	capture_end(&out);
+	capture_end(&log);
+}
+
+/* --- exit handling -------------------------------------------------------- */
+
+struct exit_env {
+	struct capture out;
+	struct capture log;
+	struct devices dev;
+	struct vmexit_ctx ctx;
+	struct axv_run *run;
+};
+
+static void exit_env_start(struct exit_env *e, bool verbose, bool strict)
+{
+	capture_start(&e->out);
+	capture_start(&e->log);
+	devices_init(&e->dev, e->out.f, e->log.f, verbose, strict);
+	memset(&e->ctx, 0, sizeof(e->ctx));
+	e->ctx.dev = &e->dev;
+	e->ctx.log = e->log.f;
+	e->ctx.verbose = verbose;
+	e->ctx.strict = strict;
+	e->ctx.vcpu_fd = FAKE_VCPU_FD;
+	e->ctx.run_size = 4096;
+	e->ctx.status = -1;
+	e->run = calloc(1, 4096);
+	if (!e->run)
+		exit(1);
+	e->run->rip = 0x1234;
+}
+
+static void exit_env_end(struct exit_env *e)
+{
+	capture_end(&e->out);
+	capture_end(&e->log);
+	free(e->run);
+}
+
+/* An I/O exit: @count elements of @size bytes at data offset 0x800. */
+static void io_exit(struct axv_run *run, __u16 port, __u8 size, __u8 dir, __u32 count)
+{
+	run->exit_reason = AXV_EXIT_IO;
+	run->io.port = port;
+	run->io.size = size;
+	run->io.direction = dir;
+	run->io.count = count;
+	run->io.data_offset = 0x800;
+}
+
+static __u8 *io_data(struct axv_run *run)
+{
+	return (__u8 *)run + 0x800;
+}
+
+static void test_exit_io(void)
+{
+	struct exit_env e;
+	__u32 v;
+
+	exit_env_start(&e, false, false);
+	/* OUT, a string of three bytes to the UART. */
+	io_exit(e.run, 0x3f8, 1, AXV_IO_OUT, 3);
+	io_data(e.run)[0] = 'o';
+	io_data(e.run)[1] = 'k';
+	io_data(e.run)[2] = '\n';
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_CONTINUE);
+	CHECK_STR_EQ(capture_text(&e.out), "ok\n");
+
+	/* IN: the data is stored for the next AXV_RUN, per element. */
+	io_exit(e.run, 0x3fd, 1, AXV_IO_IN, 2);
+	memset(io_data(e.run), 0, 8);
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_CONTINUE);
+	CHECK_HEX(io_data(e.run)[0], 0x60);
+	CHECK_HEX(io_data(e.run)[1], 0x60);
+	CHECK_HEX(io_data(e.run)[2], 0);
+	io_exit(e.run, 0x71, 2, AXV_IO_IN, 1);
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_CONTINUE);
+	CHECK_HEX(io_data(e.run)[0] | io_data(e.run)[1] << 8, 0xffff);
+	CHECK_HEX(io_data(e.run)[2], 0);
+	io_exit(e.run, 0xcfc, 4, AXV_IO_IN, 1);
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_CONTINUE);
+	memcpy(&v, io_data(e.run), 4);
+	CHECK_HEX(v, 0xffffffff);
+
+	/* Malformed: data beyond the mapping, a bad size. */
+	io_exit(e.run, 0x80, 4, AXV_IO_OUT, 0x200);	/* exactly to the end: fine */
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_CONTINUE);
+	io_exit(e.run, 0x3f8, 4, AXV_IO_OUT, 0x201);
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_STOP);
+	CHECK_INT(e.ctx.status, 1);
+	CHECK_STR_HAS(capture_text(&e.log),
+		      "userctl: malformed I/O exit at RIP 0x1234: port 0x3f8");
+	io_exit(e.run, 0x3f8, 3, AXV_IO_OUT, 1);
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_STOP);
+	exit_env_end(&e);
+}
+
+static void test_exit_debug_exit(void)
+{
+	struct exit_env e;
+
+	exit_env_start(&e, true, false);
+	io_exit(e.run, 0xf4, 4, AXV_IO_OUT, 1);
+	memcpy(io_data(e.run), "\x10\x00\x00\x00", 4);
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_STOP);
+	CHECK_INT(e.ctx.status, 0x21);
+	CHECK_STR_EQ(capture_text(&e.log),
+		     "userctl: debug exit at RIP 0x1234: value 0x10, exit status 33\n");
+	exit_env_end(&e);
+
+	/* A string OUT stops at the debug-exit element. */
+	exit_env_start(&e, false, false);
+	io_exit(e.run, 0xf4, 1, AXV_IO_OUT, 3);
+	memcpy(io_data(e.run), "\x00\x05\x06", 3);
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_STOP);
+	CHECK_INT(e.ctx.status, 1);
+	CHECK_HEX(e.dev.exit_value, 0);
+	exit_env_end(&e);
+}
+
+static void test_exit_strict_io(void)
+{
+	struct exit_env e;
+
+	exit_env_start(&e, false, true);
+	e.run->rip = 0x7c10;
+	io_exit(e.run, 0x61, 1, AXV_IO_IN, 1);
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_STOP);
+	CHECK_INT(e.ctx.status, 1);
+	CHECK_STR_EQ(capture_text(&e.log),
+		     "userctl: --strict-io: guest at RIP 0x7c10: 1-byte read of port 0x61: nothing there\n");
+	exit_env_end(&e);
+
+	exit_env_start(&e, false, true);
+	e.run->exit_reason = AXV_EXIT_MSR;
+	e.run->msr.index = 0x1b;
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_STOP);
+	CHECK_INT(e.ctx.status, 1);
+	CHECK_STR_EQ(capture_text(&e.log),
+		     "userctl: --strict-io: guest at RIP 0x1234: read of MSR 0x1b: not handled\n");
+	exit_env_end(&e);
+
+	exit_env_start(&e, false, true);
+	e.run->exit_reason = AXV_EXIT_MMIO;
+	e.run->mmio.gpa = 0xfec00000;
+	e.run->mmio.size = 4;
+	e.run->mmio.is_write = 1;
+	e.run->mmio.data = 0x1ffffffffULL;
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_STOP);
+	CHECK_STR_EQ(capture_text(&e.log),
+		     "userctl: --strict-io: guest at RIP 0x1234: 4-byte write to MMIO address 0xfec00000 (value 0xffffffff): nothing there\n");
+	exit_env_end(&e);
+}
+
+static void test_exit_mmio(void)
+{
+	struct exit_env e;
+
+	exit_env_start(&e, false, false);
+	e.run->exit_reason = AXV_EXIT_MMIO;
+	e.run->mmio.gpa = 0xfee00020;
+	e.run->mmio.size = 2;
+	e.run->mmio.data = 0x1234567890ULL;
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_CONTINUE);
+	CHECK_HEX(e.run->mmio.data, 0xffff);
+	e.run->mmio.size = 8;
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_CONTINUE);
+	CHECK_HEX(e.run->mmio.data, ~0ULL);
+	e.run->mmio.is_write = 1;
+	e.run->mmio.data = 7;
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_CONTINUE);
+	CHECK_HEX(e.run->mmio.data, 7);
+	e.run->mmio.size = 3;
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_STOP);
+	CHECK_STR_HAS(capture_text(&e.log),
+		      "malformed MMIO exit at RIP 0x1234: address 0xfee00020 size 3\n");
+	exit_env_end(&e);
+}
+
+static void test_exit_hypercall(void)
+{
+	const __u64 args[6] = { 41, 1, 2, 3, 4, 5 };
+	struct exit_env e;
+
+	CHECK_HEX(hypercall_result(HYPERCALL_PING, args), 42);
+	CHECK_HEX(hypercall_result(1, args), (__u64)-38);
+	CHECK_HEX(HYPERCALL_ENOSYS, 0xffffffffffffffdaULL);
+
+	exit_env_start(&e, true, false);
+	e.run->exit_reason = AXV_EXIT_HYPERCALL;
+	e.run->hypercall.nr = 0;
+	e.run->hypercall.args[0] = ~0ULL;
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_CONTINUE);
+	CHECK_HEX(e.run->hypercall.ret, 0);
+	e.run->hypercall.args[0] = 0x1000;
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_CONTINUE);
+	CHECK_HEX(e.run->hypercall.ret, 0x1001);
+	CHECK_STR_EQ(capture_text(&e.log), "");
+
+	e.run->hypercall.nr = 9;
+	e.run->hypercall.args[0] = 1;
+	e.run->hypercall.args[1] = 2;
+	e.run->hypercall.args[2] = 3;
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_CONTINUE);
+	CHECK_HEX(e.run->hypercall.ret, (__u64)-38);
+	CHECK_STR_EQ(capture_text(&e.log),
+		     "userctl: unknown hypercall at RIP 0x1234: number 9, arguments 0x1 0x2 0x3: returns -ENOSYS\n");
+	exit_env_end(&e);
+
+	/* Without --verbose, silently. */
+	exit_env_start(&e, false, false);
+	e.run->exit_reason = AXV_EXIT_HYPERCALL;
+	e.run->hypercall.nr = 1;
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_CONTINUE);
+	CHECK_HEX(e.run->hypercall.ret, (__u64)-38);
+	CHECK_STR_EQ(capture_text(&e.log), "");
+	exit_env_end(&e);
+}
+
+static void test_exit_msr(void)
+{
+	struct exit_env e;
+
+	exit_env_start(&e, true, false);
+	e.run->exit_reason = AXV_EXIT_MSR;
+	e.run->msr.index = 0xc0000081;
+	e.run->msr.is_write = 1;
+	e.run->msr.data = 0x0023001000000000ULL;
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_CONTINUE);
+	CHECK_INT(e.run->msr.error, 1);
+	CHECK_STR_EQ(capture_text(&e.log),
+		     "userctl: unhandled write of MSR 0xc0000081 (value 0x23001000000000) at RIP 0x1234: the guest gets #GP\n");
+	e.run->msr.is_write = 0;
+	e.run->msr.error = 0;
+	e.run->msr.data = 0x55;
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_CONTINUE);
+	CHECK_INT(e.run->msr.error, 1);
+	CHECK_HEX(e.run->msr.data, 0);
+	exit_env_end(&e);
+}
+
+static void test_exit_ends(void)
+{
+	struct exit_env e;
+
+	exit_env_start(&e, true, false);
+	e.run->exit_reason = AXV_EXIT_HALT;
+	e.run->rip = 0x1001;
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_STOP);
+	CHECK_INT(e.ctx.status, 0);
+	CHECK_STR_EQ(capture_text(&e.log), "userctl: guest halted at RIP 0x1001\n");
+	exit_env_end(&e);
+
+	exit_env_start(&e, false, false);
+	e.run->exit_reason = AXV_EXIT_HALT;
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_STOP);
+	CHECK_INT(e.ctx.status, 0);
+	CHECK_STR_EQ(capture_text(&e.log), "");
+	e.run->exit_reason = AXV_EXIT_SYSTEM_DOWN;
+	e.ctx.status = -1;
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_STOP);
+	CHECK_INT(e.ctx.status, 0);
+
+	/* Exits that only mean "again". */
+	e.ctx.status = -1;
+	e.run->exit_reason = AXV_EXIT_KICKED;
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_CONTINUE);
+	e.run->exit_reason = AXV_EXIT_EXTERNAL_INTERRUPT;
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_CONTINUE);
+	e.run->exit_reason = AXV_EXIT_INTR;
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_CONTINUE);
+	CHECK_INT(e.ctx.status, -1);
+	CHECK_STR_EQ(capture_text(&e.log), "");
+	exit_env_end(&e);
+}
+
+static void test_exit_triple_fault(void)
+{
+	static const __u8 insn[] = { 0x0f, 0x0b, 0x90 };
+	struct exit_env e;
+
+	exit_env_start(&e, false, false);
+	e.run->exit_reason = AXV_EXIT_TRIPLE_FAULT;
+	e.run->triple_fault.rip = 0x100010;
+	e.run->triple_fault.last_vector = 13;
+	e.run->triple_fault.insn_len = sizeof(insn);
+	memcpy(e.run->triple_fault.insn, insn, sizeof(insn));
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_STOP);
+	CHECK_INT(e.ctx.status, 1);
+	CHECK_STR_EQ(capture_text(&e.log),
+		     "userctl: triple fault at RIP 0x100010, last exception vector 13, bytes: 0f 0b 90\n");
+	exit_env_end(&e);
+
+	exit_env_start(&e, false, false);
+	e.run->exit_reason = AXV_EXIT_TRIPLE_FAULT;
+	e.run->triple_fault.rip = 0x10;
+	e.run->triple_fault.last_vector = 0xff;
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_STOP);
+	CHECK_STR_EQ(capture_text(&e.log),
+		     "userctl: triple fault at RIP 0x10, last exception vector none, bytes: (not readable)\n");
+	exit_env_end(&e);
+
+	/* A length beyond the buffer is clamped. */
+	exit_env_start(&e, false, false);
+	e.run->exit_reason = AXV_EXIT_TRIPLE_FAULT;
+	e.run->triple_fault.insn_len = 1000;
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_STOP);
+	CHECK_STR_HAS(capture_text(&e.log),
+		      "bytes: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n");
+	exit_env_end(&e);
+}
+
+static void test_exit_fail_entry(void)
+{
+	struct exit_env e;
+	const char *text;
+
+	memset(&fake_regs, 0, sizeof(fake_regs));
+	fake_regs.rip = 0xfff0;
+	fake_regs.rflags = 0x2;
+	fake_regs.r15 = 0xf15;
+	memset(&fake_sregs, 0, sizeof(fake_sregs));
+	fake_sregs.cs.selector = 0xf000;
+	fake_sregs.cs.base = 0xffff0000;
+	fake_sregs.cs.limit = 0xffff;
+	fake_sregs.cs.type = 0xb;
+	fake_sregs.cr0 = 0x60000010;
+	fake_sregs.gdt.limit = 0xffff;
+
+	exit_env_start(&e, false, false);
+	e.run->exit_reason = AXV_EXIT_FAIL_ENTRY;
+	e.run->rip = 0xfff0;
+	e.run->fail_entry.check = AXV_ENTRY_CHECK_DATA_SEG;
+	e.run->fail_entry.hw_reason = 33;
+	e.run->fail_entry.qualification = 0;
+	e.run->fail_entry.vm_instruction_error = 7;
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_STOP);
+	CHECK_INT(e.ctx.status, 1);
+	text = capture_text(&e.log);
+	CHECK_STR_HAS(text, "userctl: VM entry failed at RIP 0xfff0: check data_seg (6)\n");
+	CHECK_STR_HAS(text,
+		      "userctl: hardware exit reason 33, qualification 0x0, VM-instruction error 7\n");
+	CHECK_STR_HAS(text, "userctl: guest registers:\n");
+	CHECK_STR_HAS(text,
+		      "  r12 0x0000000000000000 r13 0x0000000000000000 r14 0x0000000000000000 r15 0x0000000000000f15\n");
+	CHECK_STR_HAS(text, "  rip 0x000000000000fff0 rflags 0x0000000000000002\n");
+	CHECK_STR_HAS(text,
+		      "  cs   sel 0xf000 base 0x00000000ffff0000 limit 0x0000ffff type 0xb s 0 p 0");
+	CHECK_STR_HAS(text, "  gdt  base 0x0000000000000000 limit 0xffff\n");
+	CHECK_STR_HAS(text, "  cr0 0x0000000060000010 ");
+	exit_env_end(&e);
+
+	/* Unknown check numbers, and registers that cannot be read. */
+	exit_env_start(&e, false, false);
+	e.ctx.vcpu_fd = -1;
+	e.run->exit_reason = AXV_EXIT_FAIL_ENTRY;
+	e.run->fail_entry.check = 99;
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_STOP);
+	text = capture_text(&e.log);
+	CHECK_STR_HAS(text, "check unknown (99)");
+	CHECK_STR_HAS(text,
+		      "userctl: cannot read the guest registers: ioctl AXV_GET_REGS: Bad file descriptor\n");
+	exit_env_end(&e);
+}
+
+/* @reason ends the run with status 1 and a line holding @msg. */
+static void check_fatal_exit(struct exit_env *e, const char *msg, int line)
+{
+	enum vmexit_action action = vmexit_handle(&e->ctx, e->run);
+	const char *text = capture_text(&e->log);
+
+	if (action != VMEXIT_STOP || e->ctx.status != 1 || !strstr(text, msg))
+		check_failed(__FILE__, line, "exit %u: action %d status %d '%s', expected '%s'",
+			     e->run->exit_reason, action, e->ctx.status, text, msg);
+}
+
+static void test_exit_fatal(void)
+{
+	struct exit_env e;
+
+	exit_env_start(&e, false, false);
+	e.run->exit_reason = AXV_EXIT_NESTED_PAGE_FAULT;
+	e.run->npf.gpa = 0xe0000000;
+	e.run->npf.gva = 0xc0000000;
+	e.run->npf.qualification = 0x181;
+	check_fatal_exit(&e, "userctl: nested page fault at RIP 0x1234: gpa 0xe0000000,", __LINE__);
+	check_fatal_exit(&e, "RIP 0x1234: gpa 0xe0000000, qualification 0x181\n", __LINE__);
+	e.run->npf.flags = 1;
+	check_fatal_exit(&e, ": gpa 0xe0000000, gva 0xc0000000, qualification 0x181\n", __LINE__);
+
+	e.run->exit_reason = AXV_EXIT_UNKNOWN;
+	e.run->unknown.hw_reason = 55;
+	e.run->unknown.qualification = 0x9;
+	check_fatal_exit(&e, "userctl: exit axvcpu does not handle at RIP 0x1234: hardware exit",
+			 __LINE__);
+	check_fatal_exit(&e, "0x1234: hardware exit reason 55, qualification 0x9\n", __LINE__);
+
+	memset(&e.run->exit_pad, 0, sizeof(e.run->exit_pad));
+	e.run->exit_reason = AXV_EXIT_INTERNAL_ERROR;
+	e.run->internal.suberror = AXV_INTERNAL_EMULATION;
+	e.run->internal.ndata = 2;
+	e.run->internal.data[0] = 0xfed00000;
+	e.run->internal.data[1] = 0x1234;
+	check_fatal_exit(&e,
+			 "userctl: axvcpu internal error at RIP 0x1234: suberror 1 (emulation),",
+			 __LINE__);
+	check_fatal_exit(&e, "(emulation), data: 0xfed00000 0x1234\n", __LINE__);
+	e.run->internal.ndata = 99;
+	check_fatal_exit(&e, "data: 0xfed00000 0x1234 0x0 0x0\n", __LINE__);
+	e.run->internal.suberror = 7;
+	e.run->internal.ndata = 0;
+	check_fatal_exit(&e, "suberror 7, data: none\n", __LINE__);
+
+	memset(&e.run->exit_pad, 0, sizeof(e.run->exit_pad));
+	e.run->exit_reason = AXV_EXIT_EXCEPTION;
+	e.run->exception.vector = 14;
+	e.run->exception.has_error_code = 1;
+	e.run->exception.error_code = 2;
+	e.run->exception.payload = 0xdead000;
+	check_fatal_exit(&e,
+			 "userctl: exception exit (userctl traps none) at RIP 0x1234: vector 14,",
+			 __LINE__);
+	check_fatal_exit(&e, "vector 14, error code 0x2, payload 0xdead000\n", __LINE__);
+	e.run->exception.has_error_code = 0;
+	check_fatal_exit(&e, "vector 14, error code (none) 0x2,", __LINE__);
+
+	memset(&e.run->exit_pad, 0, sizeof(e.run->exit_pad));
+	e.run->exit_reason = AXV_EXIT_CPU_UP;
+	e.run->cpu_up.target_apic_id = 1;
+	e.run->cpu_up.entry = 0x8000;
+	check_fatal_exit(&e, "userctl: CPU start at RIP 0x1234: APIC ID 1, entry 0x8000, arg 0x0:",
+			 __LINE__);
+	check_fatal_exit(&e, "arg 0x0: SMP is not supported yet\n", __LINE__);
+	e.run->exit_reason = AXV_EXIT_CPU_DOWN;
+	check_fatal_exit(&e,
+			 "userctl: CPU off at RIP 0x1234: SMP is not supported yet\n",
+			 __LINE__);
+	memset(&e.run->exit_pad, 0, sizeof(e.run->exit_pad));
+	e.run->exit_reason = AXV_EXIT_SEND_IPI;
+	e.run->ipi.vector = 0x40;
+	e.run->ipi.dest = 2;
+	check_fatal_exit(&e,
+			 "userctl: IPI at RIP 0x1234: vector 64 to APIC ID 2 (shorthand 0): SMP",
+			 __LINE__);
+
+	e.run->exit_reason = 63;
+	e.run->hw_exit_reason = 0x30;
+	check_fatal_exit(&e,
+			 "userctl: unknown exit at RIP 0x1234: reason 63, hardware exit reason 0x30\n",
+			 __LINE__);
+	exit_env_end(&e);
+}
+
+/* --- the command line ----------------------------------------------------- */
+
+#define ARGC(argv)	((int)(sizeof(argv) / sizeof(argv[0])) - 1)
+
+static enum run_parse_result parse(int argc, char *const *argv, struct run_opts *o)
+{
+	enum run_parse_result r;
+	int saved = stderr_off();
+
+	optind = 0;
+	r = run_parse_args(argc, argv, o);
+	stderr_on(saved);
+	return r;
+}
+
+static void test_parse_defaults(void)
+{
+	char *const argv[] = { "run", "kernel.elf", NULL };
+	struct run_opts o;
+
+	CHECK_INT(parse(ARGC(argv), argv, &o), RUN_PARSE_OK);
+	CHECK_INT(o.vcpus, 1);
+	CHECK_HEX(o.mem_size, 64ULL << 20);
+	CHECK(!o.have_entry);
+	CHECK_INT(o.mode, X86_MODE_NONE);
+	CHECK_INT(o.nmods, 0);
+	CHECK(!o.cmdline);
+	CHECK(!o.stats && !o.verbose && !o.strict_io);
+	CHECK_STR_EQ(o.image, "kernel.elf");
+	CHECK_INT(o.nargs, 0);
+	run_opts_free(&o);
+}
+
+static void test_parse_all(void)
+{
+	char *const argv[] = {
+		"run", "--vcpus", "4", "--mem", "128M", "--entry", "0x7c00", "--mode", "long",
+		"--module", "initrd,root=/dev/ram0 rw", "--module", "mod2", "--module",
+		"m3,", "--stats", "-v", "--strict-io", "kernel", "console=ttyS0", "--quiet",
+		NULL,
+	};
+	struct run_opts o;
+
+	CHECK_INT(parse(ARGC(argv), argv, &o), RUN_PARSE_OK);
+	CHECK_INT(o.vcpus, 4);
+	CHECK_HEX(o.mem_size, 128ULL << 20);
+	CHECK(o.have_entry);
+	CHECK_HEX(o.entry, 0x7c00);
+	CHECK_INT(o.mode, X86_MODE_LONG);
+	CHECK_INT(o.nmods, 3);
+	if (o.nmods == 3) {
+		CHECK_STR_EQ(o.mods[0].path, "initrd");
+		CHECK_STR_EQ(o.mods[0].args, "root=/dev/ram0 rw");
+		CHECK_STR_EQ(o.mods[1].path, "mod2");
+		CHECK(!o.mods[1].args);
+		CHECK_STR_EQ(o.mods[2].path, "m3");
+		CHECK(!o.mods[2].args);
+	}
+	CHECK(o.stats && o.verbose && o.strict_io);
+	CHECK_STR_EQ(o.image, "kernel");
+	/* Options after IMAGE belong to the guest. */
+	CHECK_INT(o.nargs, 2);
+	if (o.nargs == 2) {
+		CHECK_STR_EQ(o.args[0], "console=ttyS0");
+		CHECK_STR_EQ(o.args[1], "--quiet");
+	}
+	run_opts_free(&o);
+}
+
+static void check_usage_error(char *const *argv, int argc, int line)
+{
+	struct run_opts o;
+	enum run_parse_result r = parse(argc, argv, &o);
+
+	if (r != RUN_PARSE_USAGE)
+		check_failed(__FILE__, line, "'%s %s' parsed as %d", argv[1],
+			     argc > 2 ? argv[2] : "", r);
+	run_opts_free(&o);
+}
+
+#define CHECK_USAGE(...)						\
+	do {								\
+		char *const argv_[] = { "run", __VA_ARGS__, NULL };	\
+		check_usage_error(argv_, ARGC(argv_), __LINE__);	\
+	} while (0)
+
+static void test_parse_errors(void)
+{
+	char *const none[] = { "run", NULL };
+	char *const help[] = { "run", "--help", "x", NULL };
+	struct run_opts o;
+
+	CHECK_USAGE("--vcpus", "0", "k");
+	CHECK_USAGE("--vcpus", "256", "k");
+	CHECK_USAGE("--vcpus", "2x", "k");
+	CHECK_USAGE("--vcpus", "-1", "k");
+	CHECK_USAGE("--mem", "1M", "k");
+	CHECK_USAGE("--mem", "3000000", "k");
+	CHECK_USAGE("--mem", "64Q", "k");
+	CHECK_USAGE("--entry", "0x", "k");
+	CHECK_USAGE("--entry", "12z", "k");
+	CHECK_USAGE("--entry", "0x10000000000000000", "k");
+	CHECK_USAGE("--mode", "virtual86", "k");
+	CHECK_USAGE("--module", ",args", "k");
+	CHECK_USAGE("--bogus", "k");
+	CHECK_USAGE("--cmdline");
+	CHECK_USAGE("--cmdline", "x", "k", "arg");
+	CHECK_USAGE("--mem");
+	CHECK_USAGE("--verbose");
+	CHECK_INT(parse(ARGC(none), none, &o), RUN_PARSE_USAGE);
+	run_opts_free(&o);
+	CHECK_INT(parse(ARGC(help), help, &o), RUN_PARSE_HELP);
+	run_opts_free(&o);
+}
+
+/* After IMAGE, what looks like an option is the guest's. */
+static void test_parse_guest_args(void)
+{
+	char *const argv[] = { "run", "k", "--cmdline", "--mem", NULL };
+	struct run_opts o;
+
+	CHECK_INT(parse(ARGC(argv), argv, &o), RUN_PARSE_OK);
+	CHECK(!o.cmdline);
+	CHECK_HEX(o.mem_size, 64ULL << 20);
+	CHECK_INT(o.nargs, 2);
+	run_opts_free(&o);
+}
+
+static void test_parse_u64(void)
+{
+	__u64 v = 7;
+
+	CHECK_INT(run_parse_u64("0", &v), 0);
+	CHECK_HEX(v, 0);
+	CHECK_INT(run_parse_u64("0x100000", &v), 0);
+	CHECK_HEX(v, 0x100000);
+	CHECK_INT(run_parse_u64("4096", &v), 0);
+	CHECK_HEX(v, 4096);
+	CHECK_INT(run_parse_u64("0xffffffffffffffff", &v), 0);
+	CHECK_HEX(v, ~0ULL);
+	CHECK_INT(run_parse_u64("", &v), -EINVAL);
+	CHECK_INT(run_parse_u64(" 1", &v), -EINVAL);
+	CHECK_INT(run_parse_u64("-1", &v), -EINVAL);
+	CHECK_INT(run_parse_u64("1 ", &v), -EINVAL);
+	CHECK_INT(run_parse_u64(NULL, &v), -EINVAL);
+	CHECK_HEX(v, ~0ULL);
+}
+
+static void test_print_stats(void)
+{
+	struct axv_vcpu_stats stats;
+	struct capture c;
+	const char *text;
+
+	memset(&stats, 0, sizeof(stats));
+	stats.exec_ns = 1500000001ULL;
+	stats.exits[AXV_EXIT_IO] = 120;
+	stats.exits[AXV_EXIT_HALT] = 1;
+	stats.exits[40] = 2;
+	stats.exits[AXV_VCPU_NR_EXIT_STATS - 1] = 3;
+	capture_start(&c);
+	run_print_stats(c.f, &stats, 2000000000ULL);
+	text = capture_text(&c);
+	CHECK_STR_HAS(text, "guest execution time    1.500000001 s\n");
+	CHECK_STR_HAS(text, "run loop wall time      2.000000000 s\n");
+	CHECK_STR_HAS(text, "    io                    120\n");
+	CHECK_STR_HAS(text, "    halt                  1\n");
+	CHECK_STR_HAS(text, "    reason 40             2\n");
+	CHECK_STR_HAS(text, "    reason 63 and above   3\n");
+	CHECK(!strstr(text, "mmio"));
+	CHECK(!strstr(text, "hypercall"));
+	capture_end(&c);
+}
+
+/* --- whole runs against the fake kernel ---------------------------------- */
+
+/* Output of a whole run. */
+struct run_output {
+	int status;
+	char out[4096];
+	char err[4096];
+};
+
+static void read_back(int fd, char *buf, size_t len)
+{
+	ssize_t n;
+
+	lseek(fd, 0, SEEK_SET);
+	n = read(fd, buf, len - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	close(fd);
+}
+
+/* A temporary file, already unlinked. */
+static int temp_fd(void)
+{
+	char path[] = "/tmp/userctl-test-XXXXXX";
+	int fd = mkstemp(path);
+
+	if (fd < 0) {
+		perror("mkstemp");
+		exit(1);
+	}
+	unlink(path);
+	return fd;
+}
+
+/* Capability values for the next fake_run() only; -1: the default. */
+static int fk_cap_override[AXV_CAP_MAX_MSRS + 1] = {
+	[0 ... AXV_CAP_MAX_MSRS] = -1,
+};
+
+/* cmd_run(@argv) against the fake kernel, stdout and stderr captured. */
+static void fake_run(char *const *argv, int argc, int (*script)(struct axv_run *, int),
+		     struct run_output *o)
+{
+	int out = temp_fd(), err = temp_fd();
+	int saved_out = dup(1), saved_err = dup(2);
+	int i;
+
+	memset(&fk, 0, sizeof(fk));
+	fk.caps[AXV_CAP_RUN] = 1;
+	fk.caps[AXV_CAP_MAX_VCPUS] = 64;
+	fk.caps[AXV_CAP_NR_MEMSLOTS] = 32;
+	fk.caps[AXV_CAP_GPA_BITS] = 48;
+	for (i = 0; i <= AXV_CAP_MAX_MSRS; i++) {
+		if (fk_cap_override[i] >= 0)
+			fk.caps[i] = fk_cap_override[i];
+		fk_cap_override[i] = -1;
+	}
+	fk.script = script;
+	fk.stats.exec_ns = 1234;
+	fk.stats.exits[AXV_EXIT_IO] = 5;
+	fk.stats.exits[AXV_EXIT_HYPERCALL] = 1;
+
+	fflush(stdout);
+	fflush(stderr);
+	dup2(out, 1);
+	dup2(err, 2);
+	setenv(AXV_DEV_ENV, "/dev/null", 1);
+	fk.active = true;
+	optind = 0;
+	o->status = cmd_run(argc, (char **)argv);
+	fk.active = false;
+	unsetenv(AXV_DEV_ENV);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(saved_out, 1);
+	dup2(saved_err, 2);
+	close(saved_out);
+	close(saved_err);
+	read_back(out, o->out, sizeof(o->out));
+	read_back(err, o->err, sizeof(o->err));
+}
+
+static const __u8 flat_code[] = { 0xba, 0xf8, 0x03, 0xb0, 'A', 0xee, 0xfa, 0xf4 };
+static char flat_path[32];
+
+static void flat_image_create(void)
+{
+	int fd;
+
+	snprintf(flat_path, sizeof(flat_path), "/tmp/userctl-flat-XXXXXX");
+	fd = mkstemp(flat_path);
+
+	if (fd < 0 || write(fd, flat_code, sizeof(flat_code)) != sizeof(flat_code)) {
+		perror("flat image");
+		exit(1);
+	}
+	close(fd);
+}
+
+static void io_step(struct axv_run *run, __u16 port, __u8 dir, const void *data, __u32 count)
+{
+	io_exit(run, port, 1, dir, count);
+	if (data)
+		memcpy(io_data(run), data, count);
+	else
+		memset(io_data(run), 0, count);
+}
+
+/* Every kind of exit userctl handles, and the results it must leave. */
+static int script_all(struct axv_run *run, int step)
+{
+	const __u8 *ram = (const __u8 *)(unsigned long)fk.region.userspace_addr;
+
+	run->rip = 0x1000 + step;
+	switch (step) {
+	case 0:
+		/* Set up before the first entry: RAM, registers, the image. */
+		CHECK_INT(fk.regions, 1);
+		CHECK_INT(fk.sets, 2);
+		CHECK(ram && !memcmp(ram + 0x1000, flat_code, sizeof(flat_code)));
+		io_step(run, 0x3f8, AXV_IO_OUT, "hi\n", 3);
+		return 0;
+	case 1:
+		io_step(run, 0x3fd, AXV_IO_IN, NULL, 2);
+		return 0;
+	case 2:
+		CHECK_HEX(io_data(run)[0], 0x60);
+		CHECK_HEX(io_data(run)[1], 0x60);
+		memset(&run->exit_pad, 0, sizeof(run->exit_pad));
+		run->exit_reason = AXV_EXIT_HYPERCALL;
+		run->hypercall.nr = HYPERCALL_PING;
+		run->hypercall.args[0] = 41;
+		return 0;
+	case 3:
+		CHECK_HEX(run->hypercall.ret, 42);
+		memset(&run->exit_pad, 0, sizeof(run->exit_pad));
+		run->exit_reason = AXV_EXIT_MMIO;
+		run->mmio.gpa = 0xe0000000;
+		run->mmio.size = 4;
+		return 0;
+	case 4:
+		CHECK_HEX(run->mmio.data, 0xffffffff);
+		memset(&run->exit_pad, 0, sizeof(run->exit_pad));
+		run->exit_reason = AXV_EXIT_MSR;
+		run->msr.index = 0x1b;
+		return 0;
+	case 5:
+		CHECK_INT(run->msr.error, 1);
+		run->exit_reason = AXV_EXIT_KICKED;
+		return 0;
+	case 6:
+		run->exit_reason = AXV_EXIT_INTR;
+		return fk_fail(EINTR);	/* no signal of userctl's: enter again */
+	case 7:
+		io_step(run, DEBUG_EXIT_PORT, AXV_IO_OUT, "\x10", 1);
+		return 0;
+	}
+	check_failed(__FILE__, __LINE__, "entered again after the debug exit");
+	run->exit_reason = AXV_EXIT_HALT;
+	return 0;
+}
+
+static void test_run_whole(void)
+{
+	char *const argv[] = { "run", "--vcpus", "2", "--mem", "4M", "--stats", flat_path, NULL };
+	struct run_output o;
+
+	fake_run(argv, ARGC(argv), script_all, &o);
+	CHECK_INT(o.status, 33);
+	CHECK_INT(fk.step, 8);
+	CHECK_STR_EQ(o.out, "hi\n");
+
+	/* The VM: two vCPUs with the default role, RAM in slot 0 at 0. */
+	CHECK_INT(fk.nvcpus, 2);
+	CHECK_INT(fk.creates[0].id, 0);
+	CHECK_INT(fk.creates[0].apic_id, 0);
+	CHECK_INT(fk.creates[0].role, AXV_VCPU_ROLE_DEFAULT);
+	CHECK_INT(fk.creates[1].id, 1);
+	CHECK_INT(fk.creates[1].apic_id, 1);
+	CHECK_INT(fk.creates[1].role, AXV_VCPU_ROLE_DEFAULT);
+	CHECK_INT(fk.region.slot, 0);
+	CHECK_INT(fk.region.flags, 0);
+	CHECK_HEX(fk.region.guest_phys_addr, 0);
+	CHECK_HEX(fk.region.size, 4 << 20);
+	CHECK(fk.region.userspace_addr && !(fk.region.userspace_addr & 0xfff));
+
+	/* vCPU 0's registers: real mode at 0x1000; the kernel's APIC base kept. */
+	CHECK_HEX(fk.regs.rip, 0x1000);
+	CHECK_HEX(fk.regs.rsp, 0x7c00);
+	CHECK_HEX(fk.regs.rflags, 2);
+	CHECK_HEX(fk.sregs.cr0, 0x10);
+	CHECK_HEX(fk.sregs.cs.limit, 0xffff);
+	CHECK_HEX(fk.sregs.apic_base, 0xfee00900);
+
+	/* The run structure: mapped shared, read-write, from offset 0. */
+	CHECK_INT(fk.mmap_len, 4096);
+	CHECK_INT(fk.mmap_prot, PROT_READ | PROT_WRITE);
+	CHECK_INT(fk.mmap_flags, MAP_SHARED);
+	CHECK_INT(fk.mmap_offset, 0);
+
+	/* --stats. */
+	CHECK_STR_HAS(o.err, "userctl: statistics of vCPU 0:\n");
+	CHECK_STR_HAS(o.err, "guest execution time    0.000001234 s\n");
+	CHECK_STR_HAS(o.err, "    io                    5\n");
+	CHECK_STR_HAS(o.err, "    hypercall             1\n");
+	CHECK_STR_HAS(o.err, "run loop wall time");
+}
+
+static int script_halt(struct axv_run *run, int step)
+{
+	memset(&run->exit_pad, 0, sizeof(run->exit_pad));
+	run->rip = 0x1007;
+	run->exit_reason = step ? AXV_EXIT_SYSTEM_DOWN : AXV_EXIT_HALT;
+	return 0;
+}
+
+static void test_run_halt_verbose(void)
+{
+	char *const argv[] = { "run", "--verbose", "--mem", "2M", flat_path, NULL };
+	struct run_output o;
+
+	fake_run(argv, ARGC(argv), script_halt, &o);
+	CHECK_INT(o.status, 0);
+	CHECK_INT(fk.step, 1);
+	CHECK_STR_HAS(o.err,
+		      ": flat image at 0x1000-0x1007, entry 0x1000 in real mode; 1 vCPU, 2 MiB of RAM\n");
+	CHECK_STR_HAS(o.err, "userctl: guest halted at RIP 0x1007\n");
+	CHECK_STR_EQ(o.out, "");
+	CHECK_INT(fk.nvcpus, 1);
+}
+
+static int script_signal(struct axv_run *run, int step)
+{
+	(void)step;
+	raise(SIGINT);
+	CHECK_INT(run->immediate_exit, 1);
+	run->exit_reason = AXV_EXIT_INTR;
+	return fk_fail(EINTR);
+}
+
+static int script_sigterm_between(struct axv_run *run, int step)
+{
+	/* The signal arrives while userctl handles an exit, not in AXV_RUN. */
+	if (step == 0) {
+		raise(SIGTERM);
+		CHECK_INT(run->immediate_exit, 1);
+		run->exit_reason = AXV_EXIT_KICKED;
+		return 0;
+	}
+	check_failed(__FILE__, __LINE__, "entered again after SIGTERM");
+	run->exit_reason = AXV_EXIT_HALT;
+	return 0;
+}
+
+static void test_run_signals(void)
+{
+	char *const argv[] = { "run", "--mode", "protected", flat_path, NULL };
+	struct sigaction sa;
+	struct run_output o;
+
+	fake_run(argv, ARGC(argv), script_signal, &o);
+	CHECK_INT(o.status, 130);
+	CHECK_INT(fk.step, 1);
+	fake_run(argv, ARGC(argv), script_sigterm_between, &o);
+	CHECK_INT(o.status, 143);
+	CHECK_INT(fk.step, 1);
+	CHECK_HEX(fk.sregs.cr0, 0x11);
+
+	/* The handlers are gone after the run. */
+	sigaction(SIGINT, NULL, &sa);
+	CHECK(sa.sa_handler == SIG_DFL);
+	sigaction(SIGTERM, NULL, &sa);
+	CHECK(sa.sa_handler == SIG_DFL);
+}
+
+static int script_busy(struct axv_run *run, int step)
+{
+	(void)run;
+	(void)step;
+	return fk_fail(EBUSY);
+}
+
+static void test_run_failures(void)
+{
+	char *const argv[] = { "run", flat_path, NULL };
+	char *const many[] = { "run", "--vcpus", "65", flat_path, NULL };
+	char *const big[] = { "run", "--mem", "4M", flat_path, NULL };
+	char *const mb_only[] = { "run", flat_path, "arg", NULL };
+	struct run_output o;
+
+	fake_run(argv, ARGC(argv), script_busy, &o);
+	CHECK_INT(o.status, 1);
+	CHECK_STR_EQ(o.err, "userctl: ioctl AXV_RUN: Device or resource busy\n");
+
+	/* Checked against the capabilities before anything is created. */
+	fake_run(many, ARGC(many), script_busy, &o);
+	CHECK_INT(o.status, 1);
+	CHECK_STR_EQ(o.err, "userctl: --vcpus 65: the kernel allows at most 64 per VM\n");
+	CHECK_INT(fk.nvcpus, 0);
+	CHECK_INT(fk.vm_fd, 0);
+
+	fk_cap_override[AXV_CAP_GPA_BITS] = 21;
+	fake_run(big, ARGC(big), script_busy, &o);
+	CHECK_INT(o.status, 1);
+	CHECK_STR_EQ(o.err,
+		     "userctl: --mem 4194304: larger than the 21-bit guest-physical address space\n");
+	CHECK_INT(fk.vm_fd, 0);
+
+	fk_cap_override[AXV_CAP_RUN] = 0;
+	fake_run(argv, ARGC(argv), script_busy, &o);
+	CHECK_INT(o.status, 1);
+	CHECK_STR_HAS(o.err, "userctl: /dev/null cannot run guests: no AXV_CAP_RUN");
+	CHECK_INT(fk.vm_fd, 0);
+
+	/* An image error: nothing registered, nothing run. */
+	fake_run(mb_only, ARGC(mb_only), script_busy, &o);
+	CHECK_INT(o.status, 1);
+	CHECK_STR_HAS(o.err, "not a Multiboot image");
+	CHECK_INT(fk.step, 0);
+	CHECK_INT(fk.regions, 0);
+	CHECK_INT(fk.sets, 0);
+}
+
+static void test_guest_layout(void)
+{
+	struct guest_mem mem = { .ram = (__u8 *)0x1000, .size = TEST_RAM };
+
+	CHECK_HEX(guest_reserved_base(&mem), 0x300000);
+	mem.size = GUEST_4G;
+	CHECK_HEX(guest_reserved_base(&mem), GUEST_4G - GUEST_1M);
+	mem.size = TEST_RAM;
+	CHECK(guest_ptr(&mem, 0, TEST_RAM) == mem.ram);
+	CHECK(guest_ptr(&mem, TEST_RAM, 0));
+	CHECK(!guest_ptr(&mem, TEST_RAM, 1));
+	CHECK(!guest_ptr(&mem, 1, TEST_RAM));
+	CHECK(!guest_ptr(&mem, ~0ULL, 2));
+	CHECK(guest_range_loadable(&mem, 0, 0x300000));
+	CHECK(!guest_range_loadable(&mem, 0, 0x300001));
+	CHECK(!guest_range_loadable(&mem, 0x2fffff, 2));
+	CHECK(!guest_range_loadable(&mem, ~0ULL, 2));
+	CHECK_HEX(guest_page_align(0), 0);
+	CHECK_HEX(guest_page_align(1), 0x1000);
+	CHECK_HEX(guest_page_align(0x1000), 0x1000);
+	CHECK_INT(X86_MAX_PDS, 252);
+}
+
+int main(void)
+{
+	flat_image_create();
+	RUN(test_guest_layout);
+	RUN(test_elf32_load);
+	RUN(test_elf64_load);
+	RUN(test_elf_refused);
+	RUN(test_flat_load);
+	RUN(test_image_read);
+	RUN(test_mb_struct_layout);
+	RUN(test_mb_find_header);
+	RUN(test_mb_header_flags);
+	RUN(test_mb_load_kludge);
+	RUN(test_mb_cmdline);
+	RUN(test_mb_info);
+	RUN(test_mb_info_no_modules);
+	RUN(test_mb_info_too_small);
+	RUN(test_mode_names);
+	RUN(test_real_mode);
+	RUN(test_protected_mode);
+	RUN(test_long_mode);
+	RUN(test_long_mode_big_ram);
+	RUN(test_descriptor_encoding);
+	RUN(test_boot_flat);
+	RUN(test_boot_elf_modes);
+	RUN(test_boot_multiboot);
+	RUN(test_uart_registers);
+	RUN(test_uart_loopback);
+	RUN(test_uart_output);
+	RUN(test_debug_exit_status);
+	RUN(test_bus);
+	RUN(test_devices_ports);
+	RUN(test_devices_mmio);
+	RUN(test_unhandled_verbose);
+	RUN(test_strict_io);
+	RUN(test_exit_io);
+	RUN(test_exit_debug_exit);
+	RUN(test_exit_strict_io);
+	RUN(test_exit_mmio);
+	RUN(test_exit_hypercall);
+	RUN(test_exit_msr);
+	RUN(test_exit_ends);
+	RUN(test_exit_triple_fault);
+	RUN(test_exit_fail_entry);
+	RUN(test_exit_fatal);
+	RUN(test_parse_defaults);
+	RUN(test_parse_all);
+	RUN(test_parse_errors);
+	RUN(test_parse_guest_args);
+	RUN(test_parse_u64);
+	RUN(test_print_stats);
+	RUN(test_run_whole);
+	RUN(test_run_halt_verbose);
+	RUN(test_run_signals);
+	RUN(test_run_failures);
+	unlink(flat_path);
+	return check_report();
+}
