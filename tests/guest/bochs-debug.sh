@@ -31,6 +31,14 @@ virt_is virt_off_after_last_vm 0 0
 /abi_test
 virt_is virt_off_after_abi_test 0 0
 
+/run_test
+virt_is virt_off_after_run_test 0 0
+
+# The guest programs of tests/guests/ under "userctl run".
+. /tests/guests.sh
+run_guest_tests /userctl /guests
+virt_is virt_off_after_guests 0 0
+
 if [ "$ncpus" -ge 2 ]; then
 	cpu1=/sys/devices/system/cpu/cpu1/online
 	hold_vm

@@ -36,6 +36,13 @@ make -s -C "$project_dir/tools/userctl" static >&2
 cp "$project_dir/tools/userctl/userctl-static" "$out/bin/userctl"
 make -s -C "$project_dir/tests/abi" >&2
 cp "$project_dir/tests/abi/abi_test" "$out/bin/abi_test"
+make -s -C "$project_dir/tests/run" >&2
+cp "$project_dir/tests/run/run_test" "$out/bin/run_test"
+make -s -C "$project_dir/tests/guests" >&2
+rm -rf "$out/guests"
+mkdir -p "$out/guests"
+cp "$project_dir"/tests/guests/build/*.elf "$project_dir"/tests/guests/build/*.bin \
+	"$project_dir"/tests/guests/build/*.txt "$out/guests/"
 gcc -static -O2 -Wall -Wextra -Werror -o "$out/bin/kvm_hold" \
 	"$project_dir/tests/kvm/kvm_hold.c"
 echo "$out"

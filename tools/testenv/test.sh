@@ -76,6 +76,8 @@ boot() {
 	"$testenv_dir/initramfs.sh" -o "$initrd" -s "$project_dir/tests/guest/$script" \
 		-f "$project_dir/tests/guest/lib.sh:/tests/lib.sh" \
 		-f "$build/bin/userctl:/userctl" -f "$build/bin/abi_test:/abi_test" \
+		-f "$build/bin/run_test:/run_test" -f "$build/guests:/guests" \
+		-f "$project_dir/tests/guests/guests.sh:/tests/guests.sh" \
 		"${files[@]}" || { record FAIL "$tier:initramfs"; return; }
 
 	local t0=$SECONDS

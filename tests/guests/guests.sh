@@ -1,0 +1,131 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The guest programs of tests/guests/ under "userctl run".  Sourced, after
+# tests/guest/lib.sh, by the scripts that run in the test machines, or by
+# run-all.sh:
+#
+#	. /tests/lib.sh
+#	. /tests/guests.sh
+#	run_guest_tests /userctl /guests
+#
+# DIR holds what "make -C tests/guests" leaves in build/: the images and
+# module1.txt, module2.txt.  Each guest gives lib.sh results named
+#   guest_NAME           userctl's exit status (33 for a guest's pass)
+#   guest_NAME_output    the lines the guest must print, and no "not ok"
+# and its output goes to the console with each line prefixed "NAME| ".
+# run_guest_tests returns non-zero if any check failed.
+
+# A guest that hangs is killed after this many seconds, if timeout(1) is
+# there; Bochs is slow, so this is generous.  SIGKILL, because userctl may
+# catch SIGTERM and exit 0, which is what hlt_test wants, and busybox's
+# timeout passes the status on.
+guest_timeout=${guest_timeout:-300}
+
+# What "userctl run" exits with: (V << 1) | 1 for the V a guest writes to
+# port 0xf4 (AXV_GUEST_PASS 0x10, AXV_GUEST_FAIL 0x11 in guest.h), 0 after
+# a HLT with interrupts off, 1 on an error such as a triple fault.
+guest_status_pass=33
+guest_status_halt=0
+guest_status_error=1
+
+guest_failures=0
+guest_out=
+
+guest_fail() {
+	guest_failures=$((guest_failures + 1))
+	fail "$@"
+}
+
+# The guest's "not ok" lines, on one line.
+guest_not_ok() {
+	printf '%s\n' "$guest_out" | grep '^not ok' | tr '\n' ';'
+}
+
+# guest_run NAME STATUS ARGS...: "userctl run ARGS"; its exit status must
+# be STATUS.  Leaves the output in $guest_out for the checks that follow.
+guest_run() {
+	guest_name=$1
+	guest_want=$2
+	shift 2
+	if command -v timeout >/dev/null 2>&1; then
+		guest_out=$(timeout -s KILL "$guest_timeout" \
+			"$guest_userctl" run "$@" 2>&1)
+	else
+		guest_out=$("$guest_userctl" run "$@" 2>&1)
+	fi
+	guest_status=$?
+	printf '%s\n' "$guest_out" | sed "s/^/$guest_name| /"
+	if [ "$guest_status" -eq "$guest_want" ]; then
+		ok "guest_$guest_name"
+	else
+		guest_fail "guest_$guest_name" "userctl run $*: status" \
+			"$guest_status, want $guest_want; $(guest_not_ok)" \
+			"$(printf '%s\n' "$guest_out" | tail -n 2 | tr '\n' ' ')"
+	fi
+}
+
+# guest_lines NAME LINE...: the output holds every LINE and no "not ok".
+guest_lines() {
+	guest_name=$1
+	guest_missing=
+	shift
+	for guest_line in "$@"; do
+		printf '%s\n' "$guest_out" | grep -q -F -- "$guest_line" ||
+			guest_missing="$guest_missing '$guest_line'"
+	done
+	if [ -n "$guest_missing" ]; then
+		guest_fail "guest_${guest_name}_output" \
+			"missing:$guest_missing; $(guest_not_ok)"
+	elif printf '%s\n' "$guest_out" | grep -q '^not ok'; then
+		guest_fail "guest_${guest_name}_output" "$(guest_not_ok)"
+	else
+		ok "guest_${guest_name}_output"
+	fi
+}
+
+# guest_said NAME CHECK PATTERN: the output matches PATTERN, any case.
+guest_said() {
+	if printf '%s\n' "$guest_out" | grep -q -i -- "$3"; then
+		ok "guest_${1}_$2"
+	else
+		guest_fail "guest_${1}_$2" "no '$3' in the output of userctl run"
+	fi
+}
+
+# run_guest_tests USERCTL DIR
+# (Plain sh: no "local", so every variable here starts with "guest_".)
+run_guest_tests() {
+	guest_userctl=$1
+	guest_dir=$2
+	guest_failures=0
+
+	guest_run real_hello $guest_status_pass "$guest_dir/real_hello.bin"
+	guest_lines real_hello "hello from real mode" "PASS real_hello"
+	guest_run pm_hello $guest_status_pass "$guest_dir/pm_hello.elf"
+	guest_lines pm_hello "hello from protected mode" "PASS pm_hello"
+	guest_run lm_hello $guest_status_pass "$guest_dir/lm_hello.elf"
+	guest_lines lm_hello "hello from long mode" "PASS lm_hello"
+	guest_run io_test $guest_status_pass "$guest_dir/io_test.elf"
+	guest_lines io_test "rep outsb: hello through the UART" "PASS io_test"
+	for guest_g in mmio_test mmio_test64 cpuid_test hypercall_test \
+		 hypercall_test64 fpu_test; do
+		guest_run $guest_g $guest_status_pass "$guest_dir/$guest_g.elf"
+		guest_lines $guest_g "PASS $guest_g"
+	done
+
+	guest_run multiboot_test $guest_status_pass \
+		--module "$guest_dir/module1.txt,mod-one 1" \
+		--module "$guest_dir/module2.txt" \
+		"$guest_dir/multiboot_test.elf" alpha beta
+	guest_lines multiboot_test "PASS multiboot_test"
+
+	guest_run hlt_test $guest_status_halt "$guest_dir/hlt_test.elf"
+	guest_lines hlt_test "halting"
+
+	guest_run triple_fault $guest_status_error \
+		"$guest_dir/triple_fault.elf"
+	guest_lines triple_fault "loading an IDT of limit 0, then int3"
+	guest_said triple_fault message "triple fault"
+
+	[ $guest_failures -eq 0 ]
+}

@@ -1,0 +1,617 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * run_test: AXV_RUN in the emulated Intel machine.  Tiny guests, written
+ * here as machine code, exercise the exits and the rules of running a
+ * vCPU: port and string I/O, MMIO, hypercalls, HLT, triple fault, entry
+ * failure, a second thread's RUN, kicks, signals, immediate_exit and a
+ * process killed in the guest.
+ *
+ * Output, one line per check (tests/guest/lib.sh reads it):
+ *	AXVTEST ok NAME
+ *	AXVTEST fail NAME REASON
+ * Exit status: 0 when every check passed, 1 otherwise.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/axvcpu.h>
+
+#define GUEST_MEM	(256 * 1024)
+#define CODE		0x1000
+#define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
+
+struct vm {
+	int dev, vm, vcpu;
+	__u8 *mem;
+	struct axv_run *run;
+};
+
+static char reason[512];
+static int failures;
+
+__attribute__((format(printf, 1, 2)))
+static int fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static void report(const char *name, int ret)
+{
+	if (ret) {
+		printf("AXVTEST fail %s %s\n", name, reason);
+		failures++;
+	} else {
+		printf("AXVTEST ok %s\n", name);
+	}
+	reason[0] = '\0';
+}
+
+static const char *exit_name(__u32 r)
+{
+	static const char *const names[] = {
+		"UNKNOWN", "MMIO", "IO", "MSR", "HYPERCALL", "NPF", "HALT",
+		"CPU_UP", "CPU_DOWN", "SYSTEM_DOWN", "SEND_IPI", "EXTINT",
+		"FAIL_ENTRY", "TRIPLE_FAULT", "KICKED", "INTR", "EXCEPTION",
+		"INTERNAL_ERROR",
+	};
+
+	return r < ARRAY_LEN(names) ? names[r] : "?";
+}
+
+/* A VM with GUEST_MEM of RAM at 0 and one vCPU in real mode at CODE. */
+static int vm_create(struct vm *v, const __u8 *code, size_t len)
+{
+	struct axv_memory_region region = { 0 };
+	struct axv_vcpu_create create = { .favoured_cpu = -1 };
+	struct axv_sregs sregs;
+	struct axv_regs regs = { 0 };
+	long size;
+
+	memset(v, 0, sizeof(*v));
+	v->dev = open("/dev/axvcpu", O_RDWR | O_CLOEXEC);
+	if (v->dev < 0)
+		return fail("open /dev/axvcpu: %s", strerror(errno));
+	v->vm = ioctl(v->dev, AXV_CREATE_VM, 0);
+	if (v->vm < 0)
+		return fail("AXV_CREATE_VM: %s", strerror(errno));
+	v->mem = mmap(NULL, GUEST_MEM, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (v->mem == MAP_FAILED)
+		return fail("mmap: %s", strerror(errno));
+	memcpy(v->mem + CODE, code, len);
+	region.size = GUEST_MEM;
+	region.userspace_addr = (unsigned long)v->mem;
+	if (ioctl(v->vm, AXV_SET_MEMORY_REGION, &region))
+		return fail("AXV_SET_MEMORY_REGION: %s", strerror(errno));
+	v->vcpu = ioctl(v->vm, AXV_CREATE_VCPU, &create);
+	if (v->vcpu < 0)
+		return fail("AXV_CREATE_VCPU: %s", strerror(errno));
+	size = ioctl(v->dev, AXV_GET_VCPU_MMAP_SIZE, 0);
+	if (size < (long)sizeof(struct axv_run))
+		return fail("AXV_GET_VCPU_MMAP_SIZE: %ld", size);
+	v->run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      v->vcpu, 0);
+	if (v->run == MAP_FAILED)
+		return fail("mmap of the run structure: %s", strerror(errno));
+
+	if (ioctl(v->vcpu, AXV_GET_SREGS, &sregs))
+		return fail("AXV_GET_SREGS: %s", strerror(errno));
+	sregs.cs.selector = 0;
+	sregs.cs.base = 0;
+	sregs.cr0 = 0x10;
+	if (ioctl(v->vcpu, AXV_SET_SREGS, &sregs))
+		return fail("AXV_SET_SREGS: %s", strerror(errno));
+	regs.rip = CODE;
+	regs.rflags = 2;
+	regs.rsp = 0x8000;
+	if (ioctl(v->vcpu, AXV_SET_REGS, &regs))
+		return fail("AXV_SET_REGS: %s", strerror(errno));
+	return 0;
+}
+
+static void vm_destroy(struct vm *v)
+{
+	if (v->run && v->run != MAP_FAILED)
+		munmap(v->run, 4096);
+	if (v->vcpu > 0)
+		close(v->vcpu);
+	if (v->mem && v->mem != MAP_FAILED)
+		munmap(v->mem, GUEST_MEM);
+	if (v->vm > 0)
+		close(v->vm);
+	if (v->dev > 0)
+		close(v->dev);
+}
+
+/*
+ * A guest that never exits must not hang the test: the watchdog thread
+ * signals the thread in AXV_RUN once its deadline passes (the test kernel
+ * has no POSIX timers, so no alarm()).
+ */
+static pthread_mutex_t watch_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_t watch_target;
+static time_t watch_deadline;
+
+static void watch_arm(int seconds)
+{
+	pthread_mutex_lock(&watch_lock);
+	watch_target = pthread_self();
+	watch_deadline = seconds ? time(NULL) + seconds : 0;
+	pthread_mutex_unlock(&watch_lock);
+}
+
+static void *watchdog(void *unused)
+{
+	struct timespec ts = { 0, 100 * 1000 * 1000 };
+
+	(void)unused;
+	for (;;) {
+		nanosleep(&ts, NULL);
+		pthread_mutex_lock(&watch_lock);
+		if (watch_deadline && time(NULL) >= watch_deadline) {
+			pthread_kill(watch_target, SIGALRM);
+			watch_deadline = 0;
+		}
+		pthread_mutex_unlock(&watch_lock);
+	}
+	return NULL;
+}
+
+/* AXV_RUN once; the exit must be @want. */
+static int run_expect(struct vm *v, __u32 want)
+{
+	struct axv_vcpu_stats st = { 0 };
+	struct axv_regs regs = { 0 };
+
+	watch_arm(20);
+	if (ioctl(v->vcpu, AXV_RUN, 0)) {
+		int err = errno;
+
+		watch_arm(0);
+		ioctl(v->vcpu, AXV_GET_REGS, &regs);
+		ioctl(v->vcpu, AXV_GET_VCPU_STATS, &st);
+		return fail("AXV_RUN: %s (exit %s, rip %#llx, rax %#llx, %llu ns, %llu ext)",
+			    strerror(err), exit_name(v->run->exit_reason),
+			    (unsigned long long)regs.rip,
+			    (unsigned long long)regs.rax,
+			    (unsigned long long)st.exec_ns,
+			    (unsigned long long)st.exits[AXV_EXIT_EXTERNAL_INTERRUPT]);
+	}
+	watch_arm(0);
+	if (v->run->exit_reason != want) {
+		if (v->run->exit_reason == AXV_EXIT_UNKNOWN)
+			return fail("exit %s (hw %u, qual %#llx) at %#llx, want %s",
+				    exit_name(v->run->exit_reason),
+				    v->run->unknown.hw_reason,
+				    (unsigned long long)v->run->unknown.qualification,
+				    (unsigned long long)v->run->rip,
+				    exit_name(want));
+		return fail("exit %s (hw %u) at %#llx, want %s",
+			    exit_name(v->run->exit_reason),
+			    v->run->hw_exit_reason,
+			    (unsigned long long)v->run->rip, exit_name(want));
+	}
+	return 0;
+}
+
+/*
+ * Real mode: OUT 'A' to 0x3f8; IN from 0x3f8 (the test gives 0x5a);
+ * OUT AL to 0xf4; VMCALL (the test returns 0x1234); REP OUTSB of four
+ * bytes at 0x500; CLI; HLT.
+ */
+static const __u8 io_code[] = {
+	0xba, 0xf8, 0x03,		/* mov $0x3f8, %dx */
+	0xb0, 0x41,			/* mov $0x41, %al */
+	0xee,				/* out %al, (%dx) */
+	0xec,				/* in (%dx), %al */
+	0xe6, 0xf4,			/* out %al, $0xf4 */
+	0xbb, 0x07, 0x00,		/* mov $7, %bx */
+	0x0f, 0x01, 0xc1,		/* vmcall */
+	0xbe, 0x00, 0x05,		/* mov $0x500, %si */
+	0xb9, 0x04, 0x00,		/* mov $4, %cx */
+	0xf3, 0x6e,			/* rep outsb (%si), (%dx) */
+	0xfa,				/* cli */
+	0xf4,				/* hlt */
+};
+
+static int check_io(void)
+{
+	struct axv_regs regs;
+	struct vm v;
+	int ret = -1;
+
+	if (vm_create(&v, io_code, sizeof(io_code)))
+		goto out;
+	memcpy(v.mem + 0x500, "wxyz", 4);
+	if (run_expect(&v, AXV_EXIT_IO))
+		goto out;
+	if (v.run->io.port != 0x3f8 || v.run->io.size != 1 ||
+	    v.run->io.direction != AXV_IO_OUT || v.run->io.count != 1 ||
+	    ((__u8 *)v.run)[v.run->io.data_offset] != 'A') {
+		fail("OUT: port %#x size %u dir %u count %u data %#x",
+		     v.run->io.port, v.run->io.size, v.run->io.direction,
+		     v.run->io.count, ((__u8 *)v.run)[v.run->io.data_offset]);
+		goto out;
+	}
+	if (run_expect(&v, AXV_EXIT_IO))
+		goto out;
+	if (v.run->io.direction != AXV_IO_IN || v.run->io.port != 0x3f8) {
+		fail("IN: dir %u port %#x", v.run->io.direction, v.run->io.port);
+		goto out;
+	}
+	((__u8 *)v.run)[v.run->io.data_offset] = 0x5a;
+	if (run_expect(&v, AXV_EXIT_IO))
+		goto out;
+	if (v.run->io.port != 0xf4 ||
+	    ((__u8 *)v.run)[v.run->io.data_offset] != 0x5a) {
+		fail("OUT to 0xf4: port %#x data %#x (want the IN's 0x5a)",
+		     v.run->io.port, ((__u8 *)v.run)[v.run->io.data_offset]);
+		goto out;
+	}
+	if (run_expect(&v, AXV_EXIT_HYPERCALL))
+		goto out;
+	if (v.run->hypercall.nr != 0x5a || v.run->hypercall.args[0] != 7) {
+		fail("hypercall nr %#llx arg0 %#llx",
+		     (unsigned long long)v.run->hypercall.nr,
+		     (unsigned long long)v.run->hypercall.args[0]);
+		goto out;
+	}
+	v.run->hypercall.ret = 0x1234;
+	if (run_expect(&v, AXV_EXIT_IO))
+		goto out;
+	if (!(v.run->io.flags & AXV_IO_F_STRING) ||
+	    !(v.run->io.flags & AXV_IO_F_REP) || v.run->io.count != 4 ||
+	    memcmp((__u8 *)v.run + v.run->io.data_offset, "wxyz", 4)) {
+		fail("REP OUTSB: flags %#x count %u", v.run->io.flags,
+		     v.run->io.count);
+		goto out;
+	}
+	if (run_expect(&v, AXV_EXIT_HALT))
+		goto out;
+	if (ioctl(v.vcpu, AXV_GET_REGS, &regs)) {
+		fail("AXV_GET_REGS: %s", strerror(errno));
+		goto out;
+	}
+	if (regs.rax != 0x1234 || regs.rsi != 0x504 || regs.rcx != 0 ||
+	    regs.rip != CODE + sizeof(io_code)) {
+		fail("after the run: rax %#llx rsi %#llx rcx %#llx rip %#llx",
+		     (unsigned long long)regs.rax, (unsigned long long)regs.rsi,
+		     (unsigned long long)regs.rcx, (unsigned long long)regs.rip);
+		goto out;
+	}
+	ret = 0;
+out:
+	vm_destroy(&v);
+	return ret;
+}
+
+/* MMIO at 0x40010 (no RAM there): a load into AL, then a store of AL. */
+static const __u8 mmio_code[] = {
+	0xb8, 0x00, 0x40,		/* mov $0x4000, %ax */
+	0x8e, 0xd8,			/* mov %ax, %ds */
+	0xa0, 0x10, 0x00,		/* mov 0x10, %al */
+	0xa2, 0x11, 0x00,		/* mov %al, 0x11 */
+	0x0f, 0xbe, 0x1e, 0x12, 0x00,	/* movsbw 0x12, %bx */
+	0xfa, 0xf4,			/* cli; hlt */
+};
+
+static int check_mmio(void)
+{
+	struct axv_regs regs;
+	struct vm v;
+	int ret = -1;
+
+	if (vm_create(&v, mmio_code, sizeof(mmio_code)))
+		goto out;
+	if (run_expect(&v, AXV_EXIT_MMIO))
+		goto out;
+	if (v.run->mmio.gpa != 0x40010 || v.run->mmio.size != 1 ||
+	    v.run->mmio.is_write || v.run->mmio.reg != AXV_REG_RAX) {
+		fail("load: gpa %#llx size %u write %u reg %u",
+		     (unsigned long long)v.run->mmio.gpa, v.run->mmio.size,
+		     v.run->mmio.is_write, v.run->mmio.reg);
+		goto out;
+	}
+	v.run->mmio.data = 0x77;
+	if (run_expect(&v, AXV_EXIT_MMIO))
+		goto out;
+	if (v.run->mmio.gpa != 0x40011 || !v.run->mmio.is_write ||
+	    v.run->mmio.data != 0x77) {
+		fail("store: gpa %#llx write %u data %#llx",
+		     (unsigned long long)v.run->mmio.gpa, v.run->mmio.is_write,
+		     (unsigned long long)v.run->mmio.data);
+		goto out;
+	}
+	if (run_expect(&v, AXV_EXIT_MMIO))
+		goto out;
+	if (v.run->mmio.size != 1 || v.run->mmio.reg != AXV_REG_RBX ||
+	    !(v.run->mmio.flags & AXV_MMIO_F_SIGN_EXTEND)) {
+		fail("movsx: size %u reg %u flags %#x", v.run->mmio.size,
+		     v.run->mmio.reg, v.run->mmio.flags);
+		goto out;
+	}
+	v.run->mmio.data = 0x80;
+	if (run_expect(&v, AXV_EXIT_HALT))
+		goto out;
+	if (ioctl(v.vcpu, AXV_GET_REGS, &regs) ||
+	    (regs.rax & 0xff) != 0x77 || (regs.rbx & 0xffff) != 0xff80) {
+		fail("registers: rax %#llx rbx %#llx (want al 0x77, bx 0xff80)",
+		     (unsigned long long)regs.rax, (unsigned long long)regs.rbx);
+		goto out;
+	}
+	ret = 0;
+out:
+	vm_destroy(&v);
+	return ret;
+}
+
+/* INT3 with an empty IDT: #GP, #DF, then a triple fault. */
+static int check_triple_fault(void)
+{
+	static const __u8 code[] = { 0xcc };
+	struct axv_sregs sregs;
+	struct vm v;
+	int ret = -1;
+
+	if (vm_create(&v, code, sizeof(code)))
+		goto out;
+	if (ioctl(v.vcpu, AXV_GET_SREGS, &sregs))
+		goto out;
+	sregs.idt.limit = 0;
+	if (ioctl(v.vcpu, AXV_SET_SREGS, &sregs)) {
+		fail("AXV_SET_SREGS: %s", strerror(errno));
+		goto out;
+	}
+	if (run_expect(&v, AXV_EXIT_TRIPLE_FAULT))
+		goto out;
+	if (v.run->triple_fault.rip != CODE || v.run->triple_fault.insn_len < 1 ||
+	    v.run->triple_fault.insn[0] != 0xcc) {
+		fail("rip %#llx, %u bytes, first %#x",
+		     (unsigned long long)v.run->triple_fault.rip,
+		     v.run->triple_fault.insn_len, v.run->triple_fault.insn[0]);
+		goto out;
+	}
+	ret = 0;
+out:
+	vm_destroy(&v);
+	return ret;
+}
+
+/* Protected mode with a data segment in CS: the entry check names CS. */
+static int check_fail_entry(void)
+{
+	static const __u8 code[] = { 0xf4 };
+	struct axv_sregs sregs;
+	struct vm v;
+	int ret = -1;
+
+	if (vm_create(&v, code, sizeof(code)))
+		goto out;
+	if (ioctl(v.vcpu, AXV_GET_SREGS, &sregs))
+		goto out;
+	sregs.cr0 = 0x11;
+	sregs.cs.type = 1;	/* read-only data, never valid in CS */
+	if (ioctl(v.vcpu, AXV_SET_SREGS, &sregs)) {
+		fail("AXV_SET_SREGS: %s", strerror(errno));
+		goto out;
+	}
+	if (run_expect(&v, AXV_EXIT_FAIL_ENTRY))
+		goto out;
+	if (v.run->fail_entry.hw_reason != 33 ||
+	    v.run->fail_entry.check != AXV_ENTRY_CHECK_CS) {
+		fail("hw reason %u, check %u (want 33, CS)",
+		     v.run->fail_entry.hw_reason, v.run->fail_entry.check);
+		goto out;
+	}
+	ret = 0;
+out:
+	vm_destroy(&v);
+	return ret;
+}
+
+/* A guest that spins with interrupts off: only a kick or a signal ends it. */
+static const __u8 spin_code[] = { 0xfa, 0xeb, 0xfe };	/* cli; jmp . */
+
+struct runner {
+	struct vm *v;
+	int ret, err;
+	volatile int started;
+};
+
+static void *run_thread(void *arg)
+{
+	struct runner *r = arg;
+
+	r->started = 1;
+	r->ret = ioctl(r->v->vcpu, AXV_RUN, 0);
+	r->err = errno;
+	return NULL;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * Wait until the vCPU runs (its state says so without waiting for the
+ * runner); a second RUN must then say EBUSY.
+ */
+static int wait_in_run(struct vm *v)
+{
+	struct axv_vcpu_state st;
+	int i;
+
+	for (i = 0; i < 6000; i++) {
+		if (ioctl(v->vcpu, AXV_GET_VCPU_STATE, &st))
+			return fail("AXV_GET_VCPU_STATE: %s", strerror(errno));
+		if (st.state == AXV_VCPU_STATE_RUNNING) {
+			if (ioctl(v->vcpu, AXV_RUN, 0) != -1 || errno != EBUSY)
+				return fail("a second thread's AXV_RUN did not get EBUSY");
+			return 0;
+		}
+		sleep_ms(10);
+	}
+	return fail("the first thread never got into AXV_RUN");
+}
+
+static int check_busy_and_kick(void)
+{
+	struct axv_kick kick = { .vcpus = 1 };
+	struct runner r = { 0 };
+	pthread_t t;
+	struct vm v;
+	int ret = -1;
+
+	if (vm_create(&v, spin_code, sizeof(spin_code)))
+		goto out;
+	r.v = &v;
+	if (pthread_create(&t, NULL, run_thread, &r)) {
+		fail("pthread_create");
+		goto out;
+	}
+	ret = wait_in_run(&v);
+	if (ioctl(v.vm, AXV_KICK_VCPUS, &kick))
+		ret = fail("AXV_KICK_VCPUS: %s", strerror(errno));
+	pthread_join(t, NULL);
+	if (!ret && (r.ret || v.run->exit_reason != AXV_EXIT_KICKED))
+		ret = fail("kicked RUN returned %d (%s), exit %s", r.ret,
+			   strerror(r.err), exit_name(v.run->exit_reason));
+	/* A kick when not running makes the next RUN return at once. */
+	if (!ret && ioctl(v.vm, AXV_KICK_VCPUS, &kick))
+		ret = fail("AXV_KICK_VCPUS: %s", strerror(errno));
+	if (!ret)
+		ret = run_expect(&v, AXV_EXIT_KICKED);
+out:
+	vm_destroy(&v);
+	return ret;
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+static int check_signal_and_immediate_exit(void)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	struct runner r = { 0 };
+	pthread_t t;
+	struct vm v;
+	int ret = -1;
+
+	sigaction(SIGUSR1, &sa, NULL);
+	if (vm_create(&v, spin_code, sizeof(spin_code)))
+		goto out;
+	r.v = &v;
+	if (pthread_create(&t, NULL, run_thread, &r)) {
+		fail("pthread_create");
+		goto out;
+	}
+	ret = wait_in_run(&v);
+	pthread_kill(t, SIGUSR1);
+	pthread_join(t, NULL);
+	if (!ret && (r.ret != -1 || r.err != EINTR ||
+		     v.run->exit_reason != AXV_EXIT_INTR))
+		ret = fail("signalled RUN returned %d (%s), exit %s", r.ret,
+			   strerror(r.err), exit_name(v.run->exit_reason));
+	v.run->immediate_exit = 1;
+	if (!ret && (ioctl(v.vcpu, AXV_RUN, 0) != -1 || errno != EINTR ||
+		     v.run->exit_reason != AXV_EXIT_INTR))
+		ret = fail("immediate_exit: RUN did not return EINTR/INTR");
+out:
+	vm_destroy(&v);
+	return ret;
+}
+
+/* A process killed while its vCPU is in the guest leaves nothing behind. */
+static int check_killed_in_run(void)
+{
+	int pipefd[2], status;
+	pid_t pid;
+	char c;
+
+	if (pipe(pipefd))
+		return fail("pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		return fail("fork: %s", strerror(errno));
+	if (!pid) {
+		struct vm v;
+
+		close(pipefd[0]);
+		if (vm_create(&v, spin_code, sizeof(spin_code)))
+			_exit(1);
+		if (write(pipefd[1], "r", 1) != 1)
+			_exit(1);
+		ioctl(v.vcpu, AXV_RUN, 0);
+		_exit(2);
+	}
+	close(pipefd[1]);
+	if (read(pipefd[0], &c, 1) != 1) {
+		waitpid(pid, &status, 0);
+		return fail("the child could not set its VM up");
+	}
+	close(pipefd[0]);
+	/* Let it enter the guest, then kill it there. */
+	sleep_ms(200);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL)
+		return fail("child status %#x, want killed by SIGKILL", status);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(void);
+} checks[] = {
+	{ "run_io_hypercall_halt", check_io },
+	{ "run_mmio_decode", check_mmio },
+	{ "run_triple_fault", check_triple_fault },
+	{ "run_fail_entry_names_cs", check_fail_entry },
+	{ "run_busy_and_kick", check_busy_and_kick },
+	{ "run_signal_and_immediate_exit", check_signal_and_immediate_exit },
+	{ "run_killed_in_guest", check_killed_in_run },
+};
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+int main(void)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	pthread_t wd;
+	unsigned int i;
+
+	sigaction(SIGALRM, &sa, NULL);
+	if (pthread_create(&wd, NULL, watchdog, NULL)) {
+		fprintf(stderr, "run_test: cannot start the watchdog\n");
+		return 1;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (i = 0; i < ARRAY_LEN(checks); i++)
+		report(checks[i].name, checks[i].fn());
+	return failures ? 1 : 0;
+}
