@@ -15,20 +15,9 @@
 #include <axvcpu/vcpu.h>
 #include <axvcpu/vmx.h>
 
+#include "exit_info.h"
 #include "vmcs.h"
 #include "vmx_vcpu.h"
-
-#define IO_SIZE(q)	(((q) & 7) + 1)
-#define IO_IN(q)	((q) & BIT(3))
-#define IO_STRING(q)	((q) & BIT(4))
-#define IO_REP(q)	((q) & BIT(5))
-#define IO_PORT(q)	((q) >> 16)
-
-/* Address size of INS/OUTS in bytes, from the instruction information. */
-static unsigned int vmx_io_addr_size(struct vmx_vcpu *vmx)
-{
-	return 2 << ((vmcs_read32(VMX_INSTRUCTION_INFO) >> 7) & 7);
-}
 
 u64 vmx_addr_mask(unsigned int addr_size)
 {
@@ -110,14 +99,17 @@ void vmx_io_advance(struct vmx_vcpu *vmx, unsigned int reg, u32 n,
 int vmx_exit_io(struct vmx_vcpu *vmx)
 {
 	struct axv_run *run = vmx->vcpu->run;
-	unsigned long q = vmx->exit_qual;
-	unsigned int size = IO_SIZE(q);
-	bool in = IO_IN(q), down;
-	unsigned int addr_size;
+	unsigned int size, addr_size;
+	struct vmx_io_qual q;
 	u64 gla, count, mask;
+	bool in, down;
 	u32 n;
 
-	run->io.port = IO_PORT(q);
+	if (vmx_decode_io_qual(vmx->exit_qual, &q))
+		return vmx_exit_unknown(vmx);
+	size = q.size;
+	in = q.in;
+	run->io.port = q.port;
 	run->io.size = size;
 	run->io.direction = in ? AXV_IO_IN : AXV_IO_OUT;
 	run->io.flags = 0;
@@ -125,7 +117,7 @@ int vmx_exit_io(struct vmx_vcpu *vmx)
 	vmx->pend_size = size;
 	vmx->pend_insn_len = vmx->exit_insn_len;
 
-	if (!IO_STRING(q)) {
+	if (!q.string) {
 		vmx_user_exit(vmx, AXV_EXIT_IO);
 		vmx_count(vmx, AXV_EXIT_IO);
 		run->io.count = 1;
@@ -139,10 +131,12 @@ int vmx_exit_io(struct vmx_vcpu *vmx)
 		return 0;
 	}
 
-	addr_size = vmx_io_addr_size(vmx);
+	addr_size = vmx_insn_addr_size(vmcs_read32(VMX_INSTRUCTION_INFO));
+	if (!addr_size)
+		return vmx_exit_unknown(vmx);
 	mask = vmx_addr_mask(addr_size);
 	down = vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_DF;
-	count = IO_REP(q) ? vmx->regs[VMX_RCX] & mask : 1;
+	count = q.rep ? vmx->regs[VMX_RCX] & mask : 1;
 	if (!count) {
 		vmx_skip_insn(vmx);
 		return 1;
@@ -156,19 +150,19 @@ int vmx_exit_io(struct vmx_vcpu *vmx)
 
 	vmx_user_exit(vmx, AXV_EXIT_IO);
 	vmx_count(vmx, AXV_EXIT_IO);
-	run->io.flags = AXV_IO_F_STRING | (IO_REP(q) ? AXV_IO_F_REP : 0);
+	run->io.flags = AXV_IO_F_STRING | (q.rep ? AXV_IO_F_REP : 0);
 	run->io.count = n;
 	if (in) {
 		vmx->pending = VMX_PENDING_INS;
 		vmx->pend_ins_gla = gla;
 		vmx->pend_count = n;
 		vmx->pend_addr_size = addr_size;
-		vmx->pend_rep = IO_REP(q);
+		vmx->pend_rep = q.rep;
 		memset(run->data, 0, n * size);
 		return 0;
 	}
 	if (vmx_io_copy(vmx, gla, n, size, down, false))
 		return vmx_io_fault(vmx, gla);
-	vmx_io_advance(vmx, VMX_RSI, n, size, addr_size, IO_REP(q), down);
+	vmx_io_advance(vmx, VMX_RSI, n, size, addr_size, q.rep, down);
 	return 0;
 }
