@@ -491,6 +491,7 @@ static void run_cycle_and_accounting(struct kunit *test)
 	struct axv_virt *virt = test->priv;
 	struct axv_vcpu *bsp, *ap;
 	struct axv_vm *vm;
+	int resets;
 
 	vm = axv_vm_create(virt);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(vm));
@@ -517,7 +518,12 @@ static void run_cycle_and_accounting(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, axv_vcpu_run(ap), -EINVAL);
 	KUNIT_EXPECT_EQ(test, ap->state, AXV_VCPU_WAIT_START);
 	KUNIT_EXPECT_FALSE(test, ap->ran);
-	KUNIT_EXPECT_EQ(test, axv_vcpu_start(ap, 0x10), 1);
+	resets = fake_arch_resets();
+	KUNIT_EXPECT_EQ(test, axv_vm_start_vcpu(ap, 0x10), 1);
+	KUNIT_EXPECT_EQ(test, fake_arch_resets(), resets + 1);
+	/* A second start IPI is ignored, and resets nothing. */
+	KUNIT_EXPECT_EQ(test, axv_vm_start_vcpu(ap, 0x20), 0);
+	KUNIT_EXPECT_EQ(test, fake_arch_resets(), resets + 1);
 	KUNIT_EXPECT_EQ(test, axv_vcpu_run(ap), 0);
 	KUNIT_EXPECT_EQ(test, axv_vcpu_pause(ap), 0);
 	KUNIT_EXPECT_EQ(test, axv_vcpu_run(ap), -EINVAL);

@@ -184,6 +184,18 @@ static void fake_vcpu_kick(struct axv_vcpu *vcpu)
 	atomic_inc(&fake_kicks);
 }
 
+static atomic_t fake_resets = ATOMIC_INIT(0);
+
+static void fake_vcpu_reset(struct axv_vcpu *vcpu, u8 sipi_vector)
+{
+	atomic_inc(&fake_resets);
+}
+
+int fake_arch_resets(void)
+{
+	return atomic_read(&fake_resets);
+}
+
 int fake_arch_kicks(void)
 {
 	return atomic_read(&fake_kicks);
@@ -218,6 +230,7 @@ const struct axv_arch_ops fake_arch_ops = {
 	.vcpu_ioctl = fake_vcpu_ioctl,
 	.vm_ioctl = fake_vm_ioctl,
 	.vcpu_kick = fake_vcpu_kick,
+	.vcpu_reset = fake_vcpu_reset,
 };
 
 unsigned int fake_arch_contract_errors(void)

@@ -76,4 +76,12 @@ int fake_arch_live_vms(void);
  */
 int fake_arch_kicks(void);
 
+/**
+ * fake_arch_resets() - times the core asked the backend to reset a vCPU
+ *	for a start IPI.
+ *
+ * Return: the count since the module loaded.
+ */
+int fake_arch_resets(void);
+
 #endif /* _AXVCPU_KUNIT_FAKE_ARCH_H */

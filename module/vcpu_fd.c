@@ -76,7 +76,7 @@ static long axv_vcpu_apply_op(struct axv_vcpu *vcpu,
 	case AXV_VCPU_OP_START:
 		if (req->arg > U8_MAX)
 			return -EINVAL;
-		return axv_vcpu_start(vcpu, req->arg);
+		return axv_vm_start_vcpu(vcpu, req->arg);
 	}
 	if (req->arg)
 		return -EINVAL;
@@ -147,7 +147,7 @@ static long axv_vcpu_run_ioctl(struct axv_vcpu *vcpu, unsigned long arg)
 	}
 	ret = axv_vcpu_run(vcpu);
 	if (ret == -EINVAL)
-		ret = axv_refuse(ret, "VM %u vCPU %u: AXV_RUN in state %s",
+		ret = axv_refuse(ret, "VM %u vCPU %u: AXV_RUN in state %s, or no allowed CPU up",
 				 vcpu->vm_id, vcpu->id,
 				 axv_vcpu_state_name(vcpu->state));
 	mutex_unlock(&vcpu->mutex);

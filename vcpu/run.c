@@ -9,6 +9,8 @@
  * is about to enter, so that either it sees the request or the kicker's
  * interrupt reaches it in the guest and makes it exit.
  */
+#include <linux/cpumask.h>
+#include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/wait.h>
 
@@ -24,6 +26,15 @@ int axv_vcpu_run(struct axv_vcpu *vcpu)
 	lockdep_assert_held(&vcpu->mutex);
 	if (vcpu->state != AXV_VCPU_FREE)
 		return -EINVAL;
+	/*
+	 * The calling thread runs the vCPU: it is confined to the vCPU's
+	 * allowed CPUs (its affinity stays so after AXV_RUN returns).
+	 */
+	if (!cpumask_subset(current->cpus_ptr, vcpu->allowed_cpus)) {
+		err = set_cpus_allowed_ptr(current, vcpu->allowed_cpus);
+		if (err)
+			return err;
+	}
 	/* From here the VM-wide set-up that must precede running is closed. */
 	mutex_lock(&vcpu->vm->lock);
 	vcpu->ran = true;

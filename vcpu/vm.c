@@ -196,3 +196,12 @@ out_unlock:
 	mutex_unlock(&vm->lock);
 	return err;
 }
+
+int axv_vm_start_vcpu(struct axv_vcpu *vcpu, u8 vector)
+{
+	int started = axv_vcpu_start(vcpu, vector);
+
+	if (started == 1)
+		axv_vm_ops(vcpu->vm)->vcpu_reset(vcpu, vector);
+	return started;
+}

@@ -68,6 +68,20 @@ u64 vmx_supported_xcr0(void)
 	return vmx_xcr0_supported;
 }
 
+/* XSAVE area size for the components in @xcr0, standard format. */
+static u32 vmx_xsave_size(u64 xcr0)
+{
+	u32 size = 512 + 64, a, b, c, d, i;
+
+	for (i = 2; i < 64; i++) {
+		if (!(xcr0 & BIT_ULL(i)))
+			continue;
+		cpuid_count(0xd, i, &a, &b, &c, &d);
+		size = max(size, a + b);
+	}
+	return size;
+}
+
 int vmx_cpuid_init(void)
 {
 	u32 a, b, c, d, max, maxx, i;
@@ -98,8 +112,10 @@ int vmx_cpuid_init(void)
 	}
 	if (max >= 0xd) {
 		cpuid_count(0xd, 0, &a, &b, &c, &d);
+		/* ECX: the largest area the components offered can need. */
 		vmx_cpuid_add(0xd, 0, AXV_CPUID_F_INDEXED,
-			      (u32)vmx_xcr0_supported, b, c,
+			      (u32)vmx_xcr0_supported, b,
+			      vmx_xsave_size(vmx_xcr0_supported),
 			      vmx_xcr0_supported >> 32);
 		/* Sub-leaf 1: XSAVEOPT only; XSAVES needs IA32_XSS, not modelled. */
 		cpuid_count(0xd, 1, &a, &b, &c, &d);
@@ -161,20 +177,6 @@ vmx_cpuid_find(const struct axv_cpuid_entry *e, u32 n, u32 function,
 	return NULL;
 }
 
-/* XSAVE area size for the components in @xcr0, standard format. */
-static u32 vmx_xsave_size(u64 xcr0)
-{
-	u32 size = 512 + 64, a, b, c, d, i;
-
-	for (i = 2; i < 64; i++) {
-		if (!(xcr0 & BIT_ULL(i)))
-			continue;
-		cpuid_count(0xd, i, &a, &b, &c, &d);
-		size = max(size, a + b);
-	}
-	return size;
-}
-
 void vmx_cpuid_emulate(struct vmx_vcpu *vmx)
 {
 	struct vmx_vm *vm = vmx->vcpu->vm->arch;
@@ -234,8 +236,13 @@ static long vmx_set_cpuid(struct axv_vm *vm, struct vmx_vm *vvm,
 	u32 n, i;
 	long err;
 
-	if (get_user(n, &uc->nent))
+	u32 pad;
+
+	if (get_user(n, &uc->nent) || get_user(pad, &uc->pad))
 		return -EFAULT;
+	if (pad)
+		return axv_refuse(-EINVAL, "VM %u: AXV_SET_CPUID: pad is not 0",
+				  vm->id);
 	if (n > VMX_MAX_CPUID_ENTRIES)
 		return axv_refuse(-E2BIG, "VM %u: AXV_SET_CPUID: %u entries, at most %u",
 				  vm->id, n, VMX_MAX_CPUID_ENTRIES);

@@ -22,6 +22,7 @@
 #include <axvcpu/vmx.h>
 
 #include "entry_check.h"
+#include "exit_info.h"
 #include "insn.h"
 #include "vmcs.h"
 #include "vmx_vcpu.h"
@@ -64,9 +65,15 @@ void vmx_count(struct vmx_vcpu *vmx, u32 reason)
 	axv_vcpu_account_exit(vmx->vcpu, 0, reason);
 }
 
-static int vmx_exit_unknown(struct vmx_vcpu *vmx)
+int vmx_exit_unknown(struct vmx_vcpu *vmx)
 {
 	struct axv_run *run = vmx->vcpu->run;
+
+	pr_info_ratelimited("VM %u vCPU %u: exit %u (%s), qualification %#lx, goes to userspace\n",
+			    vmx->vcpu->vm_id, vmx->vcpu->id,
+			    vmx->exit_reason & 0xffff,
+			    vmx_exit_reason_name(vmx->exit_reason & 0xffff),
+			    vmx->exit_qual);
 
 	vmx_user_exit(vmx, AXV_EXIT_UNKNOWN);
 	run->unknown.hw_reason = vmx->exit_reason & 0xffff;
@@ -164,15 +171,18 @@ static int vmx_exit_cpuid(struct vmx_vcpu *vmx)
 
 static int vmx_exit_hlt(struct vmx_vcpu *vmx)
 {
-	vmx_skip_insn(vmx);
-	if (vmx->nmi_pending || vmx->ext_pending)
-		return 1;
 	/* With interrupts off nothing but an NMI or INIT ends it. */
-	if (!(vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF)) {
+	if (!(vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF) &&
+	    !vmx->nmi_pending) {
+		/* .rip names the HLT; the guest goes on after it. */
 		vmx_user_exit(vmx, AXV_EXIT_HALT);
+		vmx_skip_insn(vmx);
 		vmx_count(vmx, AXV_EXIT_HALT);
 		return 0;
 	}
+	vmx_skip_insn(vmx);
+	if (vmx->nmi_pending || vmx->ext_pending)
+		return 1;
 	vmx->halted = true;
 	vmcs_write32(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_HLT);
 	vmx_count(vmx, AXV_EXIT_HALT);
@@ -283,6 +293,25 @@ static int vmx_set_cr4(struct vmx_vcpu *vmx, unsigned long val)
 	return 0;
 }
 
+static bool vmx_long_mode(struct vmx_vcpu *vmx)
+{
+	return vmcs_read32(VM_ENTRY_CONTROLS) & VM_ENTRY_IA32E_MODE;
+}
+
+/*
+ * MOV to CR3 when it exits: PAE paging reloads the PDPTEs (4.4.1), and
+ * the guest's TLB entries go (with a VPID they would outlive the move).
+ */
+static void vmx_set_cr3(struct vmx_vcpu *vmx, unsigned long val)
+{
+	vmcs_writel(GUEST_CR3, val);
+	if ((vmcs_readl(GUEST_CR0) & X86_CR0_PG) &&
+	    (vmcs_readl(GUEST_CR4) & X86_CR4_PAE) && !vmx_long_mode(vmx))
+		vmx_load_pdptrs(vmx, val);
+	if (vmx->vpid)
+		vmx_invvpid(VMX_INVVPID_SINGLE, vmx->vpid);
+}
+
 static unsigned long *vmx_gpr(struct vmx_vcpu *vmx, unsigned int reg)
 {
 	return &vmx->regs[reg & 15];
@@ -290,19 +319,23 @@ static unsigned long *vmx_gpr(struct vmx_vcpu *vmx, unsigned int reg)
 
 static int vmx_exit_cr_access(struct vmx_vcpu *vmx)
 {
-	unsigned long q = vmx->exit_qual;
-	unsigned int cr = q & CONTROL_REG_ACCESS_NUM;
-	unsigned int reg = (q & CONTROL_REG_ACCESS_REG) >> 8;
-	unsigned long *gpr = vmx_gpr(vmx, reg);
+	struct vmx_cr_qual q;
+	unsigned int cr, reg;
+	unsigned long *gpr;
 	int err = 0;
 
+	vmx_decode_cr_qual(vmx->exit_qual, &q);
+	cr = q.cr;
+	reg = q.reg;
+	gpr = vmx_gpr(vmx, reg);
 	vmx->regs[VMX_RSP] = vmcs_readl(GUEST_RSP);
-	switch ((q & CONTROL_REG_ACCESS_TYPE) >> 4) {
-	case 0:		/* MOV to CR */
+	switch (q.type) {
+	case VMX_CR_MOV_TO:
 		if (cr == 0)
-			err = vmx_set_cr0(vmx, *gpr);
+			err = vmx_set_cr0(vmx, vmx_long_mode(vmx) ? *gpr :
+					  (u32)*gpr);
 		else if (cr == 3)
-			vmcs_writel(GUEST_CR3, *gpr);
+			vmx_set_cr3(vmx, *gpr);
 		else if (cr == 4)
 			err = vmx_set_cr4(vmx, *gpr);
 		else if (cr == 8 && vmx->vapic)
@@ -311,7 +344,7 @@ static int vmx_exit_cr_access(struct vmx_vcpu *vmx)
 		else if (cr != 8)
 			return vmx_exit_unknown(vmx);
 		break;
-	case 1:		/* MOV from CR */
+	case VMX_CR_MOV_FROM:
 		if (cr == 3)
 			*gpr = vmcs_readl(GUEST_CR3);
 		else if (cr == 8)
@@ -322,13 +355,13 @@ static int vmx_exit_cr_access(struct vmx_vcpu *vmx)
 		if (!(vmcs_read32(VM_ENTRY_CONTROLS) & VM_ENTRY_IA32E_MODE))
 			*gpr = (u32)*gpr;
 		break;
-	case 2:		/* CLTS */
+	case VMX_CR_CLTS:
 		err = vmx_set_cr0(vmx, vmx_guest_cr0() &
 				  ~X86_CR0_TS);
 		break;
-	case 3:		/* LMSW: only the low four bits, and PE never clears */
+	case VMX_CR_LMSW:	/* the low four bits; PE never clears */
 		err = vmx_set_cr0(vmx, (vmx_guest_cr0() & ~0xeUL) |
-				  ((q >> LMSW_SOURCE_DATA_SHIFT) & 0xf));
+				  (q.lmsw_data & 0xf));
 		break;
 	}
 	if (reg == VMX_RSP)

@@ -20,6 +20,7 @@
 #define EPT_Q_WRITE		BIT(1)
 #define EPT_Q_FETCH		BIT(2)
 #define EPT_Q_GLA_VALID		BIT(7)
+#define EPT_Q_GLA_DATA		BIT(8)	/* the access, not the page walk */
 
 static int vmx_npf(struct vmx_vcpu *vmx, u64 gpa)
 {
@@ -61,16 +62,22 @@ int vmx_exit_ept_violation(struct vmx_vcpu *vmx)
 	u8 insn[15];
 
 	mode = vmx_cpu_mode(vmx);
-	/* An instruction fetch from a hole cannot be emulated. */
-	if (!mode || (vmx->exit_qual & EPT_Q_FETCH))
+	/*
+	 * An instruction fetch from a hole, or guest page tables in one (the
+	 * processor's own walk faulted, bit 8 clear), cannot be emulated.
+	 */
+	if (!mode || (vmx->exit_qual & EPT_Q_FETCH) ||
+	    ((vmx->exit_qual & EPT_Q_GLA_VALID) &&
+	     !(vmx->exit_qual & EPT_Q_GLA_DATA)))
 		return vmx_npf(vmx, gpa);
 	/* As many bytes as are readable; the decoder says if too few. */
 	for (n = sizeof(insn); n; n--)
 		if (!vmx_read_gva(vmx, vmcs_readl(GUEST_CS_BASE) + rip, insn, n))
 			break;
-	if (vmx_decode_mmio(insn, n, mode, &d) ||
-	    d.len != vmx->exit_insn_len)
+	if (vmx_decode_mmio(insn, n, mode, &d))
 		return vmx_npf(vmx, gpa);
+	/* EPT violations give no instruction length (28.2.4): use ours. */
+	vmx->exit_insn_len = d.len;
 	if (d.op == VMX_INSN_STOS && d.rep &&
 	    !(vmx->regs[VMX_RCX] & vmx_addr_mask(d.addr_size))) {
 		vmx_skip_insn(vmx);
@@ -84,6 +91,8 @@ int vmx_exit_ept_violation(struct vmx_vcpu *vmx)
 	run->mmio.reg = d.reg;
 	run->mmio.flags = d.extend == VMX_EXTEND_SIGN ? AXV_MMIO_F_SIGN_EXTEND :
 			  d.extend == VMX_EXTEND_ZERO ? AXV_MMIO_F_ZERO_EXTEND : 0;
+	if (d.high_byte)
+		run->mmio.flags |= AXV_MMIO_F_HIGH_BYTE;
 	run->mmio.pad = 0;
 	vmx_count(vmx, AXV_EXIT_MMIO);
 	if (d.op == VMX_INSN_LOAD) {

@@ -86,7 +86,9 @@ int vmx_msr_read(struct vmx_vcpu *vmx, u32 index, u64 *data)
 		*data = rdtsc();
 		return 0;
 	case MSR_IA32_APICBASE:
-		*data = vmx->apic_base;
+		/* The BSP flag follows the role, which may change before a run. */
+		*data = (vmx->apic_base & ~APIC_BASE_BSP) |
+			(vmx->vcpu->bsp ? APIC_BASE_BSP : 0);
 		return 0;
 	default:
 		return -ENOENT;
@@ -142,7 +144,7 @@ int vmx_msr_write(struct vmx_vcpu *vmx, u32 index, u64 data)
 		/* Only the xAPIC at its default base is modelled (no x2APIC). */
 		if ((data & ~(APIC_BASE_BSP | APIC_BASE_ENABLE)) !=
 		    APIC_BASE_DEFAULT ||
-		    (data & APIC_BASE_BSP) != (vmx->apic_base & APIC_BASE_BSP))
+		    !!(data & APIC_BASE_BSP) != vmx->vcpu->bsp)
 			return -EINVAL;
 		vmx->apic_base = data;
 		return 0;

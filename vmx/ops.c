@@ -170,4 +170,5 @@ const struct axv_arch_ops axv_arch_ops = {
 	.vcpu_ioctl = vmx_vcpu_ioctl,
 	.vm_ioctl = vmx_vm_ioctl,
 	.vcpu_kick = vmx_vcpu_kick,
+	.vcpu_reset = vmx_vcpu_reset,
 };

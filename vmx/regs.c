@@ -128,7 +128,8 @@ static long vmx_get_sregs(struct vmx_vcpu *vmx, void __user *argp)
 	sr.cr2 = vmx->cr2;
 	sr.cr8 = vmx->vapic ?
 		 ((u32 *)page_address(vmx->vapic))[0x80 / 4] >> 4 : 0;
-	sr.apic_base = vmx->apic_base;
+	sr.apic_base = (vmx->apic_base & ~BIT_ULL(8)) |
+		       (vmx->vcpu->bsp ? BIT_ULL(8) : 0);
 	return copy_to_user(argp, &sr, sizeof(sr)) ? -EFAULT : 0;
 }
 
@@ -151,8 +152,11 @@ static long vmx_set_sregs(struct vmx_vcpu *vmx, void __user *argp)
 	if (memchr_inv(sr.reserved, 0, sizeof(sr.reserved)))
 		return -EINVAL;
 	for (i = 0; i < ARRAY_SIZE(vmx_segs); i++)
-		if (seg[i].pad[0] || seg[i].pad[1] || seg[i].pad[2])
+		if (memchr_inv(seg[i].pad, 0, sizeof(seg[i].pad)))
 			return -EINVAL;
+	if (memchr_inv(sr.gdt.pad, 0, sizeof(sr.gdt.pad)) ||
+	    memchr_inv(sr.idt.pad, 0, sizeof(sr.idt.pad)))
+		return -EINVAL;
 	/* Bits the VMCS cannot hold, and CR4.VMXE: no nested VMX. */
 	if ((sr.cr0 >> 32) || (sr.cr4 & ~m->cr4_fixed1) ||
 	    (sr.cr4 & X86_CR4_VMXE) || sr.cr8 > 15)
@@ -266,8 +270,12 @@ static long vmx_msrs_ioctl(struct vmx_vcpu *vmx, void __user *argp,
 	u32 n, i;
 	int err = 0;
 
-	if (get_user(n, &um->nmsrs))
+	u32 pad;
+
+	if (get_user(n, &um->nmsrs) || get_user(pad, &um->pad))
 		return -EFAULT;
+	if (pad)
+		return -EINVAL;
 	if (n > VMX_MAX_MSRS)
 		return -E2BIG;
 	for (i = 0; i < n; i++) {

@@ -16,6 +16,7 @@
 #include <linux/sched/signal.h>
 #include <linux/smp.h>
 #include <asm/debugreg.h>
+#include <asm/desc.h>
 #include <asm/fpu/api.h>
 #include <asm/fpu/xcr.h>
 #include <asm/irq_vectors.h>
@@ -46,10 +47,11 @@ static u32 vmx_slice_ticks;
 void vmx_run_init(void)
 {
 	u64 tsc_per_slice = (u64)tsc_khz * VMX_SLICE_US / 1000;
+	u64 ticks;
 
 	/* The timer counts down once every 2^shift TSC cycles (25.5.1). */
-	vmx_slice_ticks = max_t(u64, 1, min_t(u64, U32_MAX,
-				tsc_per_slice >> vmx_caps.preemption_timer_shift));
+	ticks = tsc_per_slice >> vmx_caps.preemption_timer_shift;
+	vmx_slice_ticks = clamp_t(u64, ticks, 1, U32_MAX);
 	rdmsrl(MSR_STAR, vmx_host_star);
 	rdmsrl(MSR_LSTAR, vmx_host_lstar);
 	rdmsrl(MSR_CSTAR, vmx_host_cstar);
@@ -186,7 +188,6 @@ static void vmx_inject_events(struct vmx_vcpu *vmx)
 	u32 proc = vmcs_read32(CPU_BASED_VM_EXEC_CONTROL);
 	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
 	bool blocked = intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS);
-	u32 want_window = 0;
 
 	if (vmx->event.valid) {
 		vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, vmx->event.info);
@@ -194,27 +195,36 @@ static void vmx_inject_events(struct vmx_vcpu *vmx)
 			     vmx->event.error_code);
 		vmcs_write32(VM_ENTRY_INSTRUCTION_LEN, vmx->event.insn_len);
 		vmx->event.valid = false;
-		want_window = vmx->nmi_pending || vmx->ext_pending;
 	} else if (vmx->nmi_pending && !blocked &&
 		   !(intr & GUEST_INTR_STATE_NMI)) {
 		vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, INTR_INFO_VALID_MASK |
 			     INTR_TYPE_NMI_INTR | NMI_VECTOR);
 		vmx->nmi_pending = false;
 		vmx->halted = false;
-		want_window = vmx->ext_pending;
 	} else if (vmx->ext_pending && !blocked &&
 		   (vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF)) {
 		vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, INTR_INFO_VALID_MASK |
 			     INTR_TYPE_EXT_INTR | vmx->ext_vector);
 		vmx->ext_pending = false;
 		vmx->halted = false;
-	} else {
-		want_window = vmx->ext_pending || vmx->nmi_pending;
 	}
-	if (want_window)
+
+	/*
+	 * What still waits asks for an exit when the guest can take it.  An
+	 * NMI blocked by an earlier one waits for the guest's IRET: the
+	 * NMI-window exit says when, where the CPU has it (25.2); without
+	 * it the NMI is tried again at the next exit, as an interrupt window
+	 * would open at once and never let the guest reach its IRET.
+	 */
+	proc &= ~(CPU_BASED_INTR_WINDOW_EXITING | CPU_BASED_NMI_WINDOW_EXITING);
+	if (vmx->nmi_pending && (intr & GUEST_INTR_STATE_NMI)) {
+		if (vmx_caps.proc & CPU_BASED_NMI_WINDOW_EXITING)
+			proc |= CPU_BASED_NMI_WINDOW_EXITING;
+	} else if (vmx->nmi_pending) {
 		proc |= CPU_BASED_INTR_WINDOW_EXITING;
-	else
-		proc &= ~CPU_BASED_INTR_WINDOW_EXITING;
+	}
+	if (vmx->ext_pending)
+		proc |= CPU_BASED_INTR_WINDOW_EXITING;
 	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, proc);
 	/* A halted guest that gets an event wakes up (26.6.2). */
 	if (!vmx->halted)
@@ -298,13 +308,18 @@ static void vmx_xsave(void *area, u64 mask)
 static int vmx_enter_once(struct vmx_vcpu *vmx, u64 *guest_ns)
 {
 	u64 host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+	/*
+	 * x87 and SSE registers are usable whatever XCR0 says (SSE needs
+	 * only CR4.OSFXSR): they are always switched, with what XCR0 adds.
+	 */
+	u64 fpu_mask = vmx->xcr0 | XFEATURE_MASK_FP | XFEATURE_MASK_SSE;
 	unsigned long dr7, host_cr2;
-	u16 ds, es;
-	u64 kgs = 0, t0;
+	u64 kgs = 0, debugctl, t0;
+	bool syscall_msrs;
+	u16 ds, es, ldt;
 	int failed;
 
 	vmx_update_host_state(vmx);
-	vmx_inject_events(vmx);
 	/*
 	 * A time slice: the guest leaves after it at the latest, so that
 	 * kicks, signals and the scheduler are seen even if the host's
@@ -316,17 +331,23 @@ static int vmx_enter_once(struct vmx_vcpu *vmx, u64 *guest_ns)
 
 	kernel_fpu_begin();
 	local_irq_disable();
-	if (!vmx_xrstor(vmx->xsave, vmx->xcr0)) {
+	if (!vmx_xrstor(vmx->xsave, fpu_mask)) {
 		/* Refused by the CPU: SET_FPU checks should prevent this. */
 		memset(vmx->xsave + 512, 0, 64);
-		vmx_xrstor(vmx->xsave, vmx->xcr0);
+		vmx_xrstor(vmx->xsave, fpu_mask);
 	}
 	if (vmx->xcr0 != host_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, vmx->xcr0);
 	/* The guest's SWAPGS must not change the host's user GS base. */
 	rdmsrl(MSR_KERNEL_GS_BASE, kgs);
 	wrmsrl(MSR_KERNEL_GS_BASE, vmx->kernel_gs_base);
-	if (vmx->syscall_msrs) {
+	/*
+	 * SYSCALL (EFER.SCE) must not reach the host's entry point, not
+	 * even its address: the guest's values go in while it may use it.
+	 */
+	syscall_msrs = vmx->syscall_msrs ||
+		       (vmcs_read64(GUEST_IA32_EFER) & EFER_SCE);
+	if (syscall_msrs) {
 		wrmsrl(MSR_STAR, vmx->star);
 		wrmsrl(MSR_LSTAR, vmx->lstar);
 		wrmsrl(MSR_CSTAR, vmx->cstar);
@@ -335,6 +356,9 @@ static int vmx_enter_once(struct vmx_vcpu *vmx, u64 *guest_ns)
 	/* The VM exit zeroes DS and ES (27.5.2); userspace may use them. */
 	savesegment(ds, ds);
 	savesegment(es, es);
+	/* It also clears IA32_DEBUGCTL and LDTR (27.5.1, 27.5.2). */
+	rdmsrl(MSR_IA32_DEBUGCTLMSR, debugctl);
+	asm volatile("sldt %0" : "=r" (ldt));
 	host_cr2 = native_read_cr2();
 	if (host_cr2 != vmx->cr2)
 		native_write_cr2(vmx->cr2);
@@ -347,6 +371,8 @@ static int vmx_enter_once(struct vmx_vcpu *vmx, u64 *guest_ns)
 		failed = -EAGAIN;
 		goto out_restore;
 	}
+	/* Past the last way back: an event written now is delivered. */
+	vmx_inject_events(vmx);
 	t0 = ktime_get_ns();
 	failed = vmx_enter_guest(vmx->regs, vmx->launched);
 	*guest_ns = ktime_get_ns() - t0;
@@ -371,16 +397,25 @@ out_restore:
 		loadsegment(ds, ds);
 	if (unlikely(es))
 		loadsegment(es, es);
+	if (unlikely(ldt))
+		asm volatile("lldt %0" : : "r" (ldt));
+	if (unlikely(debugctl))
+		wrmsrl(MSR_IA32_DEBUGCTLMSR, debugctl);
+	/*
+	 * The exit set the TR limit to 0x67, cutting off the I/O bitmap:
+	 * Linux restores it lazily, before a task using ioperm() runs.
+	 */
+	invalidate_tss_limit();
 	/* A VM exit sets DR7 to 0x400 (27.5.1). */
 	if (dr7 != 0x400)
 		native_set_debugreg(7, dr7);
-	if (vmx->syscall_msrs)
+	if (syscall_msrs)
 		vmx_restore_host_syscall_msrs(vmx);
 	rdmsrl(MSR_KERNEL_GS_BASE, vmx->kernel_gs_base);
 	wrmsrl(MSR_KERNEL_GS_BASE, kgs);
 	if (vmx->xcr0 != host_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
-	vmx_xsave(vmx->xsave, vmx->xcr0);
+	vmx_xsave(vmx->xsave, fpu_mask);
 	local_irq_enable();
 	kernel_fpu_end();
 
@@ -407,6 +442,16 @@ out_restore:
 		};
 	}
 	return 0;
+}
+
+/* RUN returns without a VM exit: the run structure still tells where. */
+static void vmx_exit_without_guest(struct vmx_vcpu *vmx, u32 reason)
+{
+	vmx_vcpu_get(vmx);
+	vmx->exit_reason = 0;
+	vmx_user_exit(vmx, reason);
+	vmx_vcpu_put(vmx);
+	vmx_count(vmx, reason);
 }
 
 static bool vmx_can_wake(struct axv_vcpu *vcpu)
@@ -439,7 +484,7 @@ int vmx_vcpu_run(struct axv_vcpu *vcpu)
 	if (ret <= 0)
 		return ret;
 	if (READ_ONCE(run->immediate_exit)) {
-		run->exit_reason = AXV_EXIT_INTR;
+		vmx_exit_without_guest(vmx, AXV_EXIT_INTR);
 		return -EINTR;
 	}
 
@@ -447,13 +492,11 @@ int vmx_vcpu_run(struct axv_vcpu *vcpu)
 		u64 guest_ns = 0;
 
 		if (axv_vcpu_take_kick(vcpu)) {
-			run->exit_reason = AXV_EXIT_KICKED;
-			axv_vcpu_account_exit(vcpu, 0, AXV_EXIT_KICKED);
+			vmx_exit_without_guest(vmx, AXV_EXIT_KICKED);
 			return 0;
 		}
 		if (signal_pending(current)) {
-			run->exit_reason = AXV_EXIT_INTR;
-			axv_vcpu_account_exit(vcpu, 0, AXV_EXIT_INTR);
+			vmx_exit_without_guest(vmx, AXV_EXIT_INTR);
 			return -EINTR;
 		}
 		if (vmx->halted && !vmx_can_wake(vcpu)) {

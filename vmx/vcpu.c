@@ -129,3 +129,15 @@ void vmx_vcpu_destroy(struct axv_vcpu *vcpu)
 	kfree(vmx);
 	vcpu->arch = NULL;
 }
+
+void vmx_vcpu_reset(struct axv_vcpu *vcpu, u8 sipi_vector)
+{
+	struct vmx_vcpu *vmx = vcpu->arch;
+
+	vmx_vcpu_get(vmx);
+	vmx_vmcs_reset_guest(vmx, true, sipi_vector);
+	vmx_vcpu_put(vmx);
+	vmx_reset_fpu(vmx);
+	vmx->ext_pending = false;
+	vmx->nmi_pending = false;
+}

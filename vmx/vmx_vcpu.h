@@ -198,6 +198,7 @@ int vmx_handle_exit(struct vmx_vcpu *vmx);
 void vmx_skip_insn(struct vmx_vcpu *vmx);
 void vmx_user_exit(struct vmx_vcpu *vmx, u32 reason);
 void vmx_count(struct vmx_vcpu *vmx, u32 reason);
+int vmx_exit_unknown(struct vmx_vcpu *vmx);
 
 /* io.c */
 int vmx_exit_io(struct vmx_vcpu *vmx);
@@ -249,6 +250,9 @@ u64 vmx_supported_xcr0(void);
 /* msr.c */
 int vmx_msr_read(struct vmx_vcpu *vmx, u32 index, u64 *data);
 int vmx_msr_write(struct vmx_vcpu *vmx, u32 index, u64 data);
+
+/* vcpu.c */
+void vmx_vcpu_reset(struct axv_vcpu *vcpu, u8 sipi_vector);
 
 /* regs.c */
 long vmx_vcpu_ioctl(struct axv_vcpu *vcpu, unsigned int cmd,

@@ -79,6 +79,10 @@ struct page;
  *	caller logs that refusal).
  * @vm_ioctl: architecture-specific VM ioctls (the CPU model).  Called
  *	with no lock held; may sleep.  Returns the result, or -ENOTTY.
+ * @vcpu_reset: put a vCPU that a start IPI just started in the state it
+ *	gives (SDM Vol. 3, 10.4.4 on x86): real mode at @sipi_vector << 12,
+ *	other registers as after INIT.  Called with the vCPU's mutex held,
+ *	the vCPU not running; may sleep.
  * @vcpu_kick: make a vCPU that may be in the guest on another CPU leave
  *	it soon; the caller has already set the vCPU's kick request.  Any
  *	context that may send an IPI; must not sleep.
@@ -105,6 +109,7 @@ struct axv_arch_ops {
 			   unsigned long arg);
 	long (*vm_ioctl)(struct axv_vm *vm, unsigned int cmd, unsigned long arg);
 	void (*vcpu_kick)(struct axv_vcpu *vcpu);
+	void (*vcpu_reset)(struct axv_vcpu *vcpu, u8 sipi_vector);
 };
 
 /* The backend selected at build time. */

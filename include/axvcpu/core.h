@@ -234,6 +234,19 @@ struct axv_vcpu *axv_vm_create_vcpu(struct axv_vm *vm,
 void axv_vm_destroy_vcpu(struct axv_vcpu *vcpu);
 
 /**
+ * axv_vm_start_vcpu() - apply a start IPI to a vCPU of a VM.
+ * @vcpu: the vCPU; its mutex held.
+ * @vector: the start vector.
+ *
+ * As axv_vcpu_start(); a vCPU that starts is also reset by the backend
+ * to the state the start IPI gives.
+ *
+ * Context: process, may sleep.
+ * Return: 1 when it started, 0 when it was not waiting for a start.
+ */
+int axv_vm_start_vcpu(struct axv_vcpu *vcpu, u8 vector);
+
+/**
  * axv_vm_set_vcpu_role() - make a vCPU the VM's BSP or an AP before it
  *	first runs.
  * @vcpu: the vCPU; its mutex held (taken before the VM's lock).

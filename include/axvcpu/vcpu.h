@@ -389,11 +389,13 @@ void axv_ipi_counters(struct axv_ipi_queue *q, u64 *coalesced,
  * @vcpu: the vCPU.
  *
  * Moves the vCPU from free to ready (bound to this thread's CPU) and
- * running, lets the backend run it, and back to free.
+ * running, lets the backend run it, and back to free.  The calling thread
+ * is first confined to the vCPU's allowed CPUs.
  *
  * Context: process, may sleep; the vCPU's mutex held.
  * Return: as &axv_arch_ops.vcpu_run; -EINVAL when the vCPU is not free to
- * run (waiting for a start, paused, stopped or invalid).
+ * run (waiting for a start, paused, stopped or invalid), or none of its
+ * allowed CPUs is online.
  */
 int axv_vcpu_run(struct axv_vcpu *vcpu);
 

@@ -29,5 +29,12 @@ say "VMX per CPU after the VM is closed"
 cat /sys/kernel/debug/axvcpu/virt
 virt_is vmx_off_after_vm 0 0
 
+say "userctl run --stats lm_hello.elf: a guest greets from long mode"
+/userctl run --stats /guests/lm_hello.elf
+status=$?
+# The guest reports its checks through port 0xf4: (0x10 << 1) | 1 = 33.
+[ "$status" = 33 ] && ok guest_long_mode_hello || fail guest_long_mode_hello "status $status"
+virt_is vmx_off_after_guest 0 0
+
 say "rmmod axvcpu"
 expect rmmod rmmod axvcpu

@@ -20,7 +20,8 @@ distro=$("$testenv_dir/distro.sh") || exit 1
 "$testenv_dir/initramfs.sh" -o "$out/demo.cpio.gz" -s "$project_dir/tests/guest/demo.sh" \
 	-f "$project_dir/tests/guest/lib.sh:/tests/lib.sh" \
 	-f "$build/distro/axvcpu.ko:/" -f "$build/bin/userctl:/userctl" \
-	-f "$build/bin/abi_test:/abi_test" || exit 1
+	-f "$build/bin/abi_test:/abi_test" \
+	-f "$build/guests/lm_hello.elf:/guests/lm_hello.elf" || exit 1
 
 testenv_log "booting Bochs (Intel Haswell model, 2 CPUs) with Debian's $(cat "$distro/abi"); about a minute"
 "$testenv_dir/run-bochs.sh" -k "$distro/vmlinuz" -i "$out/demo.cpio.gz" \

@@ -203,7 +203,7 @@ struct axv_vcpu_create {
 
 /* struct axv_vcpu_state.flags */
 #define AXV_VCPU_STATE_F_BSP		_BITUL(0)	/* the bootstrap processor */
-#define AXV_VCPU_STATE_F_RAN		_BITUL(1)	/* has entered the guest */
+#define AXV_VCPU_STATE_F_RAN		_BITUL(1)	/* AXV_RUN was called on it */
 
 /**
  * struct axv_vcpu_state - result of AXV_GET_VCPU_STATE.
@@ -384,6 +384,7 @@ struct axv_memory_region {
 /* struct axv_run.mmio.flags */
 #define AXV_MMIO_F_SIGN_EXTEND		_BITUL(0)	/* MOVSX: sign-extend into .reg */
 #define AXV_MMIO_F_ZERO_EXTEND		_BITUL(1)	/* MOVZX: zero-extend into .reg */
+#define AXV_MMIO_F_HIGH_BYTE		_BITUL(2)	/* .reg 0-3 means AH, CH, DH, BH */
 
 /* struct axv_run.mmio.reg: register operand, in the x86 encoding order. */
 #define AXV_REG_RAX	0
@@ -845,14 +846,19 @@ struct axv_kick {
  *	userspace; returns 0, or EINTR (exit_reason AXV_EXIT_INTR) for a
  *	pending signal or immediate_exit, EBUSY when another thread is in
  *	AXV_RUN on this vCPU, EINVAL when the vCPU cannot run in its state
- *	(waiting for a start, paused, stopped, invalid).  Each exit kind
- *	is described with struct axv_run.
+ *	(waiting for a start, paused, stopped, invalid) or none of its
+ *	allowed CPUs is online, EIO from a process other than the VM's,
+ *	EOPNOTSUPP from a thread with non-null FS or GS selectors (a
+ *	32-bit process).  The calling thread is confined to the vCPU's
+ *	allowed CPUs.  Each exit kind is described with struct axv_run.
  * AXV_GET_REGS, AXV_SET_REGS: struct axv_regs.
  * AXV_GET_SREGS, AXV_SET_SREGS: struct axv_sregs.
  * AXV_GET_FPU, AXV_SET_FPU: struct axv_fpu.
  * AXV_GET_MSRS, AXV_SET_MSRS: struct axv_msrs.
  * AXV_GET_EVENTS, AXV_SET_EVENTS: struct axv_events.
  * AXV_INTERRUPT: queues an interrupt; delivered when the guest can take it.
+ *	Like every vCPU ioctl it waits for a running AXV_RUN to return:
+ *	kick the vCPU first (AXV_KICK_VCPUS).
  * AXV_SET_TRAPS: struct axv_traps.
  * AXV_SET_HYPERCALL_RESULT: the argument points to a __u64 the next
  *	AXV_RUN writes into guest RAX, completing an AXV_EXIT_HYPERCALL.
