@@ -81,9 +81,12 @@ int vmx_map_memory(struct axv_vm *vm, u64 gpa, struct page **pages,
 	err = ept_map(&vvm->ept, gpa, pfns, npages,
 		      readonly ? EPT_R | EPT_X : EPT_R | EPT_W | EPT_X);
 	kvfree(pfns);
-	/* A hole became memory: cached "not present" results must go. */
-	if (!err)
-		vmx_invept_all(vvm);
+	/*
+	 * A hole became memory: cached "not present" results must go.  On
+	 * failure the entries made meanwhile are gone again, and so must be
+	 * any translation through them before the pages are unpinned.
+	 */
+	vmx_invept_all(vvm);
 	return err;
 }
 

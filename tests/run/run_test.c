@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,11 +23,14 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <linux/axvcpu.h>
+#include <linux/capability.h>
 
 #define GUEST_MEM	(256 * 1024)
 #define CODE		0x1000
@@ -75,11 +79,19 @@ static const char *exit_name(__u32 r)
 	return r < ARRAY_LEN(names) ? names[r] : "?";
 }
 
+/* Host CPUs the vCPU of the next vm_create() may use (0: all). */
+static unsigned long long vcpu_allowed;
+
 /* A VM with GUEST_MEM of RAM at 0 and one vCPU in real mode at CODE. */
 static int vm_create(struct vm *v, const __u8 *code, size_t len)
 {
 	struct axv_memory_region region = { 0 };
 	struct axv_vcpu_create create = { .favoured_cpu = -1 };
+
+	if (vcpu_allowed) {
+		create.allowed_cpus = (unsigned long)&vcpu_allowed;
+		create.allowed_cpus_size = sizeof(vcpu_allowed);
+	}
 	struct axv_sregs sregs;
 	struct axv_regs regs = { 0 };
 	long size;
@@ -581,6 +593,451 @@ static int check_killed_in_run(void)
 	return 0;
 }
 
+/*
+ * A read-only region: reads see its memory, a write is an MMIO exit.
+ * DS = 0x3000 (base 0x30000, the region); the byte at 0x30010 is 0x5c.
+ */
+static const __u8 ro_code[] = {
+	0xb8, 0x00, 0x30,		/* mov $0x3000, %ax */
+	0x8e, 0xd8,			/* mov %ax, %ds */
+	0xa0, 0x10, 0x00,		/* mov 0x10, %al */
+	0xa2, 0x11, 0x00,		/* mov %al, 0x11 */
+	0xfa, 0xf4,			/* cli; hlt */
+};
+
+static int check_readonly_region(void)
+{
+	struct axv_memory_region ro = {
+		.slot = 1, .flags = AXV_MEM_READONLY,
+		.guest_phys_addr = 0x30000, .size = 0x1000,
+	};
+	struct axv_regs regs;
+	struct vm v;
+	__u8 *page;
+	int ret = -1;
+
+	page = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (page == MAP_FAILED)
+		return fail("mmap: %s", strerror(errno));
+	page[0x10] = 0x5c;
+	/* The guest's RAM ends below the region: shrink it for this check. */
+	if (vm_create(&v, ro_code, sizeof(ro_code)))
+		goto out;
+	if (ioctl(v.vm, AXV_DELETE_MEMORY_REGION, 0)) {
+		fail("AXV_DELETE_MEMORY_REGION: %s", strerror(errno));
+		goto out;
+	}
+	{
+		struct axv_memory_region low = {
+			.size = 0x30000, .userspace_addr = (unsigned long)v.mem,
+		};
+
+		if (ioctl(v.vm, AXV_SET_MEMORY_REGION, &low)) {
+			fail("AXV_SET_MEMORY_REGION (RAM): %s", strerror(errno));
+			goto out;
+		}
+	}
+	ro.userspace_addr = (unsigned long)page;
+	if (ioctl(v.vm, AXV_SET_MEMORY_REGION, &ro)) {
+		fail("AXV_SET_MEMORY_REGION (read-only): %s", strerror(errno));
+		goto out;
+	}
+	if (run_expect(&v, AXV_EXIT_MMIO))
+		goto out;
+	if (v.run->mmio.gpa != 0x30011 || !v.run->mmio.is_write ||
+	    v.run->mmio.data != 0x5c) {
+		fail("write to the region: gpa %#llx write %u data %#llx (want 0x30011, 1, 0x5c)",
+		     (unsigned long long)v.run->mmio.gpa, v.run->mmio.is_write,
+		     (unsigned long long)v.run->mmio.data);
+		goto out;
+	}
+	if (run_expect(&v, AXV_EXIT_HALT))
+		goto out;
+	if (ioctl(v.vcpu, AXV_GET_REGS, &regs) || (regs.rax & 0xff) != 0x5c ||
+	    page[0x11] != 0) {
+		fail("al %#llx (want 0x5c), region byte %#x (want 0)",
+		     (unsigned long long)regs.rax, page[0x11]);
+		goto out;
+	}
+	ret = 0;
+out:
+	vm_destroy(&v);
+	munmap(page, 4096);
+	return ret;
+}
+
+/*
+ * RDMSR of an MSR off the allow-list goes to userspace, EFER does not:
+ * rdmsr 0xc0000080 (EFER, in the kernel), rdmsr 0x1234 (userspace gives
+ * 0x1122334455667788), cli, hlt.
+ */
+static const __u8 msr_code[] = {
+	0x66, 0xb9, 0x80, 0x00, 0x00, 0xc0,	/* mov $0xc0000080, %ecx */
+	0x0f, 0x32,				/* rdmsr */
+	0x66, 0x89, 0xc7,			/* mov %eax, %edi */
+	0x66, 0xb9, 0x34, 0x12, 0x00, 0x00,	/* mov $0x1234, %ecx */
+	0x0f, 0x32,				/* rdmsr */
+	0xfa, 0xf4,				/* cli; hlt */
+};
+
+static int check_msr(void)
+{
+	struct axv_regs regs;
+	struct vm v;
+	int ret = -1;
+
+	if (vm_create(&v, msr_code, sizeof(msr_code)))
+		goto out;
+	if (run_expect(&v, AXV_EXIT_MSR))
+		goto out;
+	if (v.run->msr.index != 0x1234 || v.run->msr.is_write ||
+	    v.run->msr.error) {
+		fail("MSR exit: index %#x write %u error %u", v.run->msr.index,
+		     v.run->msr.is_write, v.run->msr.error);
+		goto out;
+	}
+	v.run->msr.data = 0x1122334455667788ULL;
+	if (run_expect(&v, AXV_EXIT_HALT))
+		goto out;
+	if (ioctl(v.vcpu, AXV_GET_REGS, &regs) ||
+	    (regs.rax & 0xffffffff) != 0x55667788 ||
+	    (regs.rdx & 0xffffffff) != 0x11223344 || (regs.rdi & 0xffffffff)) {
+		fail("edx:eax %#llx:%#llx (want 0x11223344:0x55667788), EFER read %#llx (want 0)",
+		     (unsigned long long)regs.rdx, (unsigned long long)regs.rax,
+		     (unsigned long long)regs.rdi);
+		goto out;
+	}
+	ret = 0;
+out:
+	vm_destroy(&v);
+	return ret;
+}
+
+/*
+ * HLT with interrupts on blocks in the kernel; a kick ends the RUN; an
+ * interrupt injected then wakes the guest, whose handler (vector 0x30,
+ * IVT entry at 0xc0 -> 0:0x1100) writes 0x30 to port 0x80.
+ */
+static const __u8 hlt_code[] = {
+	0xfb,				/* sti */
+	0xf4,				/* hlt */
+	0xfa, 0xf4,			/* cli; hlt */
+};
+
+static const __u8 isr_code[] = {
+	0xb0, 0x30,			/* mov $0x30, %al */
+	0xe6, 0x80,			/* out %al, $0x80 */
+	0xcf,				/* iret */
+};
+
+static int check_hlt_kick_interrupt(void)
+{
+	struct axv_kick kick = { .vcpus = 1 };
+	struct axv_interrupt irq = { .vector = 0x30 };
+	struct runner r = { 0 };
+	struct axv_vcpu_state st;
+	pthread_t t;
+	struct vm v;
+	int ret = -1, i;
+
+	if (vm_create(&v, hlt_code, sizeof(hlt_code)))
+		goto out;
+	memcpy(v.mem + 0x1100, isr_code, sizeof(isr_code));
+	v.mem[0xc0] = 0x00;
+	v.mem[0xc1] = 0x11;
+	v.mem[0xc2] = 0x00;
+	v.mem[0xc3] = 0x00;
+	r.v = &v;
+	if (pthread_create(&t, NULL, run_thread, &r)) {
+		fail("pthread_create");
+		goto out;
+	}
+	/* Halted: the vCPU sleeps in the kernel, blocked. */
+	for (i = 0; i < 6000; i++) {
+		if (!ioctl(v.vcpu, AXV_GET_VCPU_STATE, &st) &&
+		    st.state == AXV_VCPU_STATE_BLOCKED)
+			break;
+		sleep_ms(10);
+	}
+	if (ioctl(v.vm, AXV_KICK_VCPUS, &kick))
+		ret = fail("AXV_KICK_VCPUS: %s", strerror(errno));
+	pthread_join(t, NULL);
+	if (i == 6000) {
+		fail("the vCPU never blocked in HLT (state %u)", st.state);
+		goto out;
+	}
+	if (r.ret || v.run->exit_reason != AXV_EXIT_KICKED) {
+		fail("kicked RUN returned %d, exit %s", r.ret,
+		     exit_name(v.run->exit_reason));
+		goto out;
+	}
+	if (ioctl(v.vcpu, AXV_INTERRUPT, &irq)) {
+		fail("AXV_INTERRUPT: %s", strerror(errno));
+		goto out;
+	}
+	if (run_expect(&v, AXV_EXIT_IO))
+		goto out;
+	if (v.run->io.port != 0x80 ||
+	    ((__u8 *)v.run)[v.run->io.data_offset] != 0x30) {
+		fail("interrupt handler: port %#x data %#x", v.run->io.port,
+		     ((__u8 *)v.run)[v.run->io.data_offset]);
+		goto out;
+	}
+	ret = run_expect(&v, AXV_EXIT_HALT);
+out:
+	vm_destroy(&v);
+	return ret;
+}
+
+/*
+ * An AP waits for a start IPI, and then runs in real mode from the
+ * vector: vector 2 -> CS 0x200, base 0x2000, IP 0.
+ */
+static int check_ap_start(void)
+{
+	static const __u8 code[] = { 0xe6, 0x81, 0xfa, 0xf4 };	/* out %al,$0x81; cli; hlt */
+	struct axv_vcpu_create create = {
+		.id = 1, .apic_id = 1, .role = AXV_VCPU_ROLE_AP,
+		.favoured_cpu = -1,
+	};
+	struct axv_vcpu_op start = { .op = AXV_VCPU_OP_START, .arg = 2 };
+	struct axv_sregs sregs;
+	struct axv_run *run;
+	struct vm v;
+	int ap, ret = -1;
+
+	if (vm_create(&v, code, sizeof(code)))
+		goto out;
+	memcpy(v.mem + 0x2000, code, sizeof(code));
+	ap = ioctl(v.vm, AXV_CREATE_VCPU, &create);
+	if (ap < 0) {
+		fail("AXV_CREATE_VCPU (AP): %s", strerror(errno));
+		goto out;
+	}
+	run = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, ap, 0);
+	if (run == MAP_FAILED) {
+		fail("mmap: %s", strerror(errno));
+		goto out_ap;
+	}
+	if (ioctl(ap, AXV_RUN, 0) != -1 || errno != EINVAL) {
+		fail("AXV_RUN of an AP waiting for a start: not EINVAL");
+		goto out_run;
+	}
+	if (ioctl(ap, AXV_VCPU_OP, &start) != 1) {
+		fail("AXV_VCPU_OP START: %s", strerror(errno));
+		goto out_run;
+	}
+	if (ioctl(ap, AXV_GET_SREGS, &sregs) || sregs.cs.selector != 0x200 ||
+	    sregs.cs.base != 0x2000) {
+		fail("after START: CS %#x base %#llx (want 0x200, 0x2000)",
+		     sregs.cs.selector, (unsigned long long)sregs.cs.base);
+		goto out_run;
+	}
+	if (ioctl(ap, AXV_RUN, 0) || run->exit_reason != AXV_EXIT_IO ||
+	    run->io.port != 0x81 || run->rip != 0) {
+		fail("AP run: exit %s port %#x rip %#llx (want IO, 0x81, 0)",
+		     exit_name(run->exit_reason), run->io.port,
+		     (unsigned long long)run->rip);
+		goto out_run;
+	}
+	ret = 0;
+out_run:
+	munmap(run, 4096);
+out_ap:
+	close(ap);
+out:
+	vm_destroy(&v);
+	return ret;
+}
+
+/* @req on @fd must fail with EINVAL; -1 (reason set) otherwise. */
+static int expect_einval(int fd, unsigned long req, unsigned long arg,
+			 const char *what)
+{
+	if (ioctl(fd, req, arg) != -1 || errno != EINVAL)
+		return fail("%s: not EINVAL", what);
+	return 0;
+}
+
+/* The new ioctls refuse reserved bits, unknown flags and bad values. */
+static int check_bad_arguments(void)
+{
+	static const __u8 code[] = { 0xf4 };
+	struct axv_regs regs = { .rflags = 2 };
+	struct axv_events ev = { 0 };
+	struct axv_traps traps = { 0 };
+	struct axv_interrupt irq = { .vector = 0x30 };
+	struct axv_kick kick = { 0 };
+	struct vm v;
+	int ret = -1;
+
+	if (vm_create(&v, code, sizeof(code)))
+		goto out;
+	regs.reserved[0] = 1;
+	if (expect_einval(v.vcpu, AXV_SET_REGS, (unsigned long)&regs, "SET_REGS reserved"))
+		goto out;
+	regs.reserved[0] = 0;
+	regs.rflags = 1ULL << 40;
+	if (expect_einval(v.vcpu, AXV_SET_REGS, (unsigned long)&regs, "SET_REGS rflags bit 40"))
+		goto out;
+	ev.flags = 1U << 31;
+	if (expect_einval(v.vcpu, AXV_SET_EVENTS, (unsigned long)&ev, "SET_EVENTS unknown flag"))
+		goto out;
+	ev.flags = AXV_EVENT_F_EXT_PENDING;
+	ev.ext_vector = 8;
+	if (expect_einval(v.vcpu, AXV_SET_EVENTS, (unsigned long)&ev, "SET_EVENTS vector 8"))
+		goto out;
+	traps.flags = AXV_TRAP_F_DEBUG_REGS;
+	if (expect_einval(v.vcpu, AXV_SET_TRAPS, (unsigned long)&traps, "SET_TRAPS debug regs"))
+		goto out;
+	traps.flags = 0;
+	traps.exceptions = 1U << 2;
+	if (expect_einval(v.vcpu, AXV_SET_TRAPS, (unsigned long)&traps, "SET_TRAPS NMI"))
+		goto out;
+	irq.flags = 2;
+	if (expect_einval(v.vcpu, AXV_INTERRUPT, (unsigned long)&irq, "INTERRUPT unknown flag"))
+		goto out;
+	irq.flags = 0;
+	irq.vector = 31;
+	if (expect_einval(v.vcpu, AXV_INTERRUPT, (unsigned long)&irq, "INTERRUPT vector 31"))
+		goto out;
+	irq.vector = 0x30;
+	if (ioctl(v.vcpu, AXV_INTERRUPT, &irq) ||
+	    ioctl(v.vcpu, AXV_INTERRUPT, &irq) != -1 || errno != EBUSY) {
+		fail("a second pending interrupt: not EBUSY");
+		goto out;
+	}
+	if (ioctl(v.vcpu, AXV_GET_EVENTS, &ev) ||
+	    !(ev.flags & AXV_EVENT_F_EXT_PENDING) || ev.ext_vector != 0x30) {
+		fail("GET_EVENTS: flags %#x vector %#x", ev.flags, ev.ext_vector);
+		goto out;
+	}
+	kick.reserved[1] = 1;
+	if (expect_einval(v.vm, AXV_KICK_VCPUS, (unsigned long)&kick, "KICK_VCPUS reserved"))
+		goto out;
+	if (expect_einval(v.vcpu, AXV_RUN, 1, "RUN argument 1"))
+		goto out;
+	if (expect_einval(v.vcpu, AXV_SET_HYPERCALL_RESULT,
+			  (unsigned long)&regs.rax, "SET_HYPERCALL_RESULT, no hypercall"))
+		goto out;
+	ret = 0;
+out:
+	vm_destroy(&v);
+	return ret;
+}
+
+/* Drop CAP_IPC_LOCK so that RLIMIT_MEMLOCK applies to this process. */
+static int drop_ipc_lock(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -1;
+	data[CAP_IPC_LOCK / 32].effective &= ~(1U << (CAP_IPC_LOCK % 32));
+	data[CAP_IPC_LOCK / 32].permitted &= ~(1U << (CAP_IPC_LOCK % 32));
+	return syscall(SYS_capset, &hdr, data);
+}
+
+/* Child of check_memlock: 0 when the accounting behaved. */
+static int memlock_child(void)
+{
+	struct rlimit lim = { 64 * 1024, 64 * 1024 };
+	struct axv_memory_region r = { .size = 0x10000 };
+	int dev, vm;
+	void *mem;
+
+	if (drop_ipc_lock() || setrlimit(RLIMIT_MEMLOCK, &lim))
+		return fail("cannot drop CAP_IPC_LOCK or set the limit: %s",
+			    strerror(errno));
+	dev = open("/dev/axvcpu", O_RDWR);
+	vm = ioctl(dev, AXV_CREATE_VM, 0);
+	mem = mmap(NULL, 0x20000, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (dev < 0 || vm < 0 || mem == MAP_FAILED)
+		return fail("set-up: %s", strerror(errno));
+	/* Over the limit: refused, and nothing stays charged. */
+	r.size = 0x20000;
+	r.userspace_addr = (unsigned long)mem;
+	if (ioctl(vm, AXV_SET_MEMORY_REGION, &r) != -1 || errno != ENOMEM)
+		return fail("128 KiB with a 64 KiB limit: not ENOMEM (%s)",
+			    strerror(errno));
+	/* Exactly the limit fits; one page more in another slot does not. */
+	r.size = 0x10000;
+	if (ioctl(vm, AXV_SET_MEMORY_REGION, &r))
+		return fail("64 KiB with a 64 KiB limit: %s", strerror(errno));
+	r.slot = 1;
+	r.guest_phys_addr = 0x100000;
+	r.size = 0x1000;
+	r.userspace_addr = (unsigned long)mem + 0x10000;
+	if (ioctl(vm, AXV_SET_MEMORY_REGION, &r) != -1 || errno != ENOMEM)
+		return fail("a page over the limit: not ENOMEM (%s)",
+			    strerror(errno));
+	/* Deleting the first region gives its pages back. */
+	if (ioctl(vm, AXV_DELETE_MEMORY_REGION, 0) ||
+	    ioctl(vm, AXV_SET_MEMORY_REGION, &r))
+		return fail("after deleting slot 0, one page: %s",
+			    strerror(errno));
+	return 0;
+}
+
+/* Pinned guest memory counts against RLIMIT_MEMLOCK. */
+static int check_memlock(void)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return fail("fork: %s", strerror(errno));
+	if (!pid) {
+		int ret = memlock_child();
+
+		if (ret)
+			printf("AXVTEST-INFO run_memlock: %s\n", reason);
+		_exit(ret ? 1 : 0);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		return fail("the child's check failed (status %#x)", status);
+	return 0;
+}
+
+/* AXV_RUN confines the calling thread to the vCPU's allowed CPUs. */
+static int check_affinity(void)
+{
+	static const __u8 code[] = { 0xfa, 0xf4 };	/* cli; hlt */
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return fail("fork: %s", strerror(errno));
+	if (!pid) {
+		cpu_set_t set;
+		struct vm v;
+		int ok;
+
+		vcpu_allowed = 1;	/* CPU 0 */
+		ok = !vm_create(&v, code, sizeof(code)) &&
+		     !run_expect(&v, AXV_EXIT_HALT) &&
+		     !sched_getaffinity(0, sizeof(set), &set) &&
+		     CPU_COUNT(&set) == 1 && CPU_ISSET(0, &set);
+		if (!ok && !reason[0])
+			fail("affinity after RUN: %d CPUs", CPU_COUNT(&set));
+		if (!ok)
+			printf("AXVTEST-INFO run_affinity: %s\n", reason);
+		_exit(ok ? 0 : 1);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		return fail("the child's check failed (status %#x)", status);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(void);
@@ -592,6 +1049,13 @@ static const struct {
 	{ "run_busy_and_kick", check_busy_and_kick },
 	{ "run_signal_and_immediate_exit", check_signal_and_immediate_exit },
 	{ "run_killed_in_guest", check_killed_in_run },
+	{ "run_thread_affinity", check_affinity },
+	{ "run_readonly_region", check_readonly_region },
+	{ "run_msr_allow_list", check_msr },
+	{ "run_hlt_kick_interrupt", check_hlt_kick_interrupt },
+	{ "run_memlock_limit", check_memlock },
+	{ "run_ap_start", check_ap_start },
+	{ "run_bad_arguments", check_bad_arguments },
 };
 
 static void on_alarm(int sig)
