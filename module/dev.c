@@ -63,7 +63,6 @@ static long axv_dev_check_extension(unsigned long cap)
 		return axv_arch_ops.gpa_bits;
 	case AXV_CAP_RUN:
 	case AXV_CAP_KICK:
-	case AXV_CAP_TRAPS:
 		return 1;
 	default:
 		if (cap > U32_MAX)

@@ -94,6 +94,19 @@ static int vmx_complete_locked(struct vmx_vcpu *vmx)
 		vmx->regs[VMX_RDX] = run->msr.data >> 32;
 		vmx_skip_insn(vmx);
 		break;
+	case VMX_PENDING_DR_READ: {
+		bool lm = vmcs_read32(VM_ENTRY_CONTROLS) & VM_ENTRY_IA32E_MODE;
+		u64 data = lm ? run->debug_reg.data : (u32)run->debug_reg.data;
+
+		if (vmx->pend_reg == VMX_RSP)
+			vmcs_writel(GUEST_RSP, data);
+		vmx->regs[vmx->pend_reg] = data;
+		vmx_skip_insn(vmx);
+		break;
+	}
+	case VMX_PENDING_DR_WRITE:
+		vmx_skip_insn(vmx);
+		break;
 	case VMX_PENDING_MSR_WRITE:
 		if (run->msr.error)
 			vmx_queue_exception(vmx, X86_TRAP_GP, true, 0);

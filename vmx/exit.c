@@ -193,7 +193,7 @@ static int vmx_exit_invlpg(struct vmx_vcpu *vmx)
 {
 	/* Without a VPID every entry and exit flushes the guest's TLB. */
 	if (vmx->vpid)
-		vmx_invvpid(VMX_INVVPID_SINGLE, vmx->vpid);
+		vmx_flush_vpid(vmx->vpid);
 	vmx_skip_insn(vmx);
 	return 1;
 }
@@ -309,7 +309,7 @@ static void vmx_set_cr3(struct vmx_vcpu *vmx, unsigned long val)
 	    (vmcs_readl(GUEST_CR4) & X86_CR4_PAE) && !vmx_long_mode(vmx))
 		vmx_load_pdptrs(vmx, val);
 	if (vmx->vpid)
-		vmx_invvpid(VMX_INVVPID_SINGLE, vmx->vpid);
+		vmx_flush_vpid(vmx->vpid);
 }
 
 static unsigned long *vmx_gpr(struct vmx_vcpu *vmx, unsigned int reg)
@@ -402,6 +402,30 @@ static int vmx_exit_msr(struct vmx_vcpu *vmx, bool write)
 	vmx->pending = write ? VMX_PENDING_MSR_WRITE : VMX_PENDING_MSR_READ;
 	vmx->pend_insn_len = vmx->exit_insn_len;
 	vmx_count(vmx, AXV_EXIT_MSR);
+	return 0;
+}
+
+/* MOV to or from a debug register, trapped for userspace (Table 28-4). */
+static int vmx_exit_dr_access(struct vmx_vcpu *vmx)
+{
+	struct axv_run *run = vmx->vcpu->run;
+	unsigned long q = vmx->exit_qual;
+	unsigned int reg = (q >> 8) & 0xf;
+	bool write = !(q & BIT(4));
+
+	vmx->regs[VMX_RSP] = vmcs_readl(GUEST_RSP);
+	vmx_user_exit(vmx, AXV_EXIT_DEBUG_REG);
+	run->debug_reg.dr = q & 7;
+	run->debug_reg.is_write = write;
+	run->debug_reg.reg = reg;
+	run->debug_reg.pad = 0;
+	run->debug_reg.data = write ? vmx->regs[reg] : 0;
+	if (write && !vmx_long_mode(vmx))
+		run->debug_reg.data = (u32)run->debug_reg.data;
+	vmx->pending = write ? VMX_PENDING_DR_WRITE : VMX_PENDING_DR_READ;
+	vmx->pend_reg = reg;
+	vmx->pend_insn_len = vmx->exit_insn_len;
+	vmx_count(vmx, AXV_EXIT_DEBUG_REG);
 	return 0;
 }
 
@@ -563,6 +587,7 @@ static int (*const vmx_exit_handlers[])(struct vmx_vcpu *vmx) = {
 	[EXIT_REASON_VMOFF] = vmx_exit_ud,
 	[EXIT_REASON_VMON] = vmx_exit_ud,
 	[EXIT_REASON_CR_ACCESS] = vmx_exit_cr_access,
+	[EXIT_REASON_DR_ACCESS] = vmx_exit_dr_access,
 	[EXIT_REASON_IO_INSTRUCTION] = vmx_exit_io,
 	[EXIT_REASON_MSR_READ] = vmx_exit_rdmsr,
 	[EXIT_REASON_MSR_WRITE] = vmx_exit_wrmsr,

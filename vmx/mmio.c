@@ -76,7 +76,7 @@ int vmx_exit_ept_violation(struct vmx_vcpu *vmx)
 			break;
 	if (vmx_decode_mmio(insn, n, mode, &d))
 		return vmx_npf(vmx, gpa);
-	/* EPT violations give no instruction length (28.2.4): use ours. */
+	/* EPT violations give no instruction length (28.2.5): use ours. */
 	vmx->exit_insn_len = d.len;
 	if (d.op == VMX_INSN_STOS && d.rep &&
 	    !(vmx->regs[VMX_RCX] & vmx_addr_mask(d.addr_size))) {

@@ -86,6 +86,10 @@ static int vmx_check_extension(unsigned int cap)
 		return VMX_MAX_CPUID_ENTRIES;
 	case AXV_CAP_MAX_MSRS:
 		return VMX_MAX_MSRS;
+	case AXV_CAP_TRAPS:
+		/* 1: exceptions; 3: exceptions and debug-register accesses. */
+		return 1 | (vmx_caps.msrs.proc >> 32 & CPU_BASED_MOV_DR_EXITING ?
+			    2 : 0);
 	default:
 		return 0;
 	}

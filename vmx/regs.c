@@ -244,14 +244,16 @@ static long vmx_set_fpu(struct vmx_vcpu *vmx, void __user *argp)
 	memcpy(&mxcsr, f->xsave + MXCSR_OFF, sizeof(mxcsr));
 	/*
 	 * What XRSTOR would fault on (SDM Vol. 1, 13.8.1): unknown
-	 * components, compacted format, non-zero header bytes, reserved
-	 * MXCSR bits; and an XCR0 XSETBV would refuse.
+	 * components (x87 and SSE are always switched, so AXV_GET_FPU may
+	 * give them whatever XCR0 says), compacted format, non-zero header
+	 * bytes, reserved MXCSR bits; and an XCR0 XSETBV would refuse.
 	 */
 	if (f->pad || memchr_inv(f->reserved, 0, sizeof(f->reserved)) ||
 	    f->size != AXV_XSAVE_AREA_SIZE ||
 	    !(f->xcr0 & XFEATURE_MASK_FP) || (f->xcr0 & ~supported) ||
 	    ((f->xcr0 & XFEATURE_MASK_YMM) && !(f->xcr0 & XFEATURE_MASK_SSE)) ||
-	    (hdr[0] & ~f->xcr0) || hdr[1] ||
+	    (hdr[0] & ~(f->xcr0 | XFEATURE_MASK_FP | XFEATURE_MASK_SSE)) ||
+	    hdr[1] ||
 	    memchr_inv(&hdr[2], 0, 48) || (mxcsr & 0xffff0000))
 		goto out;
 	vmx->xcr0 = f->xcr0;
@@ -378,15 +380,26 @@ static long vmx_set_traps(struct vmx_vcpu *vmx, void __user *argp)
 {
 	struct axv_traps t;
 
+	u32 proc;
+
 	if (copy_from_user(&t, argp, sizeof(t)))
 		return -EFAULT;
-	/* Debug-register exits are not offered yet (AXV_CAP_TRAPS says so). */
-	if (t.flags || (t.exceptions & BIT(NMI_VECTOR)) ||
+	if ((t.flags & ~AXV_TRAP_F_ALL) || (t.exceptions & BIT(NMI_VECTOR)) ||
 	    memchr_inv(t.reserved, 0, sizeof(t.reserved)))
 		return -EINVAL;
+	/* MOV-DR exiting must be a control this CPU lets us set (A.3.2). */
+	if ((t.flags & AXV_TRAP_F_DEBUG_REGS) &&
+	    !(vmx_caps.msrs.proc >> 32 & CPU_BASED_MOV_DR_EXITING))
+		return -EOPNOTSUPP;
 	vmx->exc_bitmap_user = t.exceptions;
 	vmx_vcpu_get(vmx);
 	vmcs_write32(EXCEPTION_BITMAP, t.exceptions);
+	proc = vmcs_read32(CPU_BASED_VM_EXEC_CONTROL);
+	if (t.flags & AXV_TRAP_F_DEBUG_REGS)
+		proc |= CPU_BASED_MOV_DR_EXITING;
+	else if (!(vmx_caps.proc & CPU_BASED_MOV_DR_EXITING))
+		proc &= ~CPU_BASED_MOV_DR_EXITING;
+	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, proc);
 	vmx_vcpu_put(vmx);
 	return 0;
 }
@@ -481,6 +494,7 @@ long vmx_vcpu_ioctl(struct axv_vcpu *vcpu, unsigned int cmd,
 				  ret == -E2BIG ? "too many entries" :
 				  ret == -EBUSY ? "an interrupt is already pending" :
 				  ret == -ENOMEM ? "out of memory" :
+				  ret == -EOPNOTSUPP ? "the CPU cannot do it" :
 				  "a field is out of range, reserved bits set, or not in this state");
 	return ret;
 }

@@ -119,7 +119,7 @@ void vmx_clear_cpu_vmcss(void)
 		vmx_clear_local(vmx);
 }
 
-static void vmx_flush_vpid(u16 vpid)
+void vmx_flush_vpid(u16 vpid)
 {
 	if (vmx_caps.features & AXV_VMX_F_INVVPID_SINGLE)
 		vmx_invvpid(VMX_INVVPID_SINGLE, vpid);
@@ -218,7 +218,9 @@ static void vmx_inject_events(struct vmx_vcpu *vmx)
 	 */
 	proc &= ~(CPU_BASED_INTR_WINDOW_EXITING | CPU_BASED_NMI_WINDOW_EXITING);
 	if (vmx->nmi_pending && (intr & GUEST_INTR_STATE_NMI)) {
-		if (vmx_caps.proc & CPU_BASED_NMI_WINDOW_EXITING)
+		/* NMI-window exiting needs virtual NMIs (26.2.1.1). */
+		if ((vmx_caps.proc & CPU_BASED_NMI_WINDOW_EXITING) &&
+		    (vmx_caps.pin & PIN_BASED_VIRTUAL_NMIS))
 			proc |= CPU_BASED_NMI_WINDOW_EXITING;
 	} else if (vmx->nmi_pending) {
 		proc |= CPU_BASED_INTR_WINDOW_EXITING;

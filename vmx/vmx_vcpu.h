@@ -39,6 +39,8 @@ enum vmx_pending {
 	VMX_PENDING_HYPERCALL,	/* result to RAX */
 	VMX_PENDING_MSR_READ,	/* RDMSR: data to EDX:EAX, or #GP */
 	VMX_PENDING_MSR_WRITE,	/* WRMSR: done, or #GP */
+	VMX_PENDING_DR_READ,	/* MOV from DR: data to a register */
+	VMX_PENDING_DR_WRITE,	/* MOV to DR: done */
 };
 
 /**
@@ -97,6 +99,7 @@ struct vmx_event {
  * @pend_addr_size: address size of a pending INS, bytes.
  * @pend_rep: the pending INS has a REP prefix.
  * @pend_msr: MSR number of a pending RDMSR/WRMSR.
+ * @pend_reg: general register of a pending MOV from DR.
  * @hypercall_ret: result for the next AXV_RUN to write into RAX.
  * @hypercall_ret_set: AXV_SET_HYPERCALL_RESULT gave @hypercall_ret.
  * @exit_reason: raw exit reason of the last exit.
@@ -145,6 +148,7 @@ struct vmx_vcpu {
 	u8 pend_addr_size;
 	bool pend_rep;
 	u32 pend_msr;
+	u8 pend_reg;
 	u64 hypercall_ret;
 	bool hypercall_ret_set;
 	u32 exit_reason;
@@ -181,6 +185,7 @@ void vmx_run_init(void);
 void vmx_run_init_cpu(unsigned int cpu);
 void vmx_vcpu_get(struct vmx_vcpu *vmx);
 void vmx_vcpu_put(struct vmx_vcpu *vmx);
+void vmx_flush_vpid(u16 vpid);
 void vmx_clear_cpu_vmcss(void);
 void vmx_vcpu_unload(struct vmx_vcpu *vmx);
 int vmx_vcpu_run(struct axv_vcpu *vcpu);

@@ -73,7 +73,7 @@ static const char *exit_name(__u32 r)
 		"UNKNOWN", "MMIO", "IO", "MSR", "HYPERCALL", "NPF", "HALT",
 		"CPU_UP", "CPU_DOWN", "SYSTEM_DOWN", "SEND_IPI", "EXTINT",
 		"FAIL_ENTRY", "TRIPLE_FAULT", "KICKED", "INTR", "EXCEPTION",
-		"INTERNAL_ERROR",
+		"INTERNAL_ERROR", "DEBUG_REG",
 	};
 
 	return r < ARRAY_LEN(names) ? names[r] : "?";
@@ -888,8 +888,8 @@ static int check_bad_arguments(void)
 	ev.ext_vector = 8;
 	if (expect_einval(v.vcpu, AXV_SET_EVENTS, (unsigned long)&ev, "SET_EVENTS vector 8"))
 		goto out;
-	traps.flags = AXV_TRAP_F_DEBUG_REGS;
-	if (expect_einval(v.vcpu, AXV_SET_TRAPS, (unsigned long)&traps, "SET_TRAPS debug regs"))
+	traps.flags = AXV_TRAP_F_ALL + 1;
+	if (expect_einval(v.vcpu, AXV_SET_TRAPS, (unsigned long)&traps, "SET_TRAPS unknown flag"))
 		goto out;
 	traps.flags = 0;
 	traps.exceptions = 1U << 2;
@@ -923,6 +923,142 @@ static int check_bad_arguments(void)
 		goto out;
 	ret = 0;
 out:
+	vm_destroy(&v);
+	return ret;
+}
+
+/*
+ * Traps: INT3 exits as #BP when trapped; MOV to and from debug registers
+ * exit when the CPU offers MOV-DR exiting (AXV_CAP_TRAPS 3).
+ */
+static const __u8 trap_code[] = {
+	0xcc,					/* int3 */
+	0x66, 0xb8, 0x78, 0x56, 0x34, 0x12,	/* mov $0x12345678, %eax */
+	0x0f, 0x23, 0xc0,			/* mov %eax, %dr0 */
+	0x0f, 0x21, 0xfb,			/* mov %dr7, %ebx */
+	0xfa, 0xf4,				/* cli; hlt */
+};
+
+static int check_traps(void)
+{
+	struct axv_traps traps = { .exceptions = 1U << 3 };
+	struct axv_regs regs;
+	struct vm v;
+	int cap, ret = -1;
+
+	if (vm_create(&v, trap_code, sizeof(trap_code)))
+		goto out;
+	cap = ioctl(v.dev, AXV_CHECK_EXTENSION, AXV_CAP_TRAPS);
+	if (ioctl(v.vcpu, AXV_SET_TRAPS, &traps)) {
+		fail("AXV_SET_TRAPS #BP: %s", strerror(errno));
+		goto out;
+	}
+	if (run_expect(&v, AXV_EXIT_EXCEPTION))
+		goto out;
+	if (v.run->exception.vector != 3 || v.run->rip != CODE) {
+		fail("exception %u at %#llx (want 3 at the INT3)",
+		     v.run->exception.vector, (unsigned long long)v.run->rip);
+		goto out;
+	}
+	/* The VMM steps over it, as a debugger would. */
+	if (ioctl(v.vcpu, AXV_GET_REGS, &regs))
+		goto out;
+	regs.rip++;
+	traps.exceptions = 0;
+	traps.flags = AXV_TRAP_F_DEBUG_REGS;
+	if (ioctl(v.vcpu, AXV_SET_REGS, &regs)) {
+		fail("AXV_SET_REGS: %s", strerror(errno));
+		goto out;
+	}
+	if (!(cap & 2)) {
+		if (ioctl(v.vcpu, AXV_SET_TRAPS, &traps) != -1 ||
+		    errno != EOPNOTSUPP) {
+			fail("debug-register traps without the capability: not EOPNOTSUPP");
+			goto out;
+		}
+		printf("AXVTEST-INFO run_traps: no MOV-DR exiting, debug-register part skipped\n");
+		ret = 0;
+		goto out;
+	}
+	if (ioctl(v.vcpu, AXV_SET_TRAPS, &traps)) {
+		fail("AXV_SET_TRAPS debug registers: %s", strerror(errno));
+		goto out;
+	}
+	if (run_expect(&v, AXV_EXIT_DEBUG_REG))
+		goto out;
+	if (v.run->debug_reg.dr != 0 || !v.run->debug_reg.is_write ||
+	    v.run->debug_reg.data != 0x12345678) {
+		fail("MOV to DR: dr %u write %u data %#llx",
+		     v.run->debug_reg.dr, v.run->debug_reg.is_write,
+		     (unsigned long long)v.run->debug_reg.data);
+		goto out;
+	}
+	if (run_expect(&v, AXV_EXIT_DEBUG_REG))
+		goto out;
+	if (v.run->debug_reg.dr != 7 || v.run->debug_reg.is_write ||
+	    v.run->debug_reg.reg != AXV_REG_RBX) {
+		fail("MOV from DR: dr %u write %u reg %u",
+		     v.run->debug_reg.dr, v.run->debug_reg.is_write,
+		     v.run->debug_reg.reg);
+		goto out;
+	}
+	v.run->debug_reg.data = 0x400;
+	if (run_expect(&v, AXV_EXIT_HALT))
+		goto out;
+	if (ioctl(v.vcpu, AXV_GET_REGS, &regs) || regs.rbx != 0x400) {
+		fail("EBX %#llx after MOV from DR7 (want 0x400)",
+		     (unsigned long long)regs.rbx);
+		goto out;
+	}
+	ret = 0;
+out:
+	vm_destroy(&v);
+	return ret;
+}
+
+/*
+ * A vCPU whose thread moves between host CPUs keeps running: its VMCS is
+ * cleared on the old CPU and loaded on the new one.  Port 0x80 counts.
+ */
+static int check_migration(void)
+{
+	static const __u8 code[] = {
+		0xfe, 0xc0,		/* inc %al */
+		0xe6, 0x80,		/* out %al, $0x80 */
+		0xeb, 0xfa,		/* jmp back to inc */
+	};
+	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+	struct vm v;
+	int i, ret = -1;
+
+	if (ncpus < 2) {
+		printf("AXVTEST-INFO run_migration: one CPU, checked on one\n");
+		ncpus = 1;
+	}
+	if (vm_create(&v, code, sizeof(code)))
+		goto out;
+	for (i = 0; i < 40; i++) {
+		CPU_ZERO(&set);
+		CPU_SET(i % ncpus, &set);
+		if (sched_setaffinity(0, sizeof(set), &set)) {
+			fail("sched_setaffinity: %s", strerror(errno));
+			goto out;
+		}
+		if (run_expect(&v, AXV_EXIT_IO))
+			goto out;
+		if (((__u8 *)v.run)[v.run->io.data_offset] != (__u8)(i + 1)) {
+			fail("run %d on CPU %ld: guest counted %u", i, i % ncpus,
+			     ((__u8 *)v.run)[v.run->io.data_offset]);
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	CPU_ZERO(&set);
+	for (i = 0; i < ncpus; i++)
+		CPU_SET(i, &set);
+	sched_setaffinity(0, sizeof(set), &set);
 	vm_destroy(&v);
 	return ret;
 }
@@ -1056,6 +1192,8 @@ static const struct {
 	{ "run_memlock_limit", check_memlock },
 	{ "run_ap_start", check_ap_start },
 	{ "run_bad_arguments", check_bad_arguments },
+	{ "run_traps", check_traps },
+	{ "run_migration", check_migration },
 };
 
 static void on_alarm(int sig)

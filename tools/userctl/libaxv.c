@@ -108,6 +108,7 @@ const struct axv_name axv_exit_names[] = {
 	{ AXV_EXIT_INTR,		"intr" },
 	{ AXV_EXIT_EXCEPTION,		"exception" },
 	{ AXV_EXIT_INTERNAL_ERROR,	"internal_error" },
+	{ AXV_EXIT_DEBUG_REG,		"debug_reg" },
 	{ 0, NULL }
 };
 

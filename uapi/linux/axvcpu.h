@@ -41,7 +41,7 @@
 #define AXV_CAP_XSAVE_SIZE		11	/* value: bytes of XSAVE state in struct axv_fpu */
 #define AXV_CAP_MAX_CPUID_ENTRIES	12	/* value: most entries in struct axv_cpuid */
 #define AXV_CAP_KICK			13	/* AXV_KICK_VCPUS */
-#define AXV_CAP_TRAPS			14	/* AXV_SET_TRAPS */
+#define AXV_CAP_TRAPS			14	/* AXV_SET_TRAPS; 3: also debug registers */
 #define AXV_CAP_MAX_MSRS		15	/* value: most entries per AXV_GET/SET_MSRS */
 
 /* AXV_VMX_F_*: VMX features decoded from the capability MSRs. */
@@ -368,6 +368,7 @@ struct axv_memory_region {
 #define AXV_EXIT_INTR			15	/* a signal or immediate_exit; AXV_RUN gave EINTR */
 #define AXV_EXIT_EXCEPTION		16	/* trapped by AXV_SET_TRAPS; .exception */
 #define AXV_EXIT_INTERNAL_ERROR		17	/* axvcpu could not emulate; .internal */
+#define AXV_EXIT_DEBUG_REG		18	/* MOV DR trapped by AXV_SET_TRAPS; .debug_reg */
 
 /* struct axv_run.flags */
 #define AXV_RUN_F_IF			_BITUL(0)	/* guest RFLAGS.IF at the exit */
@@ -445,6 +446,10 @@ struct axv_memory_region {
  * @exception: %AXV_EXIT_EXCEPTION.  @vector, @has_error_code,
  *	@error_code, @payload (CR2 for #PF, DR6 for #DB).
  * @unknown: %AXV_EXIT_UNKNOWN.  @hw_reason, @qualification.
+ * @debug_reg: %AXV_EXIT_DEBUG_REG.  @dr (0-7), @is_write, @reg (AXV_REG_*,
+ *	the general register), @data: the value a MOV to DR would write
+ *	(not written: the VMM emulates debug registers once it traps them),
+ *	or for a MOV from DR the value userspace stores for the register.
  * @internal: %AXV_EXIT_INTERNAL_ERROR.  @suberror (AXV_INTERNAL_*),
  *	@data: what the sub-error says.
  * @exit_pad: fixes the union's size.
@@ -538,6 +543,13 @@ struct axv_run {
 			__u32 ndata;
 			__u64 data[4];
 		} internal;
+		struct {
+			__u32 dr;
+			__u8 is_write;
+			__u8 reg;
+			__u16 pad;
+			__u64 data;
+		} debug_reg;
 		__u8 exit_pad[256];
 	};
 	__u8 reserved2[256];

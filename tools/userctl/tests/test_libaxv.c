@@ -1895,7 +1895,8 @@ static void test_run_name_lookup(void)
 	CHECK_STR_EQ(axv_exit_name(AXV_EXIT_IO), "io");
 	CHECK_STR_EQ(axv_exit_name(AXV_EXIT_FAIL_ENTRY), "fail_entry");
 	CHECK_STR_EQ(axv_exit_name(AXV_EXIT_INTERNAL_ERROR), "internal_error");
-	CHECK(!axv_exit_name(AXV_EXIT_INTERNAL_ERROR + 1));
+	CHECK_STR_EQ(axv_exit_name(AXV_EXIT_DEBUG_REG), "debug_reg");
+	CHECK(!axv_exit_name(AXV_EXIT_DEBUG_REG + 1));
 	CHECK(!axv_exit_name(~0U));
 	CHECK_STR_EQ(axv_entry_check_name(AXV_ENTRY_CHECK_NONE), "none");
 	CHECK_STR_EQ(axv_entry_check_name(AXV_ENTRY_CHECK_DATA_SEG), "data_seg");
