@@ -81,7 +81,9 @@ boot() {
 		"${files[@]}" || { record FAIL "$tier:initramfs"; return; }
 
 	local t0=$SECONDS
-	"$testenv_dir/$runner" -k "$kernel" -i "$initrd" -l "$log" -c "$cpus" -t 300
+	# A hang is caught by this time-out, not by a timed test: it leaves
+	# room for the slowest tier (2 emulated CPUs: ~300 s on 2 host cores).
+	"$testenv_dir/$runner" -k "$kernel" -i "$initrd" -l "$log" -c "$cpus" -t 900
 	status=$?
 	echo "  $tier: boot finished in $((SECONDS - t0)) s (status $status)"
 
