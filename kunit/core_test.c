@@ -509,6 +509,11 @@ static void run_cycle_and_accounting(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, axv_vcpu_run(bsp), 0);
 	KUNIT_EXPECT_EQ(test, bsp->exec_ns, 2 * FAKE_RUN_NS);
 	KUNIT_EXPECT_EQ(test, bsp->exits[AXV_EXIT_HALT], 2);
+	/* Bound for the run only. */
+	KUNIT_EXPECT_EQ(test, fake_arch_bound(), 0);
+	KUNIT_EXPECT_EQ(test, axv_vcpu_inject(bsp, 0x30, false), 0);
+	KUNIT_EXPECT_EQ(test, axv_vcpu_inject(bsp, 0x10, false), -EINVAL);
+	KUNIT_EXPECT_EQ(test, axv_vcpu_inject(bsp, 2, true), 0);
 	/* The role is fixed once it has run. */
 	KUNIT_EXPECT_EQ(test, axv_vcpu_set_bsp(bsp, false), -EBUSY);
 	mutex_unlock(&bsp->mutex);
@@ -530,6 +535,7 @@ static void run_cycle_and_accounting(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ap->state, AXV_VCPU_PAUSED);
 	KUNIT_EXPECT_EQ(test, axv_vcpu_stop(ap), 0);
 	KUNIT_EXPECT_EQ(test, axv_vcpu_run(ap), -EINVAL);
+	KUNIT_EXPECT_EQ(test, axv_vcpu_inject(ap, 0x30, false), -EINVAL);
 	mutex_unlock(&ap->mutex);
 
 	axv_vm_destroy_vcpu(ap);

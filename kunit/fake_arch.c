@@ -155,7 +155,8 @@ static void fake_unmap_memory(struct axv_vm *vm, u64 gpa,
  */
 static int fake_vcpu_run(struct axv_vcpu *vcpu)
 {
-	if (vcpu->state != AXV_VCPU_RUNNING)
+	/* Running, and bound to a CPU by the core beforehand. */
+	if (vcpu->state != AXV_VCPU_RUNNING || fake_arch_bound() < 1)
 		return -EIO;
 	if (axv_vcpu_take_kick(vcpu)) {
 		vcpu->run->exit_reason = AXV_EXIT_KICKED;
@@ -185,6 +186,31 @@ static void fake_vcpu_kick(struct axv_vcpu *vcpu)
 }
 
 static atomic_t fake_resets = ATOMIC_INIT(0);
+static atomic_t fake_bound = ATOMIC_INIT(0);
+
+/* Binding and unbinding alternate: the count is 1 only inside a run. */
+static void fake_vcpu_bind(struct axv_vcpu *vcpu)
+{
+	atomic_inc(&fake_bound);
+}
+
+static void fake_vcpu_unbind(struct axv_vcpu *vcpu)
+{
+	atomic_dec(&fake_bound);
+}
+
+int fake_arch_bound(void)
+{
+	return atomic_read(&fake_bound);
+}
+
+/* Vectors as the real backends check them; no pending state kept. */
+static int fake_vcpu_inject(struct axv_vcpu *vcpu, u32 vector, bool nmi)
+{
+	if (nmi ? vector != 2 : vector < 32 || vector > 255)
+		return -EINVAL;
+	return 0;
+}
 
 static void fake_vcpu_reset(struct axv_vcpu *vcpu, u8 sipi_vector)
 {
@@ -231,6 +257,9 @@ const struct axv_arch_ops fake_arch_ops = {
 	.vm_ioctl = fake_vm_ioctl,
 	.vcpu_kick = fake_vcpu_kick,
 	.vcpu_reset = fake_vcpu_reset,
+	.vcpu_bind = fake_vcpu_bind,
+	.vcpu_unbind = fake_vcpu_unbind,
+	.vcpu_inject = fake_vcpu_inject,
 };
 
 unsigned int fake_arch_contract_errors(void)

@@ -84,4 +84,11 @@ int fake_arch_kicks(void);
  */
 int fake_arch_resets(void);
 
+/**
+ * fake_arch_bound() - vCPUs bound to a CPU and not yet unbound.
+ *
+ * Return: the count.
+ */
+int fake_arch_bound(void);
+
 #endif /* _AXVCPU_KUNIT_FAKE_ARCH_H */

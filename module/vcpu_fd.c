@@ -8,6 +8,7 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include <linux/axvcpu.h>
@@ -124,6 +125,28 @@ static long axv_vcpu_op(struct axv_vcpu *vcpu, void __user *argp)
 	}
 }
 
+static long axv_vcpu_interrupt(struct axv_vcpu *vcpu, void __user *argp)
+{
+	struct axv_interrupt irq;
+	long ret;
+
+	if (copy_from_user(&irq, argp, sizeof(irq)))
+		return axv_refuse(-EFAULT, "VM %u vCPU %u: AXV_INTERRUPT: bad argument address",
+				  vcpu->vm_id, vcpu->id);
+	if ((irq.flags & ~AXV_INTERRUPT_F_NMI) ||
+	    memchr_inv(irq.reserved, 0, sizeof(irq.reserved)))
+		return axv_refuse(-EINVAL, "VM %u vCPU %u: AXV_INTERRUPT: bad flags or reserved",
+				  vcpu->vm_id, vcpu->id);
+	ret = axv_vcpu_inject(vcpu, irq.vector,
+			      irq.flags & AXV_INTERRUPT_F_NMI);
+	if (ret)
+		return axv_refuse(ret, "VM %u vCPU %u: AXV_INTERRUPT vector %u: %s",
+				  vcpu->vm_id, vcpu->id, irq.vector,
+				  ret == -EBUSY ? "an interrupt is already pending" :
+				  "bad vector, or the vCPU is stopped");
+	return 0;
+}
+
 /*
  * AXV_RUN: one thread at a time; a second gets EBUSY rather than waiting
  * behind the first for as long as its guest runs.
@@ -175,6 +198,9 @@ static long axv_vcpu_fd_ioctl(struct file *file, unsigned int cmd,
 		break;
 	case AXV_VCPU_OP:
 		ret = axv_vcpu_op(vcpu, argp);
+		break;
+	case AXV_INTERRUPT:
+		ret = axv_vcpu_interrupt(vcpu, argp);
 		break;
 	default:
 		ret = vcpu->vm->virt->ops->vcpu_ioctl(vcpu, cmd, arg);

@@ -18,6 +18,19 @@
 #include <axvcpu/core.h>
 #include <axvcpu/vcpu.h>
 
+/* Ready means bound to this CPU: the backend's part of it. */
+static int axv_vcpu_bind_op(struct axv_vcpu *vcpu, void *unused)
+{
+	vcpu->vm->virt->ops->vcpu_bind(vcpu);
+	return 0;
+}
+
+static int axv_vcpu_unbind_op(struct axv_vcpu *vcpu, void *unused)
+{
+	vcpu->vm->virt->ops->vcpu_unbind(vcpu);
+	return 0;
+}
+
 int axv_vcpu_run(struct axv_vcpu *vcpu)
 {
 	const struct axv_arch_ops *ops = vcpu->vm->virt->ops;
@@ -39,8 +52,8 @@ int axv_vcpu_run(struct axv_vcpu *vcpu)
 	mutex_lock(&vcpu->vm->lock);
 	vcpu->ran = true;
 	mutex_unlock(&vcpu->vm->lock);
-	err = axv_vcpu_transition(vcpu, AXV_VCPU_FREE, AXV_VCPU_READY, NULL,
-				  NULL);
+	err = axv_vcpu_transition(vcpu, AXV_VCPU_FREE, AXV_VCPU_READY,
+				  axv_vcpu_bind_op, NULL);
 	if (err)
 		return err;
 	err = axv_vcpu_transition(vcpu, AXV_VCPU_READY, AXV_VCPU_RUNNING,
@@ -54,10 +67,18 @@ int axv_vcpu_run(struct axv_vcpu *vcpu)
 	if (vcpu->state == AXV_VCPU_RUNNING) {
 		axv_vcpu_transition(vcpu, AXV_VCPU_RUNNING, AXV_VCPU_READY,
 				    NULL, NULL);
-		axv_vcpu_transition(vcpu, AXV_VCPU_READY, AXV_VCPU_FREE, NULL,
-				    NULL);
+		axv_vcpu_transition(vcpu, AXV_VCPU_READY, AXV_VCPU_FREE,
+				    axv_vcpu_unbind_op, NULL);
 	}
 	return err;
+}
+
+int axv_vcpu_inject(struct axv_vcpu *vcpu, u32 vector, bool nmi)
+{
+	lockdep_assert_held(&vcpu->mutex);
+	if (vcpu->state == AXV_VCPU_INVALID || vcpu->state == AXV_VCPU_STOPPED)
+		return -EINVAL;
+	return vcpu->vm->virt->ops->vcpu_inject(vcpu, vector, nmi);
 }
 
 void axv_vcpu_kick(struct axv_vcpu *vcpu)

@@ -175,4 +175,7 @@ const struct axv_arch_ops axv_arch_ops = {
 	.vm_ioctl = vmx_vm_ioctl,
 	.vcpu_kick = vmx_vcpu_kick,
 	.vcpu_reset = vmx_vcpu_reset,
+	.vcpu_bind = vmx_vcpu_bind,
+	.vcpu_unbind = vmx_vcpu_unbind,
+	.vcpu_inject = vmx_vcpu_inject,
 };

@@ -350,29 +350,24 @@ static long vmx_set_events(struct vmx_vcpu *vmx, void __user *argp)
 	return 0;
 }
 
-static long vmx_interrupt(struct vmx_vcpu *vmx, void __user *argp)
+int vmx_vcpu_inject(struct axv_vcpu *vcpu, u32 vector, bool nmi)
 {
-	struct axv_interrupt irq;
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
 
-	if (copy_from_user(&irq, argp, sizeof(irq)))
-		return -EFAULT;
-	if ((irq.flags & ~AXV_INTERRUPT_F_NMI) ||
-	    memchr_inv(irq.reserved, 0, sizeof(irq.reserved)))
-		return -EINVAL;
-	if (irq.flags & AXV_INTERRUPT_F_NMI) {
-		if (irq.vector != NMI_VECTOR)
+	if (nmi) {
+		if (vector != NMI_VECTOR)
 			return -EINVAL;
 		vmx->nmi_pending = true;
 	} else {
-		if (irq.vector < 32 || irq.vector > 255)
+		if (vector < 32 || vector > 255)
 			return -EINVAL;
 		/* One pending external interrupt, as one INTR line. */
 		if (vmx->ext_pending)
 			return -EBUSY;
 		vmx->ext_pending = true;
-		vmx->ext_vector = irq.vector;
+		vmx->ext_vector = vector;
 	}
-	set_bit(AXV_VCPU_REQ_EVENT, &vmx->vcpu->requests);
+	set_bit(AXV_VCPU_REQ_EVENT, &vcpu->requests);
 	return 0;
 }
 
@@ -431,7 +426,6 @@ static const char *vmx_ioctl_name(unsigned int cmd)
 	case AXV_SET_MSRS: return "AXV_SET_MSRS";
 	case AXV_GET_EVENTS: return "AXV_GET_EVENTS";
 	case AXV_SET_EVENTS: return "AXV_SET_EVENTS";
-	case AXV_INTERRUPT: return "AXV_INTERRUPT";
 	case AXV_SET_TRAPS: return "AXV_SET_TRAPS";
 	case AXV_SET_HYPERCALL_RESULT: return "AXV_SET_HYPERCALL_RESULT";
 	default: return NULL;
@@ -476,9 +470,6 @@ long vmx_vcpu_ioctl(struct axv_vcpu *vcpu, unsigned int cmd,
 		break;
 	case AXV_SET_EVENTS:
 		ret = vmx_set_events(vmx, argp);
-		break;
-	case AXV_INTERRUPT:
-		ret = vmx_interrupt(vmx, argp);
 		break;
 	case AXV_SET_TRAPS:
 		ret = vmx_set_traps(vmx, argp);

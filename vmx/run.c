@@ -411,6 +411,12 @@ out_restore:
 	/* A VM exit sets DR7 to 0x400 (27.5.1). */
 	if (dr7 != 0x400)
 		native_set_debugreg(7, dr7);
+	/*
+	 * The guest may have written DR0-DR3 and DR6 (MOV DR exits only
+	 * when trapped): host breakpoints in use get their registers back.
+	 */
+	if (hw_breakpoint_active())
+		hw_breakpoint_restore();
 	if (syscall_msrs)
 		vmx_restore_host_syscall_msrs(vmx);
 	rdmsrl(MSR_KERNEL_GS_BASE, vmx->kernel_gs_base);
@@ -525,6 +531,28 @@ int vmx_vcpu_run(struct axv_vcpu *vcpu)
 		if (ret <= 0)
 			return ret;
 	}
+}
+
+/*
+ * Bind: make the VMCS current and active on this CPU now, clearing it
+ * where it was, so the first entry of this RUN finds it loaded.  The
+ * run loop loads it again whenever the thread has moved since.
+ */
+void vmx_vcpu_bind(struct axv_vcpu *vcpu)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+
+	vmx_vcpu_get(vmx);
+	vmx_vcpu_put(vmx);
+}
+
+/*
+ * Unbind: nothing to undo.  The VMCS stays active on the last CPU (a
+ * VMCLEAR there would cost an IPI later for nothing); it is cleared when
+ * the vCPU is loaded elsewhere, destroyed, or VMX goes off on that CPU.
+ */
+void vmx_vcpu_unbind(struct axv_vcpu *vcpu)
+{
 }
 
 static void vmx_kick_ipi(void *unused)

@@ -189,6 +189,8 @@ void vmx_flush_vpid(u16 vpid);
 void vmx_clear_cpu_vmcss(void);
 void vmx_vcpu_unload(struct vmx_vcpu *vmx);
 int vmx_vcpu_run(struct axv_vcpu *vcpu);
+void vmx_vcpu_bind(struct axv_vcpu *vcpu);
+void vmx_vcpu_unbind(struct axv_vcpu *vcpu);
 void vmx_vcpu_kick(struct axv_vcpu *vcpu);
 void vmx_queue_exception(struct vmx_vcpu *vmx, u8 vector, bool has_error,
 			 u32 error_code);
@@ -260,6 +262,7 @@ int vmx_msr_write(struct vmx_vcpu *vmx, u32 index, u64 data);
 void vmx_vcpu_reset(struct axv_vcpu *vcpu, u8 sipi_vector);
 
 /* regs.c */
+int vmx_vcpu_inject(struct axv_vcpu *vcpu, u32 vector, bool nmi);
 long vmx_vcpu_ioctl(struct axv_vcpu *vcpu, unsigned int cmd,
 		    unsigned long arg);
 

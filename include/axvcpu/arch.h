@@ -73,16 +73,29 @@ struct page;
  *	vCPU's mutex held, in the vCPU's RUNNING state; may sleep (between
  *	entries).  Returns 0 with &axv_run.exit_reason set, -EINTR with
  *	AXV_EXIT_INTR, or a negative errno for a host failure.
- * @vcpu_ioctl: architecture-specific vCPU ioctls (registers, events,
- *	traps).  Called with the vCPU's mutex held; may sleep.  Returns the
- *	ioctl's result, or -ENOTTY for a command it does not know (the
- *	caller logs that refusal).
+ * @vcpu_ioctl: architecture-specific vCPU ioctls: register access
+ *	(general, system, FPU, MSRs), pending events, traps, hypercall
+ *	results, whose structures are the architecture's.  Called with the
+ *	vCPU's mutex held; may sleep.  Returns the ioctl's result, or
+ *	-ENOTTY for a command it does not know (the caller logs that
+ *	refusal).
  * @vm_ioctl: architecture-specific VM ioctls (the CPU model).  Called
  *	with no lock held; may sleep.  Returns the result, or -ENOTTY.
  * @vcpu_reset: put a vCPU that a start IPI just started in the state it
  *	gives (SDM Vol. 3, 10.4.4 on x86): real mode at @sipi_vector << 12,
  *	other registers as after INIT.  Called with the vCPU's mutex held,
  *	the vCPU not running; may sleep.
+ * @vcpu_bind: bind a vCPU to the current physical CPU as it becomes ready
+ *	to run (on Intel: make its VMCS current here, clearing it on the
+ *	CPU it was active on).  Called with the vCPU's mutex held, at the
+ *	start of AXV_RUN; may sleep.
+ * @vcpu_unbind: undo @vcpu_bind as the vCPU becomes free again at the end
+ *	of AXV_RUN.  Called with the vCPU's mutex held; may sleep.
+ * @vcpu_inject: make an interrupt pending, delivered when the guest can
+ *	take it: an external interrupt with @vector (32-255), or an NMI
+ *	(@nmi, @vector 2).  Called with the vCPU's mutex held, the vCPU not
+ *	in the guest; may sleep.  Returns 0, -EINVAL for a bad vector, or
+ *	-EBUSY when an external interrupt is already pending.
  * @vcpu_kick: make a vCPU that may be in the guest on another CPU leave
  *	it soon; the caller has already set the vCPU's kick request.  Any
  *	context that may send an IPI; must not sleep.
@@ -110,6 +123,9 @@ struct axv_arch_ops {
 	long (*vm_ioctl)(struct axv_vm *vm, unsigned int cmd, unsigned long arg);
 	void (*vcpu_kick)(struct axv_vcpu *vcpu);
 	void (*vcpu_reset)(struct axv_vcpu *vcpu, u8 sipi_vector);
+	void (*vcpu_bind)(struct axv_vcpu *vcpu);
+	void (*vcpu_unbind)(struct axv_vcpu *vcpu);
+	int (*vcpu_inject)(struct axv_vcpu *vcpu, u32 vector, bool nmi);
 };
 
 /* The backend selected at build time. */

@@ -400,6 +400,18 @@ void axv_ipi_counters(struct axv_ipi_queue *q, u64 *coalesced,
 int axv_vcpu_run(struct axv_vcpu *vcpu);
 
 /**
+ * axv_vcpu_inject() - make an interrupt pending (AXV_INTERRUPT).
+ * @vcpu: the vCPU.
+ * @vector: the vector: 32-255, or 2 for an NMI.
+ * @nmi: an NMI rather than an external interrupt.
+ *
+ * Context: process, may sleep; the vCPU's mutex held.
+ * Return: 0; -EINVAL for a bad vector or a stopped or invalid vCPU;
+ * -EBUSY when an external interrupt is already pending.
+ */
+int axv_vcpu_inject(struct axv_vcpu *vcpu, u32 vector, bool nmi);
+
+/**
  * axv_vcpu_kick() - ask a vCPU to leave AXV_RUN (hv_vcpus_exit).
  * @vcpu: the vCPU.
  *

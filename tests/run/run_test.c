@@ -1063,6 +1063,78 @@ out:
 	return ret;
 }
 
+/*
+ * The CPU model: what AXV_SET_CPUID narrows, the guest's CPUID sees; more
+ * than AXV_GET_SUPPORTED_CPUID offers is refused, and so is any change
+ * once a vCPU has run.
+ */
+static int check_cpuid_model(void)
+{
+	static const __u8 code[] = {
+		0x66, 0xb8, 0x01, 0x00, 0x00, 0x00,	/* mov $1, %eax */
+		0x0f, 0xa2,				/* cpuid */
+		0xfa, 0xf4,				/* cli; hlt */
+	};
+	struct axv_cpuid *c;
+	struct axv_regs regs;
+	struct vm v;
+	__u32 i, leaf1 = ~0U;
+	int ret = -1;
+
+	c = calloc(1, sizeof(*c) + 64 * sizeof(c->entries[0]));
+	if (!c)
+		return fail("out of memory");
+	if (vm_create(&v, code, sizeof(code)))
+		goto out;
+	c->nent = 1;
+	if (ioctl(v.dev, AXV_GET_SUPPORTED_CPUID, c) != -1 || errno != E2BIG ||
+	    c->nent < 2) {
+		fail("GET_SUPPORTED_CPUID with room for 1: not E2BIG with the count");
+		goto out;
+	}
+	c->nent = 64;
+	if (ioctl(v.vm, AXV_GET_CPUID, c)) {
+		fail("AXV_GET_CPUID: %s", strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < c->nent; i++)
+		if (c->entries[i].function == 1)
+			leaf1 = i;
+	if (leaf1 == ~0U || !(c->entries[leaf1].ecx & (1U << 31))) {
+		fail("leaf 1 missing, or without the hypervisor bit");
+		goto out;
+	}
+	/* A bit the model does not offer (VMX) is refused. */
+	c->entries[leaf1].ecx |= 1U << 5;
+	if (ioctl(v.vm, AXV_SET_CPUID, c) != -1 || errno != EINVAL) {
+		fail("SET_CPUID offering VMX: not EINVAL");
+		goto out;
+	}
+	/* Narrowed: SSE3 (bit 0) off. */
+	c->entries[leaf1].ecx &= ~((1U << 5) | 1U);
+	if (ioctl(v.vm, AXV_SET_CPUID, c)) {
+		fail("AXV_SET_CPUID: %s", strerror(errno));
+		goto out;
+	}
+	if (run_expect(&v, AXV_EXIT_HALT))
+		goto out;
+	if (ioctl(v.vcpu, AXV_GET_REGS, &regs) ||
+	    regs.rcx != c->entries[leaf1].ecx) {
+		fail("guest CPUID.1:ECX %#llx, model %#x",
+		     (unsigned long long)regs.rcx, c->entries[leaf1].ecx);
+		goto out;
+	}
+	if (ioctl(v.vm, AXV_SET_CPUID, c) != -1 || errno != EBUSY) {
+		fail("SET_CPUID after a run: not EBUSY");
+		goto out;
+	}
+	ret = 0;
+out:
+	vm_destroy(&v);
+	free(c);
+	return ret;
+}
+
 /* Drop CAP_IPC_LOCK so that RLIMIT_MEMLOCK applies to this process. */
 static int drop_ipc_lock(void)
 {
@@ -1194,6 +1266,7 @@ static const struct {
 	{ "run_bad_arguments", check_bad_arguments },
 	{ "run_traps", check_traps },
 	{ "run_migration", check_migration },
+	{ "run_cpuid_model", check_cpuid_model },
 };
 
 static void on_alarm(int sig)
