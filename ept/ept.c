@@ -242,7 +242,7 @@ u64 ept_pointer(const struct ept *ept)
 }
 
 int ept_map(struct ept *ept, u64 gpa, const unsigned long *pfns,
-	    unsigned long npages, unsigned int perm)
+	    unsigned long npages, unsigned int perm, struct list_head *freed)
 {
 	unsigned long pfn_limit = BIT(boot_cpu_data.x86_phys_bits - PAGE_SHIFT);
 	unsigned long i, n;
@@ -279,7 +279,7 @@ int ept_map(struct ept *ept, u64 gpa, const unsigned long *pfns,
 			 * the failed leaf frees them.
 			 */
 			WARN_ON_ONCE(err == -EEXIST);
-			ept_clear_range(ept, NULL, ept->root, EPT_LEVELS, gpa,
+			ept_clear_range(ept, freed, ept->root, EPT_LEVELS, gpa,
 					err == -EEXIST ? addr :
 					addr + ((u64)n << PAGE_SHIFT));
 			return err;

@@ -23,6 +23,18 @@
 #define PAGES_1G	(512UL * 512UL)
 #define RWX		(EPT_R | EPT_W | EPT_X)
 
+/* Map; tables a failure unlinks are freed at once: no CPU walks these. */
+static int map_now(struct ept *ept, u64 gpa, const unsigned long *pfns,
+		   unsigned long npages, unsigned int perm)
+{
+	LIST_HEAD(freed);
+	int err;
+
+	err = ept_map(ept, gpa, pfns, npages, perm, &freed);
+	ept_free_tables(&freed);
+	return err;
+}
+
 /* Unmap and free the emptied tables at once: no CPU walks these EPTs. */
 static void unmap_now(struct ept *ept, u64 gpa, unsigned long npages)
 {
@@ -136,7 +148,7 @@ static void map_one_page(struct kunit *test)
 	struct ept *ept = new_ept(test, true, true);
 	unsigned long pfn = 0x12345;
 
-	KUNIT_ASSERT_EQ(test, ept_map(ept, 0x1000, &pfn, 1, RWX), 0);
+	KUNIT_ASSERT_EQ(test, map_now(ept, 0x1000, &pfn, 1, RWX), 0);
 	expect_walk(test, ept, 0x1000, 0x12345000, RWX, SZ_4K_SHIFT);
 	expect_walk(test, ept, 0x1abc, 0x12345abc, RWX, SZ_4K_SHIFT);
 	expect_walk(test, ept, 0x1fff, 0x12345fff, RWX, SZ_4K_SHIFT);
@@ -156,7 +168,7 @@ static void walk_null_outputs(struct kunit *test)
 	struct ept *ept = new_ept(test, true, true);
 	unsigned long pfn = 0x777;
 
-	KUNIT_ASSERT_EQ(test, ept_map(ept, 0x5000, &pfn, 1, EPT_R), 0);
+	KUNIT_ASSERT_EQ(test, map_now(ept, 0x5000, &pfn, 1, EPT_R), 0);
 	KUNIT_EXPECT_EQ(test, ept_walk(ept, 0x5000, NULL, NULL, NULL), 0);
 	KUNIT_EXPECT_EQ(test, ept_walk(ept, 0x6000, NULL, NULL, NULL),
 			-ENOENT);
@@ -172,7 +184,7 @@ static void unaligned_gpa_4k_only(struct kunit *test)
 	u64 gpa = SZ_2M + SZ_4K;
 	unsigned long *pfns = new_pfns(test, 2 * PAGES_2M, 0x40000);
 
-	KUNIT_ASSERT_EQ(test, ept_map(ept, gpa, pfns, 2 * PAGES_2M, RWX), 0);
+	KUNIT_ASSERT_EQ(test, map_now(ept, gpa, pfns, 2 * PAGES_2M, RWX), 0);
 	expect_leaves(test, ept, 2 * PAGES_2M, 0, 0);
 	KUNIT_EXPECT_EQ(test, count_bad(ept, gpa, pfns, 2 * PAGES_2M, RWX), 0);
 	expect_walk(test, ept, SZ_4M, PFN_PHYS(pfns[PAGES_2M - 1]), RWX,
@@ -196,7 +208,7 @@ static void unaligned_gpa_2m_inside(struct kunit *test)
 	unsigned long n = PAGES_2M + 2;
 	unsigned long *pfns = new_pfns(test, n, 0x80000 - 1);
 
-	KUNIT_ASSERT_EQ(test, ept_map(ept, gpa, pfns, n, EPT_R | EPT_X), 0);
+	KUNIT_ASSERT_EQ(test, map_now(ept, gpa, pfns, n, EPT_R | EPT_X), 0);
 	expect_leaves(test, ept, 2, 1, 0);
 	KUNIT_EXPECT_EQ(test, count_bad(ept, gpa, pfns, n, EPT_R | EPT_X), 0);
 	expect_walk(test, ept, gpa, 0x7ffff000, EPT_R | EPT_X, SZ_4K_SHIFT);
@@ -214,7 +226,7 @@ static void map_2m(struct kunit *test, bool allow_2m)
 	u64 gpa = SZ_1G + SZ_2M;
 	unsigned long *pfns = new_pfns(test, PAGES_2M, 0x80200);
 
-	KUNIT_ASSERT_EQ(test, ept_map(ept, gpa, pfns, PAGES_2M, RWX), 0);
+	KUNIT_ASSERT_EQ(test, map_now(ept, gpa, pfns, PAGES_2M, RWX), 0);
 	if (allow_2m) {
 		expect_leaves(test, ept, 0, 1, 0);
 		KUNIT_EXPECT_EQ(test, ept->nr_tables, 3);
@@ -281,7 +293,7 @@ static void map_1g(struct kunit *test)
 	unsigned long *pfns = new_pfns(test, PAGES_1G, 0x100000);
 	u64 gpa = 2 * (u64)SZ_1G;
 
-	KUNIT_ASSERT_EQ(test, ept_map(ept, gpa, pfns, PAGES_1G, EPT_R), 0);
+	KUNIT_ASSERT_EQ(test, map_now(ept, gpa, pfns, PAGES_1G, EPT_R), 0);
 	expect_leaves(test, ept, c->leaves[EPT_LEAF_4K],
 		      c->leaves[EPT_LEAF_2M], c->leaves[EPT_LEAF_1G]);
 	KUNIT_EXPECT_EQ(test, ept->nr_tables, c->tables);
@@ -311,7 +323,7 @@ static void broken_contiguity_2m(struct kunit *test)
 	u64 gpa = SZ_1G + SZ_2M;
 
 	pfns[PAGES_2M + 100] = 0x7777;
-	KUNIT_ASSERT_EQ(test, ept_map(ept, gpa, pfns, n, EPT_R | EPT_W), 0);
+	KUNIT_ASSERT_EQ(test, map_now(ept, gpa, pfns, n, EPT_R | EPT_W), 0);
 	expect_leaves(test, ept, PAGES_2M, 2, 0);
 	KUNIT_EXPECT_EQ(test, count_bad(ept, gpa, pfns, n, EPT_R | EPT_W), 0);
 	expect_walk(test, ept, gpa + SZ_2M - 1, 0x801fffff, EPT_R | EPT_W,
@@ -337,7 +349,7 @@ static void broken_contiguity_1g(struct kunit *test)
 	u64 gpa = SZ_1G;
 
 	pfns[odd] = 0x42;
-	KUNIT_ASSERT_EQ(test, ept_map(ept, gpa, pfns, PAGES_1G, RWX), 0);
+	KUNIT_ASSERT_EQ(test, map_now(ept, gpa, pfns, PAGES_1G, RWX), 0);
 	expect_leaves(test, ept, PAGES_2M, PAGES_2M - 1, 0);
 	KUNIT_EXPECT_EQ(test, count_bad(ept, gpa, pfns, PAGES_1G, RWX), 0);
 	expect_walk(test, ept, gpa + odd * SZ_4K, 0x42000, RWX, SZ_4K_SHIFT);
@@ -365,8 +377,8 @@ static void permissions(struct kunit *test)
 
 	for (i = 0; i < ARRAY_SIZE(good); i++) {
 		gpa = i * SZ_4M;
-		KUNIT_ASSERT_EQ(test, ept_map(ept, gpa, pfns, 1, good[i]), 0);
-		KUNIT_ASSERT_EQ(test, ept_map(ept, gpa + SZ_2M, pfns, PAGES_2M,
+		KUNIT_ASSERT_EQ(test, map_now(ept, gpa, pfns, 1, good[i]), 0);
+		KUNIT_ASSERT_EQ(test, map_now(ept, gpa + SZ_2M, pfns, PAGES_2M,
 					      good[i]), 0);
 		expect_walk(test, ept, gpa, 0x1000000, good[i], SZ_4K_SHIFT);
 		expect_walk(test, ept, gpa + SZ_2M, 0x1000000, good[i],
@@ -376,7 +388,7 @@ static void permissions(struct kunit *test)
 	tables = ept->nr_tables;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		KUNIT_EXPECT_EQ_MSG(test, ept_map(ept, SZ_1G, pfns, 1, bad[i]),
+		KUNIT_EXPECT_EQ_MSG(test, map_now(ept, SZ_1G, pfns, 1, bad[i]),
 				    -EINVAL, "perm %#x", bad[i]);
 		expect_unmapped(test, ept, SZ_1G);
 	}
@@ -391,9 +403,9 @@ static void entry_format(struct kunit *test)
 	unsigned long *pfns = new_pfns(test, PAGES_2M, 0x80200);
 	u64 pml4e, pdpte, pde, *pd;
 
-	KUNIT_ASSERT_EQ(test, ept_map(ept, SZ_2M, pfns, PAGES_2M,
+	KUNIT_ASSERT_EQ(test, map_now(ept, SZ_2M, pfns, PAGES_2M,
 				      EPT_R | EPT_X), 0);
-	KUNIT_ASSERT_EQ(test, ept_map(ept, 0x5000, pfns, 1, EPT_R | EPT_W),
+	KUNIT_ASSERT_EQ(test, map_now(ept, 0x5000, pfns, 1, EPT_R | EPT_W),
 			0);
 
 	/* Tables: RWX, bits 7:3 clear, the next table's address. */
@@ -425,24 +437,24 @@ static void overlap_eexist(struct kunit *test)
 	unsigned long one = 0x999, tables;
 	u64 big = SZ_1G + SZ_2M, small = 3 * (u64)SZ_1G + 1000 * SZ_4K;
 
-	KUNIT_ASSERT_EQ(test, ept_map(ept, big, pfns, PAGES_2M, RWX), 0);
-	KUNIT_ASSERT_EQ(test, ept_map(ept, small, &one, 1, EPT_R), 0);
+	KUNIT_ASSERT_EQ(test, map_now(ept, big, pfns, PAGES_2M, RWX), 0);
+	KUNIT_ASSERT_EQ(test, map_now(ept, small, &one, 1, EPT_R), 0);
 	tables = ept->nr_tables;
 
 	/* Inside the 2 MiB leaf. */
-	KUNIT_EXPECT_EQ(test, ept_map(ept, big + 5 * SZ_4K, &one, 1, EPT_R),
+	KUNIT_EXPECT_EQ(test, map_now(ept, big + 5 * SZ_4K, &one, 1, EPT_R),
 			-EEXIST);
 	/* Starting before it, ending in its first page. */
-	KUNIT_EXPECT_EQ(test, ept_map(ept, big - 16 * SZ_4K, pfns, 17, EPT_R),
+	KUNIT_EXPECT_EQ(test, map_now(ept, big - 16 * SZ_4K, pfns, 17, EPT_R),
 			-EEXIST);
 	expect_unmapped(test, ept, big - 16 * SZ_4K);
 	expect_unmapped(test, ept, big - SZ_4K);
 	/* Starting in its last page, going on past it. */
-	KUNIT_EXPECT_EQ(test, ept_map(ept, big + SZ_2M - SZ_4K, pfns, 2,
+	KUNIT_EXPECT_EQ(test, map_now(ept, big + SZ_2M - SZ_4K, pfns, 2,
 				      EPT_R), -EEXIST);
 	expect_unmapped(test, ept, big + SZ_2M);
 	/* A longer range that meets a 4 KiB page near its end. */
-	KUNIT_EXPECT_EQ(test, ept_map(ept, small - 1000 * SZ_4K, pfns,
+	KUNIT_EXPECT_EQ(test, map_now(ept, small - 1000 * SZ_4K, pfns,
 				      2 * PAGES_2M, RWX), -EEXIST);
 	expect_unmapped(test, ept, small - 1000 * SZ_4K);
 	expect_unmapped(test, ept, small - SZ_4K);
@@ -455,7 +467,7 @@ static void overlap_eexist(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, count_bad(ept, big, pfns, PAGES_2M, RWX), 0);
 
 	/* Mapping the same range twice. */
-	KUNIT_EXPECT_EQ(test, ept_map(ept, small, &one, 1, EPT_R), -EEXIST);
+	KUNIT_EXPECT_EQ(test, map_now(ept, small, &one, 1, EPT_R), -EEXIST);
 	KUNIT_EXPECT_EQ(test, ept->nr_tables, tables);
 }
 
@@ -470,11 +482,11 @@ static void unmap_frees_tables(struct kunit *test)
 	u64 low = 0x10000, high = BIT_ULL(48) - SZ_2M;
 	u64 mid = BIT_ULL(39) + SZ_1G;
 
-	KUNIT_ASSERT_EQ(test, ept_map(ept, low, pfns, 3, RWX), 0);
-	KUNIT_ASSERT_EQ(test, ept_map(ept, low + 3 * SZ_4K, pfns + 3, 2,
+	KUNIT_ASSERT_EQ(test, map_now(ept, low, pfns, 3, RWX), 0);
+	KUNIT_ASSERT_EQ(test, map_now(ept, low + 3 * SZ_4K, pfns + 3, 2,
 				      EPT_R), 0);
-	KUNIT_ASSERT_EQ(test, ept_map(ept, mid, pfns, PAGES_2M, RWX), 0);
-	KUNIT_ASSERT_EQ(test, ept_map(ept, high, pfns, PAGES_2M, EPT_R), 0);
+	KUNIT_ASSERT_EQ(test, map_now(ept, mid, pfns, PAGES_2M, RWX), 0);
+	KUNIT_ASSERT_EQ(test, map_now(ept, high, pfns, PAGES_2M, EPT_R), 0);
 	expect_leaves(test, ept, 5, 2, 0);
 	/* Root; PDPT, PD, PT for low; PDPT, PD for mid; PDPT, PD for high. */
 	KUNIT_EXPECT_EQ(test, ept->nr_tables, 8);
@@ -510,24 +522,24 @@ static void bad_ranges(struct kunit *test)
 	unsigned long huge = ULONG_MAX;
 	u64 top = BIT_ULL(48);
 
-	KUNIT_EXPECT_EQ(test, ept_map(ept, 0x1001, pfns, 1, EPT_R), -EINVAL);
-	KUNIT_EXPECT_EQ(test, ept_map(ept, 0x1800, pfns, 1, EPT_R), -EINVAL);
-	KUNIT_EXPECT_EQ(test, ept_map(ept, 0x1000, pfns, 0, EPT_R), -EINVAL);
-	KUNIT_EXPECT_EQ(test, ept_map(ept, top, pfns, 1, EPT_R), -EINVAL);
-	KUNIT_EXPECT_EQ(test, ept_map(ept, top - SZ_4K, pfns, 2, EPT_R),
+	KUNIT_EXPECT_EQ(test, map_now(ept, 0x1001, pfns, 1, EPT_R), -EINVAL);
+	KUNIT_EXPECT_EQ(test, map_now(ept, 0x1800, pfns, 1, EPT_R), -EINVAL);
+	KUNIT_EXPECT_EQ(test, map_now(ept, 0x1000, pfns, 0, EPT_R), -EINVAL);
+	KUNIT_EXPECT_EQ(test, map_now(ept, top, pfns, 1, EPT_R), -EINVAL);
+	KUNIT_EXPECT_EQ(test, map_now(ept, top - SZ_4K, pfns, 2, EPT_R),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, ept_map(ept, BIT_ULL(63), pfns, 1, EPT_R),
+	KUNIT_EXPECT_EQ(test, map_now(ept, BIT_ULL(63), pfns, 1, EPT_R),
 			-EINVAL);
 	/* gpa + size would wrap around 2^64. */
-	KUNIT_EXPECT_EQ(test, ept_map(ept, 0x1000, pfns, ULONG_MAX, EPT_R),
+	KUNIT_EXPECT_EQ(test, map_now(ept, 0x1000, pfns, ULONG_MAX, EPT_R),
 			-EINVAL);
 	/* A frame beyond any physical-address width. */
-	KUNIT_EXPECT_EQ(test, ept_map(ept, 0x1000, &huge, 1, EPT_R), -EINVAL);
+	KUNIT_EXPECT_EQ(test, map_now(ept, 0x1000, &huge, 1, EPT_R), -EINVAL);
 	KUNIT_EXPECT_EQ(test, ept->nr_tables, 1);
 	expect_leaves(test, ept, 0, 0, 0);
 
 	/* The last page below 2^48 is fine. */
-	KUNIT_EXPECT_EQ(test, ept_map(ept, top - SZ_4K, pfns, 1, EPT_R), 0);
+	KUNIT_EXPECT_EQ(test, map_now(ept, top - SZ_4K, pfns, 1, EPT_R), 0);
 	expect_walk(test, ept, top - 1, 0x1000fff, EPT_R, SZ_4K_SHIFT);
 }
 
@@ -548,7 +560,7 @@ static void walk_unmapped(struct kunit *test)
 
 	expect_unmapped(test, ept, 0);
 	expect_unmapped(test, ept, SZ_1G);
-	KUNIT_ASSERT_EQ(test, ept_map(ept, 0x1000, &pfn, 1, EPT_R), 0);
+	KUNIT_ASSERT_EQ(test, map_now(ept, 0x1000, &pfn, 1, EPT_R), 0);
 	expect_unmapped(test, ept, 0);
 	expect_unmapped(test, ept, 0xfff);
 	expect_unmapped(test, ept, 0x2000);

@@ -317,6 +317,7 @@ static int vmx_enter_once(struct vmx_vcpu *vmx, u64 *guest_ns)
 	u64 fpu_mask = vmx->xcr0 | XFEATURE_MASK_FP | XFEATURE_MASK_SSE;
 	unsigned long dr7, host_cr2;
 	u64 kgs = 0, debugctl, t0;
+	struct desc_ptr gdt;
 	bool syscall_msrs;
 	u16 ds, es, ldt;
 	int failed;
@@ -361,6 +362,7 @@ static int vmx_enter_once(struct vmx_vcpu *vmx, u64 *guest_ns)
 	/* It also clears IA32_DEBUGCTL and LDTR (27.5.1, 27.5.2). */
 	rdmsrl(MSR_IA32_DEBUGCTLMSR, debugctl);
 	asm volatile("sldt %0" : "=r" (ldt));
+	native_store_gdt(&gdt);
 	host_cr2 = native_read_cr2();
 	if (host_cr2 != vmx->cr2)
 		native_write_cr2(vmx->cr2);
@@ -403,6 +405,9 @@ out_restore:
 		asm volatile("lldt %0" : : "r" (ldt));
 	if (unlikely(debugctl))
 		wrmsrl(MSR_IA32_DEBUGCTLMSR, debugctl);
+	/* The exit sets the GDTR limit to 0xffff (27.5.2): the host's back. */
+	if (gdt.size != 0xffff)
+		native_load_gdt(&gdt);
 	/*
 	 * The exit set the TR limit to 0x67, cutting off the I/O bitmap:
 	 * Linux restores it lazily, before a task using ioperm() runs.

@@ -71,6 +71,7 @@ int vmx_map_memory(struct axv_vm *vm, u64 gpa, struct page **pages,
 {
 	struct vmx_vm *vvm = vm->arch;
 	unsigned long *pfns, i;
+	LIST_HEAD(freed);
 	int err;
 
 	pfns = kvmalloc_array(npages, sizeof(*pfns), GFP_KERNEL);
@@ -79,7 +80,7 @@ int vmx_map_memory(struct axv_vm *vm, u64 gpa, struct page **pages,
 	for (i = 0; i < npages; i++)
 		pfns[i] = page_to_pfn(pages[i]);
 	err = ept_map(&vvm->ept, gpa, pfns, npages,
-		      readonly ? EPT_R | EPT_X : EPT_R | EPT_W | EPT_X);
+		      readonly ? EPT_R | EPT_X : EPT_R | EPT_W | EPT_X, &freed);
 	kvfree(pfns);
 	/*
 	 * A hole became memory: cached "not present" results must go.  On
@@ -87,6 +88,7 @@ int vmx_map_memory(struct axv_vm *vm, u64 gpa, struct page **pages,
 	 * any translation through them before the pages are unpinned.
 	 */
 	vmx_invept_all(vvm);
+	ept_free_tables(&freed);
 	return err;
 }
 

@@ -96,6 +96,7 @@ u64 ept_pointer(const struct ept *ept);
  *	access without read access is refused: the first is an EPT
  *	misconfiguration on every processor, the second on those without
  *	execute-only support (SDM Vol. 3, 29.3.3.1).
+ * @freed: where table pages unlinked by a failed map go (see below).
  *
  * Each part of the range is mapped with the largest leaf its placement
  * allows: a 1 GiB (2 MiB) leaf when the EPT allows that size, the guest
@@ -104,10 +105,11 @@ u64 ept_pointer(const struct ept *ept);
  * write-back memory with the guest's PAT honoured.
  *
  * The range must be wholly unmapped.  On failure the EPT is left as it
- * was.  On success entries only went from not-present to present, so no
- * INVEPT is needed; after -ENOMEM, though, the entries made and removed
- * again call for the same INVEPT as ept_unmap() when vCPUs of the VM may
- * have run meanwhile.
+ * was, and the table pages made and unlinked again go to @freed.  On
+ * success entries only went from not-present to present; after -ENOMEM,
+ * though, the entries made and removed again call for the same INVEPT as
+ * ept_unmap() before the tables in @freed (ept_free_tables()) and the
+ * pages behind the range may be released.
  *
  * Context: process, may sleep; the caller holds the VM's lock.
  * Return: 0; -EINVAL when @gpa is not page aligned, @npages is 0, the
@@ -116,7 +118,7 @@ u64 ept_pointer(const struct ept *ept);
  * -EEXIST when part of the range is already mapped; -ENOMEM.
  */
 int ept_map(struct ept *ept, u64 gpa, const unsigned long *pfns,
-	    unsigned long npages, unsigned int perm);
+	    unsigned long npages, unsigned int perm, struct list_head *freed);
 
 /**
  * ept_unmap() - remove the mappings of a guest-physical range.
