@@ -95,8 +95,8 @@ static int vmx_complete_locked(struct vmx_vcpu *vmx)
 		vmx_skip_insn(vmx);
 		break;
 	case VMX_PENDING_DR_READ: {
-		bool lm = vmcs_read32(VM_ENTRY_CONTROLS) & VM_ENTRY_IA32E_MODE;
-		u64 data = lm ? run->debug_reg.data : (u32)run->debug_reg.data;
+		u64 data = vmx_guest_long_mode() ? run->debug_reg.data :
+			   (u32)run->debug_reg.data;
 
 		if (vmx->pend_reg == VMX_RSP)
 			vmcs_writel(GUEST_RSP, data);

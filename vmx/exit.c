@@ -32,7 +32,7 @@ void vmx_skip_insn(struct vmx_vcpu *vmx)
 	unsigned long rip = vmcs_readl(GUEST_RIP) + vmx->exit_insn_len;
 	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
 
-	if (!(vmcs_read32(VM_ENTRY_CONTROLS) & VM_ENTRY_IA32E_MODE))
+	if (!vmx_guest_long_mode())
 		rip = (u32)rip;
 	vmcs_writel(GUEST_RIP, rip);
 	/* An emulated instruction ends STI and MOV SS blocking (26.3.1.5). */
@@ -224,18 +224,6 @@ static int vmx_exit_vmcall(struct vmx_vcpu *vmx)
 	return 0;
 }
 
-/* Loading PDPTEs for PAE paging outside long mode (26.3.2.4, 29.4.1). */
-static void vmx_load_pdptrs(struct vmx_vcpu *vmx, unsigned long cr3)
-{
-	u64 pdpte[4] = { };
-
-	axv_vm_read_guest(vmx->vcpu->vm, cr3 & ~0x1fUL, pdpte, sizeof(pdpte));
-	vmcs_write64(GUEST_PDPTR0, pdpte[0]);
-	vmcs_write64(GUEST_PDPTR1, pdpte[1]);
-	vmcs_write64(GUEST_PDPTR2, pdpte[2]);
-	vmcs_write64(GUEST_PDPTR3, pdpte[3]);
-}
-
 /* Paging mode changes: EFER.LMA and IA-32e mode guest follow CR0.PG. */
 static void vmx_paging_changed(struct vmx_vcpu *vmx)
 {
@@ -260,9 +248,7 @@ static void vmx_paging_changed(struct vmx_vcpu *vmx)
 /* MOV to CR0 with the guest's value @val (25.3 for what the shadow is). */
 static int vmx_set_cr0(struct vmx_vcpu *vmx, unsigned long val)
 {
-	const struct vmx_msrs *m = &vmx_caps.msrs;
 	u64 efer = vmcs_read64(GUEST_IA32_EFER);
-	unsigned long hw;
 
 	/* SDM Vol. 3, 2.5 and 9.8.5: the #GP cases of MOV to CR0. */
 	if ((val >> 32) || ((val & X86_CR0_PG) && !(val & X86_CR0_PE)) ||
@@ -270,10 +256,8 @@ static int vmx_set_cr0(struct vmx_vcpu *vmx, unsigned long val)
 	    ((val & X86_CR0_PG) && (efer & EFER_LME) &&
 	     !(vmcs_readl(GUEST_CR4) & X86_CR4_PAE)))
 		return -EINVAL;
-	hw = (val | (m->cr0_fixed0 & ~(X86_CR0_PE | X86_CR0_PG))) &
-	     m->cr0_fixed1;
 	vmcs_writel(CR0_READ_SHADOW, val);
-	vmcs_writel(GUEST_CR0, hw);
+	vmcs_writel(GUEST_CR0, vmx_cr0_hw(val));
 	vmx_paging_changed(vmx);
 	return 0;
 }
@@ -288,14 +272,9 @@ static int vmx_set_cr4(struct vmx_vcpu *vmx, unsigned long val)
 	    ((efer & EFER_LMA) && !(val & X86_CR4_PAE)))
 		return -EINVAL;
 	vmcs_writel(CR4_READ_SHADOW, val);
-	vmcs_writel(GUEST_CR4, val | m->cr4_fixed0);
+	vmcs_writel(GUEST_CR4, vmx_cr4_hw(val));
 	vmx_paging_changed(vmx);
 	return 0;
-}
-
-static bool vmx_long_mode(struct vmx_vcpu *vmx)
-{
-	return vmcs_read32(VM_ENTRY_CONTROLS) & VM_ENTRY_IA32E_MODE;
 }
 
 /*
@@ -306,7 +285,7 @@ static void vmx_set_cr3(struct vmx_vcpu *vmx, unsigned long val)
 {
 	vmcs_writel(GUEST_CR3, val);
 	if ((vmcs_readl(GUEST_CR0) & X86_CR0_PG) &&
-	    (vmcs_readl(GUEST_CR4) & X86_CR4_PAE) && !vmx_long_mode(vmx))
+	    (vmcs_readl(GUEST_CR4) & X86_CR4_PAE) && !vmx_guest_long_mode())
 		vmx_load_pdptrs(vmx, val);
 	if (vmx->vpid)
 		vmx_flush_vpid(vmx->vpid);
@@ -332,7 +311,7 @@ static int vmx_exit_cr_access(struct vmx_vcpu *vmx)
 	switch (q.type) {
 	case VMX_CR_MOV_TO:
 		if (cr == 0)
-			err = vmx_set_cr0(vmx, vmx_long_mode(vmx) ? *gpr :
+			err = vmx_set_cr0(vmx, vmx_guest_long_mode() ? *gpr :
 					  (u32)*gpr);
 		else if (cr == 3)
 			vmx_set_cr3(vmx, *gpr);
@@ -352,7 +331,7 @@ static int vmx_exit_cr_access(struct vmx_vcpu *vmx)
 					    [0x80 / 4] >> 4 : 0;
 		else
 			return vmx_exit_unknown(vmx);
-		if (!(vmcs_read32(VM_ENTRY_CONTROLS) & VM_ENTRY_IA32E_MODE))
+		if (!vmx_guest_long_mode())
 			*gpr = (u32)*gpr;
 		break;
 	case VMX_CR_CLTS:
@@ -420,7 +399,7 @@ static int vmx_exit_dr_access(struct vmx_vcpu *vmx)
 	run->debug_reg.reg = reg;
 	run->debug_reg.pad = 0;
 	run->debug_reg.data = write ? vmx->regs[reg] : 0;
-	if (write && !vmx_long_mode(vmx))
+	if (write && !vmx_guest_long_mode())
 		run->debug_reg.data = (u32)run->debug_reg.data;
 	vmx->pending = write ? VMX_PENDING_DR_WRITE : VMX_PENDING_DR_READ;
 	vmx->pend_reg = reg;

@@ -34,8 +34,7 @@ unsigned int vmx_cpu_mode(struct vmx_vcpu *vmx)
 		return 2;
 	if (vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_VM)
 		return 0;
-	if ((vmcs_read32(VM_ENTRY_CONTROLS) & VM_ENTRY_IA32E_MODE) &&
-	    (cs_ar & BIT(13)))
+	if (vmx_guest_long_mode() && (cs_ar & BIT(13)))
 		return 8;
 	return (cs_ar & BIT(14)) ? 4 : 2;
 }
@@ -56,7 +55,7 @@ int vmx_gva_to_gpa(struct vmx_vcpu *vmx, u64 gva, u64 *gpa)
 {
 	unsigned long cr0 = vmcs_readl(GUEST_CR0);
 	unsigned long cr4 = vmcs_readl(GUEST_CR4);
-	bool lma = vmcs_read32(VM_ENTRY_CONTROLS) & VM_ENTRY_IA32E_MODE;
+	bool lma = vmx_guest_long_mode();
 	u64 table = vmcs_readl(GUEST_CR3), pte;
 	int level, shift;
 

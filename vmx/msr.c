@@ -17,11 +17,6 @@
 #include "vmcs.h"
 #include "vmx_vcpu.h"
 
-/* IA32_APIC_BASE: BSP flag, global enable, default base (SDM 10.4.4). */
-#define APIC_BASE_BSP		BIT_ULL(8)
-#define APIC_BASE_ENABLE	BIT_ULL(11)
-#define APIC_BASE_DEFAULT	0xfee00000ULL
-
 static bool vmx_canonical(u64 v)
 {
 	return (u64)(((s64)v << 16) >> 16) == v;
@@ -86,9 +81,7 @@ int vmx_msr_read(struct vmx_vcpu *vmx, u32 index, u64 *data)
 		*data = rdtsc();
 		return 0;
 	case MSR_IA32_APICBASE:
-		/* The BSP flag follows the role, which may change before a run. */
-		*data = (vmx->apic_base & ~APIC_BASE_BSP) |
-			(vmx->vcpu->bsp ? APIC_BASE_BSP : 0);
+		*data = vmx_apic_base(vmx);
 		return 0;
 	default:
 		return -ENOENT;

@@ -128,8 +128,7 @@ static long vmx_get_sregs(struct vmx_vcpu *vmx, void __user *argp)
 	sr.cr2 = vmx->cr2;
 	sr.cr8 = vmx->vapic ?
 		 ((u32 *)page_address(vmx->vapic))[0x80 / 4] >> 4 : 0;
-	sr.apic_base = (vmx->apic_base & ~BIT_ULL(8)) |
-		       (vmx->vcpu->bsp ? BIT_ULL(8) : 0);
+	sr.apic_base = vmx_apic_base(vmx);
 	return copy_to_user(argp, &sr, sizeof(sr)) ? -EFAULT : 0;
 }
 
@@ -161,8 +160,8 @@ static long vmx_set_sregs(struct vmx_vcpu *vmx, void __user *argp)
 	if ((sr.cr0 >> 32) || (sr.cr4 & ~m->cr4_fixed1) ||
 	    (sr.cr4 & X86_CR4_VMXE) || sr.cr8 > 15)
 		return -EINVAL;
-	if (sr.apic_base != vmx->apic_base &&
-	    ((sr.apic_base & ~(BIT_ULL(8) | BIT_ULL(11))) != 0xfee00000ULL))
+	if ((sr.apic_base & ~(APIC_BASE_BSP | APIC_BASE_ENABLE)) !=
+	    APIC_BASE_DEFAULT)
 		return -EINVAL;
 
 	vmx_vcpu_get(vmx);
@@ -177,12 +176,10 @@ static long vmx_set_sregs(struct vmx_vcpu *vmx, void __user *argp)
 	vmcs_writel(GUEST_IDTR_BASE, sr.idt.base);
 	vmcs_write32(GUEST_IDTR_LIMIT, sr.idt.limit);
 	vmcs_writel(CR0_READ_SHADOW, sr.cr0);
-	vmcs_writel(GUEST_CR0, (sr.cr0 | (m->cr0_fixed0 &
-					  ~(X86_CR0_PE | X86_CR0_PG))) &
-			       m->cr0_fixed1);
+	vmcs_writel(GUEST_CR0, vmx_cr0_hw(sr.cr0));
 	vmcs_writel(GUEST_CR3, sr.cr3);
 	vmcs_writel(CR4_READ_SHADOW, sr.cr4);
-	vmcs_writel(GUEST_CR4, sr.cr4 | m->cr4_fixed0);
+	vmcs_writel(GUEST_CR4, vmx_cr4_hw(sr.cr4));
 	vmcs_write64(GUEST_IA32_EFER, sr.efer);
 	/* IA-32e mode guest follows EFER.LMA (26.2.4). */
 	entry = vmcs_read32(VM_ENTRY_CONTROLS) & ~VM_ENTRY_IA32E_MODE;
@@ -190,16 +187,8 @@ static long vmx_set_sregs(struct vmx_vcpu *vmx, void __user *argp)
 		entry |= VM_ENTRY_IA32E_MODE;
 	vmcs_write32(VM_ENTRY_CONTROLS, entry);
 	if ((sr.cr0 & X86_CR0_PG) && (sr.cr4 & X86_CR4_PAE) &&
-	    !(sr.efer & EFER_LMA)) {
-		u64 pdpte[4] = { };
-
-		axv_vm_read_guest(vmx->vcpu->vm, sr.cr3 & ~0x1fULL, pdpte,
-				  sizeof(pdpte));
-		vmcs_write64(GUEST_PDPTR0, pdpte[0]);
-		vmcs_write64(GUEST_PDPTR1, pdpte[1]);
-		vmcs_write64(GUEST_PDPTR2, pdpte[2]);
-		vmcs_write64(GUEST_PDPTR3, pdpte[3]);
-	}
+	    !(sr.efer & EFER_LMA))
+		vmx_load_pdptrs(vmx, sr.cr3);
 	vmx_vcpu_put(vmx);
 	vmx->cr2 = sr.cr2;
 	if (vmx->vapic)

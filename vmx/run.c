@@ -37,8 +37,9 @@
 static DEFINE_PER_CPU(struct list_head, vmx_loaded_vmcss);
 static DEFINE_PER_CPU(struct vmx_vcpu *, vmx_current);
 
-/* The host's SYSCALL MSRs: the same on every CPU, set at boot. */
+/* The host's SYSCALL MSRs and XCR0: the same on every CPU, set at boot. */
 static u64 vmx_host_star, vmx_host_lstar, vmx_host_cstar, vmx_host_sfmask;
+static u64 vmx_host_xcr0;
 
 /* Preemption-timer ticks in one time slice (VMX_SLICE_US). */
 #define VMX_SLICE_US	1000
@@ -56,6 +57,7 @@ void vmx_run_init(void)
 	rdmsrl(MSR_LSTAR, vmx_host_lstar);
 	rdmsrl(MSR_CSTAR, vmx_host_cstar);
 	rdmsrl(MSR_SYSCALL_MASK, vmx_host_sfmask);
+	vmx_host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
 }
 
 static void vmx_restore_host_syscall_msrs(struct vmx_vcpu *vmx)
@@ -113,8 +115,6 @@ void vmx_clear_cpu_vmcss(void)
 	struct list_head *list = this_cpu_ptr(&vmx_loaded_vmcss);
 	struct vmx_vcpu *vmx, *tmp;
 
-	if (!list->next)
-		return;
 	list_for_each_entry_safe(vmx, tmp, list, loaded_node)
 		vmx_clear_local(vmx);
 }
@@ -125,6 +125,16 @@ void vmx_flush_vpid(u16 vpid)
 		vmx_invvpid(VMX_INVVPID_SINGLE, vpid);
 	else
 		vmx_invvpid(VMX_INVVPID_GLOBAL, 0);
+}
+
+/* VMPTRLD @vmx on this CPU, whose current VMCS it becomes. */
+static void vmx_make_current(struct vmx_vcpu *vmx)
+{
+	if (!vmx_vmptrld(vmx->vmcs_pa))
+		pr_warn_ratelimited("VM %u vCPU %u: VMPTRLD failed on CPU %d\n",
+				    vmx->vcpu->vm_id, vmx->vcpu->id,
+				    smp_processor_id());
+	this_cpu_write(vmx_current, vmx);
 }
 
 /*
@@ -144,20 +154,14 @@ void vmx_vcpu_get(struct vmx_vcpu *vmx)
 		local_irq_save(flags);
 		list_add(&vmx->loaded_node, this_cpu_ptr(&vmx_loaded_vmcss));
 		vmx->cpu = cpu;
-		if (!vmx_vmptrld(vmx->vmcs_pa))
-			pr_warn_ratelimited("VM %u vCPU %u: VMPTRLD failed on CPU %d\n",
-					    vmx->vcpu->vm_id, vmx->vcpu->id, cpu);
-		this_cpu_write(vmx_current, vmx);
+		vmx_make_current(vmx);
 		vmx_vmcs_set_host_percpu();
 		local_irq_restore(flags);
 		/* This CPU may hold stale translations tagged with the VPID. */
 		if (vmx->vpid)
 			vmx_flush_vpid(vmx->vpid);
 	} else if (this_cpu_read(vmx_current) != vmx) {
-		if (!vmx_vmptrld(vmx->vmcs_pa))
-			pr_warn_ratelimited("VM %u vCPU %u: VMPTRLD failed on CPU %d\n",
-					    vmx->vcpu->vm_id, vmx->vcpu->id, cpu);
-		this_cpu_write(vmx_current, vmx);
+		vmx_make_current(vmx);
 	}
 }
 
@@ -237,13 +241,11 @@ static void vmx_inject_events(struct vmx_vcpu *vmx)
 static void vmx_update_host_state(struct vmx_vcpu *vmx)
 {
 	unsigned long cr3 = __read_cr3(), cr4 = __read_cr4();
-	u64 fs_base;
 
 	/* The VM exit loads FS.base (27.5.2): it must be this thread's TLS. */
-	rdmsrl(MSR_FS_BASE, fs_base);
-	if (unlikely(fs_base != vmx->host_fs_base)) {
-		vmcs_writel(HOST_FS_BASE, fs_base);
-		vmx->host_fs_base = fs_base;
+	if (unlikely(vmx->thread_fs_base != vmx->host_fs_base)) {
+		vmcs_writel(HOST_FS_BASE, vmx->thread_fs_base);
+		vmx->host_fs_base = vmx->thread_fs_base;
 	}
 
 	/* The PCID in CR3 and per-task CR4 bits (TSD, PCE) may change. */
@@ -309,7 +311,7 @@ static void vmx_xsave(void *area, u64 mask)
  */
 static int vmx_enter_once(struct vmx_vcpu *vmx, u64 *guest_ns)
 {
-	u64 host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+	u64 host_xcr0 = vmx_host_xcr0;
 	/*
 	 * x87 and SSE registers are usable whatever XCR0 says (SSE needs
 	 * only CR4.OSFXSR): they are always switched, with what XCR0 adds.
@@ -493,6 +495,8 @@ int vmx_vcpu_run(struct axv_vcpu *vcpu)
 				    vcpu->vm_id, vcpu->id, fs, gs);
 		return -EOPNOTSUPP;
 	}
+	/* The thread's TLS base holds for the whole call (no return to user). */
+	rdmsrl(MSR_FS_BASE, vmx->thread_fs_base);
 	ret = vmx_complete_userspace_exit(vmx);
 	if (ret <= 0)
 		return ret;

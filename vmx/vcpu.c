@@ -50,8 +50,8 @@ int vmx_vcpu_setup(struct axv_vcpu *vcpu)
 	vmx->cpu = -1;
 	vmx->in_guest = -1;
 	INIT_LIST_HEAD(&vmx->loaded_node);
-	vmx->apic_base = 0xfee00000ULL | BIT_ULL(11) |
-			 (vcpu->bsp ? BIT_ULL(8) : 0);
+	/* The BSP flag is the role's; vmx_apic_base() puts it in. */
+	vmx->apic_base = APIC_BASE_DEFAULT | APIC_BASE_ENABLE;
 
 	vmx->vmcs = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!vmx->vmcs) {

@@ -139,4 +139,10 @@ static inline unsigned long vmx_guest_cr4(void)
 	       (vmcs_readl(CR4_READ_SHADOW) & mask);
 }
 
+/* Whether the guest runs in IA-32e mode (the VM-entry control follows EFER.LMA). */
+static inline bool vmx_guest_long_mode(void)
+{
+	return vmcs_read32(VM_ENTRY_CONTROLS) & VM_ENTRY_IA32E_MODE;
+}
+
 #endif /* _AXVCPU_VMX_VMCS_H */

@@ -13,6 +13,7 @@
 #include <asm/special_insns.h>
 #include <asm/vmx.h>
 
+#include <axvcpu/core.h>
 #include <axvcpu/vcpu.h>
 #include <axvcpu/vmx.h>
 
@@ -176,6 +177,46 @@ static void vmx_vmcs_set_controls(struct vmx_vcpu *vmx, u64 eptp)
 	vmcs_writel(CR4_GUEST_HOST_MASK, cr4_host);
 }
 
+/*
+ * The CR0 and CR4 the processor runs the guest with, for the values the
+ * guest sees: bits fixed in VMX operation forced (23.8), PE and PG left
+ * to the guest under unrestricted guest (24.6.2).
+ */
+unsigned long vmx_cr0_hw(unsigned long cr0)
+{
+	const struct vmx_msrs *m = &vmx_caps.msrs;
+
+	return (cr0 | (m->cr0_fixed0 & ~(X86_CR0_PE | X86_CR0_PG))) &
+	       m->cr0_fixed1;
+}
+
+unsigned long vmx_cr4_hw(unsigned long cr4)
+{
+	return cr4 | vmx_caps.msrs.cr4_fixed0;
+}
+
+/* IA32_APIC_BASE as the guest reads it: the BSP flag follows the role. */
+u64 vmx_apic_base(struct vmx_vcpu *vmx)
+{
+	return (vmx->apic_base & ~APIC_BASE_BSP) |
+	       (vmx->vcpu->bsp ? APIC_BASE_BSP : 0);
+}
+
+/*
+ * PAE paging outside IA-32e mode takes its PDPTEs from the VMCS at entry
+ * (26.3.2.4): load them from guest memory at @cr3, as MOV to CR3 would.
+ */
+void vmx_load_pdptrs(struct vmx_vcpu *vmx, unsigned long cr3)
+{
+	u64 pdpte[4] = { };
+
+	axv_vm_read_guest(vmx->vcpu->vm, cr3 & ~0x1fUL, pdpte, sizeof(pdpte));
+	vmcs_write64(GUEST_PDPTR0, pdpte[0]);
+	vmcs_write64(GUEST_PDPTR1, pdpte[1]);
+	vmcs_write64(GUEST_PDPTR2, pdpte[2]);
+	vmcs_write64(GUEST_PDPTR3, pdpte[3]);
+}
+
 static void vmx_set_seg(unsigned long sel, unsigned long base,
 			unsigned long limit, unsigned long ar,
 			u16 selector, u64 b, u32 l, u32 a)
@@ -205,7 +246,6 @@ static void vmx_set_seg(unsigned long sel, unsigned long base,
  */
 void vmx_vmcs_reset_guest(struct vmx_vcpu *vmx, bool sipi, u8 vector)
 {
-	const struct vmx_msrs *m = &vmx_caps.msrs;
 	u64 cr0 = X86_CR0_ET | X86_CR0_CD | X86_CR0_NW;
 
 	if (sipi)
@@ -226,11 +266,9 @@ void vmx_vmcs_reset_guest(struct vmx_vcpu *vmx, bool sipi, u8 vector)
 	vmcs_write32(GUEST_IDTR_LIMIT, 0xffff);
 
 	vmcs_writel(CR0_READ_SHADOW, cr0);
-	vmcs_writel(GUEST_CR0, (cr0 | (m->cr0_fixed0 &
-				       ~(X86_CR0_PE | X86_CR0_PG))) &
-			       m->cr0_fixed1);
+	vmcs_writel(GUEST_CR0, vmx_cr0_hw(cr0));
 	vmcs_writel(CR4_READ_SHADOW, 0);
-	vmcs_writel(GUEST_CR4, m->cr4_fixed0);
+	vmcs_writel(GUEST_CR4, vmx_cr4_hw(0));
 	vmcs_writel(GUEST_CR3, 0);
 	vmx->cr2 = 0;
 	vmcs_write64(GUEST_IA32_EFER, 0);

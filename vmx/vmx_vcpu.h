@@ -19,6 +19,11 @@ struct axv_vcpu;
 struct axv_vm;
 struct page;
 
+/* IA32_APIC_BASE: BSP flag, global enable, default base (SDM 10.4.4). */
+#define APIC_BASE_BSP		BIT_ULL(8)
+#define APIC_BASE_ENABLE	BIT_ULL(11)
+#define APIC_BASE_DEFAULT	0xfee00000ULL
+
 /* Guest GPRs in the x86 register-number order (entry.S relies on it). */
 #define VMX_NR_GPRS	16
 #define VMX_RAX		0
@@ -76,6 +81,7 @@ struct vmx_event {
  * @host_cr3: HOST_CR3 as last written.
  * @host_cr4: HOST_CR4 as last written.
  * @host_fs_base: HOST_FS_BASE as last written.
+ * @thread_fs_base: FS.base of the thread in AXV_RUN, read as it starts.
  * @cr2: guest CR2 (not in the VMCS).
  * @kernel_gs_base: guest IA32_KERNEL_GS_BASE.
  * @star: guest IA32_STAR; @lstar, @cstar, @sfmask likewise.
@@ -125,6 +131,7 @@ struct vmx_vcpu {
 	unsigned long host_cr3;
 	unsigned long host_cr4;
 	u64 host_fs_base;
+	u64 thread_fs_base;
 	unsigned long cr2;
 	u64 kernel_gs_base;
 	u64 star;
@@ -196,6 +203,10 @@ void vmx_queue_exception(struct vmx_vcpu *vmx, u8 vector, bool has_error,
 			 u32 error_code);
 
 /* vmcs_setup.c */
+unsigned long vmx_cr0_hw(unsigned long cr0);
+unsigned long vmx_cr4_hw(unsigned long cr4);
+u64 vmx_apic_base(struct vmx_vcpu *vmx);
+void vmx_load_pdptrs(struct vmx_vcpu *vmx, unsigned long cr3);
 int vmx_vmcs_setup(struct vmx_vcpu *vmx, u64 eptp);
 void vmx_vmcs_reset_guest(struct vmx_vcpu *vmx, bool sipi, u8 vector);
 void vmx_vmcs_set_host_percpu(void);
