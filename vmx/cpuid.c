@@ -205,26 +205,27 @@ void vmx_cpuid_emulate(struct vmx_vcpu *vmx)
 	vmx->regs[VMX_RDX] = d;
 }
 
+/* Copy a model out for @what (an ioctl name, for the refusal line). */
 static long vmx_put_cpuid(void __user *argp, const struct axv_cpuid_entry *e,
-			  u32 n)
+			  u32 n, const char *what)
 {
 	struct axv_cpuid __user *uc = argp;
 	u32 room;
 
-	if (get_user(room, &uc->nent))
-		return -EFAULT;
-	if (put_user(n, &uc->nent))
-		return -EFAULT;
+	if (get_user(room, &uc->nent) || put_user(n, &uc->nent))
+		return axv_refuse(-EFAULT, "%s: bad buffer address", what);
 	if (room < n)
-		return -E2BIG;
+		return axv_refuse(-E2BIG, "%s: room for %u entries, %u needed",
+				  what, room, n);
 	if (copy_to_user(uc->entries, e, sizeof(*e) * n))
-		return -EFAULT;
+		return axv_refuse(-EFAULT, "%s: bad buffer address", what);
 	return 0;
 }
 
 long vmx_get_supported_cpuid(void __user *argp)
 {
-	return vmx_put_cpuid(argp, vmx_cpuid_supported, vmx_cpuid_nent);
+	return vmx_put_cpuid(argp, vmx_cpuid_supported, vmx_cpuid_nent,
+			     "AXV_GET_SUPPORTED_CPUID");
 }
 
 /* AXV_SET_CPUID: each entry must be within the supported model. */
@@ -233,13 +234,12 @@ static long vmx_set_cpuid(struct axv_vm *vm, struct vmx_vm *vvm,
 {
 	struct axv_cpuid __user *uc = argp;
 	struct axv_cpuid_entry *e;
-	u32 n, i;
+	u32 n, i, pad;
 	long err;
 
-	u32 pad;
-
 	if (get_user(n, &uc->nent) || get_user(pad, &uc->pad))
-		return -EFAULT;
+		return axv_refuse(-EFAULT, "VM %u: AXV_SET_CPUID: bad argument address",
+				  vm->id);
 	if (pad)
 		return axv_refuse(-EINVAL, "VM %u: AXV_SET_CPUID: pad is not 0",
 				  vm->id);
@@ -248,7 +248,8 @@ static long vmx_set_cpuid(struct axv_vm *vm, struct vmx_vm *vvm,
 				  vm->id, n, VMX_MAX_CPUID_ENTRIES);
 	e = memdup_user(uc->entries, sizeof(*e) * n);
 	if (IS_ERR(e))
-		return PTR_ERR(e);
+		return axv_refuse(PTR_ERR(e), "VM %u: AXV_SET_CPUID: cannot read the entries",
+				  vm->id);
 	for (i = 0; i < n; i++) {
 		const struct axv_cpuid_entry *s =
 			vmx_cpuid_find(vmx_cpuid_supported, vmx_cpuid_nent,
@@ -289,7 +290,8 @@ long vmx_cpuid_vm_ioctl(struct axv_vm *vm, unsigned int cmd, void __user *argp)
 	switch (cmd) {
 	case AXV_GET_CPUID:
 		mutex_lock(&vm->lock);
-		err = vmx_put_cpuid(argp, vvm->cpuid, vvm->cpuid_nent);
+		err = vmx_put_cpuid(argp, vvm->cpuid, vvm->cpuid_nent,
+				    "AXV_GET_CPUID");
 		mutex_unlock(&vm->lock);
 		return err;
 	case AXV_SET_CPUID:

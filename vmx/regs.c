@@ -258,10 +258,8 @@ static long vmx_msrs_ioctl(struct vmx_vcpu *vmx, void __user *argp,
 {
 	struct axv_msrs __user *um = argp;
 	struct axv_msr_entry e;
-	u32 n, i;
+	u32 n, i, pad;
 	int err = 0;
-
-	u32 pad;
 
 	if (get_user(n, &um->nmsrs) || get_user(pad, &um->pad))
 		return -EFAULT;
