@@ -171,9 +171,9 @@ static void vm_holds_virt(struct kunit *test)
 	struct axv_virt *virt = test->priv;
 	struct axv_vm *a, *b;
 
-	a = axv_vm_create(virt);
+	a = axv_vm_create(virt, false);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(a));
-	b = axv_vm_create(virt);
+	b = axv_vm_create(virt, false);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(b));
 	KUNIT_EXPECT_NE(test, a->id, b->id);
 	KUNIT_EXPECT_EQ(test, virt->users, 2);
@@ -190,7 +190,7 @@ static void vm_create_fails_cleanly(struct kunit *test)
 	struct axv_vm *vm;
 
 	fake_arch_fail_on(cpumask_first(cpu_online_mask), -EBUSY);
-	vm = axv_vm_create(virt);
+	vm = axv_vm_create(virt, false);
 	KUNIT_ASSERT_TRUE(test, IS_ERR(vm));
 	KUNIT_EXPECT_EQ(test, PTR_ERR(vm), -EBUSY);
 	KUNIT_EXPECT_EQ(test, virt->users, 0);
@@ -216,7 +216,7 @@ static void vm_vcpu_rules(struct kunit *test)
 	struct axv_vcpu *bsp, *ap, *v;
 	struct axv_vm *vm;
 
-	vm = axv_vm_create(virt);
+	vm = axv_vm_create(virt, false);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(vm));
 	bsp = new_vcpu(vm, 0, 0, AXV_ROLE_DEFAULT);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(bsp));
@@ -259,7 +259,7 @@ static void vm_max_vcpus(struct kunit *test)
 
 	vcpus = kunit_kcalloc(test, AXV_MAX_VCPUS, sizeof(*vcpus), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, vcpus);
-	vm = axv_vm_create(virt);
+	vm = axv_vm_create(virt, false);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(vm));
 	for (i = 0; i < AXV_MAX_VCPUS; i++) {
 		vcpus[i] = new_vcpu(vm, i, i, AXV_ROLE_DEFAULT);
@@ -277,7 +277,7 @@ static void vm_vcpu_affinity_checked(struct kunit *test)
 	struct axv_vcpu *vcpu;
 	struct axv_vm *vm;
 
-	vm = axv_vm_create(virt);
+	vm = axv_vm_create(virt, false);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(vm));
 	KUNIT_EXPECT_EQ(test, PTR_ERR(axv_vm_create_vcpu(vm, &cfg)), -EINVAL);
 	/* A failed creation leaves the id free. */
@@ -295,7 +295,7 @@ static void vcpu_keeps_vm(struct kunit *test)
 	struct axv_vcpu *vcpu;
 	struct axv_vm *vm;
 
-	vm = axv_vm_create(virt);
+	vm = axv_vm_create(virt, false);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(vm));
 	vcpu = new_vcpu(vm, 0, 0, AXV_ROLE_DEFAULT);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(vcpu));
@@ -314,7 +314,7 @@ static void vcpu_arch_setup_fails(struct kunit *test)
 	struct axv_vcpu *vcpu;
 	struct axv_vm *vm;
 
-	vm = axv_vm_create(virt);
+	vm = axv_vm_create(virt, false);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(vm));
 	fake_arch_fail_vcpu_setup(-ENOMEM);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(new_vcpu(vm, 0, 0, AXV_ROLE_DEFAULT)),
@@ -349,7 +349,7 @@ static void vm_one_bsp(struct kunit *test)
 	struct axv_vcpu *a, *b;
 	struct axv_vm *vm;
 
-	vm = axv_vm_create(virt);
+	vm = axv_vm_create(virt, false);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(vm));
 	a = new_vcpu(vm, 0, 0, AXV_ROLE_DEFAULT);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(a));
@@ -392,7 +392,7 @@ static void memslot_ranges(struct kunit *test)
 	struct axv_memslot m;
 	struct axv_vm *vm;
 
-	vm = axv_vm_create(virt);
+	vm = axv_vm_create(virt, false);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(vm));
 	KUNIT_ASSERT_EQ(test, axv_vm_gpa_bits(vm), 48);
 
@@ -442,7 +442,7 @@ static void memslot_overlaps(struct kunit *test)
 	struct axv_vm *vm;
 	unsigned int i;
 
-	vm = axv_vm_create(virt);
+	vm = axv_vm_create(virt, false);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(vm));
 	m = mem(0x10 * PAGE_SIZE, 4 * PAGE_SIZE);
 	KUNIT_ASSERT_EQ(test, axv_vm_set_memslot(vm, 0, &m), 0);
@@ -476,7 +476,7 @@ static void memslot_all_slots(struct kunit *test)
 	struct axv_vm *vm;
 	unsigned int i;
 
-	vm = axv_vm_create(virt);
+	vm = axv_vm_create(virt, false);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(vm));
 	for (i = 0; i < AXV_MAX_MEMSLOTS; i++) {
 		m = mem((u64)i * PAGE_SIZE, PAGE_SIZE);
@@ -493,7 +493,7 @@ static void run_cycle_and_accounting(struct kunit *test)
 	struct axv_vm *vm;
 	int resets;
 
-	vm = axv_vm_create(virt);
+	vm = axv_vm_create(virt, false);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(vm));
 	KUNIT_EXPECT_EQ(test, fake_arch_live_vms(), 1);
 	bsp = new_vcpu(vm, 0, 0, AXV_ROLE_BSP);
@@ -552,7 +552,7 @@ static void run_kick(struct kunit *test)
 	struct axv_vm *vm;
 	int kicks = fake_arch_kicks();
 
-	vm = axv_vm_create(virt);
+	vm = axv_vm_create(virt, false);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(vm));
 	vcpu = new_vcpu(vm, 0, 0, AXV_ROLE_BSP);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(vcpu));

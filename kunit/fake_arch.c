@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 #include <linux/smp.h>
 
+#include <axvcpu/core.h>
 #include <axvcpu/vcpu.h>
 
 #include "fake_arch.h"
@@ -186,6 +187,7 @@ static void fake_vcpu_kick(struct axv_vcpu *vcpu)
 }
 
 static atomic_t fake_resets = ATOMIC_INIT(0);
+static atomic_t fake_delivered = ATOMIC_INIT(0);
 static atomic_t fake_bound = ATOMIC_INIT(0);
 
 /* Binding and unbinding alternate: the count is 1 only inside a run. */
@@ -215,6 +217,31 @@ static int fake_vcpu_inject(struct axv_vcpu *vcpu, u32 vector, bool nmi)
 static void fake_vcpu_reset(struct axv_vcpu *vcpu, u8 sipi_vector)
 {
 	atomic_inc(&fake_resets);
+}
+
+/* Applies starts and INITs as a real backend; fixed IPIs and NMIs are counted. */
+static void fake_vcpu_deliver(struct axv_vcpu *vcpu)
+{
+	struct axv_ipi ipi;
+
+	while (axv_ipi_pop(&vcpu->ipis, &ipi)) {
+		switch (ipi.kind) {
+		case AXV_IPI_INIT:
+			axv_vcpu_init_ipi(vcpu);
+			break;
+		case AXV_IPI_START:
+			axv_vm_start_vcpu(vcpu, ipi.vector);
+			break;
+		default:
+			atomic_inc(&fake_delivered);
+			break;
+		}
+	}
+}
+
+int fake_arch_delivered(void)
+{
+	return atomic_read(&fake_delivered);
 }
 
 int fake_arch_resets(void)
@@ -260,6 +287,7 @@ const struct axv_arch_ops fake_arch_ops = {
 	.vcpu_bind = fake_vcpu_bind,
 	.vcpu_unbind = fake_vcpu_unbind,
 	.vcpu_inject = fake_vcpu_inject,
+	.vcpu_deliver = fake_vcpu_deliver,
 };
 
 unsigned int fake_arch_contract_errors(void)

@@ -91,4 +91,12 @@ int fake_arch_resets(void);
  */
 int fake_arch_bound(void);
 
+/**
+ * fake_arch_delivered() - fixed IPIs and NMIs the backend took from
+ *	vCPUs' queues.
+ *
+ * Return: the count since the last fake_arch_reset().
+ */
+int fake_arch_delivered(void);
+
 #endif /* _AXVCPU_KUNIT_FAKE_ARCH_H */

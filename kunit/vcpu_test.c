@@ -322,31 +322,68 @@ static void ipi_fifo_and_coalescing(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, axv_ipi_deliver(&vcpu->ipis, &got), -EINVAL);
 }
 
-static void ipi_overflow(struct kunit *test)
+/*
+ * The merging rules bound the queue: every fixed vector, an NMI, an INIT
+ * and starts, sent over and over, never fill it.
+ */
+static void ipi_never_fills(struct kunit *test)
+{
+	struct axv_vcpu *vcpu = test->priv;
+	struct axv_ipi one;
+	unsigned int round, v;
+
+	one = ipi(AXV_IPI_INIT, 0);
+	KUNIT_ASSERT_EQ(test, axv_ipi_deliver(&vcpu->ipis, &one), 0);
+	for (round = 0; round < 3; round++) {
+		for (v = 0; v < 256; v++) {
+			one = ipi(AXV_IPI_FIXED, v);
+			KUNIT_ASSERT_EQ(test, axv_ipi_deliver(&vcpu->ipis, &one), 0);
+			one = ipi(AXV_IPI_START, v);
+			KUNIT_ASSERT_EQ(test, axv_ipi_deliver(&vcpu->ipis, &one), 0);
+			one = ipi(AXV_IPI_NMI, 0);
+			KUNIT_ASSERT_EQ(test, axv_ipi_deliver(&vcpu->ipis, &one), 0);
+		}
+	}
+	/* INIT, 256 fixed, one start, one NMI. */
+	KUNIT_EXPECT_EQ(test, axv_ipi_count(&vcpu->ipis), 259);
+	KUNIT_EXPECT_LE(test, axv_ipi_count(&vcpu->ipis), AXV_IPI_QUEUE_LEN);
+	KUNIT_EXPECT_EQ(test, vcpu->ipis.overflows, 0);
+}
+
+/* An INIT drops what was pending but NMIs; what follows it queues again. */
+static void ipi_init_drops_pending(struct kunit *test)
 {
 	struct axv_vcpu *vcpu = test->priv;
 	struct axv_ipi one, got;
-	unsigned int i;
 
-	for (i = 0; i < AXV_IPI_QUEUE_LEN; i++) {
-		one = ipi(AXV_IPI_FIXED, i);
-		KUNIT_ASSERT_EQ(test, axv_ipi_deliver(&vcpu->ipis, &one), 0);
-	}
-	one = ipi(AXV_IPI_FIXED, AXV_IPI_QUEUE_LEN);
-	KUNIT_EXPECT_EQ(test, axv_ipi_deliver(&vcpu->ipis, &one), -ENOSPC);
-	KUNIT_EXPECT_EQ(test, vcpu->ipis.overflows, 1);
-	/* A repeat of a pending one still merges when full. */
-	one = ipi(AXV_IPI_FIXED, 5);
+	one = ipi(AXV_IPI_FIXED, 0x40);
+	axv_ipi_deliver(&vcpu->ipis, &one);
+	one = ipi(AXV_IPI_NMI, 0);
+	axv_ipi_deliver(&vcpu->ipis, &one);
+	one = ipi(AXV_IPI_START, 0x10);
+	axv_ipi_deliver(&vcpu->ipis, &one);
+	one = ipi(AXV_IPI_INIT, 0);
 	KUNIT_EXPECT_EQ(test, axv_ipi_deliver(&vcpu->ipis, &one), 0);
+	one = ipi(AXV_IPI_START, 0x20);
+	axv_ipi_deliver(&vcpu->ipis, &one);
+	/* A second start while one is pending is the one the SDM ignores. */
+	one = ipi(AXV_IPI_START, 0x30);
+	axv_ipi_deliver(&vcpu->ipis, &one);
+	one = ipi(AXV_IPI_FIXED, 0x40);
+	axv_ipi_deliver(&vcpu->ipis, &one);
 
-	/* Nothing queued was lost or reordered, across the wrap too. */
-	for (i = 0; i < AXV_IPI_QUEUE_LEN; i++) {
-		KUNIT_ASSERT_TRUE(test, axv_ipi_pop(&vcpu->ipis, &got));
-		KUNIT_EXPECT_EQ(test, got.vector, i);
-		one = ipi(AXV_IPI_FIXED, 0x80 + i);
-		KUNIT_EXPECT_EQ(test, axv_ipi_deliver(&vcpu->ipis, &one), 0);
-	}
-	KUNIT_EXPECT_EQ(test, axv_ipi_count(&vcpu->ipis), AXV_IPI_QUEUE_LEN);
+	KUNIT_ASSERT_TRUE(test, axv_ipi_pop(&vcpu->ipis, &got));
+	KUNIT_EXPECT_EQ(test, got.kind, AXV_IPI_NMI);
+	KUNIT_ASSERT_TRUE(test, axv_ipi_pop(&vcpu->ipis, &got));
+	KUNIT_EXPECT_EQ(test, got.kind, AXV_IPI_INIT);
+	KUNIT_ASSERT_TRUE(test, axv_ipi_pop(&vcpu->ipis, &got));
+	KUNIT_EXPECT_EQ(test, got.kind, AXV_IPI_START);
+	KUNIT_EXPECT_EQ(test, got.vector, 0x20);
+	KUNIT_ASSERT_TRUE(test, axv_ipi_pop(&vcpu->ipis, &got));
+	KUNIT_EXPECT_EQ(test, got.kind, AXV_IPI_FIXED);
+	KUNIT_EXPECT_FALSE(test, axv_ipi_pop(&vcpu->ipis, &got));
+	/* The fixed IPI, the start and the earlier INIT's victims. */
+	KUNIT_EXPECT_EQ(test, vcpu->ipis.coalesced, 3);
 }
 
 /* Each CPU sends its own vectors with interrupts off, all at once. */
@@ -368,12 +405,12 @@ static void ipi_send_from_this_cpu(void *data)
 static void ipi_concurrent_senders(struct kunit *test)
 {
 	struct axv_vcpu *vcpu = test->priv;
-	DECLARE_BITMAP(seen, AXV_IPI_QUEUE_LEN) = { };
+	DECLARE_BITMAP(seen, 256) = { };
 	unsigned int senders = 0, cpu;
 	struct axv_ipi got;
 
 	for_each_online_cpu(cpu)
-		if (cpu < AXV_IPI_QUEUE_LEN / IPIS_PER_CPU)
+		if (cpu < 256 / IPIS_PER_CPU)
 			senders++;
 	if (senders != num_online_cpus())
 		kunit_skip(test, "more CPUs than the queue has room for");
@@ -385,7 +422,7 @@ static void ipi_concurrent_senders(struct kunit *test)
 		KUNIT_EXPECT_FALSE(test, test_and_set_bit(got.vector, seen));
 		KUNIT_EXPECT_EQ(test, got.source, got.vector / IPIS_PER_CPU);
 	}
-	KUNIT_EXPECT_EQ(test, bitmap_weight(seen, AXV_IPI_QUEUE_LEN),
+	KUNIT_EXPECT_EQ(test, bitmap_weight(seen, 256),
 			senders * IPIS_PER_CPU);
 	KUNIT_EXPECT_EQ(test, vcpu->ipis.overflows, 0);
 }
@@ -405,7 +442,8 @@ static struct kunit_case vcpu_test_cases[] = {
 	KUNIT_CASE(affinity),
 	KUNIT_CASE(accounting),
 	KUNIT_CASE(ipi_fifo_and_coalescing),
-	KUNIT_CASE(ipi_overflow),
+	KUNIT_CASE(ipi_never_fills),
+	KUNIT_CASE(ipi_init_drops_pending),
 	KUNIT_CASE(ipi_concurrent_senders),
 	{ }
 };

@@ -48,9 +48,8 @@ static_assert(sizeof(struct axv_traps) == 32);
 static_assert(sizeof(struct axv_cpuid_entry) == 40);
 static_assert(sizeof(struct axv_cpuid) == 8);
 static_assert(sizeof(struct axv_kick) == 32);
-
-/* AXV_CREATE_VM flags; none are defined in API version 1. */
-#define AXV_CREATE_VM_VALID_FLAGS	0UL
+static_assert(sizeof(struct axv_irq) == 32);
+static_assert(sizeof(struct axv_lapic_state) == 1088);
 
 static long axv_dev_check_extension(unsigned long cap)
 {
@@ -76,11 +75,14 @@ static long axv_dev_create_vm(unsigned long flags)
 	struct axv_vm *vm;
 	int fd;
 
-	if (flags & ~AXV_CREATE_VM_VALID_FLAGS)
+	if (flags & ~AXV_VM_F_ALL)
 		return axv_refuse(-EINVAL, "AXV_CREATE_VM: unknown flags %#lx",
-				  flags & ~AXV_CREATE_VM_VALID_FLAGS);
+				  flags & ~AXV_VM_F_ALL);
+	if ((flags & AXV_VM_F_LAPIC) &&
+	    axv_arch_ops.check_extension(AXV_CAP_LAPIC) <= 0)
+		return axv_refuse(-EINVAL, "AXV_CREATE_VM: AXV_VM_F_LAPIC without AXV_CAP_LAPIC");
 
-	vm = axv_vm_create(&axv_virt);
+	vm = axv_vm_create(&axv_virt, flags & AXV_VM_F_LAPIC);
 	if (IS_ERR(vm))
 		return axv_refuse(PTR_ERR(vm),
 				  "AXV_CREATE_VM: cannot turn virtualization on (%ld)",

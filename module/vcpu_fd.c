@@ -66,6 +66,33 @@ static long axv_refuse_op(long err, const struct axv_vcpu *vcpu,
 			  axv_vcpu_state_name(vcpu->state), why);
 }
 
+/*
+ * In a VM with an in-kernel interrupt controller, INIT and start from
+ * userspace take the guest's path, so that the controller is reset too.
+ * Returns as axv_vcpu_init_ipi() and axv_vm_start_vcpu().
+ */
+static long axv_vcpu_op_ipi(struct axv_vcpu *vcpu, u8 kind, u8 vector)
+{
+	enum axv_run_state before = vcpu->state;
+	struct axv_ipi ipi = {
+		.kind = kind,
+		.vector = vector,
+		.source = vcpu->apic_id,
+	};
+	int err;
+
+	if (before == AXV_VCPU_INVALID || before == AXV_VCPU_STOPPED ||
+	    before == AXV_VCPU_CREATED)
+		return -EINVAL;
+	err = axv_ipi_deliver(&vcpu->ipis, &ipi);
+	if (err)
+		return err;
+	vcpu->vm->virt->ops->vcpu_deliver(vcpu);
+	if (kind != AXV_IPI_START)
+		return 0;
+	return before == AXV_VCPU_WAIT_START && vcpu->state == AXV_VCPU_FREE;
+}
+
 static long axv_vcpu_apply_op(struct axv_vcpu *vcpu,
 			      const struct axv_vcpu_op *req)
 {
@@ -77,12 +104,16 @@ static long axv_vcpu_apply_op(struct axv_vcpu *vcpu,
 	case AXV_VCPU_OP_START:
 		if (req->arg > U8_MAX)
 			return -EINVAL;
+		if (vcpu->vm->irqchip)
+			return axv_vcpu_op_ipi(vcpu, AXV_IPI_START, req->arg);
 		return axv_vm_start_vcpu(vcpu, req->arg);
 	}
 	if (req->arg)
 		return -EINVAL;
 	switch (req->op) {
 	case AXV_VCPU_OP_INIT:
+		if (vcpu->vm->irqchip)
+			return axv_vcpu_op_ipi(vcpu, AXV_IPI_INIT, 0);
 		return axv_vcpu_init_ipi(vcpu);
 	case AXV_VCPU_OP_PAUSE:
 		return axv_vcpu_pause(vcpu);

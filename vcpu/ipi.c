@@ -22,6 +22,45 @@ static struct axv_ipi *axv_ipi_slot(struct axv_ipi_queue *q, u32 index)
 	return &q->slots[index % AXV_IPI_QUEUE_LEN];
 }
 
+/*
+ * An INIT makes what was pending before it moot: it clears the IRR, and
+ * an INIT or start-up still queued would be applied before it.  Only an
+ * NMI, latched apart from the APIC, survives.  Lock held.
+ */
+static void axv_ipi_drop_before_init(struct axv_ipi_queue *q)
+{
+	u32 i, kept = q->head;
+
+	for (i = q->head; i != q->tail; i++) {
+		struct axv_ipi *p = axv_ipi_slot(q, i);
+
+		if (p->kind == AXV_IPI_NMI)
+			*axv_ipi_slot(q, kept++) = *p;
+		else
+			q->coalesced++;
+	}
+	q->tail = kept;
+}
+
+/* Whether @ipi merges into @p, already pending.  Lock held. */
+static bool axv_ipi_merges(const struct axv_ipi *p, const struct axv_ipi *ipi)
+{
+	if (p->kind != ipi->kind)
+		return false;
+	switch (ipi->kind) {
+	case AXV_IPI_FIXED:
+		/* A pending interrupt is one IRR bit. */
+		return p->vector == ipi->vector;
+	case AXV_IPI_NMI:
+		return true;
+	case AXV_IPI_START:
+		/* The first start moves the target on; later ones find it running. */
+		return true;
+	default:
+		return false;
+	}
+}
+
 int axv_ipi_deliver(struct axv_ipi_queue *q, const struct axv_ipi *ipi)
 {
 	unsigned long flags;
@@ -32,13 +71,14 @@ int axv_ipi_deliver(struct axv_ipi_queue *q, const struct axv_ipi *ipi)
 		return -EINVAL;
 
 	spin_lock_irqsave(&q->lock, flags);
-	/* A pending interrupt is a state, not a count: merge repeats. */
-	for (i = q->head; i != q->tail; i++) {
-		struct axv_ipi *p = axv_ipi_slot(q, i);
-
-		if (p->kind == ipi->kind && p->vector == ipi->vector) {
-			q->coalesced++;
-			goto out_unlock;
+	if (ipi->kind == AXV_IPI_INIT) {
+		axv_ipi_drop_before_init(q);
+	} else {
+		for (i = q->head; i != q->tail; i++) {
+			if (axv_ipi_merges(axv_ipi_slot(q, i), ipi)) {
+				q->coalesced++;
+				goto out_unlock;
+			}
 		}
 	}
 	if (q->tail - q->head == AXV_IPI_QUEUE_LEN) {

@@ -8,6 +8,15 @@
  * tests the requests with interrupts off after it has published that it
  * is about to enter, so that either it sees the request or the kicker's
  * interrupt reaches it in the guest and makes it exit.
+ *
+ * Events (an IPI queued, a timer expiry) follow the same protocol with
+ * AXV_VCPU_REQ_EVENT: the sender queues, then sets the bit, wakes and
+ * kicks; the owner clears the bit before it looks at its queue, so an
+ * event queued after that look sets the bit again and stops the entry.
+ *
+ * Lock order: the vCPU's mutex, then the VM's lock (a vCPU sending an IPI
+ * walks the VM's vCPUs), then a target's IPI-queue spinlock.  Nothing is
+ * taken inside the queue lock; the wake-up and the kick need no lock.
  */
 #include <linux/cpumask.h>
 #include <linux/sched.h>
@@ -31,12 +40,68 @@ static int axv_vcpu_unbind_op(struct axv_vcpu *vcpu, void *unused)
 	return 0;
 }
 
+int axv_vcpu_enter_running(struct axv_vcpu *vcpu)
+{
+	int err;
+
+	err = axv_vcpu_transition(vcpu, AXV_VCPU_FREE, AXV_VCPU_READY,
+				  axv_vcpu_bind_op, NULL);
+	if (err)
+		return err;
+	return axv_vcpu_transition(vcpu, AXV_VCPU_READY, AXV_VCPU_RUNNING,
+				   NULL, NULL);
+}
+
+/* AXV_RUN returns without entering the guest. */
+static void axv_vcpu_exit_idle(struct axv_vcpu *vcpu, u32 reason)
+{
+	struct axv_run *run = vcpu->run;
+
+	run->exit_reason = reason;
+	run->flags = 0;
+	run->hw_exit_reason = 0;
+	run->rip = 0;
+	axv_vcpu_account_exit(vcpu, 0, reason);
+}
+
+int axv_vcpu_await_start(struct axv_vcpu *vcpu)
+{
+	const struct axv_arch_ops *ops = vcpu->vm->virt->ops;
+
+	lockdep_assert_held(&vcpu->mutex);
+	for (;;) {
+		clear_bit(AXV_VCPU_REQ_EVENT, &vcpu->requests);
+		/* Pairs with the barrier in axv_vcpu_notify(). */
+		smp_mb__after_atomic();
+		ops->vcpu_deliver(vcpu);
+		if (vcpu->state != AXV_VCPU_WAIT_START)
+			return 0;
+		if (axv_vcpu_take_kick(vcpu)) {
+			axv_vcpu_exit_idle(vcpu, AXV_EXIT_KICKED);
+			return 1;
+		}
+		if (signal_pending(current) || READ_ONCE(vcpu->run->immediate_exit)) {
+			axv_vcpu_exit_idle(vcpu, AXV_EXIT_INTR);
+			return -EINTR;
+		}
+		wait_event_interruptible(vcpu->wq,
+					 test_bit(AXV_VCPU_REQ_EVENT, &vcpu->requests) ||
+					 test_bit(AXV_VCPU_REQ_KICK, &vcpu->requests));
+	}
+}
+
 int axv_vcpu_run(struct axv_vcpu *vcpu)
 {
 	const struct axv_arch_ops *ops = vcpu->vm->virt->ops;
 	int err;
 
 	lockdep_assert_held(&vcpu->mutex);
+	/* With the interrupt controller in the kernel, an AP waits here. */
+	if (vcpu->state == AXV_VCPU_WAIT_START && vcpu->vm->irqchip) {
+		err = axv_vcpu_await_start(vcpu);
+		if (err)
+			return err > 0 ? 0 : err;
+	}
 	if (vcpu->state != AXV_VCPU_FREE)
 		return -EINVAL;
 	/*
@@ -52,12 +117,7 @@ int axv_vcpu_run(struct axv_vcpu *vcpu)
 	mutex_lock(&vcpu->vm->lock);
 	vcpu->ran = true;
 	mutex_unlock(&vcpu->vm->lock);
-	err = axv_vcpu_transition(vcpu, AXV_VCPU_FREE, AXV_VCPU_READY,
-				  axv_vcpu_bind_op, NULL);
-	if (err)
-		return err;
-	err = axv_vcpu_transition(vcpu, AXV_VCPU_READY, AXV_VCPU_RUNNING,
-				  NULL, NULL);
+	err = axv_vcpu_enter_running(vcpu);
 	if (err)
 		return err;
 
@@ -88,6 +148,24 @@ void axv_vcpu_kick(struct axv_vcpu *vcpu)
 	smp_mb__after_atomic();
 	wake_up_interruptible(&vcpu->wq);
 	vcpu->vm->virt->ops->vcpu_kick(vcpu);
+}
+
+void axv_vcpu_notify(struct axv_vcpu *vcpu)
+{
+	set_bit(AXV_VCPU_REQ_EVENT, &vcpu->requests);
+	/* Order the request before the backend's look at the vCPU's mode. */
+	smp_mb__after_atomic();
+	wake_up_interruptible(&vcpu->wq);
+	vcpu->vm->virt->ops->vcpu_kick(vcpu);
+}
+
+int axv_vcpu_send_ipi(struct axv_vcpu *vcpu, const struct axv_ipi *ipi)
+{
+	int err = axv_ipi_deliver(&vcpu->ipis, ipi);
+
+	if (!err)
+		axv_vcpu_notify(vcpu);
+	return err;
 }
 
 bool axv_vcpu_take_kick(struct axv_vcpu *vcpu)

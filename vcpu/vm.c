@@ -14,7 +14,7 @@
 
 static atomic_t axv_vm_next_id = ATOMIC_INIT(0);
 
-struct axv_vm *axv_vm_create(struct axv_virt *virt)
+struct axv_vm *axv_vm_create(struct axv_virt *virt, bool irqchip)
 {
 	struct axv_vm *vm;
 	int err;
@@ -32,6 +32,7 @@ struct axv_vm *axv_vm_create(struct axv_virt *virt)
 	spin_lock_init(&vm->mem_lock);
 	vm->virt = virt;
 	vm->id = atomic_inc_return(&axv_vm_next_id);
+	vm->irqchip = irqchip;
 	err = virt->ops->vm_init(vm);
 	if (err)
 		goto err_put_virt;

@@ -42,12 +42,11 @@ static int vmx_complete_ins(struct vmx_vcpu *vmx)
 	return 1;
 }
 
-static void vmx_complete_mmio_read(struct vmx_vcpu *vmx,
-				   const struct axv_run *run)
+void vmx_mmio_load(struct vmx_vcpu *vmx, const struct vmx_mmio_insn *d,
+		   u64 data)
 {
-	const struct vmx_mmio_insn *d = &vmx->pend_mmio;
 	unsigned long *reg = &vmx->regs[d->reg & 15];
-	u64 value = vmx_mmio_extend(d, run->mmio.data), merged;
+	u64 value = vmx_mmio_extend(d, data), merged;
 
 	if (d->reg == VMX_RSP)
 		*reg = vmcs_readl(GUEST_RSP);
@@ -56,6 +55,12 @@ static void vmx_complete_mmio_read(struct vmx_vcpu *vmx,
 	if (d->reg == VMX_RSP)
 		vmcs_writel(GUEST_RSP, merged);
 	vmx_skip_insn(vmx);
+}
+
+static void vmx_complete_mmio_read(struct vmx_vcpu *vmx,
+				   const struct axv_run *run)
+{
+	vmx_mmio_load(vmx, &vmx->pend_mmio, run->mmio.data);
 }
 
 /*

@@ -17,6 +17,7 @@
 #include <asm/vmx.h>
 
 #include <axvcpu/core.h>
+#include <axvcpu/lapic.h>
 #include <axvcpu/vcpu.h>
 
 #include "vmcs.h"
@@ -36,6 +37,9 @@ static u64 vmx_xcr0_supported;
 			 BIT(29) /* F16C */ | BIT(30) /* RDRAND */)
 #define L1_ECX_HYPERVISOR	BIT(31)
 #define L1_ECX_OSXSAVE		BIT(27)
+#define L1_ECX_X2APIC		BIT(21)
+#define L1_ECX_TSC_DEADLINE	BIT(24)
+#define L1_EDX_APIC		BIT(9)
 #define L1_EDX_KEEP	(BIT(0) /* FPU */ | BIT(1) /* VME */ |		\
 			 BIT(2) /* DE */ | BIT(3) /* PSE */ |		\
 			 BIT(4) /* TSC */ | BIT(5) /* MSR */ |		\
@@ -196,6 +200,14 @@ void vmx_cpuid_emulate(struct vmx_vcpu *vmx)
 		c &= ~L1_ECX_OSXSAVE;
 		if (vmx_guest_cr4() & X86_CR4_OSXSAVE)
 			c |= L1_ECX_OSXSAVE;
+		/* The APIC bits say what the in-kernel APIC provides. */
+		c &= ~(L1_ECX_X2APIC | L1_ECX_TSC_DEADLINE);
+		d &= ~L1_EDX_APIC;
+		if (vmx->lapic) {
+			c |= L1_ECX_X2APIC | L1_ECX_TSC_DEADLINE;
+			if (lapic_hw_enabled(vmx->lapic))
+				d |= L1_EDX_APIC;
+		}
 	} else if (function == 0xd && index == 0 && e) {
 		b = vmx_xsave_size(vmx->xcr0);
 	}

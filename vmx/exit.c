@@ -171,9 +171,13 @@ static int vmx_exit_cpuid(struct vmx_vcpu *vmx)
 
 static int vmx_exit_hlt(struct vmx_vcpu *vmx)
 {
-	/* With interrupts off nothing but an NMI or INIT ends it. */
-	if (!(vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF) &&
-	    !vmx->nmi_pending) {
+	bool intr = vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF;
+
+	/*
+	 * With interrupts off nothing but an NMI or INIT ends it: without an
+	 * in-kernel APIC nothing in the kernel can send those.
+	 */
+	if (!intr && !vmx->nmi_pending && !vmx->lapic) {
 		/* .rip names the HLT; the guest goes on after it. */
 		vmx_user_exit(vmx, AXV_EXIT_HALT);
 		vmx_skip_insn(vmx);
@@ -181,9 +185,10 @@ static int vmx_exit_hlt(struct vmx_vcpu *vmx)
 		return 0;
 	}
 	vmx_skip_insn(vmx);
-	if (vmx->nmi_pending || vmx->ext_pending)
+	if (vmx->nmi_pending || (intr && vmx_apic_pending(vmx) >= 0))
 		return 1;
 	vmx->halted = true;
+	vmx->halt_if = intr;
 	vmcs_write32(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_HLT);
 	vmx_count(vmx, AXV_EXIT_HALT);
 	return 1;
@@ -207,7 +212,16 @@ static int vmx_exit_gp(struct vmx_vcpu *vmx)
 static int vmx_exit_vmcall(struct vmx_vcpu *vmx)
 {
 	struct axv_run *run = vmx->vcpu->run;
+	u64 nr = vmx->regs[VMX_RAX];
 
+	/* Outside 64-bit mode only EAX is defined. */
+	if (!vmx_guest_long_mode())
+		nr = (u32)nr;
+	if (nr == AXV_HC_NOP) {
+		vmx->regs[VMX_RAX] = 0;
+		vmx_skip_insn(vmx);
+		return 1;
+	}
 	vmx_user_exit(vmx, AXV_EXIT_HYPERCALL);
 	run->hypercall.nr = vmx->regs[VMX_RAX];
 	run->hypercall.args[0] = vmx->regs[VMX_RBX];
@@ -317,18 +331,16 @@ static int vmx_exit_cr_access(struct vmx_vcpu *vmx)
 			vmx_set_cr3(vmx, *gpr);
 		else if (cr == 4)
 			err = vmx_set_cr4(vmx, *gpr);
-		else if (cr == 8 && vmx->vapic)
-			((u32 *)page_address(vmx->vapic))[0x80 / 4] =
-				(*gpr & 0xf) << 4;
-		else if (cr != 8)
+		else if (cr == 8)
+			vmx_apic_set_cr8(vmx, *gpr);
+		else
 			return vmx_exit_unknown(vmx);
 		break;
 	case VMX_CR_MOV_FROM:
 		if (cr == 3)
 			*gpr = vmcs_readl(GUEST_CR3);
 		else if (cr == 8)
-			*gpr = vmx->vapic ? ((u32 *)page_address(vmx->vapic))
-					    [0x80 / 4] >> 4 : 0;
+			*gpr = vmx_apic_cr8(vmx);
 		else
 			return vmx_exit_unknown(vmx);
 		if (!vmx_guest_long_mode())
@@ -359,7 +371,7 @@ static int vmx_exit_msr(struct vmx_vcpu *vmx, bool write)
 	int err;
 
 	if (write)
-		err = vmx_msr_write(vmx, index, data);
+		err = vmx_msr_write(vmx, index, data, false);
 	else
 		err = vmx_msr_read(vmx, index, &data);
 	if (!err) {

@@ -52,6 +52,25 @@ static u64 vmx_store_value(struct vmx_vcpu *vmx, const struct vmx_mmio_insn *d)
 	return d->high_byte ? v >> 8 : v;
 }
 
+/* An access to the in-kernel local APIC's page, done here. */
+static int vmx_apic_access(struct vmx_vcpu *vmx, u64 gpa,
+			   const struct vmx_mmio_insn *d)
+{
+	u32 offset = gpa & ~PAGE_MASK;
+
+	if (d->op == VMX_INSN_LOAD) {
+		vmx_mmio_load(vmx, d, vmx_apic_mmio_read(vmx, offset, d->size));
+		return 1;
+	}
+	vmx_apic_mmio_write(vmx, offset, d->size, vmx_store_value(vmx, d));
+	if (d->op == VMX_INSN_STOS)
+		vmx_io_advance(vmx, VMX_RDI, 1, d->size, d->addr_size, d->rep,
+			       vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_DF);
+	else
+		vmx_skip_insn(vmx);
+	return 1;
+}
+
 int vmx_exit_ept_violation(struct vmx_vcpu *vmx)
 {
 	struct axv_run *run = vmx->vcpu->run;
@@ -83,6 +102,9 @@ int vmx_exit_ept_violation(struct vmx_vcpu *vmx)
 		vmx_skip_insn(vmx);
 		return 1;
 	}
+
+	if (vmx_apic_page(vmx, gpa))
+		return vmx_apic_access(vmx, gpa, &d);
 
 	vmx_user_exit(vmx, AXV_EXIT_MMIO);
 	run->mmio.gpa = gpa;

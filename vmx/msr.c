@@ -7,6 +7,7 @@
  * vCPU's own copies otherwise.  Everything else goes to userspace.
  */
 #include <linux/kernel.h>
+#include <asm/apicdef.h>
 #include <asm/msr-index.h>
 #include <asm/msr.h>
 #include <asm/vmx.h>
@@ -36,8 +37,18 @@ static bool vmx_pat_valid(u64 pat)
 	return true;
 }
 
+/* The MSRs of the in-kernel local APIC, when the VM has them. */
+static bool vmx_apic_msr(struct vmx_vcpu *vmx, u32 index)
+{
+	return vmx->lapic &&
+	       (index == MSR_IA32_APICBASE || index == MSR_IA32_TSC_DEADLINE ||
+		(index >= APIC_BASE_MSR && index <= APIC_BASE_MSR + 0xff));
+}
+
 int vmx_msr_read(struct vmx_vcpu *vmx, u32 index, u64 *data)
 {
+	if (vmx_apic_msr(vmx, index) && index != MSR_IA32_APICBASE)
+		return vmx_apic_msr_read(vmx, index, data);
 	switch (index) {
 	case MSR_EFER:
 		*data = vmcs_read64(GUEST_IA32_EFER);
@@ -104,8 +115,10 @@ static int vmx_set_efer(struct vmx_vcpu *vmx, u64 data)
 	return 0;
 }
 
-int vmx_msr_write(struct vmx_vcpu *vmx, u32 index, u64 data)
+int vmx_msr_write(struct vmx_vcpu *vmx, u32 index, u64 data, bool host)
 {
+	if (vmx_apic_msr(vmx, index))
+		return vmx_apic_msr_write(vmx, index, data, host);
 	switch (index) {
 	case MSR_EFER:
 		return vmx_set_efer(vmx, data);

@@ -86,6 +86,9 @@ static int vmx_check_extension(unsigned int cap)
 		return VMX_MAX_CPUID_ENTRIES;
 	case AXV_CAP_MAX_MSRS:
 		return VMX_MAX_MSRS;
+	case AXV_CAP_NOP_HYPERCALL:
+	case AXV_CAP_LAPIC:
+		return 1;
 	case AXV_CAP_TRAPS:
 		/* 1: exceptions; 3: exceptions and debug-register accesses. */
 		return 1 | (vmx_caps.msrs.proc >> 32 & CPU_BASED_MOV_DR_EXITING ?
@@ -138,6 +141,8 @@ static void vmx_cpu_off(void)
 static long vmx_vm_ioctl(struct axv_vm *vm, unsigned int cmd,
 			 unsigned long arg)
 {
+	if (cmd == AXV_SEND_IRQ)
+		return vmx_vm_send_irq(vm, (void __user *)arg);
 	return vmx_cpuid_vm_ioctl(vm, cmd, (void __user *)arg);
 }
 
@@ -177,5 +182,6 @@ const struct axv_arch_ops axv_arch_ops = {
 	.vcpu_reset = vmx_vcpu_reset,
 	.vcpu_bind = vmx_vcpu_bind,
 	.vcpu_unbind = vmx_vcpu_unbind,
+	.vcpu_deliver = vmx_vcpu_deliver,
 	.vcpu_inject = vmx_vcpu_inject,
 };

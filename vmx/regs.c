@@ -17,6 +17,7 @@
 
 #include <linux/axvcpu.h>
 #include <axvcpu/core.h>
+#include <axvcpu/lapic.h>
 #include <axvcpu/vcpu.h>
 #include <axvcpu/vmx.h>
 
@@ -126,8 +127,7 @@ static long vmx_get_sregs(struct vmx_vcpu *vmx, void __user *argp)
 	sr.efer = vmcs_read64(GUEST_IA32_EFER);
 	vmx_vcpu_put(vmx);
 	sr.cr2 = vmx->cr2;
-	sr.cr8 = vmx->vapic ?
-		 ((u32 *)page_address(vmx->vapic))[0x80 / 4] >> 4 : 0;
+	sr.cr8 = vmx_apic_cr8(vmx);
 	sr.apic_base = vmx_apic_base(vmx);
 	return copy_to_user(argp, &sr, sizeof(sr)) ? -EFAULT : 0;
 }
@@ -160,7 +160,8 @@ static long vmx_set_sregs(struct vmx_vcpu *vmx, void __user *argp)
 	if ((sr.cr0 >> 32) || (sr.cr4 & ~m->cr4_fixed1) ||
 	    (sr.cr4 & X86_CR4_VMXE) || sr.cr8 > 15)
 		return -EINVAL;
-	if ((sr.apic_base & ~(APIC_BASE_BSP | APIC_BASE_ENABLE)) !=
+	if (vmx->lapic ? !vmx_apic_base_valid(sr.apic_base) :
+	    (sr.apic_base & ~(APIC_BASE_BSP | APIC_BASE_ENABLE)) !=
 	    APIC_BASE_DEFAULT)
 		return -EINVAL;
 
@@ -191,8 +192,9 @@ static long vmx_set_sregs(struct vmx_vcpu *vmx, void __user *argp)
 		vmx_load_pdptrs(vmx, sr.cr3);
 	vmx_vcpu_put(vmx);
 	vmx->cr2 = sr.cr2;
-	if (vmx->vapic)
-		((u32 *)page_address(vmx->vapic))[0x80 / 4] = sr.cr8 << 4;
+	vmx_apic_set_cr8(vmx, sr.cr8);
+	if (vmx->lapic)
+		return lapic_set_base(vmx->lapic, sr.apic_base, true);
 	vmx->apic_base = sr.apic_base;
 	return 0;
 }
@@ -274,7 +276,7 @@ static long vmx_msrs_ioctl(struct vmx_vcpu *vmx, void __user *argp,
 			return -EINVAL;
 		vmx_vcpu_get(vmx);
 		if (set)
-			err = vmx_msr_write(vmx, e.index, e.data);
+			err = vmx_msr_write(vmx, e.index, e.data, true);
 		else
 			err = vmx_msr_read(vmx, e.index, &e.data);
 		vmx_vcpu_put(vmx);
@@ -322,8 +324,14 @@ static long vmx_set_events(struct vmx_vcpu *vmx, void __user *argp)
 	     (ev.flags & AXV_EVENT_F_MOV_SS_SHADOW)) ||
 	    ((ev.flags & AXV_EVENT_F_EXT_PENDING) && ev.ext_vector < 32))
 		return -EINVAL;
-	vmx->ext_pending = ev.flags & AXV_EVENT_F_EXT_PENDING;
-	vmx->ext_vector = vmx->ext_pending ? ev.ext_vector : 0;
+	/* With the local APIC, a pending interrupt is its IRR bit. */
+	if (vmx->lapic) {
+		if (ev.flags & AXV_EVENT_F_EXT_PENDING)
+			lapic_accept(vmx->lapic, ev.ext_vector);
+	} else {
+		vmx->ext_pending = ev.flags & AXV_EVENT_F_EXT_PENDING;
+		vmx->ext_vector = vmx->ext_pending ? ev.ext_vector : 0;
+	}
 	vmx->nmi_pending = ev.flags & AXV_EVENT_F_NMI_PENDING;
 	if (ev.flags & AXV_EVENT_F_NMI_MASKED)
 		intr |= GUEST_INTR_STATE_NMI;
@@ -348,6 +356,10 @@ int vmx_vcpu_inject(struct axv_vcpu *vcpu, u32 vector, bool nmi)
 	} else {
 		if (vector < 32 || vector > 255)
 			return -EINVAL;
+		if (vmx->lapic) {
+			lapic_accept(vmx->lapic, vector);
+			return 0;
+		}
 		/* One pending external interrupt, as one INTR line. */
 		if (vmx->ext_pending)
 			return -EBUSY;
@@ -415,6 +427,8 @@ static const char *vmx_ioctl_name(unsigned int cmd)
 	case AXV_SET_EVENTS: return "AXV_SET_EVENTS";
 	case AXV_SET_TRAPS: return "AXV_SET_TRAPS";
 	case AXV_SET_HYPERCALL_RESULT: return "AXV_SET_HYPERCALL_RESULT";
+	case AXV_GET_LAPIC: return "AXV_GET_LAPIC";
+	case AXV_SET_LAPIC: return "AXV_SET_LAPIC";
 	default: return NULL;
 	}
 }
@@ -461,6 +475,15 @@ long vmx_vcpu_ioctl(struct axv_vcpu *vcpu, unsigned int cmd,
 	case AXV_SET_TRAPS:
 		ret = vmx_set_traps(vmx, argp);
 		break;
+	case AXV_GET_LAPIC:
+	case AXV_SET_LAPIC:
+		if (!vmx->lapic)
+			ret = -ENXIO;
+		else if (cmd == AXV_GET_LAPIC)
+			ret = vmx_apic_get_state(vmx, argp);
+		else
+			ret = vmx_apic_set_state(vmx, argp);
+		break;
 	default:
 		ret = vmx_set_hypercall_result(vmx, argp);
 		break;
@@ -473,6 +496,7 @@ long vmx_vcpu_ioctl(struct axv_vcpu *vcpu, unsigned int cmd,
 				  ret == -EBUSY ? "an interrupt is already pending" :
 				  ret == -ENOMEM ? "out of memory" :
 				  ret == -EOPNOTSUPP ? "the CPU cannot do it" :
+				  ret == -ENXIO ? "the VM has no in-kernel local APIC" :
 				  "a field is out of range, reserved bits set, or not in this state");
 	return ret;
 }

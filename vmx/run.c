@@ -27,6 +27,8 @@
 #include <asm/special_insns.h>
 #include <asm/vmx.h>
 
+#include <axvcpu/core.h>
+#include <axvcpu/lapic.h>
 #include <axvcpu/vcpu.h>
 #include <axvcpu/vmx.h>
 
@@ -192,6 +194,7 @@ static void vmx_inject_events(struct vmx_vcpu *vmx)
 	u32 proc = vmcs_read32(CPU_BASED_VM_EXEC_CONTROL);
 	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
 	bool blocked = intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS);
+	int ext = vmx_apic_pending(vmx);
 
 	if (vmx->event.valid) {
 		vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, vmx->event.info);
@@ -205,13 +208,15 @@ static void vmx_inject_events(struct vmx_vcpu *vmx)
 			     INTR_TYPE_NMI_INTR | NMI_VECTOR);
 		vmx->nmi_pending = false;
 		vmx->halted = false;
-	} else if (vmx->ext_pending && !blocked &&
+	} else if (ext >= 0 && !blocked &&
 		   (vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF)) {
 		vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, INTR_INFO_VALID_MASK |
-			     INTR_TYPE_EXT_INTR | vmx->ext_vector);
-		vmx->ext_pending = false;
+			     INTR_TYPE_EXT_INTR | ext);
+		vmx_apic_taken(vmx, ext);
+		ext = vmx_apic_pending(vmx);
 		vmx->halted = false;
 	}
+	vmx_apic_update_tpr_threshold(vmx);
 
 	/*
 	 * What still waits asks for an exit when the guest can take it.  An
@@ -229,7 +234,7 @@ static void vmx_inject_events(struct vmx_vcpu *vmx)
 	} else if (vmx->nmi_pending) {
 		proc |= CPU_BASED_INTR_WINDOW_EXITING;
 	}
-	if (vmx->ext_pending)
+	if (ext >= 0)
 		proc |= CPU_BASED_INTR_WINDOW_EXITING;
 	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, proc);
 	/* A halted guest that gets an event wakes up (26.6.2). */
@@ -373,7 +378,8 @@ static int vmx_enter_once(struct vmx_vcpu *vmx, u64 *guest_ns)
 	WRITE_ONCE(vmx->in_guest, smp_processor_id());
 	/* Publish in_guest before looking at requests (see vcpu/run.c). */
 	smp_mb();
-	if (test_bit(AXV_VCPU_REQ_KICK, &vmx->vcpu->requests)) {
+	if (READ_ONCE(vmx->vcpu->requests) &
+	    (BIT(AXV_VCPU_REQ_KICK) | BIT(AXV_VCPU_REQ_EVENT))) {
 		failed = -EAGAIN;
 		goto out_restore;
 	}
@@ -469,12 +475,43 @@ static void vmx_exit_without_guest(struct vmx_vcpu *vmx, u32 reason)
 	vmx_count(vmx, reason);
 }
 
+/*
+ * Whether the halt ends: an NMI, an interrupt the guest takes (IF was set
+ * at its HLT), or an event still to look at (an IPI, a timer expiry).
+ */
 static bool vmx_can_wake(struct axv_vcpu *vcpu)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 
-	return vmx->nmi_pending || vmx->ext_pending ||
+	return vmx->nmi_pending ||
+	       (vmx->lapic ? vmx->halt_if && vmx_apic_pending(vmx) >= 0 :
+		vmx->ext_pending) ||
 	       test_bit(AXV_VCPU_REQ_EVENT, &vcpu->requests);
+}
+
+/*
+ * With the local APIC in the kernel, take what arrived before entering:
+ * IPIs and timer expiries.  An INIT leaves the vCPU waiting for a start;
+ * it waits here.  Returns 1 to go on, else as vmx_vcpu_run().
+ */
+static int vmx_take_events(struct vmx_vcpu *vmx)
+{
+	struct axv_vcpu *vcpu = vmx->vcpu;
+	int ret;
+
+	clear_bit(AXV_VCPU_REQ_EVENT, &vcpu->requests);
+	if (!vcpu->vm->irqchip)
+		return 1;
+	/* Pairs with the barrier in axv_vcpu_notify(). */
+	smp_mb__after_atomic();
+	vmx_vcpu_deliver(vcpu);
+	if (vcpu->state != AXV_VCPU_WAIT_START)
+		return 1;
+	ret = axv_vcpu_await_start(vcpu);
+	if (ret)
+		return ret > 0 ? 0 : ret;
+	ret = axv_vcpu_enter_running(vcpu);
+	return ret ? ret : 1;
 }
 
 int vmx_vcpu_run(struct axv_vcpu *vcpu)
@@ -516,13 +553,15 @@ int vmx_vcpu_run(struct axv_vcpu *vcpu)
 			vmx_exit_without_guest(vmx, AXV_EXIT_INTR);
 			return -EINTR;
 		}
+		ret = vmx_take_events(vmx);
+		if (ret <= 0)
+			return ret;
 		if (vmx->halted && !vmx_can_wake(vcpu)) {
 			ret = axv_vcpu_block(vcpu, vmx_can_wake);
 			if (ret)
 				return ret;
 			continue;
 		}
-		clear_bit(AXV_VCPU_REQ_EVENT, &vcpu->requests);
 		cond_resched();
 
 		vmx_vcpu_get(vmx);
@@ -537,6 +576,9 @@ int vmx_vcpu_run(struct axv_vcpu *vcpu)
 			ret = vmx_handle_exit(vmx);
 		vmx_vcpu_put(vmx);
 		vcpu->exec_ns += guest_ns;
+		/* An ICR write is sent now that the thread may sleep. */
+		if (ret > 0 && vmx->lapic && vmx->lapic->icr_pending)
+			ret = vmx_apic_send(vmx);
 		if (ret <= 0)
 			return ret;
 	}
@@ -564,10 +606,6 @@ void vmx_vcpu_unbind(struct axv_vcpu *vcpu)
 {
 }
 
-static void vmx_kick_ipi(void *unused)
-{
-}
-
 void vmx_vcpu_kick(struct axv_vcpu *vcpu)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
@@ -576,7 +614,11 @@ void vmx_vcpu_kick(struct axv_vcpu *vcpu)
 	if (!vmx)
 		return;
 	cpu = READ_ONCE(vmx->in_guest);
-	/* The interrupt makes it exit; the loop then sees the request. */
+	/*
+	 * The interrupt makes it exit; the loop then sees the request.  A
+	 * rescheduling IPI can be sent from any context, hard interrupts
+	 * (the APIC timer) included.
+	 */
 	if (cpu >= 0 && cpu != raw_smp_processor_id())
-		smp_call_function_single(cpu, vmx_kick_ipi, NULL, 0);
+		smp_send_reschedule(cpu);
 }

@@ -92,6 +92,9 @@ int vmx_vcpu_setup(struct axv_vcpu *vcpu)
 		goto err_free_vpid;
 	}
 	preempt_enable();
+	err = vmx_apic_create(vmx);
+	if (err)
+		goto err_free_vpid;
 	vcpu->arch = vmx;
 
 	vmx_vcpu_get(vmx);
@@ -120,6 +123,7 @@ void vmx_vcpu_destroy(struct axv_vcpu *vcpu)
 
 	/* No CPU may hold the VMCS when its memory goes back. */
 	vmx_vcpu_unload(vmx);
+	vmx_apic_destroy(vmx);
 	if (vmx->vpid)
 		ida_free(&vmx_vpids, vmx->vpid);
 	if (vmx->vapic)
@@ -140,4 +144,7 @@ void vmx_vcpu_reset(struct axv_vcpu *vcpu, u8 sipi_vector)
 	vmx_reset_fpu(vmx);
 	vmx->ext_pending = false;
 	vmx->nmi_pending = false;
+	vmx->halted = false;
+	vmx->event.valid = false;
+	vmx->pending = VMX_PENDING_NONE;
 }

@@ -14,6 +14,7 @@
 #include <asm/vmx.h>
 
 #include <axvcpu/core.h>
+#include <axvcpu/lapic.h>
 #include <axvcpu/vcpu.h>
 #include <axvcpu/vmx.h>
 
@@ -198,7 +199,9 @@ unsigned long vmx_cr4_hw(unsigned long cr4)
 /* IA32_APIC_BASE as the guest reads it: the BSP flag follows the role. */
 u64 vmx_apic_base(struct vmx_vcpu *vmx)
 {
-	return (vmx->apic_base & ~APIC_BASE_BSP) |
+	u64 base = vmx->lapic ? vmx->lapic->base : vmx->apic_base;
+
+	return (base & ~APIC_BASE_BSP) |
 	       (vmx->vcpu->bsp ? APIC_BASE_BSP : 0);
 }
 

@@ -90,7 +90,9 @@ struct vmx_event {
  * @sfmask: guest IA32_FMASK.
  * @syscall_msrs: the guest wrote the SYSCALL MSRs; swap them around entry.
  * @apic_base: guest IA32_APIC_BASE.
+ * @lapic: the in-kernel local APIC (vmx/apic.c), or NULL.
  * @halted: the guest executed HLT and waits for an event.
+ * @halt_if: RFLAGS.IF at that HLT: whether an interrupt may end it.
  * @ext_pending: an external interrupt waits for delivery.
  * @ext_vector: its vector.
  * @nmi_pending: an NMI waits for delivery.
@@ -140,7 +142,9 @@ struct vmx_vcpu {
 	u64 sfmask;
 	bool syscall_msrs;
 	u64 apic_base;
+	struct lapic *lapic;
 	bool halted;
+	bool halt_if;
 	bool ext_pending;
 	u8 ext_vector;
 	bool nmi_pending;
@@ -233,6 +237,8 @@ int vmx_exit_ept_violation(struct vmx_vcpu *vmx);
 
 /* complete.c */
 int vmx_complete_userspace_exit(struct vmx_vcpu *vmx);
+void vmx_mmio_load(struct vmx_vcpu *vmx, const struct vmx_mmio_insn *d,
+		   u64 data);
 
 /* gva.c */
 int vmx_gva_to_gpa(struct vmx_vcpu *vmx, u64 gva, u64 *gpa);
@@ -267,7 +273,28 @@ u64 vmx_supported_xcr0(void);
 
 /* msr.c */
 int vmx_msr_read(struct vmx_vcpu *vmx, u32 index, u64 *data);
-int vmx_msr_write(struct vmx_vcpu *vmx, u32 index, u64 data);
+int vmx_msr_write(struct vmx_vcpu *vmx, u32 index, u64 data, bool host);
+
+/* apic.c */
+int vmx_apic_create(struct vmx_vcpu *vmx);
+void vmx_apic_destroy(struct vmx_vcpu *vmx);
+void vmx_vcpu_deliver(struct axv_vcpu *vcpu);
+int vmx_apic_pending(struct vmx_vcpu *vmx);
+void vmx_apic_taken(struct vmx_vcpu *vmx, u8 vector);
+void vmx_apic_update_tpr_threshold(struct vmx_vcpu *vmx);
+u64 vmx_apic_cr8(struct vmx_vcpu *vmx);
+void vmx_apic_set_cr8(struct vmx_vcpu *vmx, u64 cr8);
+bool vmx_apic_page(struct vmx_vcpu *vmx, u64 gpa);
+bool vmx_apic_base_valid(u64 value);
+u64 vmx_apic_mmio_read(struct vmx_vcpu *vmx, u32 offset, unsigned int size);
+void vmx_apic_mmio_write(struct vmx_vcpu *vmx, u32 offset, unsigned int size,
+			 u64 value);
+int vmx_apic_msr_read(struct vmx_vcpu *vmx, u32 index, u64 *data);
+int vmx_apic_msr_write(struct vmx_vcpu *vmx, u32 index, u64 data, bool host);
+int vmx_apic_send(struct vmx_vcpu *vmx);
+long vmx_vm_send_irq(struct axv_vm *vm, void __user *argp);
+long vmx_apic_get_state(struct vmx_vcpu *vmx, void __user *argp);
+long vmx_apic_set_state(struct vmx_vcpu *vmx, void __user *argp);
 
 /* vcpu.c */
 void vmx_vcpu_reset(struct axv_vcpu *vcpu, u8 sipi_vector);

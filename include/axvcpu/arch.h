@@ -97,8 +97,13 @@ struct page;
  *	in the guest; may sleep.  Returns 0, -EINVAL for a bad vector, or
  *	-EBUSY when an external interrupt is already pending.
  * @vcpu_kick: make a vCPU that may be in the guest on another CPU leave
- *	it soon; the caller has already set the vCPU's kick request.  Any
- *	context that may send an IPI; must not sleep.
+ *	it soon; the caller has already set the vCPU's kick or event
+ *	request.  Any context, hard interrupts included; must not sleep.
+ * @vcpu_deliver: apply what the vCPU's IPI queue holds, in a VM with an
+ *	in-kernel interrupt controller: fixed IPIs become pending
+ *	interrupts, an NMI pending, an INIT resets the vCPU to wait for a
+ *	start (axv_vcpu_init_ipi()), a start starts it (axv_vm_start_vcpu()).
+ *	Called with the vCPU's mutex held, not in the guest; may sleep.
  */
 struct axv_arch_ops {
 	const char *name;
@@ -126,6 +131,7 @@ struct axv_arch_ops {
 	void (*vcpu_bind)(struct axv_vcpu *vcpu);
 	void (*vcpu_unbind)(struct axv_vcpu *vcpu);
 	int (*vcpu_inject)(struct axv_vcpu *vcpu, u32 vector, bool nmi);
+	void (*vcpu_deliver)(struct axv_vcpu *vcpu);
 };
 
 /* The backend selected at build time. */

@@ -156,6 +156,9 @@ struct axv_vcpu;
  * @arch: the backend's state (&axv_arch_ops.vm_init).
  * @mem_lock: also guards @memslots, for readers of guest memory that
  *	cannot sleep; writers hold @lock too.
+ * @irqchip: the interrupt controllers are in the kernel (x86: a local
+ *	APIC per vCPU): IPIs between vCPUs, starts included, never leave
+ *	it.  Fixed at creation.
  */
 struct axv_vm {
 	struct kref ref;
@@ -167,6 +170,7 @@ struct axv_vm {
 	struct mm_struct *mm;
 	void *arch;
 	spinlock_t mem_lock; /* see @mem_lock above */
+	bool irqchip;
 };
 
 /**
@@ -201,12 +205,13 @@ struct axv_vcpu_config {
 /**
  * axv_vm_create() - create a VM, turning virtualization on if needed.
  * @virt: the instance that must stay on while the VM exists.
+ * @irqchip: give it in-kernel interrupt controllers (&struct axv_vm).
  *
  * Context: process, may sleep.
  * Return: the VM with one reference, or an ERR_PTR(): -ENOMEM, or the
- * error of axv_virt_get().
+ * error of axv_virt_get() or of the backend's vm_init.
  */
-struct axv_vm *axv_vm_create(struct axv_virt *virt);
+struct axv_vm *axv_vm_create(struct axv_virt *virt, bool irqchip);
 
 /**
  * axv_vm_create_vcpu() - add a vCPU to a VM.

@@ -78,21 +78,25 @@ struct axv_ipi {
 	u32 source;
 };
 
-/* Capacity of a vCPU's IPI queue; a power of two. */
-#define AXV_IPI_QUEUE_LEN	64
+/*
+ * Capacity of a vCPU's IPI queue; a power of two.  With the merging rules
+ * of axv_ipi_deliver() at most 256 fixed IPIs, one NMI, one INIT and one
+ * start are pending at once, so the queue cannot fill.
+ */
+#define AXV_IPI_QUEUE_LEN	512
 
 /**
  * struct axv_ipi_queue - bounded FIFO of pending IPIs.
  * @lock: protects everything below; taken by senders on any CPU.
  * @head: index of the oldest entry (free-running).
  * @tail: index of the next free slot (free-running).
- * @coalesced: IPIs merged into one already pending (same kind and vector).
+ * @coalesced: IPIs merged into one already pending, or made moot by an INIT.
  * @overflows: IPIs refused because the queue was full.
  * @slots: the entries.
  *
- * Overflow policy: an IPI of the same kind and vector as one already
- * pending is merged into it, as a pending interrupt is one IRR bit on x86;
- * a new one that finds the queue full is refused with -ENOSPC and counted.
+ * Merging, as the hardware's state works: a fixed IPI whose vector is
+ * pending merges into it (one IRR bit); an NMI into a pending NMI; a start
+ * into a pending start.  An INIT drops every pending IPI but NMIs.
  */
 struct axv_ipi_queue {
 	spinlock_t lock; /* see @lock above */
@@ -129,6 +133,9 @@ struct axv_ipi_queue {
  * @requests: AXV_VCPU_REQ_* bits, set from any thread.
  * @wq: where a halted vCPU sleeps; woken by a kick or an event.
  * @in_run: set while a thread is in AXV_RUN (the second gets -EBUSY).
+ * @irqchip: the in-kernel interrupt controller's state for this vCPU
+ *	(x86: struct lapic), set by the backend's vcpu_setup when the VM
+ *	has one; NULL otherwise.
  */
 struct axv_vcpu {
 	struct axv_vm *vm;
@@ -151,11 +158,12 @@ struct axv_vcpu {
 	unsigned long requests;
 	wait_queue_head_t wq;
 	atomic_t in_run;
+	void *irqchip;
 };
 
 /* struct axv_vcpu.requests */
 #define AXV_VCPU_REQ_KICK	0	/* leave AXV_RUN with AXV_EXIT_KICKED */
-#define AXV_VCPU_REQ_EVENT	1	/* an event arrived: a halted vCPU wakes */
+#define AXV_VCPU_REQ_EVENT	1	/* an event arrived: look before entering */
 
 /**
  * axv_vcpu_init() - initialise a vCPU in the created state.
@@ -444,5 +452,49 @@ bool axv_vcpu_take_kick(struct axv_vcpu *vcpu);
  */
 int axv_vcpu_block(struct axv_vcpu *vcpu,
 		   bool (*can_wake)(struct axv_vcpu *vcpu));
+
+/**
+ * axv_vcpu_notify() - tell a vCPU an event arrived for it.
+ * @vcpu: the vCPU.
+ *
+ * Sets AXV_VCPU_REQ_EVENT, wakes it from a halt or from waiting for a
+ * start, and makes it leave the guest if it is in it, so that it looks at
+ * its IPI queue and interrupt controller before it enters again.
+ *
+ * Context: any, including hard interrupts.
+ */
+void axv_vcpu_notify(struct axv_vcpu *vcpu);
+
+/**
+ * axv_vcpu_send_ipi() - queue an IPI for a vCPU and notify it.
+ * @vcpu: the target.
+ * @ipi: the IPI.
+ *
+ * Context: any; does not sleep.
+ * Return: as axv_ipi_deliver().
+ */
+int axv_vcpu_send_ipi(struct axv_vcpu *vcpu, const struct axv_ipi *ipi);
+
+/**
+ * axv_vcpu_await_start() - in AXV_RUN, wait for a start IPI.
+ * @vcpu: the vCPU, waiting for a start; its mutex held.
+ *
+ * For VMs whose interrupt controller is in the kernel: applies the IPIs
+ * that arrive (&axv_arch_ops.vcpu_deliver) until one starts the vCPU.
+ *
+ * Context: process, may sleep.
+ * Return: 0 when started (free to run); 1 when a kick ended the wait
+ * (the run structure says AXV_EXIT_KICKED); -EINTR for a signal
+ * (AXV_EXIT_INTR).
+ */
+int axv_vcpu_await_start(struct axv_vcpu *vcpu);
+
+/**
+ * axv_vcpu_enter_running() - free to running, bound to this CPU.
+ * @vcpu: the vCPU, free; its mutex held.
+ *
+ * Return: 0, or -EINVAL (the vCPU is then invalid).
+ */
+int axv_vcpu_enter_running(struct axv_vcpu *vcpu);
 
 #endif /* _AXVCPU_VCPU_H */

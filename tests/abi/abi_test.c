@@ -342,11 +342,23 @@ static int check_ioctl_wrong_encoding(int dev)
 
 static int check_create_vm_flags(int dev)
 {
-	static const unsigned long flags[] = { 1, 1UL << 31, 1UL << 32, ~0UL };
+	static const unsigned long flags[] = {
+		AXV_VM_F_ALL + 1, 1UL << 31, 1UL << 32, ~0UL,
+	};
 	char what[64];
 	size_t i;
 	int ret, err;
 
+	bool created, offered;
+
+	/* The defined flag works exactly when its capability says so. */
+	ret = axv_raw_create_vm(dev, AXV_VM_F_LAPIC);
+	created = ret >= 0;
+	if (created)
+		close(ret);
+	offered = axv_raw_check_extension(dev, AXV_CAP_LAPIC) > 0;
+	if (created != offered)
+		return fail("AXV_CREATE_VM(AXV_VM_F_LAPIC) gave %d against AXV_CAP_LAPIC", ret);
 	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		snprintf(what, sizeof(what), "AXV_CREATE_VM(%#lx)", flags[i]);
 		ret = axv_raw_create_vm(dev, flags[i]);

@@ -32,21 +32,12 @@
 #include <linux/axvcpu.h>
 #include <linux/capability.h>
 
-#define GUEST_MEM	(256 * 1024)
-#define CODE		0x1000
-#define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
-
-struct vm {
-	int dev, vm, vcpu;
-	__u8 *mem;
-	struct axv_run *run;
-};
+#include "run_test.h"
 
 static char reason[512];
 static int failures;
 
-__attribute__((format(printf, 1, 2)))
-static int fail(const char *fmt, ...)
+int fail(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -67,7 +58,7 @@ static void report(const char *name, int ret)
 	reason[0] = '\0';
 }
 
-static const char *exit_name(__u32 r)
+const char *exit_name(__u32 r)
 {
 	static const char *const names[] = {
 		"UNKNOWN", "MMIO", "IO", "MSR", "HYPERCALL", "NPF", "HALT",
@@ -82,8 +73,11 @@ static const char *exit_name(__u32 r)
 /* Host CPUs the vCPU of the next vm_create() may use (0: all). */
 static unsigned long long vcpu_allowed;
 
+/* AXV_CREATE_VM flags of the next vm_create(). */
+unsigned long vm_flags;
+
 /* A VM with GUEST_MEM of RAM at 0 and one vCPU in real mode at CODE. */
-static int vm_create(struct vm *v, const __u8 *code, size_t len)
+int vm_create(struct vm *v, const __u8 *code, size_t len)
 {
 	struct axv_memory_region region = { 0 };
 	struct axv_vcpu_create create = { .favoured_cpu = -1 };
@@ -100,7 +94,7 @@ static int vm_create(struct vm *v, const __u8 *code, size_t len)
 	v->dev = open("/dev/axvcpu", O_RDWR | O_CLOEXEC);
 	if (v->dev < 0)
 		return fail("open /dev/axvcpu: %s", strerror(errno));
-	v->vm = ioctl(v->dev, AXV_CREATE_VM, 0);
+	v->vm = ioctl(v->dev, AXV_CREATE_VM, vm_flags);
 	if (v->vm < 0)
 		return fail("AXV_CREATE_VM: %s", strerror(errno));
 	v->mem = mmap(NULL, GUEST_MEM, PROT_READ | PROT_WRITE,
@@ -138,7 +132,7 @@ static int vm_create(struct vm *v, const __u8 *code, size_t len)
 	return 0;
 }
 
-static void vm_destroy(struct vm *v)
+void vm_destroy(struct vm *v)
 {
 	if (v->run && v->run != MAP_FAILED)
 		munmap(v->run, 4096);
@@ -161,7 +155,7 @@ static pthread_mutex_t watch_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_t watch_target;
 static time_t watch_deadline;
 
-static void watch_arm(int seconds)
+void watch_arm(int seconds)
 {
 	pthread_mutex_lock(&watch_lock);
 	watch_target = pthread_self();
@@ -187,7 +181,7 @@ static void *watchdog(void *unused)
 }
 
 /* AXV_RUN once; the exit must be @want. */
-static int run_expect(struct vm *v, __u32 want)
+int run_expect(struct vm *v, __u32 want)
 {
 	struct axv_vcpu_stats st = { 0 };
 	struct axv_regs regs = { 0 };
@@ -441,13 +435,7 @@ out:
 /* A guest that spins with interrupts off: only a kick or a signal ends it. */
 static const __u8 spin_code[] = { 0xfa, 0xeb, 0xfe };	/* cli; jmp . */
 
-struct runner {
-	struct vm *v;
-	int ret, err;
-	volatile int started;
-};
-
-static void *run_thread(void *arg)
+void *run_thread(void *arg)
 {
 	struct runner *r = arg;
 
@@ -457,7 +445,7 @@ static void *run_thread(void *arg)
 	return NULL;
 }
 
-static void sleep_ms(long ms)
+void sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
 
@@ -1267,6 +1255,9 @@ static const struct {
 	{ "run_traps", check_traps },
 	{ "run_migration", check_migration },
 	{ "run_cpuid_model", check_cpuid_model },
+	{ "lapic_self_ipi_timer_tpr_x2apic", check_lapic_registers },
+	{ "lapic_init_sipi_starts_ap", check_lapic_ap_start },
+	{ "lapic_send_irq_wakes_hlt", check_lapic_send_irq },
 };
 
 static void on_alarm(int sig)

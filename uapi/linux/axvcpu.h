@@ -43,6 +43,8 @@
 #define AXV_CAP_KICK			13	/* AXV_KICK_VCPUS */
 #define AXV_CAP_TRAPS			14	/* AXV_SET_TRAPS; 3: also debug registers */
 #define AXV_CAP_MAX_MSRS		15	/* value: most entries per AXV_GET/SET_MSRS */
+#define AXV_CAP_LAPIC			16	/* AXV_VM_F_LAPIC: in-kernel local APICs */
+#define AXV_CAP_NOP_HYPERCALL		17	/* AXV_HC_NOP is answered in the kernel */
 
 /* AXV_VMX_F_*: VMX features decoded from the capability MSRs. */
 #define AXV_VMX_F_TRUE_CTLS		_BITULL(0)	/* IA32_VMX_TRUE_*_CTLS exist */
@@ -134,8 +136,8 @@ struct axv_vmx_caps {
  * AXV_GET_API_VERSION: the argument must be 0; returns AXV_API_VERSION.
  * AXV_CHECK_EXTENSION: the argument is an AXV_CAP_* number; returns 0 when
  *	absent, a positive value when present.
- * AXV_CREATE_VM: the argument holds flags, of which none are defined yet
- *	(must be 0); returns a new VM file descriptor (O_RDWR | O_CLOEXEC).  The first
+ * AXV_CREATE_VM: the argument holds AXV_VM_F_* flags (others: EINVAL);
+ *	returns a new VM file descriptor (O_RDWR | O_CLOEXEC).  The first
  *	VM turns virtualization on in every online CPU; -EBUSY when another
  *	hypervisor holds it.
  * AXV_GET_VMX_CAPS: fills struct axv_vmx_caps.
@@ -149,6 +151,26 @@ struct axv_vmx_caps {
  *	vCPU file descriptor to mmap to reach its struct axv_run.
  */
 #define AXV_GET_VCPU_MMAP_SIZE	_IO(AXVIO, 0x04)
+
+/*
+ * AXV_CREATE_VM flags.
+ *
+ * AXV_VM_F_LAPIC: every vCPU gets a local APIC emulated in the kernel
+ *	(Documentation/apic.rst): the xAPIC page at IA32_APIC_BASE, the
+ *	x2APIC MSRs, its timer, and IPIs between the VM's vCPUs, INIT and
+ *	start-up included.  Needs AXV_CAP_LAPIC.
+ */
+#define AXV_VM_F_LAPIC		_BITUL(0)
+#define AXV_VM_F_ALL		(_BITUL(1) - 1)
+
+/*
+ * Hypercall numbers (guest RAX at VMCALL) that the kernel answers without
+ * leaving AXV_RUN; every other number exits with AXV_EXIT_HYPERCALL.
+ *
+ * AXV_HC_NOP: does nothing and returns 0 in RAX; the shortest exit path,
+ *	for measuring it (AXV_CAP_NOP_HYPERCALL).
+ */
+#define AXV_HC_NOP		0x41585600
 
 /* struct axv_vcpu_create.role */
 #define AXV_VCPU_ROLE_DEFAULT	0	/* BSP when id is 0, AP otherwise */
@@ -356,8 +378,8 @@ struct axv_memory_region {
 #define AXV_EXIT_MSR			3	/* MSR access off the allow-list; .msr */
 #define AXV_EXIT_HYPERCALL		4	/* VMCALL; .hypercall */
 #define AXV_EXIT_NESTED_PAGE_FAULT	5	/* not decodable as MMIO; .npf */
-#define AXV_EXIT_HALT			6	/* HLT that nothing can end (interrupts off) */
-#define AXV_EXIT_CPU_UP			7	/* a vCPU asks to start another; .cpu_up */
+#define AXV_EXIT_HALT			6	/* HLT nothing can end (IF=0, no LAPIC) */
+#define AXV_EXIT_CPU_UP			7	/* a start-up IPI started vCPUs; .cpu_up */
 #define AXV_EXIT_CPU_DOWN		8	/* the vCPU turned itself off */
 #define AXV_EXIT_SYSTEM_DOWN		9	/* the guest asked to power off */
 #define AXV_EXIT_SEND_IPI		10	/* an IPI userspace must deliver; .ipi */
@@ -434,8 +456,12 @@ struct axv_memory_region {
  *	since the exit, which then wins.
  * @npf: %AXV_EXIT_NESTED_PAGE_FAULT.  @gpa, @gva (when @flags bit 0),
  *	@qualification: the raw exit qualification.
- * @cpu_up: %AXV_EXIT_CPU_UP.  @target_apic_id, @entry (guest-physical),
- *	@arg.
+ * @cpu_up: %AXV_EXIT_CPU_UP, with AXV_VM_F_LAPIC: this vCPU sent a
+ *	start-up IPI that found vCPUs waiting for one.  @target_apic_id
+ *	(0xffffffff when it reached several), @entry (guest-physical: the
+ *	vector << 12), @arg: how many it reached.  Each target's own
+ *	AXV_RUN runs it (a VMM may start that thread now); the next
+ *	AXV_RUN of this vCPU continues after the ICR write.
  * @ipi: %AXV_EXIT_SEND_IPI.  @vector, @dest (APIC ID), @shorthand.
  * @fail_entry: %AXV_EXIT_FAIL_ENTRY.  @hw_reason (basic exit reason),
  *	@qualification, @vm_instruction_error, @check: an AXV_ENTRY_CHECK_*
@@ -851,6 +877,40 @@ struct axv_kick {
 #define AXV_GET_CPUID		_IOWR(AXVIO, 0x14, struct axv_cpuid)
 #define AXV_SET_CPUID		_IOW(AXVIO, 0x15, struct axv_cpuid)
 
+/* struct axv_irq.flags */
+#define AXV_IRQ_F_NMI		_BITUL(0)	/* an NMI; vector must be 0 */
+#define AXV_IRQ_F_LOGICAL	_BITUL(1)	/* dest is a logical destination */
+#define AXV_IRQ_F_LOWEST	_BITUL(2)	/* lowest priority: one target of the set */
+#define AXV_IRQ_F_ALL		(_BITUL(3) - 1)
+
+/**
+ * struct axv_irq - argument of AXV_SEND_IRQ: an interrupt message, as a
+ *	device's MSI or an I/O APIC's redirection entry would send it.
+ * @dest: destination: an APIC ID (0xff in xAPIC mode, 0xffffffff in
+ *	x2APIC mode: every local APIC), or with AXV_IRQ_F_LOGICAL a
+ *	logical destination matched against each LDR (and DFR).
+ * @vector: 32 to 255; 0 with AXV_IRQ_F_NMI.
+ * @flags: AXV_IRQ_F_*.
+ * @pad: zero.
+ * @reserved: zero.
+ */
+struct axv_irq {
+	__u32 dest;
+	__u32 vector;
+	__u32 flags;
+	__u32 pad;
+	__u64 reserved[2];
+};
+
+/*
+ * AXV_SEND_IRQ: delivers struct axv_irq to the local APICs it names, from
+ *	any thread, without waiting for the targets' AXV_RUN: each target
+ *	is woken from HLT or made to leave the guest.  Returns the number of
+ *	local APICs that accepted it (0: none matched, or all software
+ *	disabled).  ENXIO without AXV_VM_F_LAPIC; EINVAL for a bad field.
+ */
+#define AXV_SEND_IRQ		_IOW(AXVIO, 0x16, struct axv_irq)
+
 /*
  * More ioctls on a vCPU file descriptor.
  *
@@ -863,6 +923,9 @@ struct axv_kick {
  *	EOPNOTSUPP from a thread with non-null FS or GS selectors (a
  *	32-bit process).  The calling thread is confined to the vCPU's
  *	allowed CPUs.  Each exit kind is described with struct axv_run.
+ *	With AXV_VM_F_LAPIC, AXV_RUN on a vCPU waiting for a start sleeps
+ *	until a start-up IPI (or a kick or signal), and a HLT with
+ *	interrupts off sleeps until an NMI or INIT rather than exiting.
  * AXV_GET_REGS, AXV_SET_REGS: struct axv_regs.
  * AXV_GET_SREGS, AXV_SET_SREGS: struct axv_sregs.
  * AXV_GET_FPU, AXV_SET_FPU: struct axv_fpu.
@@ -870,10 +933,14 @@ struct axv_kick {
  * AXV_GET_EVENTS, AXV_SET_EVENTS: struct axv_events.
  * AXV_INTERRUPT: queues an interrupt; delivered when the guest can take it.
  *	Like every vCPU ioctl it waits for a running AXV_RUN to return:
- *	kick the vCPU first (AXV_KICK_VCPUS).
+ *	kick the vCPU first (AXV_KICK_VCPUS), or use AXV_SEND_IRQ.  With
+ *	AXV_VM_F_LAPIC the vector is accepted by the vCPU's local APIC
+ *	(its IRR bit) and any number may be pending.
  * AXV_SET_TRAPS: struct axv_traps.
  * AXV_SET_HYPERCALL_RESULT: the argument points to a __u64 the next
  *	AXV_RUN writes into guest RAX, completing an AXV_EXIT_HYPERCALL.
+ * AXV_GET_LAPIC, AXV_SET_LAPIC: struct axv_lapic_state; ENXIO without
+ *	AXV_VM_F_LAPIC.
  */
 #define AXV_RUN			_IO(AXVIO, 0x23)
 #define AXV_GET_REGS		_IOR(AXVIO, 0x24, struct axv_regs)
@@ -889,5 +956,27 @@ struct axv_kick {
 #define AXV_INTERRUPT		_IOW(AXVIO, 0x2e, struct axv_interrupt)
 #define AXV_SET_TRAPS		_IOW(AXVIO, 0x2f, struct axv_traps)
 #define AXV_SET_HYPERCALL_RESULT _IOW(AXVIO, 0x30, __u64)
+
+/* Bytes of struct axv_lapic_state.regs: the xAPIC page's registers. */
+#define AXV_LAPIC_REGS_SIZE	1024
+
+/**
+ * struct axv_lapic_state - a vCPU's local APIC (AXV_GET_LAPIC,
+ *	AXV_SET_LAPIC).
+ * @regs: the registers in the xAPIC page layout: the 32-bit register at
+ *	offset N (a multiple of 16) is at regs[N].  In x2APIC mode the ID
+ *	register holds the full 32-bit x2APIC ID.  The current-count
+ *	register reads the time left; setting the initial count starts the
+ *	timer as a guest write would.  IRR and ISR are the pending and
+ *	in-service interrupts: setting them makes interrupts pending.
+ * @reserved: zero.
+ */
+struct axv_lapic_state {
+	__u8 regs[AXV_LAPIC_REGS_SIZE];
+	__u64 reserved[8];
+};
+
+#define AXV_GET_LAPIC		_IOR(AXVIO, 0x31, struct axv_lapic_state)
+#define AXV_SET_LAPIC		_IOW(AXVIO, 0x32, struct axv_lapic_state)
 
 #endif /* _UAPI_LINUX_AXVCPU_H */

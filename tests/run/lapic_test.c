@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The in-kernel local APIC (AXV_VM_F_LAPIC) seen from guests: its
+ * registers, self-IPIs, the timer waking a HLT, TPR masking, delivery
+ * once interrupts are enabled, x2APIC mode and its #GP, INIT-SIPI-SIPI
+ * starting an AP that waits in AXV_RUN, and AXV_SEND_IRQ from another
+ * thread.  The guests run in 32-bit protected mode with flat segments;
+ * their code is in lapic_guests.S.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "run_test.h"
+
+#define GDT		0x400
+#define IDT		0x500
+#define AP_CODE		0x2000		/* start-up vector 2 */
+#define HANDLERS	0x3000		/* handler N at HANDLERS + (N & 7) * 0x100 */
+#define COUNTERS	0x9000		/* handler N counts at COUNTERS + (N & 7) * 4 */
+
+/* A 32-bit interrupt gate to @handler through the code segment 0x08. */
+static void set_gate(__u8 *mem, unsigned int vector, __u32 handler)
+{
+	__u32 gate[2] = {
+		(handler & 0xffff) | (0x08 << 16),
+		(handler & 0xffff0000) | 0x8e00,
+	};
+
+	memcpy(mem + IDT + vector * 8, gate, sizeof(gate));
+}
+
+static void put_handler(__u8 *mem, unsigned int vector, const __u8 *start,
+			const __u8 *end)
+{
+	__u32 at = HANDLERS + (vector & 7) * 0x100;
+
+	memcpy(mem + at, start, end - start);
+	set_gate(mem, vector, at);
+}
+
+/* A LAPIC VM whose vCPU runs @code in flat 32-bit protected mode. */
+static int lapic_vm(struct vm *v, const __u8 *code, const __u8 *end)
+{
+	static const __u64 gdt[] = {
+		0, 0x00cf9a000000ffffULL, 0x00cf92000000ffffULL,
+	};
+	struct axv_segment flat = {
+		.limit = 0xffffffff, .present = 1, .db = 1, .s = 1, .g = 1,
+	};
+	struct axv_sregs sr;
+	int err;
+
+	vm_flags = AXV_VM_F_LAPIC;
+	err = vm_create(v, code, end - code);
+	vm_flags = 0;
+	if (err)
+		return err;
+	memcpy(v->mem + GDT, gdt, sizeof(gdt));
+	put_handler(v->mem, 0x40, h40, h40_end);
+	put_handler(v->mem, 0x41, h41, h41_end);
+	put_handler(v->mem, 0x42, h42, h42_end);
+	put_handler(v->mem, 0x43, h43, h43_end);
+	put_handler(v->mem, 13, h0d, h0d_end);
+	if (ioctl(v->vcpu, AXV_GET_SREGS, &sr))
+		return fail("AXV_GET_SREGS: %s", strerror(errno));
+	sr.cs = flat;
+	sr.cs.selector = 0x08;
+	sr.cs.type = 0xb;
+	flat.selector = 0x10;
+	flat.type = 0x3;
+	sr.ds = flat;
+	sr.es = flat;
+	sr.ss = flat;
+	sr.fs = flat;
+	sr.gs = flat;
+	sr.gdt.base = GDT;
+	sr.gdt.limit = sizeof(gdt) - 1;
+	sr.idt.base = IDT;
+	sr.idt.limit = 256 * 8 - 1;
+	sr.cr0 = 0x11;
+	if (ioctl(v->vcpu, AXV_SET_SREGS, &sr))
+		return fail("AXV_SET_SREGS (flat 32-bit): %s", strerror(errno));
+	return 0;
+}
+
+/* Run to the next OUT; it must go to @port with @value in AL. */
+static int expect_out(struct vm *v, unsigned int port, int value)
+{
+	__u8 got;
+
+	if (run_expect(v, AXV_EXIT_IO))
+		return -1;
+	got = ((__u8 *)v->run)[v->run->io.data_offset];
+	if (v->run->io.port != port || (value >= 0 && got != value))
+		return fail("OUT to %#x of %u, want %#x of %d", v->run->io.port,
+			    got, port, value);
+	return 0;
+}
+
+int check_lapic_registers(void)
+{
+	static const struct { unsigned int port; int value; } outs[] = {
+		{ 0x84, 1 },	/* self IPI */
+		{ 0x85, 1 },	/* the timer woke the HLT */
+		{ 0x86, 0 },	/* held by the TPR */
+		{ 0x87, 1 },	/* delivered once the TPR drops */
+		{ 0x88, 1 },	/* held while IF=0 */
+		{ 0x89, 2 },	/* delivered after STI */
+		{ 0x8a, 0 },	/* x2APIC ID */
+		{ 0x8b, 1 },	/* x2APIC self IPI */
+		{ 0x8c, 1 },	/* #GP for x2APIC -> xAPIC */
+		{ 0x8f, -1 },
+	};
+	struct axv_lapic_state st;
+	__u32 version, svr;
+	unsigned int i;
+	struct vm v;
+	int ret = -1;
+
+	if (lapic_vm(&v, regs_code, regs_code_end))
+		goto out;
+	if (ioctl(v.vcpu, AXV_GET_LAPIC, &st)) {
+		fail("AXV_GET_LAPIC: %s", strerror(errno));
+		goto out;
+	}
+	memcpy(&version, &st.regs[0x30], 4);
+	if (version != 0x50014) {
+		fail("version register %#x, want 0x50014", version);
+		goto out;
+	}
+	for (i = 0; i < ARRAY_LEN(outs); i++)
+		if (expect_out(&v, outs[i].port, outs[i].value))
+			goto out;
+	if (ioctl(v.vcpu, AXV_GET_LAPIC, &st)) {
+		fail("AXV_GET_LAPIC: %s", strerror(errno));
+		goto out;
+	}
+	memcpy(&svr, &st.regs[0xf0], 4);
+	if (svr != 0x1ff) {
+		fail("SVR %#x after the guest set 0x1ff", svr);
+		goto out;
+	}
+	st.reserved[0] = 1;
+	if (ioctl(v.vcpu, AXV_SET_LAPIC, &st) != -1 || errno != EINVAL) {
+		fail("AXV_SET_LAPIC with a reserved field set: not EINVAL");
+		goto out;
+	}
+	ret = 0;
+out:
+	vm_destroy(&v);
+	return ret;
+}
+
+static void *ap_thread(void *arg)
+{
+	struct runner *r = arg;
+
+	r->started = 1;
+	watch_arm(60);
+	r->ret = ioctl(r->v->vcpu, AXV_RUN, 0);
+	r->err = errno;
+	watch_arm(0);
+	return NULL;
+}
+
+int check_lapic_ap_start(void)
+{
+	struct axv_vcpu_create create = {
+		.id = 1, .apic_id = 1, .role = AXV_VCPU_ROLE_AP,
+		.favoured_cpu = -1,
+	};
+	struct vm v, ap = { 0 };
+	struct runner r = { .v = &ap };
+	struct axv_vcpu_state st;
+	int ret = -1, ups = 0, i;
+	pthread_t t;
+
+	if (lapic_vm(&v, bsp_code, bsp_code_end))
+		goto out;
+	memcpy(v.mem + AP_CODE, ap_code, ap_code_end - ap_code);
+	ap.vcpu = ioctl(v.vm, AXV_CREATE_VCPU, &create);
+	if (ap.vcpu < 0) {
+		fail("AXV_CREATE_VCPU (AP): %s", strerror(errno));
+		goto out;
+	}
+	ap.run = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      ap.vcpu, 0);
+	if (ap.run == MAP_FAILED) {
+		fail("mmap: %s", strerror(errno));
+		goto out_ap;
+	}
+	/* The AP's thread waits in AXV_RUN for its start. */
+	if (pthread_create(&t, NULL, ap_thread, &r)) {
+		fail("pthread_create");
+		goto out_run;
+	}
+	for (i = 0; i < 500 && !r.started; i++)
+		sleep_ms(10);
+	for (;;) {
+		watch_arm(60);
+		i = ioctl(v.vcpu, AXV_RUN, 0);
+		watch_arm(0);
+		if (i || v.run->exit_reason != AXV_EXIT_CPU_UP)
+			break;
+		if (v.run->cpu_up.target_apic_id != 1 ||
+		    v.run->cpu_up.entry != AP_CODE || v.run->cpu_up.arg != 1) {
+			fail("CPU_UP for APIC %u at %#llx (%llu), want 1 at %#x",
+			     v.run->cpu_up.target_apic_id,
+			     (unsigned long long)v.run->cpu_up.entry,
+			     (unsigned long long)v.run->cpu_up.arg, AP_CODE);
+			ups = -1;
+			break;
+		}
+		ups++;
+	}
+	pthread_join(t, NULL);
+	/* One or two CPU_UP exits: the second SIPI may find the AP still waiting. */
+	if (ups < 1 || ups > 2 || v.run->exit_reason != AXV_EXIT_IO ||
+	    v.run->io.port != 0x82) {
+		fail("BSP: %d CPU_UP exits, then %s port %#x (want 1-2, IO 0x82)",
+		     ups, exit_name(v.run->exit_reason), v.run->io.port);
+		goto out_run;
+	}
+	if (r.ret || ap.run->exit_reason != AXV_EXIT_IO ||
+	    ap.run->io.port != 0x81 ||
+	    ((__u8 *)ap.run)[ap.run->io.data_offset] != 0x5a) {
+		fail("AP: RUN %d (%s), exit %s port %#x",
+		     r.ret, strerror(r.err), exit_name(ap.run->exit_reason),
+		     ap.run->io.port);
+		goto out_run;
+	}
+	if (ioctl(ap.vcpu, AXV_GET_VCPU_STATE, &st) ||
+	    st.sipi_vector != 2) {
+		fail("AP state: sipi vector %u, want 2", st.sipi_vector);
+		goto out_run;
+	}
+	ret = 0;
+out_run:
+	munmap(ap.run, 4096);
+out_ap:
+	close(ap.vcpu);
+out:
+	vm_destroy(&v);
+	return ret;
+}
+
+int check_lapic_send_irq(void)
+{
+	struct axv_irq irq = { .dest = 0, .vector = 0x42 };
+	struct axv_irq bad = { .dest = 0, .vector = 0x10 };
+	struct runner r = { 0 };
+	struct axv_vcpu_state st;
+	struct vm v, plain;
+	int ret = -1, i, n;
+	pthread_t t;
+
+	/* Without the LAPIC there is nowhere to send it. */
+	if (vm_create(&plain, wait_code, wait_code_end - wait_code))
+		return -1;
+	n = ioctl(plain.vm, AXV_SEND_IRQ, &irq);
+	vm_destroy(&plain);
+	if (n != -1 || errno != ENXIO)
+		return fail("AXV_SEND_IRQ without the LAPIC: %d, not ENXIO", n);
+
+	if (lapic_vm(&v, wait_code, wait_code_end))
+		goto out;
+	if (ioctl(v.vm, AXV_SEND_IRQ, &bad) != -1 || errno != EINVAL) {
+		fail("AXV_SEND_IRQ of vector 0x10: not EINVAL");
+		goto out;
+	}
+	r.v = &v;
+	if (pthread_create(&t, NULL, run_thread, &r)) {
+		fail("pthread_create");
+		goto out;
+	}
+	for (i = 0; i < 6000; i++) {
+		if (!ioctl(v.vcpu, AXV_GET_VCPU_STATE, &st) &&
+		    st.state == AXV_VCPU_STATE_BLOCKED)
+			break;
+		sleep_ms(10);
+	}
+	/* From this thread, while the vCPU's thread sleeps in HLT. */
+	n = ioctl(v.vm, AXV_SEND_IRQ, &irq);
+	pthread_join(t, NULL);
+	if (i == 6000) {
+		fail("the vCPU never blocked in HLT (state %u)", st.state);
+		goto out;
+	}
+	if (n != 1) {
+		fail("AXV_SEND_IRQ reached %d local APICs, want 1 (%s)", n,
+		     strerror(errno));
+		goto out;
+	}
+	if (r.ret || v.run->exit_reason != AXV_EXIT_IO ||
+	    v.run->io.port != 0x86) {
+		fail("after AXV_SEND_IRQ: RUN %d, exit %s port %#x", r.ret,
+		     exit_name(v.run->exit_reason), v.run->io.port);
+		goto out;
+	}
+	ret = 0;
+out:
+	vm_destroy(&v);
+	return ret;
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the checks of run_test share: a VM with one vCPU and guest memory
+ * at 0, running it, and reporting.
+ */
+#ifndef RUN_TEST_H
+#define RUN_TEST_H
+
+#include <stddef.h>
+
+#include <linux/axvcpu.h>
+
+#define GUEST_MEM	(256 * 1024)
+#define CODE		0x1000
+#define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
+
+struct vm {
+	int dev, vm, vcpu;
+	__u8 *mem;
+	struct axv_run *run;
+};
+
+struct runner {
+	struct vm *v;
+	int ret, err;
+	volatile int started;
+};
+
+/* AXV_CREATE_VM flags of the next vm_create(). */
+extern unsigned long vm_flags;
+
+/* Note why a check failed; returns -1. */
+__attribute__((format(printf, 1, 2)))
+int fail(const char *fmt, ...);
+const char *exit_name(__u32 r);
+/* A VM with GUEST_MEM of RAM at 0 and one vCPU in real mode at CODE. */
+int vm_create(struct vm *v, const __u8 *code, size_t len);
+void vm_destroy(struct vm *v);
+/* Signal the calling thread if it is still in AXV_RUN after @seconds. */
+void watch_arm(int seconds);
+/* AXV_RUN once; the exit must be @want. */
+int run_expect(struct vm *v, __u32 want);
+/* Thread body: AXV_RUN once on ((struct runner *)arg)->v. */
+void *run_thread(void *arg);
+void sleep_ms(long ms);
+
+/* lapic_guests.S: guest code, each piece from NAME to NAME_end. */
+extern const __u8 h40[], h40_end[], h41[], h41_end[], h42[], h42_end[];
+extern const __u8 h43[], h43_end[], h0d[], h0d_end[];
+extern const __u8 regs_code[], regs_code_end[], bsp_code[], bsp_code_end[];
+extern const __u8 wait_code[], wait_code_end[], ap_code[], ap_code_end[];
+
+/* lapic_test.c */
+int check_lapic_registers(void);
+int check_lapic_ap_start(void);
+int check_lapic_send_irq(void);
+
+#endif /* RUN_TEST_H */
