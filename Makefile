@@ -4,6 +4,8 @@
 #                 and userctl
 # make test       every test tier (see Documentation/testing.rst)
 # make demo       boot the emulated Intel machine and run userctl in it
+# make bench      benchmarks: axvcpu and Debian's KVM in the emulated machine
+#                 (see Documentation/performance.rst; not part of make test)
 # make lint       checkpatch --strict, sparse, kernel-doc
 #
 # KDIR selects the kernel to build against: the running kernel's build tree
@@ -26,7 +28,7 @@ ifneq ($(CI),)
 KBUILD_FLAGS += KCFLAGS=-Werror
 endif
 
-.PHONY: all modules userctl clean lint check test demo
+.PHONY: all modules userctl clean lint check test demo bench
 
 all: modules userctl
 
@@ -48,6 +50,10 @@ test:
 demo:
 	$(TESTENV)/demo.sh
 
+bench:
+	$(TESTENV)/bench.sh
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean 2>/dev/null || true
 	$(MAKE) -C tools/userctl clean
+	$(MAKE) -C bench clean

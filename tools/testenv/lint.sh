@@ -24,7 +24,7 @@ mapfile -t ksrc < <(printf '%s\n' "${csrc[@]}" | grep -E '^(module|vcpu|vmx|ept|
 # ARRAY_SIZE() or __printf(), and C requires volatile sig_atomic_t for
 # flags set by signal handlers, so those suggestions are off for it.
 echo "== checkpatch --strict (${#csrc[@]} files)"
-mapfile -t usrc < <(printf '%s\n' "${csrc[@]}" | grep -E '^(tools|tests)/')
+mapfile -t usrc < <(printf '%s\n' "${csrc[@]}" | grep -E '^(tools|tests|bench)/')
 report=$(
 	perl "$AXV_CACHE/checkpatch.pl" --no-tree --strict --terse --show-types \
 		--ignore FILE_PATH_CHANGES -f "${ksrc[@]}"

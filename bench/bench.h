@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the benchmark guest and the runners (axv_bench, kvm_bench) share:
+ * the guest-physical layout, the ports and the mailbox through which a
+ * runner tells the guest what to measure and reads the figures back.
+ *
+ * Included by 32-bit freestanding guest code and by 64-bit userspace: only
+ * plain C types, and every 64-bit field at an offset that is a multiple
+ * of 8 so that both ABIs lay the mailbox out the same way.
+ */
+#ifndef AXV_BENCH_H
+#define AXV_BENCH_H
+
+/* Guest-physical layout: the image at 1 MiB, the mailbox below the stack. */
+#define BENCH_MEM_SIZE		0x400000	/* slot 0: [0, 4 MiB) */
+#define BENCH_IMAGE		0x100000	/* flat image and entry point */
+#define BENCH_STACK		0x7000
+#define BENCH_GDT		0x6000
+#define BENCH_MAILBOX		0x8000
+
+/* Where the memory benchmark's region goes (slot 1), above the hole. */
+#define BENCH_TOUCH_BASE	0x40000000ULL
+
+/* Port I/O: the benchmark port, and the port that ends a run. */
+#define BENCH_PORT		0x2f0
+#define BENCH_DONE_PORT		0xf4
+
+/* A guest-physical address without memory: writes exit as MMIO. */
+#define BENCH_MMIO_ADDR		0xe0000000UL
+
+/*
+ * The null hypercall: AXV_HC_NOP of uapi/linux/axvcpu.h, answered by
+ * axvcpu in the kernel with RAX 0.  KVM does not know the number and
+ * answers it in the kernel too, with -KVM_ENOSYS (-1000).
+ */
+#define BENCH_HC_NR		0x41585600U
+
+/* IA32_EFER: an MSR both hypervisors read in the kernel on every access. */
+#define BENCH_MSR		0xc0000080U
+
+#define BENCH_MAGIC		0x48434e42U	/* "BNCH" */
+
+/* struct bench_mailbox.test */
+enum bench_test {
+	BENCH_T_START,		/* end at once: the first entry */
+	BENCH_T_LOOP,		/* the measuring loop with no exit in it */
+	BENCH_T_CPUID,		/* CPUID leaf 0 */
+	BENCH_T_VMCALL,		/* VMCALL with RAX = BENCH_HC_NR */
+	BENCH_T_PIO,		/* OUT to BENCH_PORT */
+	BENCH_T_MMIO,		/* 32-bit write to BENCH_MMIO_ADDR */
+	BENCH_T_RDMSR,		/* RDMSR of BENCH_MSR */
+	BENCH_T_HLT,		/* STI; HLT forever: the runner kicks it */
+	BENCH_T_TOUCH,		/* write one byte per 4 KiB page of slot 1 */
+	BENCH_T_COUNT
+};
+
+/**
+ * struct bench_mailbox - at BENCH_MAILBOX in guest memory.
+ * @magic: in: BENCH_MAGIC.
+ * @test: in: enum bench_test.
+ * @iters: in: iterations of the measured operation.
+ * @arg: in: BENCH_T_TOUCH: pages to touch from BENCH_TOUCH_BASE.
+ * @total: out: TSC cycles of all iterations (RDTSC before and after each).
+ * @min: out: cycles of the fastest iteration.
+ * @max: out: cycles of the slowest iteration.
+ * @value: out: RAX after the last VMCALL, EDX:EAX of the last RDMSR.
+ * @done: out: 1 when the figures are written.
+ * @pad: zero.
+ */
+struct bench_mailbox {
+	unsigned int magic;
+	unsigned int test;
+	unsigned int iters;
+	unsigned int arg;
+	unsigned long long total;
+	unsigned long long min;
+	unsigned long long max;
+	unsigned long long value;
+	unsigned int done;
+	unsigned int pad;
+};
+
+#endif /* AXV_BENCH_H */

@@ -1,0 +1,154 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Turn the AXVBENCH lines of a make bench console log (see bench/runner.c)
+# into the comparison table (printed, and written to OUTDIR/bench.txt),
+# OUTDIR/bench.json and OUTDIR/bench.csv.
+#
+# Usage: report.sh LOG OUTDIR
+# Exit status: 1 when a runner reported a failure or a row is missing.
+
+set -euo pipefail
+
+[ $# -eq 2 ] || {
+	echo "usage: report.sh LOG OUTDIR" >&2
+	exit 2
+}
+log=$1
+dir=$2
+[ -f "$log" ] || {
+	echo "report.sh: no such log: $log" >&2
+	exit 2
+}
+mkdir -p "$dir"
+
+# key|unit|title, in table order.  A unit of "-" marks a row that is not
+# measured yet: it needs the in-kernel LAPIC.
+rows='loop|cycles|guest RDTSC loop, no exit (timing overhead)
+cpuid|cycles|CPUID leaf 0, exit handled in the kernel
+vmcall|cycles|VMCALL null hypercall, handled in the kernel
+rdmsr|cycles|RDMSR IA32_EFER, handled in the kernel
+pio|cycles|OUT exit to userspace and back
+mmio|cycles|MMIO write exit to userspace and back
+hlt_kick|host cycles|HLT: kick to RUN returning (KVM: signal)
+hlt_signal|host cycles|HLT: signal to RUN returning
+hlt_timer|-|HLT woken by the LAPIC timer
+ipi|-|IPI round trip
+vm_create|host cycles|VM create
+region_setup|host cycles|4 MiB memory region set-up (memory already populated)
+vcpu_first_entry|host cycles|vCPU create, set-up and first entry to its first exit
+vm_teardown|host cycles|VM teardown (munmap, close vCPU and VM)
+mem_setup|host cycles/page|MEM MiB region: mmap and set-up
+mem_touch|cycles/page|MEM MiB region: guest touches each 4 KiB page
+mem_total|host cycles/page|MEM MiB region: set-up to last touch
+kmem_vm|KiB|kernel memory per VM (free pages)
+kmem_vcpu|KiB|kernel memory per vCPU (free pages)'
+
+# Serial lines end in CR LF.
+tr -d '\r' <"$log" | LC_ALL=C awk -v rows="$rows" -v dir="$dir" '
+function jstr(s) {
+	gsub(/\\/, "\\\\", s)
+	gsub(/"/, "\\\"", s)
+	return "\"" s "\""
+}
+function jnum(s) { return s == "" || s == "na" ? "null" : s }
+function side(hv, k,    p) {
+	p = hv SUBSEP k
+	if (!(p SUBSEP "avg" in v))
+		return "null"
+	return "{\"avg\": " v[p, "avg"] ", \"min\": " jnum(v[p, "min"]) \
+	       ", \"max\": " jnum(v[p, "max"]) ", \"total\": " jnum(v[p, "total"]) \
+	       ", \"n\": " v[p, "n"] \
+	       ", \"uexits_per_iter\": " jnum(v[p, "uexits"]) \
+	       ", \"kexits_per_iter\": " jnum(v[p, "kexits"]) "}"
+}
+function shown(hv, k) {
+	if ((hv, k, "avg") in v)
+		return sprintf("%.1f", v[hv, k, "avg"])
+	if ((hv, k, "status") in v)
+		return v[hv, k, "status"]
+	return "missing"
+}
+/^AXVBENCH-INFO / {
+	for (i = 2; i <= NF; i++) {
+		split($i, kv, "=")
+		info[kv[1]] = kv[2]
+	}
+	next
+}
+/^AXVBENCH-ERROR/ { errors[++nerr] = $0; next }
+/^# axvcpu: [0-9]+ MiB at/ { mib = $3 }
+/^# / { notes[++nnotes] = $0 }
+/^AXVBENCH hv=/ {
+	delete f
+	for (i = 2; i <= NF; i++) {
+		eq = index($i, "=")
+		f[substr($i, 1, eq - 1)] = substr($i, eq + 1)
+	}
+	if (f["status"] != "") {
+		v[f["hv"], f["key"], "status"] = f["status"] == "na" ? "n/a" : "FAILED"
+		if (f["status"] == "fail") {
+			r = $0
+			sub(/.*reason=/, "", r)
+			errors[++nerr] = f["hv"] " " f["key"] ": " r
+		}
+		next
+	}
+	for (n in f)
+		v[f["hv"], f["key"], n] = f[n]
+}
+END {
+	if (mib == "")
+		mib = "?"
+	txt = dir "/bench.txt"
+	csv = dir "/bench.csv"
+	json = dir "/bench.json"
+	hdr = sprintf("axvcpu and KVM on Debian %s in Bochs (corei7_haswell_4770, %s CPU).", \
+		      info["kernel"], info["cpus"])
+	print hdr > txt
+	print "Cycles are TSC ticks, which in Bochs count emulated instructions;" > txt
+	print "per iteration, per 4 KiB page or per object as the unit says." > txt
+	print "" > txt
+	fmt = "%-64s %-16s %10s %10s %10s\n"
+	printf fmt, "benchmark", "unit", "axvcpu", "KVM", "axvcpu/KVM" > txt
+	print "key,unit,title,axvcpu,kvm,ratio" > csv
+	printf "{\n  \"kernel\": %s,\n  \"cpus\": %s,\n  \"touch_mib\": %s,\n  \"results\": [\n", \
+	       jstr(info["kernel"]), jnum(info["cpus"]), jnum(mib) > json
+	n = split(rows, lines, "\n")
+	for (i = 1; i <= n; i++) {
+		split(lines[i], c, "|")
+		key = c[1]; unit = c[2]; title = c[3]
+		sub(/MEM/, mib, title)
+		sep = i < n ? "," : ""
+		if (unit == "-") {
+			why = "not measured (needs the in-kernel LAPIC)"
+			printf "%-64s %s\n", title, why > txt
+			printf "%s,,%s,%s,%s,\n", key, title, why, why > csv
+			printf "    {\"key\": %s, \"title\": %s, \"measured\": false, \"why\": %s}%s\n", \
+			       jstr(key), jstr(title), jstr(why), sep > json
+			continue
+		}
+		a = shown("axvcpu", key)
+		k = shown("kvm", key)
+		if (a == "missing" || k == "missing")
+			errors[++nerr] = key ": no result from " (a == "missing" ? "axv_bench" : "kvm_bench")
+		ratio = "-"
+		if (("axvcpu", key, "avg") in v && ("kvm", key, "avg") in v && v["kvm", key, "avg"] > 0)
+			ratio = sprintf("%.2f", v["axvcpu", key, "avg"] / v["kvm", key, "avg"])
+		printf fmt, title, unit, a, k, ratio > txt
+		printf "%s,%s,%s,%s,%s,%s\n", key, unit, title, a, k, ratio > csv
+		printf "    {\"key\": %s, \"title\": %s, \"unit\": %s, \"axvcpu\": %s, \"kvm\": %s, \"ratio\": %s}%s\n", \
+		       jstr(key), jstr(title), jstr(unit), side("axvcpu", key), side("kvm", key), \
+		       ratio == "-" ? "null" : ratio, sep > json
+	}
+	printf "  ]\n}\n" > json
+	print "" > txt
+	for (i = 1; i <= nnotes; i++)
+		print notes[i] > txt
+	for (i = 1; i <= nerr; i++)
+		print "ERROR: " errors[i] > txt
+	close(txt)
+	exit nerr > 0
+}' || status=1
+cat "$dir/bench.txt"
+exit "${status:-0}"
