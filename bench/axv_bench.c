@@ -22,6 +22,7 @@
 #endif
 
 static int dev = -1;
+static struct bench_hv axv_ops;
 
 static int axv_init(struct bench_hv *ops)
 {
@@ -44,14 +45,15 @@ static int axv_init(struct bench_hv *ops)
 	ops->run_size = size;
 	ops->has_nop_hypercall =
 		ioctl(dev, AXV_CHECK_EXTENSION, AXV_CAP_NOP_HYPERCALL) > 0;
+	ops->has_lapic = ioctl(dev, AXV_CHECK_EXTENSION, AXV_CAP_LAPIC) > 0;
 	return 0;
 }
 
 static int axv_vm_create(struct hv_vm *vm, bool irqchip)
 {
-	/* Halting needs nothing more: HLT sleeps in the kernel. */
-	(void)irqchip;
-	vm->vm = ioctl(dev, AXV_CREATE_VM, 0);
+	unsigned long flags = irqchip && axv_ops.has_lapic ? AXV_VM_F_LAPIC : 0;
+
+	vm->vm = ioctl(dev, AXV_CREATE_VM, flags);
 	return vm->vm < 0 ? -1 : 0;
 }
 
@@ -92,6 +94,24 @@ static int axv_vcpu_setup(struct hv_vm *vm)
 	if (ioctl(vm->vcpu, AXV_SET_SREGS, &sregs))
 		return -1;
 	BENCH_ENTRY_REGS(regs);
+	return ioctl(vm->vcpu, AXV_SET_REGS, &regs);
+}
+
+/* As a start-up IPI would: the vCPU leaves its wait; 1 when it did. */
+static int axv_ap_start(struct hv_vm *vm)
+{
+	struct axv_vcpu_op op = { .op = AXV_VCPU_OP_START, .arg = 0 };
+
+	return ioctl(vm->vcpu, AXV_VCPU_OP, &op) == 1 ? 0 : -1;
+}
+
+static int axv_set_entry(struct hv_vm *vm, __u64 rip, __u64 rsp)
+{
+	struct axv_regs regs;
+
+	BENCH_ENTRY_REGS(regs);
+	regs.rip = rip;
+	regs.rsp = rsp;
 	return ioctl(vm->vcpu, AXV_SET_REGS, &regs);
 }
 
@@ -139,9 +159,9 @@ static int axv_run(struct hv_vm *vm, struct hv_exit *ex)
 	}
 }
 
-static int axv_kick(struct hv_vm *vm)
+static int axv_kick(struct hv_vm *vm, unsigned int id)
 {
-	struct axv_kick kick = { .vcpus = 1 };
+	struct axv_kick kick = { .vcpus = 1ULL << id };
 
 	return ioctl(vm->vm, AXV_KICK_VCPUS, &kick);
 }
@@ -155,6 +175,8 @@ static struct bench_hv axv_ops = {
 	.set_region = axv_set_region,
 	.vcpu_create = axv_vcpu_create,
 	.vcpu_setup = axv_vcpu_setup,
+	.ap_start = axv_ap_start,
+	.set_entry = axv_set_entry,
 	.run = axv_run,
 	.kick = axv_kick,
 };

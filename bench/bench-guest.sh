@@ -26,6 +26,7 @@ if insmod /kvm/irqbypass.ko && insmod /kvm/kvm.ko && insmod /kvm/kvm-intel.ko; t
 		echo "# kvm_intel.$p=$(cat /sys/module/kvm_intel/parameters/$p 2>/dev/null)"
 	done
 	echo "# kvm.halt_poll_ns=$(cat /sys/module/kvm/parameters/halt_poll_ns 2>/dev/null)"
+	echo "# kvm.lapic_timer_advance_ns=$(cat /sys/module/kvm/parameters/lapic_timer_advance_ns 2>/dev/null)"
 	# shellcheck disable=SC2086
 	/bench/kvm_bench $args || echo "AXVBENCH-ERROR kvm_bench exited with $?"
 	rmmod kvm_intel kvm irqbypass || echo "AXVBENCH-ERROR rmmod kvm"

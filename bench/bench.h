@@ -18,6 +18,9 @@
 #define BENCH_GDT		0x6000
 #define BENCH_MAILBOX		0x8000
 
+/* The second vCPU's stack (IPI benchmark), below the GDT. */
+#define BENCH_AP_STACK		0x5000
+
 /* Where the memory benchmark's region goes (slot 1), above the hole. */
 #define BENCH_TOUCH_BASE	0x40000000ULL
 
@@ -40,6 +43,27 @@
 
 #define BENCH_MAGIC		0x48434e42U	/* "BNCH" */
 
+/*
+ * The local APIC benchmarks: the xAPIC page where both hypervisors put
+ * it, the vCPUs' APIC IDs, the vectors, and how far ahead the timer
+ * benchmark sets its TSC deadline (50,000 cycles: 1 ms of Bochs' 50 MHz
+ * TSC, well past the time a vCPU takes to fall asleep in HLT and past
+ * KVM's 200 us of halt polling).
+ */
+#define BENCH_APIC_BASE		0xfee00000UL
+#define BENCH_BSP_APIC_ID	0
+#define BENCH_AP_APIC_ID	1
+#define BENCH_VEC_TIMER		0x40
+#define BENCH_VEC_SELF		0x41
+#define BENCH_VEC_PING		0x42	/* vCPU 0 to vCPU 1 */
+#define BENCH_VEC_PONG		0x43	/* vCPU 1's answer */
+#define BENCH_VEC_STOP		0x44	/* vCPU 0 ends vCPU 1's run */
+#define BENCH_VEC_SPURIOUS	0xff
+#define BENCH_TIMER_DELTA	50000
+
+/* struct bench_mailbox.value when the guest lacks what the test needs. */
+#define BENCH_NO_DEADLINE	0xdead0001ULL
+
 /* struct bench_mailbox.test */
 enum bench_test {
 	BENCH_T_START,		/* end at once: the first entry */
@@ -51,6 +75,10 @@ enum bench_test {
 	BENCH_T_RDMSR,		/* RDMSR of BENCH_MSR */
 	BENCH_T_HLT,		/* STI; HLT forever: the runner kicks it */
 	BENCH_T_TOUCH,		/* write one byte per 4 KiB page of slot 1 */
+	BENCH_T_TIMER,		/* HLT until a TSC deadline arg cycles ahead */
+	BENCH_T_TIMER_PENDING,	/* HLT with the timer interrupt pending */
+	BENCH_T_SELF_IPI,	/* self-IPI through ICR, handler, EOI */
+	BENCH_T_IPI,		/* IPI to vCPU 1 and its answer */
 	BENCH_T_COUNT
 };
 
@@ -59,13 +87,19 @@ enum bench_test {
  * @magic: in: BENCH_MAGIC.
  * @test: in: enum bench_test.
  * @iters: in: iterations of the measured operation.
- * @arg: in: BENCH_T_TOUCH: pages to touch from BENCH_TOUCH_BASE.
+ * @arg: in: BENCH_T_TOUCH: pages to touch from BENCH_TOUCH_BASE;
+ *	BENCH_T_TIMER: cycles from arming the TSC deadline to the deadline.
  * @total: out: TSC cycles of all iterations (RDTSC before and after each).
  * @min: out: cycles of the fastest iteration.
  * @max: out: cycles of the slowest iteration.
- * @value: out: RAX after the last VMCALL, EDX:EAX of the last RDMSR.
+ * @value: out: RAX after the last VMCALL, EDX:EAX of the last RDMSR;
+ *	BENCH_T_TIMER: how many interrupts came before their deadline
+ *	(counted as 0 cycles); BENCH_NO_DEADLINE without a TSC-deadline
+ *	timer.
  * @done: out: 1 when the figures are written.
- * @pad: zero.
+ * @ap_entry: out: BENCH_T_IPI: where vCPU 1 starts, in flat protected
+ *	mode with ESP BENCH_AP_STACK; the guest writes it, then an OUT to
+ *	BENCH_PORT asks the runner to start vCPU 1 there.
  */
 struct bench_mailbox {
 	unsigned int magic;
@@ -77,7 +111,7 @@ struct bench_mailbox {
 	unsigned long long max;
 	unsigned long long value;
 	unsigned int done;
-	unsigned int pad;
+	unsigned int ap_entry;
 };
 
 #endif /* AXV_BENCH_H */

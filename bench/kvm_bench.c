@@ -3,9 +3,9 @@
  * kvm_bench: the benchmarks (runner.c) on Linux's /dev/kvm, for
  * comparison with axv_bench.  Only the ioctls are here, set up as a
  * minimal VMM would: the CPU model KVM supports, no in-kernel devices
- * except for the HLT benchmarks, which need KVM's in-kernel interrupt
- * controller to halt in the kernel (without one KVM gives every HLT to
- * userspace).
+ * except for the HLT and local APIC benchmarks, which get KVM's in-kernel
+ * interrupt controller (without one KVM gives every HLT to userspace, and
+ * has no local APIC).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +23,8 @@
 #define KVM_ENOSYS_32	((__u32)-1000)
 
 #define KVM_MAX_CPUID	256
+
+#define CPUID1_ECX_TSC_DEADLINE	0x01000000U	/* bit 24 */
 
 static int dev = -1;
 static struct kvm_cpuid2 *cpuid;
@@ -55,6 +57,20 @@ static int kvm_init(struct bench_hv *ops)
 		bench_err("KVM_GET_SUPPORTED_CPUID: %s", strerror(errno));
 		return -1;
 	}
+	/*
+	 * KVM emulates the TSC-deadline timer but leaves its CPUID bit out
+	 * of KVM_GET_SUPPORTED_CPUID: a VMM sets it when the capability is
+	 * there, as QEMU does.
+	 */
+	if (ioctl(dev, KVM_CHECK_EXTENSION, KVM_CAP_TSC_DEADLINE_TIMER) > 0) {
+		__u32 i;
+
+		for (i = 0; i < cpuid->nent; i++)
+			if (cpuid->entries[i].function == 1)
+				cpuid->entries[i].ecx |= CPUID1_ECX_TSC_DEADLINE;
+		printf("# kvm: CPUID.1:ECX TSC-deadline bit set (KVM_CAP_TSC_DEADLINE_TIMER)\n");
+	}
+	ops->has_lapic = ioctl(dev, KVM_CHECK_EXTENSION, KVM_CAP_IRQCHIP) > 0;
 	return 0;
 }
 
@@ -101,6 +117,24 @@ static int kvm_vcpu_setup(struct hv_vm *vm)
 	if (ioctl(vm->vcpu, KVM_SET_SREGS, &sregs))
 		return -1;
 	BENCH_ENTRY_REGS(regs);
+	return ioctl(vm->vcpu, KVM_SET_REGS, &regs);
+}
+
+/* A vCPU other than the BSP waits for INIT and SIPI: make it runnable. */
+static int kvm_ap_start(struct hv_vm *vm)
+{
+	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
+
+	return ioctl(vm->vcpu, KVM_SET_MP_STATE, &mp);
+}
+
+static int kvm_set_entry(struct hv_vm *vm, __u64 rip, __u64 rsp)
+{
+	struct kvm_regs regs;
+
+	BENCH_ENTRY_REGS(regs);
+	regs.rip = rip;
+	regs.rsp = rsp;
 	return ioctl(vm->vcpu, KVM_SET_REGS, &regs);
 }
 
@@ -170,6 +204,8 @@ static struct bench_hv kvm_ops = {
 	.set_region = kvm_set_region,
 	.vcpu_create = kvm_vcpu_create,
 	.vcpu_setup = kvm_vcpu_setup,
+	.ap_start = kvm_ap_start,
+	.set_entry = kvm_set_entry,
 	.run = kvm_run,
 	.kernel_exits = kvm_kernel_exits,
 };

@@ -22,8 +22,7 @@ dir=$2
 }
 mkdir -p "$dir"
 
-# key|unit|title, in table order.  A unit of "-" marks a row that is not
-# measured yet: it needs the in-kernel LAPIC.
+# key|unit|title, in table order.
 rows='loop|cycles|guest RDTSC loop, no exit (timing overhead)
 cpuid|cycles|CPUID leaf 0, exit handled in the kernel
 vmcall|cycles|VMCALL null hypercall, handled in the kernel
@@ -32,8 +31,10 @@ pio|cycles|OUT exit to userspace and back
 mmio|cycles|MMIO write exit to userspace and back
 hlt_kick|host cycles|HLT: kick to RUN returning (KVM: signal)
 hlt_signal|host cycles|HLT: signal to RUN returning
-hlt_timer|-|HLT woken by the LAPIC timer
-ipi|-|IPI round trip
+hlt_timer|cycles|HLT woken by the LAPIC timer: TSC deadline to handler
+hlt_timer_pending|cycles|HLT with the LAPIC timer already expired: HLT to handler
+self_ipi|cycles|self-IPI: ICR write to the handler, EOI included
+ipi|cycles|IPI round trip between 2 vCPUs, NCPU host CPU(s)
 vm_create|host cycles|VM create
 region_setup|host cycles|4 MiB memory region set-up (memory already populated)
 vcpu_first_entry|host cycles|vCPU create, set-up and first entry to its first exit
@@ -119,15 +120,8 @@ END {
 		split(lines[i], c, "|")
 		key = c[1]; unit = c[2]; title = c[3]
 		sub(/MEM/, mib, title)
+		sub(/NCPU/, info["cpus"], title)
 		sep = i < n ? "," : ""
-		if (unit == "-") {
-			why = "not measured (needs the in-kernel LAPIC)"
-			printf "%-64s %s\n", title, why > txt
-			printf "%s,,%s,%s,%s,\n", key, title, why, why > csv
-			printf "    {\"key\": %s, \"title\": %s, \"measured\": false, \"why\": %s}%s\n", \
-			       jstr(key), jstr(title), jstr(why), sep > json
-			continue
-		}
 		a = shown("axvcpu", key)
 		k = shown("kvm", key)
 		if (a == "missing" || k == "missing")

@@ -326,7 +326,7 @@ static int run_to_done(struct hv_vm *vm, long long *uexits, const char **what)
 
 /* A guest-timed benchmark: @n iterations of @test. */
 static void guest_bench(const char *key, enum bench_test test, unsigned int n,
-			bool irqchip)
+			bool irqchip, unsigned int arg)
 {
 	struct result r = { 0 };
 	struct bench_mailbox *mb;
@@ -336,7 +336,7 @@ static void guest_bench(const char *key, enum bench_test test, unsigned int n,
 
 	if (vm_new(&vm, irqchip, &what))
 		goto fail;
-	mailbox_set(&vm, test, n, 0);
+	mailbox_set(&vm, test, n, arg);
 	k0 = kernel_exits();
 	if (run_to_done(&vm, &r.uexits, &what))
 		goto fail;
@@ -362,9 +362,29 @@ static void guest_bench(const char *key, enum bench_test test, unsigned int n,
 	if (test == BENCH_T_RDMSR)
 		printf("# %s: guest read MSR %#x = %#llx\n", hv->name, BENCH_MSR,
 		       (unsigned long long)mb->value);
+	if ((test == BENCH_T_TIMER || test == BENCH_T_TIMER_PENDING) &&
+	    mb->value == BENCH_NO_DEADLINE) {
+		vm_free(&vm);
+		print_status(key, "na", "no TSC-deadline timer in the guest's CPUID");
+		return;
+	}
+	if (test == BENCH_T_TIMER)
+		printf("# %s: %s: %llu of %u interrupts came before their deadline\n",
+		       hv->name, key, (unsigned long long)mb->value, n);
 	what = NULL;
 fail:
 	vm_finish(&vm, key, &r, what);
+}
+
+/* A local APIC benchmark: only where the hypervisor has one in the kernel. */
+static void lapic_bench(const char *key, enum bench_test test, unsigned int n,
+			unsigned int arg)
+{
+	if (!hv->has_lapic) {
+		print_status(key, "na", "no in-kernel local APIC");
+		return;
+	}
+	guest_bench(key, test, n, true, arg);
 }
 
 /* --- HLT and a kick from another thread. */
@@ -400,7 +420,7 @@ static void *kicker_main(void *arg)
 		k->t0 = rdtsc();
 		if (k->by_signal)
 			k->err = pthread_kill(k->vcpu_thread, SIGUSR1);
-		else if (hv->kick(k->vm))
+		else if (hv->kick(k->vm, 0))
 			k->err = errno;
 		if (k->err)
 			break;
@@ -485,6 +505,171 @@ static void kick_bench(const char *key, bool by_signal, unsigned int n)
 	}
 	what = NULL;
 fail:
+	vm_finish(&vm, key, &r, what);
+}
+
+/*
+ * --- IPI round trip between two vCPUs, one thread each.  The guest on
+ * vCPU 0 writes where vCPU 1 starts into the mailbox and asks for it with
+ * an OUT to BENCH_PORT; the runner then makes vCPU 1 runnable as a
+ * start-up IPI would (hv->ap_start), sets its registers and runs it in a
+ * second thread until its guest ends the run.
+ */
+
+struct ap_run {
+	struct hv_vm vm;
+	pthread_t thread;
+	volatile bool stop;
+	long long uexits;
+	const char *what;
+	int err;
+};
+
+static void *ap_thread(void *arg)
+{
+	struct ap_run *a = arg;
+	struct hv_exit ex;
+	int ret;
+
+	for (;;) {
+		memset(&ex, 0, sizeof(ex));
+		if (hv->run(&a->vm, &ex)) {
+			a->err = errno;
+			a->what = "RUN of vCPU 1";
+			return NULL;
+		}
+		if (ex.kind == HV_EXIT_INTR && a->stop) {
+			a->what = "vCPU 1 was stopped by a kick";
+			return NULL;
+		}
+		ret = handle_exit(&ex);
+		if (ret < 0) {
+			bench_err("vCPU 1: unexpected exit: %s", ex.what);
+			a->what = "unexpected exit of vCPU 1 (see stderr)";
+			return NULL;
+		}
+		if (!ret)
+			return NULL;
+		a->uexits++;
+	}
+}
+
+/* vCPU 1 set up and running at @entry, in its own thread. */
+static int ap_launch(struct ap_run *a, __u32 entry, const char **what)
+{
+	*what = "start vCPU 1";
+	if (hv->ap_start(&a->vm))
+		return -1;
+	*what = "set up vCPU 1";
+	if (hv->vcpu_setup(&a->vm) ||
+	    hv->set_entry(&a->vm, entry, BENCH_AP_STACK))
+		return -1;
+	*what = "vCPU 1 thread";
+	errno = pthread_create(&a->thread, NULL, ap_thread, a);
+	return errno ? -1 : 0;
+}
+
+/* Wait for vCPU 1's thread; kick it out of RUN first if vCPU 0 failed. */
+static void ap_finish(struct ap_run *a, bool failed)
+{
+	if (failed) {
+		a->stop = true;
+		if (hv->kick) {
+			hv->kick(&a->vm, 1);
+		} else {
+			signal_exit = a->vm.immediate_exit;
+			pthread_kill(a->thread, SIGUSR1);
+		}
+	}
+	pthread_join(a->thread, NULL);
+	signal_exit = NULL;
+}
+
+static void ipi_bench(const char *key, unsigned int n)
+{
+	struct sigaction sa = { .sa_handler = on_sigusr1 };
+	struct ap_run ap = { .vm = { .vm = -1, .vcpu = -1 } };
+	struct result r = { 0 };
+	struct bench_mailbox *mb;
+	bool launched = false;
+	const char *what;
+	struct hv_vm vm;
+	struct hv_exit ex;
+	long long k0;
+	int ret;
+
+	if (!hv->has_lapic) {
+		print_status(key, "na", "no in-kernel local APIC");
+		return;
+	}
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	if (vm_new(&vm, true, &what))
+		goto fail;
+	mb = mailbox(&vm);
+	ap.vm.vm = vm.vm;
+	ap.vm.mem = vm.mem;
+	what = "create vCPU 1";
+	ap.vm.vcpu = hv->vcpu_create(vm.vm, 1);
+	if (ap.vm.vcpu < 0)
+		goto fail;
+	ap.vm.run = mmap(NULL, hv->run_size, PROT_READ | PROT_WRITE,
+			 MAP_SHARED, ap.vm.vcpu, 0);
+	if (ap.vm.run == MAP_FAILED) {
+		ap.vm.run = NULL;
+		goto fail;
+	}
+	mailbox_set(&vm, BENCH_T_IPI, n, 0);
+	k0 = kernel_exits();
+	for (;;) {
+		memset(&ex, 0, sizeof(ex));
+		what = "RUN";
+		if (hv->run(&vm, &ex))
+			goto fail;
+		if (!launched && ex.kind == HV_EXIT_IO && ex.port == BENCH_PORT &&
+		    mb->ap_entry) {
+			if (ap_launch(&ap, mb->ap_entry, &what))
+				goto fail;
+			launched = true;
+			continue;
+		}
+		ret = handle_exit(&ex);
+		if (ret < 0) {
+			errno = 0;
+			bench_err("unexpected exit: %s", ex.what);
+			what = "unexpected exit (see stderr)";
+			goto fail;
+		}
+		if (!ret)
+			break;
+		r.uexits++;
+	}
+	if (launched) {
+		ap_finish(&ap, false);
+		launched = false;
+	}
+	r.kexits = k0 < 0 ? -1 : kernel_exits() - k0;
+	r.uexits += ap.uexits;
+	errno = ap.err;
+	what = ap.what;
+	if (what)
+		goto fail;
+	errno = 0;
+	what = "the guest did not finish";
+	if (!mb->done)
+		goto fail;
+	r.total = mb->total;
+	r.min = mb->min;
+	r.max = mb->max;
+	r.n = n;
+	what = NULL;
+fail:
+	if (launched)
+		ap_finish(&ap, true);
+	if (ap.vm.run)
+		munmap(ap.vm.run, hv->run_size);
+	if (ap.vm.vcpu >= 0)
+		close(ap.vm.vcpu);
 	vm_finish(&vm, key, &r, what);
 }
 
@@ -800,17 +985,21 @@ int bench_main(int argc, char **argv, struct bench_hv *ops)
 	if (load_guest() || ops->init(ops))
 		return 1;
 
-	guest_bench("loop", BENCH_T_LOOP, iters, false);
-	guest_bench("cpuid", BENCH_T_CPUID, iters, false);
+	guest_bench("loop", BENCH_T_LOOP, iters, false, 0);
+	guest_bench("cpuid", BENCH_T_CPUID, iters, false, 0);
 	if (ops->has_nop_hypercall)
-		guest_bench("vmcall", BENCH_T_VMCALL, iters, false);
+		guest_bench("vmcall", BENCH_T_VMCALL, iters, false, 0);
 	else
 		print_status("vmcall", "na", "no in-kernel null hypercall");
-	guest_bench("rdmsr", BENCH_T_RDMSR, iters, false);
-	guest_bench("pio", BENCH_T_PIO, iters, false);
-	guest_bench("mmio", BENCH_T_MMIO, iters, false);
+	guest_bench("rdmsr", BENCH_T_RDMSR, iters, false, 0);
+	guest_bench("pio", BENCH_T_PIO, iters, false, 0);
+	guest_bench("mmio", BENCH_T_MMIO, iters, false, 0);
 	kick_bench("hlt_kick", false, iters);
 	kick_bench("hlt_signal", true, iters);
+	lapic_bench("hlt_timer", BENCH_T_TIMER, iters, BENCH_TIMER_DELTA);
+	lapic_bench("hlt_timer_pending", BENCH_T_TIMER_PENDING, iters, 0);
+	lapic_bench("self_ipi", BENCH_T_SELF_IPI, iters, 0);
+	ipi_bench("ipi", iters);
 	lifecycle_bench(lifecycles);
 	touch_bench(touch_mib);
 	memory_bench(mem_vms, mem_vcpus);

@@ -36,7 +36,7 @@ struct hv_exit {
 	char what[128];
 };
 
-/* One VM with one vCPU, and its first memory slot. */
+/* One VM with one of its vCPUs, and its first memory slot. */
 struct hv_vm {
 	int vm;
 	int vcpu;
@@ -51,17 +51,21 @@ struct hv_vm {
  * @run_size: bytes of a vCPU fd to mmap; set by @init.
  * @hc_result: RAX the null hypercall returns (32-bit guest).
  * @has_nop_hypercall: false when the VMCALL benchmark cannot run.
+ * @has_lapic: an in-kernel local APIC per vCPU is available; set by @init.
  * @kick_method: how @kick reaches a vCPU, for the output.
  * @init: open the device and check its version; 0 or -1 (reason printed).
- * @vm_create: new VM in @vm->vm; @irqchip asks for an in-kernel
- *	interrupt controller where the hypervisor needs one to halt in the
- *	kernel.
+ * @vm_create: new VM in @vm->vm; @irqchip asks for the in-kernel local
+ *	APICs (axvcpu's AXV_VM_F_LAPIC, KVM's KVM_CREATE_IRQCHIP), which the
+ *	HLT and local APIC benchmarks use.
  * @set_region: give the guest [@gpa, @gpa + @size) backed by @host.
  * @vcpu_create: create vCPU @id of VM fd @vm; returns its fd or -1.
  * @vcpu_setup: registers and CPU model for the entry at BENCH_IMAGE in
  *	flat protected mode; sets @vm->immediate_exit.
+ * @ap_start: make a vCPU other than the first, which waits for a start
+ *	in a VM with @irqchip, runnable; its registers are set after.
+ * @set_entry: where a set-up vCPU starts: @rip and @rsp, flat mode.
  * @run: one RUN; fills @ex; 0, or -1 on a failure other than EINTR.
- * @kick: make a vCPU in RUN return, from another thread; NULL: the
+ * @kick: make vCPU @id in RUN return, from another thread; NULL: the
  *	driver sends a signal instead.
  * @kernel_exits: all VM exits the hypervisor counted so far, or -1.
  */
@@ -70,6 +74,7 @@ struct bench_hv {
 	size_t run_size;
 	__u64 hc_result;
 	bool has_nop_hypercall;
+	bool has_lapic;
 	const char *kick_method;
 	int (*init)(struct bench_hv *ops);
 	int (*vm_create)(struct hv_vm *vm, bool irqchip);
@@ -77,8 +82,10 @@ struct bench_hv {
 			  __u64 size, void *host);
 	int (*vcpu_create)(int vm, unsigned int id);
 	int (*vcpu_setup)(struct hv_vm *vm);
+	int (*ap_start)(struct hv_vm *vm);
+	int (*set_entry)(struct hv_vm *vm, __u64 rip, __u64 rsp);
 	int (*run)(struct hv_vm *vm, struct hv_exit *ex);
-	int (*kick)(struct hv_vm *vm);
+	int (*kick)(struct hv_vm *vm, unsigned int id);
 	long long (*kernel_exits)(void);
 };
 
