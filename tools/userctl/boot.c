@@ -41,6 +41,32 @@ static enum x86_mode boot_default_mode(enum image_format format)
 	return X86_MODE_REAL;
 }
 
+int boot_format_parse(const char *name)
+{
+	static const char *const names[] = { "auto", "flat", "elf", "multiboot" };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return i;
+	return -1;
+}
+
+const char *boot_format_name(enum boot_format format)
+{
+	switch (format) {
+	case BOOT_FORMAT_AUTO:
+		return "auto";
+	case BOOT_FORMAT_FLAT:
+		return "flat";
+	case BOOT_FORMAT_ELF:
+		return "elf";
+	case BOOT_FORMAT_MULTIBOOT:
+		return "multiboot";
+	}
+	return "?";
+}
+
 int boot_prepare(struct guest_mem *mem, const struct image *img, const struct boot_params *p,
 		 struct boot_result *res, struct axv_regs *regs, struct axv_sregs *sregs,
 		 struct axv_err *err)
@@ -50,16 +76,25 @@ int boot_prepare(struct guest_mem *mem, const struct image *img, const struct bo
 	int ret;
 
 	memset(res, 0, sizeof(*res));
-	ret = mb_find_header(img, &hdr, &offset, err);
-	if (ret < 0)
-		return ret;
+	ret = 0;
+	if (p->format == BOOT_FORMAT_AUTO || p->format == BOOT_FORMAT_MULTIBOOT) {
+		ret = mb_find_header(img, &hdr, &offset, err);
+		if (ret < 0)
+			return ret;
+		if (!ret && p->format == BOOT_FORMAT_MULTIBOOT)
+			return axv_err_set(err, ENOEXEC,
+					   "%s: format multiboot, but no Multiboot header in the first %d bytes",
+					   img->name, MB_SEARCH_BYTES);
+	}
+	if (p->format == BOOT_FORMAT_ELF && !image_is_elf(img))
+		return axv_err_set(err, ENOEXEC, "%s: format elf, but not an ELF file", img->name);
 	if (ret) {
 		ret = boot_multiboot(mem, img, p, &hdr, offset, res, err);
 	} else if (p->nmods || p->cmdline_given) {
 		return axv_err_set(err, EINVAL,
-				   "%s: not a Multiboot image: --module, --cmdline and guest arguments are for Multiboot images only",
+				   "%s: not a Multiboot image: modules, a command line and guest arguments (--module, --cmdline, ARGS) are for Multiboot images only",
 				   img->name);
-	} else if (image_is_elf(img)) {
+	} else if (p->format != BOOT_FORMAT_FLAT && image_is_elf(img)) {
 		ret = load_elf(mem, img, &res->load, err);
 		if (!ret && p->have_entry)
 			res->load.entry = p->entry;

@@ -16,8 +16,23 @@
 #include "multiboot.h"
 #include "x86_setup.h"
 
+/* The image format to insist on (a VM description's image format). */
+enum boot_format {
+	BOOT_FORMAT_AUTO,	/* recognise it: Multiboot, ELF, else flat */
+	BOOT_FORMAT_FLAT,	/* load the file as it is, whatever it holds */
+	BOOT_FORMAT_ELF,	/* an ELF executable; a Multiboot header is ignored */
+	BOOT_FORMAT_MULTIBOOT,	/* must have a Multiboot header */
+};
+
+/* "auto", "flat", "elf" or "multiboot" to the format; -1 when unknown. */
+int boot_format_parse(const char *name);
+
+/* The name boot_format_parse() takes. */
+const char *boot_format_name(enum boot_format format);
+
 /**
  * struct boot_params - how to boot, from the command line.
+ * @format: the format the image must have, or BOOT_FORMAT_AUTO.
  * @mode: --mode, or X86_MODE_NONE for the format's default.
  * @have_entry: --entry was given.
  * @entry: its value.
@@ -27,6 +42,7 @@
  * @nmods: how many.
  */
 struct boot_params {
+	enum boot_format format;
 	enum x86_mode mode;
 	bool have_entry;
 	__u64 entry;

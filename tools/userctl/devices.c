@@ -49,6 +49,39 @@ void uart_init(struct uart *uart, FILE *out)
 {
 	memset(uart, 0, sizeof(*uart));
 	uart->out = out;
+	/* THR is empty: enabling its interrupt raises it at once. */
+	uart->thre_pending = true;
+}
+
+void uart_set_irq(struct uart *uart, void (*irq)(void *opaque), void *opaque)
+{
+	uart->irq = irq;
+	uart->irq_opaque = opaque;
+}
+
+/* The interrupt the guest would identify now: UART_IIR_RDI, _THRI or _NO_INT. */
+static __u8 uart_pending(const struct uart *uart)
+{
+	__u8 ier = uart->regs[UART_IER];
+
+	if ((ier & UART_IER_RDI) && uart->rx_full)
+		return UART_IIR_RDI;
+	if ((ier & UART_IER_THRI) && uart->thre_pending)
+		return UART_IIR_THRI;
+	return UART_IIR_NO_INT;
+}
+
+/* Recompute the interrupt output; a rising edge raises the interrupt. */
+static void uart_update_irq(struct uart *uart)
+{
+	bool line = uart_pending(uart) != UART_IIR_NO_INT;
+
+	if (line && !uart->irq_line) {
+		uart->irqs++;
+		if (uart->irq)
+			uart->irq(uart->irq_opaque);
+	}
+	uart->irq_line = line;
 }
 
 void uart_flush(struct uart *uart)
@@ -71,7 +104,7 @@ static __u8 uart_msr(const struct uart *uart)
 	       ((mcr & 0x04) ? UART_MSR_RI : 0) | ((mcr & 0x08) ? UART_MSR_DCD : 0);
 }
 
-static __u8 uart_read_reg(struct uart *uart, unsigned int reg)
+static __u8 uart_read_reg_raw(struct uart *uart, unsigned int reg)
 {
 	bool dlab = uart->regs[UART_LCR] & UART_LCR_DLAB;
 
@@ -86,8 +119,14 @@ static __u8 uart_read_reg(struct uart *uart, unsigned int reg)
 		return 0;
 	case UART_IER:
 		return dlab ? uart->dlm : uart->regs[UART_IER];
-	case UART_IIR:
-		return UART_IIR_NO_INT | ((uart->fcr & UART_FCR_ENABLE) ? UART_IIR_FIFOS : 0);
+	case UART_IIR: {
+		__u8 id = uart_pending(uart);
+
+		/* Reading IIR that reports THR empty clears that interrupt. */
+		if (id == UART_IIR_THRI)
+			uart->thre_pending = false;
+		return id | ((uart->fcr & UART_FCR_ENABLE) ? UART_IIR_FIFOS : 0);
+	}
 	case UART_LSR:
 		return UART_LSR_THRE | UART_LSR_TEMT | (uart->rx_full ? UART_LSR_DR : 0);
 	case UART_MSR:
@@ -100,20 +139,36 @@ static __u8 uart_read_reg(struct uart *uart, unsigned int reg)
 	return 0xff;
 }
 
+/*
+ * A write to THR: it clears the THR-empty interrupt, and the byte leaves
+ * at once, so THR is empty again and the interrupt pending again: with
+ * IER.THRI set, each byte written raises a new edge.
+ */
+static __u8 uart_read_reg(struct uart *uart, unsigned int reg)
+{
+	__u8 value = uart_read_reg_raw(uart, reg);
+
+	uart_update_irq(uart);
+	return value;
+}
+
 static void uart_transmit(struct uart *uart, __u8 byte)
 {
+	uart->thre_pending = false;
+	uart_update_irq(uart);
 	if (uart->regs[UART_MCR] & UART_MCR_LOOP) {
 		uart->rbr = byte;
 		uart->rx_full = true;
-		return;
+	} else {
+		putc(byte, uart->out);
+		uart->unflushed = true;
+		if (byte == '\n')
+			uart_flush(uart);
 	}
-	putc(byte, uart->out);
-	uart->unflushed = true;
-	if (byte == '\n')
-		uart_flush(uart);
+	uart->thre_pending = true;
 }
 
-static void uart_write_reg(struct uart *uart, unsigned int reg, __u8 value)
+static void uart_write_reg_raw(struct uart *uart, unsigned int reg, __u8 value)
 {
 	bool dlab = uart->regs[UART_LCR] & UART_LCR_DLAB;
 
@@ -125,10 +180,14 @@ static void uart_write_reg(struct uart *uart, unsigned int reg, __u8 value)
 			uart_transmit(uart, value);
 		break;
 	case UART_IER:
-		if (dlab)
+		if (dlab) {
 			uart->dlm = value;
-		else
-			uart->regs[UART_IER] = value & 0x0f;
+			break;
+		}
+		/* Setting THRI while THR is empty raises the interrupt (16550). */
+		if ((value & ~uart->regs[UART_IER] & UART_IER_THRI))
+			uart->thre_pending = true;
+		uart->regs[UART_IER] = value & UART_IER_MASK;
 		break;
 	case UART_FCR:
 		uart->fcr = value & ~UART_FCR_CLEAR;
@@ -145,6 +204,12 @@ static void uart_write_reg(struct uart *uart, unsigned int reg, __u8 value)
 		/* Read-only (factory test on real parts): dropped. */
 		break;
 	}
+}
+
+static void uart_write_reg(struct uart *uart, unsigned int reg, __u8 value)
+{
+	uart_write_reg_raw(uart, reg, value);
+	uart_update_irq(uart);
 }
 
 /* A wider access covers consecutive registers; bytes past the last float high. */
@@ -191,14 +256,15 @@ static void debug_exit_write(void *opaque, __u64 offset, unsigned int size, __u6
 
 /* --- the buses ---------------------------------------------------------- */
 
-void devices_init(struct devices *dev, FILE *out, FILE *log, bool verbose, bool strict)
+void devices_init_layout(struct devices *dev, const struct devices_layout *layout, FILE *out,
+			 FILE *log, bool verbose, bool strict)
 {
 	const struct bus_device com1 = {
-		.name = "uart", .base = UART_COM1_BASE, .len = UART_NR_REGS,
+		.name = "uart", .base = layout->uart_port, .len = UART_NR_REGS,
 		.read = uart_read, .write = uart_write, .opaque = &dev->uart,
 	};
 	const struct bus_device debug_exit = {
-		.name = "debug-exit", .base = DEBUG_EXIT_PORT, .len = 1,
+		.name = "debug-exit", .base = layout->debug_exit_port, .len = 1,
 		.read = debug_exit_read, .write = debug_exit_write, .opaque = dev,
 	};
 
@@ -207,8 +273,20 @@ void devices_init(struct devices *dev, FILE *out, FILE *log, bool verbose, bool 
 	dev->verbose = verbose;
 	dev->strict = strict;
 	uart_init(&dev->uart, out);
-	bus_add(&dev->pio, &com1);
-	bus_add(&dev->pio, &debug_exit);
+	if (layout->uart)
+		bus_add(&dev->pio, &com1);
+	if (layout->debug_exit)
+		bus_add(&dev->pio, &debug_exit);
+}
+
+void devices_init(struct devices *dev, FILE *out, FILE *log, bool verbose, bool strict)
+{
+	const struct devices_layout layout = {
+		.uart = true, .uart_port = UART_COM1_BASE,
+		.debug_exit = true, .debug_exit_port = DEBUG_EXIT_PORT,
+	};
+
+	devices_init_layout(dev, &layout, out, log, verbose, strict);
 }
 
 static const char *bus_kind_name(enum bus_kind bus)

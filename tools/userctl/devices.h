@@ -36,7 +36,12 @@
 #define UART_LCR_DLAB		0x80
 #define UART_FCR_ENABLE		0x01
 #define UART_FCR_CLEAR		0x06	/* clear the FIFOs: self-clearing bits */
+#define UART_IER_RDI		0x01	/* received data available */
+#define UART_IER_THRI		0x02	/* transmit holding register empty */
+#define UART_IER_MASK		0x0f
 #define UART_IIR_NO_INT		0x01
+#define UART_IIR_THRI		0x02	/* THR empty (priority 3) */
+#define UART_IIR_RDI		0x04	/* received data available (priority 2) */
 #define UART_IIR_FIFOS		0xc0	/* FIFOs enabled (16550A) */
 #define UART_MCR_LOOP		0x10
 #define UART_MCR_MASK		0x1f
@@ -82,13 +87,21 @@ struct bus {
 };
 
 /**
- * struct uart - a 16550A without interrupts or input.
+ * struct uart - a 16550A without input, whose interrupt output is an edge
+ *	given to a callback.
  * @regs: IER, LCR, MCR, SCR as written (IER and MCR masked to their bits).
  * @fcr: FIFO control as written, less the self-clearing bits.
  * @dll: divisor latch, low byte.
  * @dlm: divisor latch, high byte.
  * @rbr: the byte received in loopback mode.
  * @rx_full: @rbr holds a byte not yet read.
+ * @thre_pending: the THR-empty interrupt is pending (until IIR reports it
+ *	or THR is written).
+ * @irq_line: the interrupt output: an enabled interrupt is pending.
+ * @irq: called on each rising edge of @irq_line (with the lock of the
+ *	devices held); NULL: no interrupts.
+ * @irq_opaque: its argument.
+ * @irqs: rising edges seen (interrupts raised when @irq is set).
  * @out: where transmitted bytes go (stdout).
  * @unflushed: bytes were written to @out since the last flush.
  */
@@ -99,6 +112,11 @@ struct uart {
 	__u8 dlm;
 	__u8 rbr;
 	bool rx_full;
+	bool thre_pending;
+	bool irq_line;
+	void (*irq)(void *opaque);
+	void *irq_opaque;
+	__u64 irqs;
 	FILE *out;
 	bool unflushed;
 };
@@ -119,6 +137,20 @@ struct unhandled {
 	unsigned int nseen;
 	__u64 total;
 	__u64 unlisted;
+};
+
+/**
+ * struct devices_layout - which devices exist and where.
+ * @uart: the UART exists.
+ * @uart_port: its first port.
+ * @debug_exit: the debug-exit port exists.
+ * @debug_exit_port: its port.
+ */
+struct devices_layout {
+	bool uart;
+	__u16 uart_port;
+	bool debug_exit;
+	__u16 debug_exit_port;
 };
 
 /**
@@ -157,8 +189,10 @@ const struct bus_device *bus_find(const struct bus *bus, __u64 addr);
 /* The exit status for debug-exit value @value: ((@value << 1) | 1) & 0xff. */
 int debug_exit_status(__u64 value);
 
-/* A reset UART writing to @out. */
+/* A reset UART writing to @out, without interrupts. */
 void uart_init(struct uart *uart, FILE *out);
+/* Give @uart's interrupt edges to @irq(@opaque); NULL: none. */
+void uart_set_irq(struct uart *uart, void (*irq)(void *opaque), void *opaque);
 __u64 uart_read(void *opaque, __u64 offset, unsigned int size);
 void uart_write(void *opaque, __u64 offset, unsigned int size, __u64 value);
 /* Flush @uart->out when something was written since the last flush. */
@@ -169,6 +203,10 @@ void uart_flush(struct uart *uart);
  * nothing on the MMIO bus.  Messages go to @log.
  */
 void devices_init(struct devices *dev, FILE *out, FILE *log, bool verbose, bool strict);
+
+/* As devices_init(), with the devices of @layout at its ports. */
+void devices_init_layout(struct devices *dev, const struct devices_layout *layout, FILE *out,
+			 FILE *log, bool verbose, bool strict);
 
 /*
  * One port access by the guest at @rip: a read (@write false) stores the

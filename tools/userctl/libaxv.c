@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,8 @@ const struct axv_name axv_cap_names[] = {
 	{ AXV_CAP_KICK,			"kick" },
 	{ AXV_CAP_TRAPS,		"traps" },
 	{ AXV_CAP_MAX_MSRS,		"max_msrs" },
+	{ AXV_CAP_LAPIC,		"lapic" },
+	{ AXV_CAP_NOP_HYPERCALL,	"nop_hypercall" },
 	{ 0, NULL }
 };
 
@@ -64,6 +67,30 @@ const struct axv_name axv_vmx_feature_names[] = {
 	{ AXV_VMX_F_SAVE_LOAD_DEBUGCTL,	"save_load_debugctl" },
 	{ AXV_VMX_F_SHADOW_VMCS,	"shadow_vmcs" },
 	{ 0, NULL }
+};
+
+const struct axv_name axv_vm_flag_names[] = {
+	{ AXV_VM_F_LAPIC,		"lapic" },
+	{ 0, NULL }
+};
+
+const struct axv_name axv_irq_flag_names[] = {
+	{ AXV_IRQ_F_NMI,		"nmi" },
+	{ AXV_IRQ_F_LOGICAL,		"logical" },
+	{ AXV_IRQ_F_LOWEST,		"lowest" },
+	{ 0, NULL }
+};
+
+const struct axv_lapic_assist axv_lapic_assists[] = {
+	{ "tpr_shadow", "TPR shadow", AXV_VMX_F_TPR_SHADOW, AXV_CTLS_PROC, 21 },
+	{ "apic_access", "virtualize APIC accesses", AXV_VMX_F_APIC_ACCESS, AXV_CTLS_PROC2, 0 },
+	{ "x2apic_virt", "virtualize x2APIC mode", AXV_VMX_F_X2APIC_VIRT, AXV_CTLS_PROC2, 4 },
+	{ "apic_reg_virt", "APIC-register virtualization", AXV_VMX_F_APIC_REG_VIRT,
+	  AXV_CTLS_PROC2, 8 },
+	{ "virt_intr_delivery", "virtual-interrupt delivery", AXV_VMX_F_VIRT_INTR_DELIVERY,
+	  AXV_CTLS_PROC2, 9 },
+	{ "posted_intr", "posted interrupts", AXV_VMX_F_POSTED_INTR, AXV_CTLS_PIN, 7 },
+	{ NULL, NULL, 0, 0, 0 }
 };
 
 const struct axv_name axv_vcpu_state_names[] = {
@@ -306,6 +333,21 @@ int axv_raw_get_cpuid(int vm_fd, struct axv_cpuid *cpuid)
 int axv_raw_set_cpuid(int vm_fd, const struct axv_cpuid *cpuid)
 {
 	return ioctl(vm_fd, AXV_SET_CPUID, cpuid);
+}
+
+int axv_raw_send_irq(int vm_fd, const struct axv_irq *irq)
+{
+	return ioctl(vm_fd, AXV_SEND_IRQ, irq);
+}
+
+int axv_raw_get_lapic(int vcpu_fd, struct axv_lapic_state *lapic)
+{
+	return ioctl(vcpu_fd, AXV_GET_LAPIC, lapic);
+}
+
+int axv_raw_set_lapic(int vcpu_fd, const struct axv_lapic_state *lapic)
+{
+	return ioctl(vcpu_fd, AXV_SET_LAPIC, lapic);
 }
 
 int axv_raw_get_supported_cpuid(int fd, struct axv_cpuid *cpuid)
@@ -727,6 +769,55 @@ int axv_kick_vcpus(int vm_fd, __u64 vcpus, struct axv_err *err)
 	return axv_ioctl_failed(err, call);
 }
 
+int axv_send_irq(int vm_fd, __u32 dest, __u32 vector, __u32 flags, struct axv_err *err)
+{
+	struct axv_irq irq;
+	char call[80];
+	int ret;
+
+	axv_err_clear(err);
+	memset(&irq, 0, sizeof(irq));
+	irq.dest = dest;
+	irq.vector = vector;
+	irq.flags = flags;
+	ret = axv_raw_send_irq(vm_fd, &irq);
+	if (ret >= 0)
+		return ret;
+	snprintf(call, sizeof(call), "AXV_SEND_IRQ(dest %#x vector %u flags %#x)", dest, vector,
+		 flags);
+	return axv_ioctl_failed(err, call);
+}
+
+int axv_get_lapic(int vcpu_fd, struct axv_lapic_state *lapic, struct axv_err *err)
+{
+	axv_err_clear(err);
+	if (!lapic)
+		return axv_no_buffer(err, "AXV_GET_LAPIC");
+	memset(lapic, 0, sizeof(*lapic));
+	return axv_checked(axv_raw_get_lapic(vcpu_fd, lapic), err, "AXV_GET_LAPIC");
+}
+
+int axv_set_lapic(int vcpu_fd, const struct axv_lapic_state *lapic, struct axv_err *err)
+{
+	axv_err_clear(err);
+	if (!lapic)
+		return axv_no_argument(err, "AXV_SET_LAPIC");
+	return axv_checked(axv_raw_set_lapic(vcpu_fd, lapic), err, "AXV_SET_LAPIC");
+}
+
+__u32 axv_lapic_reg(const struct axv_lapic_state *lapic, unsigned int offset)
+{
+	__u32 v;
+
+	memcpy(&v, &lapic->regs[offset & (AXV_LAPIC_REGS_SIZE - 16)], sizeof(v));
+	return v;
+}
+
+void axv_lapic_set_reg(struct axv_lapic_state *lapic, unsigned int offset, __u32 value)
+{
+	memcpy(&lapic->regs[offset & (AXV_LAPIC_REGS_SIZE - 16)], &value, sizeof(value));
+}
+
 struct axv_cpuid *axv_cpuid_alloc(__u32 nent)
 {
 	struct axv_cpuid *cpuid;
@@ -815,6 +906,41 @@ const char *axv_exit_name(__u32 reason)
 const char *axv_entry_check_name(__u32 check)
 {
 	return axv_lookup(axv_entry_check_names, check);
+}
+
+const char *axv_vm_flag_name(__u64 flag)
+{
+	return axv_lookup(axv_vm_flag_names, flag);
+}
+
+const char *axv_irq_flag_name(__u64 flag)
+{
+	return axv_lookup(axv_irq_flag_names, flag);
+}
+
+bool axv_lapic_assist_offered(const struct axv_vmx_caps *caps,
+			      const struct axv_lapic_assist *assist)
+{
+	return caps->features & assist->feature;
+}
+
+bool axv_lapic_assist_used(const struct axv_vmx_caps *caps,
+			   const struct axv_lapic_assist *assist)
+{
+	__u32 used = 0;
+
+	switch (assist->ctls) {
+	case AXV_CTLS_PIN:
+		used = caps->pin_used;
+		break;
+	case AXV_CTLS_PROC:
+		used = caps->proc_used;
+		break;
+	case AXV_CTLS_PROC2:
+		used = caps->proc2_used;
+		break;
+	}
+	return used & (1U << assist->bit);
 }
 
 __u64 axv_vmx_unknown_features(__u64 features)

@@ -11,6 +11,7 @@
 #ifndef LIBAXV_H
 #define LIBAXV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <linux/axvcpu.h>
 
@@ -49,6 +50,51 @@ struct axv_name {
 extern const struct axv_name axv_cap_names[];
 /* Every AXV_VMX_F_* in <linux/axvcpu.h>, in bit order. */
 extern const struct axv_name axv_vmx_feature_names[];
+/* Every AXV_VM_F_* flag of AXV_CREATE_VM (not _ALL), in bit order. */
+extern const struct axv_name axv_vm_flag_names[];
+/* Every AXV_IRQ_F_* flag of struct axv_irq (not _ALL), in bit order. */
+extern const struct axv_name axv_irq_flag_names[];
+
+/* Which VMX controls field holds the bit of a struct axv_lapic_assist. */
+enum axv_ctls {
+	AXV_CTLS_PIN,		/* pin-based: caps->pin_used */
+	AXV_CTLS_PROC,		/* primary processor-based: caps->proc_used */
+	AXV_CTLS_PROC2,		/* secondary processor-based: caps->proc2_used */
+};
+
+/**
+ * struct axv_lapic_assist - a VMX feature that helps to virtualize a local
+ *	APIC.
+ * @name: short name, the AXV_VMX_F_* name ("tpr_shadow"); NULL ends a table.
+ * @desc: the SDM's name of the control ("TPR shadow").
+ * @feature: the AXV_VMX_F_* bit that says the processor offers it.
+ * @ctls: the controls field that enables it.
+ * @bit: its bit there.
+ */
+struct axv_lapic_assist {
+	const char *name;
+	const char *desc;
+	__u64 feature;
+	enum axv_ctls ctls;
+	unsigned int bit;
+};
+
+/*
+ * The local-APIC assists, in the order of the SDM: TPR shadow (primary
+ * bit 21), virtualize APIC accesses (secondary bit 0), virtualize x2APIC
+ * mode (secondary 4), APIC-register virtualization (secondary 8),
+ * virtual-interrupt delivery (secondary 9), posted interrupts (pin 7).
+ */
+extern const struct axv_lapic_assist axv_lapic_assists[];
+
+/* Does the processor offer @assist (its AXV_VMX_F_* bit in @caps->features)? */
+bool axv_lapic_assist_offered(const struct axv_vmx_caps *caps,
+			      const struct axv_lapic_assist *assist);
+
+/* Does axvcpu run guests with @assist (its bit in the *_used controls)? */
+bool axv_lapic_assist_used(const struct axv_vmx_caps *caps,
+			   const struct axv_lapic_assist *assist);
+
 /* Every AXV_VCPU_STATE_* number (not the _F_ flags), in numeric order. */
 extern const struct axv_name axv_vcpu_state_names[];
 /* Every AXV_VCPU_OP_* number, in numeric order. */
@@ -89,6 +135,9 @@ int axv_raw_kick_vcpus(int vm_fd, const struct axv_kick *kick);
 int axv_raw_get_cpuid(int vm_fd, struct axv_cpuid *cpuid);
 int axv_raw_set_cpuid(int vm_fd, const struct axv_cpuid *cpuid);
 int axv_raw_get_supported_cpuid(int fd, struct axv_cpuid *cpuid);
+int axv_raw_send_irq(int vm_fd, const struct axv_irq *irq);
+int axv_raw_get_lapic(int vcpu_fd, struct axv_lapic_state *lapic);
+int axv_raw_set_lapic(int vcpu_fd, const struct axv_lapic_state *lapic);
 
 /*
  * Fill @err with @code and a printf-style message; nothing when @err is
@@ -257,6 +306,32 @@ struct axv_cpuid *axv_cpuid_alloc(__u32 nent);
 int axv_get_cpuid(int vm_fd, struct axv_cpuid *cpuid, struct axv_err *err);
 int axv_set_cpuid(int vm_fd, const struct axv_cpuid *cpuid, struct axv_err *err);
 int axv_get_supported_cpuid(int fd, struct axv_cpuid *cpuid, struct axv_err *err);
+
+/*
+ * AXV_SEND_IRQ on VM descriptor @vm_fd: an interrupt message to @dest with
+ * @vector and @flags (AXV_IRQ_F_*), reserved fields zero.  Returns how many
+ * local APICs accepted it (0 is not an error), or -errno: -ENXIO for a VM
+ * without AXV_VM_F_LAPIC.
+ */
+int axv_send_irq(int vm_fd, __u32 dest, __u32 vector, __u32 flags, struct axv_err *err);
+
+/*
+ * AXV_GET_LAPIC / AXV_SET_LAPIC on @vcpu_fd (the getter clears @lapic
+ * first).  0 or -errno (-ENXIO without AXV_VM_F_LAPIC); -EINVAL without a
+ * call for a NULL buffer.
+ */
+int axv_get_lapic(int vcpu_fd, struct axv_lapic_state *lapic, struct axv_err *err);
+int axv_set_lapic(int vcpu_fd, const struct axv_lapic_state *lapic, struct axv_err *err);
+
+/* The 32-bit register at xAPIC offset @offset (a multiple of 16) of @lapic. */
+__u32 axv_lapic_reg(const struct axv_lapic_state *lapic, unsigned int offset);
+void axv_lapic_set_reg(struct axv_lapic_state *lapic, unsigned int offset, __u32 value);
+
+/* Name of AXV_VM_F_* flag @flag, e.g. "lapic"; NULL when unknown. */
+const char *axv_vm_flag_name(__u64 flag);
+
+/* Name of AXV_IRQ_F_* flag @flag, e.g. "nmi"; NULL when unknown. */
+const char *axv_irq_flag_name(__u64 flag);
 
 /* Name of AXV_CAP_* number @cap, NULL when unknown. */
 const char *axv_cap_name(unsigned long cap);

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * userctl run: the command, the VM it sets up, and the run loop.
+ * userctl run: the command line, the VM description it resolves to, the
+ * VM it sets up, and the vCPU threads.
  *
  * Exit status: what the guest wrote to the debug-exit port (devices.h),
  * 0 when it halted or powered off, 1 for an error, 2 for a usage error,
- * 128 + the signal for SIGINT and SIGTERM.
+ * 124 for --timeout, 128 + the signal for SIGINT and SIGTERM.
  */
+#define _GNU_SOURCE	/* pipe2(), ppoll() */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,18 +27,24 @@
 #include "vmexit.h"
 
 const char run_synopsis[] =
-	"[--vcpus N] [--mem SIZE] [--entry ADDR] [--mode real|protected|long]\n"
-	"       [--module FILE[,ARGS]]... [--cmdline STR] [--stats] [--verbose] [--strict-io]\n"
-	"       IMAGE [ARGS]";
+	"[--config FILE] [--dry-run] [--vcpus N] [--mem SIZE] [--entry ADDR]\n"
+	"       [--mode real|protected|long] [--module FILE[,ARGS]]... [--cmdline STR]\n"
+	"       [--apic-id V:ID]... [--allowed-cpus [V:]LIST]... [--favoured-cpu [V:]CPU]...\n"
+	"       [--no-lapic] [--uart-vector V] [--timeout SECONDS] [--stats] [--verbose]\n"
+	"       [--strict-io] [IMAGE [ARGS]]";
 
 const char run_summary[] =
 	"boot IMAGE (flat, ELF or Multiboot) in a new VM and run it";
 
 const char run_details[] =
 	"Options:\n"
-	"  --vcpus N          create N vCPUs (default 1); only vCPU 0, the bootstrap\n"
-	"                     processor, runs: the others wait for a start IPI, and\n"
-	"                     starting them (SMP) is not supported yet\n"
+	"  --config FILE      describe the VM with a device tree: a .dtb, or source\n"
+	"                     compiled with dtc; the options below override it\n"
+	"  --dry-run          print the resolved VM as device-tree source and exit,\n"
+	"                     without opening the device\n"
+	"  --vcpus N          create N vCPUs (default 1); vCPU 0 is the bootstrap\n"
+	"                     processor, the others start when it sends them INIT and\n"
+	"                     start-up IPIs (needs the kernel's local APIC)\n"
 	"  --mem SIZE         guest RAM at guest-physical 0 (default 64M; K, M, G, T\n"
 	"                     suffixes; a multiple of 4K, at least 2M)\n"
 	"  --entry ADDR       flat image: load and start address (default 0x1000);\n"
@@ -47,6 +57,15 @@ const char run_details[] =
 	"                     may be repeated\n"
 	"  --cmdline STR      Multiboot: the command line (default: IMAGE and ARGS\n"
 	"                     joined by spaces)\n"
+	"  --apic-id V:ID     vCPU V's APIC ID (default: V)\n"
+	"  --allowed-cpus [V:]LIST\n"
+	"                     host CPUs vCPU V (without V: every vCPU) may run on,\n"
+	"                     e.g. 0-3,6 (default: all)\n"
+	"  --favoured-cpu [V:]CPU\n"
+	"                     host CPU vCPU V (every vCPU) favours, or none\n"
+	"  --no-lapic         do not give the VM the kernel's local APICs\n"
+	"  --uart-vector V    vector of the UART's interrupt (default 0x24)\n"
+	"  --timeout SECONDS  stop the VM after SECONDS (decimals allowed): status 124\n"
 	"  --stats            after the run, print exits by reason and times on stderr\n"
 	"  --verbose          report unhandled accesses, unknown hypercalls and how the\n"
 	"                     run ended on stderr\n"
@@ -55,12 +74,14 @@ const char run_details[] =
 	"\n"
 	"The last MiB of guest RAM (of the first 4 GiB when there is more) is\n"
 	"reserved for userctl's GDT, TSS and page tables: images must not load there.\n"
-	"Devices: a 16550 UART at port 0x3f8 (output on stdout), the debug-exit port\n"
-	"0xf4.  Hypercall 0 returns its first argument plus 1.\n"
+	"Devices: a 16550 UART at port 0x3f8 (output on stdout; its interrupt goes\n"
+	"to the BSP's local APIC), the debug-exit port 0xf4.  Hypercall 0 returns its\n"
+	"first argument plus 1.\n"
 	"\n"
 	"Exit status: (V << 1 | 1) & 0xff when the guest writes V to port 0xf4;\n"
-	"0 when it halts with interrupts off or powers off; 1 error; 2 usage error;\n"
-	"130 SIGINT, 143 SIGTERM.  Documentation/userctl.rst has the details.\n";
+	"0 when it halts with interrupts off (without the local APIC) or powers off;\n"
+	"1 error; 2 usage error; 124 --timeout; 130 SIGINT, 143 SIGTERM.\n"
+	"Documentation/userctl.rst has the details.\n";
 
 enum {
 	OPT_VCPUS = 256,
@@ -71,6 +92,14 @@ enum {
 	OPT_CMDLINE,
 	OPT_STATS,
 	OPT_STRICT_IO,
+	OPT_CONFIG,
+	OPT_DRY_RUN,
+	OPT_APIC_ID,
+	OPT_ALLOWED_CPUS,
+	OPT_FAVOURED_CPU,
+	OPT_NO_LAPIC,
+	OPT_UART_VECTOR,
+	OPT_TIMEOUT,
 };
 
 int run_parse_u64(const char *str, __u64 *value)
@@ -110,6 +139,102 @@ static int run_add_module(struct run_opts *opts, const char *spec)
 	return 0;
 }
 
+/* --apic-id, --allowed-cpus, --favoured-cpu: "[V:]VALUE". */
+static int run_add_vcpu_opt(struct run_opts *opts, enum run_vcpu_field field,
+			    const char *name, const char *arg)
+{
+	const char *colon = strchr(arg, ':'), *value = colon ? colon + 1 : arg;
+	struct run_vcpu_opt *o;
+	__u64 v;
+
+	o = realloc(opts->vcpu_opts, (opts->nvcpu_opts + 1) * sizeof(*o));
+	if (!o)
+		return cli_usage_error("run", "run: out of memory");
+	opts->vcpu_opts = o;
+	o = &o[opts->nvcpu_opts];
+	memset(o, 0, sizeof(*o));
+	o->field = field;
+	o->vcpu = -1;
+	snprintf(o->text, sizeof(o->text), "--%s %s", name, arg);
+	if (colon) {
+		char vcpu[16];
+
+		if ((size_t)(colon - arg) >= sizeof(vcpu))
+			goto bad;
+		memcpy(vcpu, arg, colon - arg);
+		vcpu[colon - arg] = '\0';
+		if (run_parse_u64(vcpu, &v) || v >= RUN_MAX_VCPUS)
+			goto bad;
+		o->vcpu = v;
+	} else if (field == RUN_VCPU_APIC_ID) {
+		goto bad;
+	}
+	switch (field) {
+	case RUN_VCPU_APIC_ID:
+		if (run_parse_u64(value, &v) || v > AXV_VCPU_MAX_APIC_ID)
+			goto bad;
+		o->value = v;
+		break;
+	case RUN_VCPU_ALLOWED:
+		if (vmc_parse_cpu_list(value, &o->words, &o->nwords))
+			goto bad;
+		break;
+	case RUN_VCPU_FAVOURED:
+		if (!strcmp(value, "none"))
+			o->value = -1;
+		else if (run_parse_u64(value, &v) || v > VMC_MAX_HOST_CPU)
+			goto bad;
+		else
+			o->value = v;
+		break;
+	}
+	opts->nvcpu_opts++;
+	return 0;
+bad:
+	free(o->words);
+	switch (field) {
+	case RUN_VCPU_APIC_ID:
+		return cli_usage_error("run", "run: --apic-id '%s': expected V:ID, ID 0 to %d", arg,
+				       AXV_VCPU_MAX_APIC_ID);
+	case RUN_VCPU_ALLOWED:
+		return cli_usage_error("run",
+				       "run: --allowed-cpus '%s': expected [V:]LIST, e.g. 0-3,6 (CPUs 0 to %d)",
+				       arg, VMC_MAX_HOST_CPU);
+	case RUN_VCPU_FAVOURED:
+		break;
+	}
+	return cli_usage_error("run", "run: --favoured-cpu '%s': expected [V:]CPU or [V:]none",
+			       arg);
+}
+
+/* --timeout SECONDS: digits, optionally a point and up to 3 decimals. */
+static int run_parse_timeout(const char *arg, __u64 *ms)
+{
+	const char *p = arg;
+	__u64 whole = 0, frac = 0;
+	int digits = 0;
+
+	if (*p < '0' || *p > '9')
+		return -EINVAL;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (whole > 1000000000ULL)
+			return -EINVAL;
+		whole = whole * 10 + (*p - '0');
+	}
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9' && digits < 3; p++, digits++)
+			frac = frac * 10 + (*p - '0');
+		if (!digits)
+			return -EINVAL;
+		for (; digits < 3; digits++)
+			frac *= 10;
+	}
+	if (*p || (!whole && !frac))
+		return -EINVAL;
+	*ms = whole * 1000 + frac;
+	return 0;
+}
+
 static int run_parse_option(struct run_opts *opts, int opt, const char *arg)
 {
 	struct axv_err err;
@@ -120,6 +245,7 @@ static int run_parse_option(struct run_opts *opts, int opt, const char *arg)
 		if (run_parse_u64(arg, &value) || value < 1 || value > RUN_MAX_VCPUS)
 			return cli_usage_error("run", "run: --vcpus '%s': expected 1 to %d", arg,
 					       RUN_MAX_VCPUS);
+		opts->have_vcpus = true;
 		opts->vcpus = value;
 		return 0;
 	case OPT_MEM:
@@ -129,6 +255,7 @@ static int run_parse_option(struct run_opts *opts, int opt, const char *arg)
 			return cli_usage_error("run",
 					       "run: --mem '%s': must be a multiple of 4K, at least 2M",
 					       arg);
+		opts->have_mem = true;
 		opts->mem_size = value;
 		return 0;
 	case OPT_ENTRY:
@@ -150,6 +277,34 @@ static int run_parse_option(struct run_opts *opts, int opt, const char *arg)
 	case OPT_CMDLINE:
 		opts->cmdline = arg;
 		return 0;
+	case OPT_CONFIG:
+		opts->config = arg;
+		return 0;
+	case OPT_DRY_RUN:
+		opts->dry_run = true;
+		return 0;
+	case OPT_APIC_ID:
+		return run_add_vcpu_opt(opts, RUN_VCPU_APIC_ID, "apic-id", arg);
+	case OPT_ALLOWED_CPUS:
+		return run_add_vcpu_opt(opts, RUN_VCPU_ALLOWED, "allowed-cpus", arg);
+	case OPT_FAVOURED_CPU:
+		return run_add_vcpu_opt(opts, RUN_VCPU_FAVOURED, "favoured-cpu", arg);
+	case OPT_NO_LAPIC:
+		opts->no_lapic = true;
+		return 0;
+	case OPT_UART_VECTOR:
+		if (run_parse_u64(arg, &value) || value < 32 || value > 255)
+			return cli_usage_error("run", "run: --uart-vector '%s': expected 32 to 255",
+					       arg);
+		opts->have_uart_vector = true;
+		opts->uart_vector = value;
+		return 0;
+	case OPT_TIMEOUT:
+		if (run_parse_timeout(arg, &opts->timeout_ms))
+			return cli_usage_error("run",
+					       "run: --timeout '%s': expected seconds above 0, e.g. 10 or 0.5",
+					       arg);
+		return 0;
 	case OPT_STATS:
 		opts->stats = true;
 		return 0;
@@ -166,12 +321,20 @@ static int run_parse_option(struct run_opts *opts, int opt, const char *arg)
 enum run_parse_result run_parse_args(int argc, char *const *argv, struct run_opts *opts)
 {
 	static const struct option options[] = {
+		{ "config", required_argument, NULL, OPT_CONFIG },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ "vcpus", required_argument, NULL, OPT_VCPUS },
 		{ "mem", required_argument, NULL, OPT_MEM },
 		{ "entry", required_argument, NULL, OPT_ENTRY },
 		{ "mode", required_argument, NULL, OPT_MODE },
 		{ "module", required_argument, NULL, OPT_MODULE },
 		{ "cmdline", required_argument, NULL, OPT_CMDLINE },
+		{ "apic-id", required_argument, NULL, OPT_APIC_ID },
+		{ "allowed-cpus", required_argument, NULL, OPT_ALLOWED_CPUS },
+		{ "favoured-cpu", required_argument, NULL, OPT_FAVOURED_CPU },
+		{ "no-lapic", no_argument, NULL, OPT_NO_LAPIC },
+		{ "uart-vector", required_argument, NULL, OPT_UART_VECTOR },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "strict-io", no_argument, NULL, OPT_STRICT_IO },
@@ -202,13 +365,15 @@ enum run_parse_result run_parse_args(int argc, char *const *argv, struct run_opt
 				return RUN_PARSE_USAGE;
 		}
 	}
-	if (optind >= argc) {
+	if (optind >= argc && !opts->config) {
 		cli_usage_error("run", "run: no IMAGE given");
 		return RUN_PARSE_USAGE;
 	}
-	opts->image = argv[optind];
-	opts->args = argv + optind + 1;
-	opts->nargs = argc - optind - 1;
+	if (optind < argc) {
+		opts->image = argv[optind];
+		opts->args = argv + optind + 1;
+		opts->nargs = argc - optind - 1;
+	}
 	if (opts->cmdline && opts->nargs) {
 		cli_usage_error("run", "run: --cmdline replaces the command line: no ARGS with it");
 		return RUN_PARSE_USAGE;
@@ -227,13 +392,177 @@ void run_opts_free(struct run_opts *opts)
 	free(opts->mods);
 	opts->mods = NULL;
 	opts->nmods = 0;
+	for (i = 0; i < opts->nvcpu_opts; i++)
+		free(opts->vcpu_opts[i].words);
+	free(opts->vcpu_opts);
+	opts->vcpu_opts = NULL;
+	opts->nvcpu_opts = 0;
 }
 
-void run_print_stats(FILE *f, const struct axv_vcpu_stats *stats, __u64 wall_ns)
+/* --- the VM description ------------------------------------------------- */
+
+static int run_strdup(char **dst, const char *src, struct axv_err *err)
+{
+	char *s = strdup(src);
+
+	if (!s)
+		return axv_err_set(err, ENOMEM, "out of memory");
+	free(*dst);
+	*dst = s;
+	return 0;
+}
+
+/* --module options replace the description's modules. */
+static int run_apply_modules(const struct run_opts *opts, struct vm_config *cfg,
+			     struct axv_err *err)
 {
 	unsigned int i;
 
-	fprintf(f, "userctl: statistics of vCPU 0:\n");
+	for (i = 0; i < cfg->nmods; i++) {
+		free((char *)cfg->mods[i].path);
+		free((char *)cfg->mods[i].args);
+	}
+	free(cfg->mods);
+	cfg->mods = calloc(opts->nmods, sizeof(*cfg->mods));
+	cfg->nmods = 0;
+	if (!cfg->mods)
+		return axv_err_set(err, ENOMEM, "out of memory");
+	for (i = 0; i < opts->nmods; i++) {
+		struct mb_module *m = &cfg->mods[i];
+
+		cfg->nmods++;
+		m->path = strdup(opts->mods[i].path);
+		m->args = opts->mods[i].args ? strdup(opts->mods[i].args) : NULL;
+		if (!m->path || (opts->mods[i].args && !m->args))
+			return axv_err_set(err, ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+static int run_apply_image(const struct run_opts *opts, struct vm_config *cfg,
+			   struct axv_err *err)
+{
+	struct vmc_image *img = &cfg->image;
+	char *line;
+
+	if (opts->image && run_strdup(&img->path, opts->image, err))
+		return -ENOMEM;
+	if (opts->have_entry) {
+		img->have_entry = true;
+		img->entry = opts->entry;
+	}
+	if (opts->mode != X86_MODE_NONE)
+		img->mode = opts->mode;
+	if (opts->nmods && run_apply_modules(opts, cfg, err))
+		return -ENOMEM;
+	if (opts->cmdline || opts->nargs) {
+		line = opts->cmdline ? strdup(opts->cmdline) :
+		       mb_cmdline(opts->image, opts->args, opts->nargs);
+		if (!line)
+			return axv_err_set(err, ENOMEM, "out of memory");
+		free(img->cmdline);
+		img->cmdline = line;
+		img->cmdline_given = true;
+	}
+	return 0;
+}
+
+static int run_apply_vcpu_opt(const struct run_vcpu_opt *o, struct vmc_vcpu *v,
+			      struct axv_err *err)
+{
+	switch (o->field) {
+	case RUN_VCPU_APIC_ID:
+		v->apic_id = o->value;
+		break;
+	case RUN_VCPU_ALLOWED:
+		free(v->allowed);
+		v->allowed = malloc(o->nwords * sizeof(*v->allowed));
+		if (!v->allowed) {
+			v->allowed_words = 0;
+			return axv_err_set(err, ENOMEM, "out of memory");
+		}
+		memcpy(v->allowed, o->words, o->nwords * sizeof(*v->allowed));
+		v->allowed_words = o->nwords;
+		break;
+	case RUN_VCPU_FAVOURED:
+		v->favoured_cpu = o->value;
+		break;
+	}
+	snprintf(v->origin, sizeof(v->origin), "%s", o->text);
+	return 0;
+}
+
+static int run_apply_vcpus(const struct run_opts *opts, struct vm_config *cfg,
+			   struct axv_err *err)
+{
+	unsigned int i, j;
+	int ret;
+
+	if (opts->have_vcpus || !cfg->nvcpus) {
+		ret = vmc_set_vcpus(cfg, opts->vcpus, opts->have_vcpus ? "--vcpus" : "the default",
+				    err);
+		if (ret)
+			return ret;
+	}
+	for (i = 0; i < opts->nvcpu_opts; i++) {
+		const struct run_vcpu_opt *o = &opts->vcpu_opts[i];
+
+		if (o->vcpu >= (int)cfg->nvcpus)
+			return axv_err_set(err, EINVAL, "%s: there is no vCPU %d (%u vCPU%s)",
+					   o->text, o->vcpu, cfg->nvcpus,
+					   cfg->nvcpus == 1 ? "" : "s");
+		for (j = 0; j < cfg->nvcpus; j++) {
+			if (o->vcpu >= 0 && (unsigned int)o->vcpu != j)
+				continue;
+			ret = run_apply_vcpu_opt(o, &cfg->vcpus[j], err);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+int run_resolve(const struct run_opts *opts, struct vm_config *cfg, struct axv_err *err)
+{
+	int ret;
+
+	vmc_init(cfg);
+	axv_err_clear(err);
+	if (opts->config) {
+		ret = vmc_load_file(cfg, opts->config, err);
+		if (ret)
+			return ret;
+	}
+	if (opts->have_mem || !cfg->nregions) {
+		ret = vmc_set_main_ram(cfg, opts->mem_size,
+				       opts->have_mem ? "--mem" : "the default", err);
+		if (ret)
+			return ret;
+	}
+	ret = run_apply_vcpus(opts, cfg, err);
+	if (!ret)
+		ret = run_apply_image(opts, cfg, err);
+	if (ret)
+		return ret;
+	if (opts->no_lapic)
+		cfg->lapic = VMC_LAPIC_OFF;
+	if (opts->have_uart_vector) {
+		if (!cfg->uart)
+			return axv_err_set(err, EINVAL, "--uart-vector: %s has no uart",
+					   cfg->source ? cfg->source : "the VM");
+		cfg->uart_vector = opts->uart_vector;
+	}
+	return vmc_validate(cfg, err);
+}
+
+/* --- statistics ---------------------------------------------------------- */
+
+void run_print_stats(FILE *f, const char *what, const struct axv_vcpu_stats *stats,
+		     __u64 wall_ns)
+{
+	unsigned int i;
+
+	fprintf(f, "userctl: statistics of %s:\n", what);
 	fprintf(f, "  %-24s%llu.%09llu s\n", "guest execution time", stats->exec_ns / 1000000000ULL,
 		stats->exec_ns % 1000000000ULL);
 	fprintf(f, "  %-24s%llu.%09llu s\n", "run loop wall time", wall_ns / 1000000000ULL,
@@ -254,26 +583,145 @@ void run_print_stats(FILE *f, const struct axv_vcpu_stats *stats, __u64 wall_ns)
 	}
 }
 
+void run_add_stats(struct axv_vcpu_stats *sum, const struct axv_vcpu_stats *from)
+{
+	unsigned int i;
+
+	sum->exec_ns += from->exec_ns;
+	sum->ipis_coalesced += from->ipis_coalesced;
+	sum->ipis_overflowed += from->ipis_overflowed;
+	for (i = 0; i < AXV_VCPU_NR_EXIT_STATS; i++)
+		sum->exits[i] += from->exits[i];
+}
+
+/* --- the end of a run ---------------------------------------------------- */
+
+int run_end_init(struct run_end *end, unsigned int running)
+{
+	memset(end, 0, sizeof(*end));
+	end->vcpu = -1;
+	end->running = running;
+	if (pipe2(end->wake_fd, O_CLOEXEC | O_NONBLOCK))
+		return -errno;
+	pthread_mutex_init(&end->lock, NULL);
+	return 0;
+}
+
+void run_end_destroy(struct run_end *end)
+{
+	close(end->wake_fd[0]);
+	close(end->wake_fd[1]);
+	pthread_mutex_destroy(&end->lock);
+}
+
+static void run_end_wake(struct run_end *end)
+{
+	char byte = 0;
+
+	/* Non-blocking: a full pipe already wakes the reader. */
+	if (write(end->wake_fd[1], &byte, 1) < 0)
+		return;
+}
+
+bool run_end_request(struct run_end *end, int status, enum run_end_reason reason, int vcpu)
+{
+	bool won = false;
+
+	pthread_mutex_lock(&end->lock);
+	if (!end->done) {
+		end->done = true;
+		end->status = status;
+		end->reason = reason;
+		end->vcpu = vcpu;
+		won = true;
+	}
+	pthread_mutex_unlock(&end->lock);
+	if (won)
+		run_end_wake(end);
+	return won;
+}
+
+bool run_end_done(struct run_end *end)
+{
+	bool done;
+
+	pthread_mutex_lock(&end->lock);
+	done = end->done;
+	pthread_mutex_unlock(&end->lock);
+	return done;
+}
+
+void run_end_thread_exit(struct run_end *end)
+{
+	bool last;
+
+	pthread_mutex_lock(&end->lock);
+	last = end->running && !--end->running;
+	pthread_mutex_unlock(&end->lock);
+	if (last)
+		run_end_request(end, EXIT_SUCCESS, RUN_END_ALL_OFF, -1);
+}
+
 /* --- the VM ------------------------------------------------------------- */
+
+struct vm;
+
+/**
+ * struct vcpu_thread - one vCPU and the thread that runs it.
+ * @vm: the VM.
+ * @index: vCPU number.
+ * @fd: its descriptor.
+ * @run: its mapped struct axv_run, or NULL when it does not run.
+ * @run_size: the mapped size.
+ * @thread: the thread.
+ * @started: @thread was created.
+ * @prefix: "vCPU N: " when several vCPUs run, "" otherwise.
+ * @ctx: its exit handling.
+ */
+struct vcpu_thread {
+	struct vm *vm;
+	unsigned int index;
+	int fd;
+	struct axv_run *run;
+	size_t run_size;
+	pthread_t thread;
+	bool started;
+	char prefix[24];
+	struct vmexit_ctx ctx;
+};
 
 /**
  * struct vm - what userctl run holds open.
+ * @cfg: the description.
+ * @opts: the command line.
  * @dev_fd: /dev/axvcpu.
  * @vm_fd: the VM.
- * @vcpu_fds: its vCPUs; [0] is the BSP.
+ * @lapic: created with AXV_VM_F_LAPIC.
+ * @bsp: the BSP's vCPU number.
+ * @vcpus: the vCPUs, by number.
  * @nvcpus: how many were created.
- * @mem: guest RAM; @mem.ram is NULL when not mapped.
- * @run: the BSP's mapped struct axv_run, or NULL.
- * @run_size: its mapped size.
+ * @mem: the main RAM (the region at 0); @mem.ram is NULL when not mapped.
+ * @maps: host memory of the other regions (NULL entries: not mapped).
+ * @lock: serialises exit handling (the devices, the log) between threads.
+ * @dev: the devices.
+ * @end: how the run ends.
+ * @uart_irq_error: an AXV_SEND_IRQ failure was reported already.
  */
 struct vm {
+	const struct vm_config *cfg;
+	const struct run_opts *opts;
 	int dev_fd;
 	int vm_fd;
-	int *vcpu_fds;
+	bool lapic;
+	int bsp;
+	struct vcpu_thread *vcpus;
 	unsigned int nvcpus;
 	struct guest_mem mem;
-	struct axv_run *run;
-	size_t run_size;
+	void *maps[VMC_MAX_REGIONS];
+	pthread_mutex_t lock;
+	struct devices dev;
+	struct run_end end;
+	bool uart_irq_error;
 };
 
 /* A capability's value, or -errno (described in @err). */
@@ -282,8 +730,10 @@ static int vm_cap(struct vm *vm, unsigned long cap, struct axv_err *err)
 	return axv_check_extension(vm->dev_fd, cap, err);
 }
 
-static int vm_check_caps(struct vm *vm, const struct run_opts *opts, struct axv_err *err)
+static int vm_check_caps(struct vm *vm, struct axv_err *err)
 {
+	const struct vm_config *cfg = vm->cfg;
+	unsigned int i;
 	int ret;
 
 	ret = vm_cap(vm, AXV_CAP_RUN, err);
@@ -296,29 +746,98 @@ static int vm_check_caps(struct vm *vm, const struct run_opts *opts, struct axv_
 	ret = vm_cap(vm, AXV_CAP_MAX_VCPUS, err);
 	if (ret < 0)
 		return ret;
-	if ((unsigned int)ret < opts->vcpus)
+	if ((unsigned int)ret < cfg->nvcpus)
 		return axv_err_set(err, EINVAL, "--vcpus %u: the kernel allows at most %d per VM",
-				   opts->vcpus, ret);
+				   cfg->nvcpus, ret);
 	ret = vm_cap(vm, AXV_CAP_NR_MEMSLOTS, err);
 	if (ret < 0)
 		return ret;
-	if (ret < 1)
-		return axv_err_set(err, EINVAL, "the kernel offers no memory slot");
+	if ((unsigned int)ret < cfg->nregions)
+		return axv_err_set(err, EINVAL,
+				   "%u memory regions: the kernel offers %d memory slot%s",
+				   cfg->nregions, ret, ret == 1 ? "" : "s");
 	ret = vm_cap(vm, AXV_CAP_GPA_BITS, err);
 	if (ret < 0)
 		return ret;
-	if (ret < 64 && opts->mem_size > 1ULL << ret)
-		return axv_err_set(err, EINVAL,
-				   "--mem %llu: larger than the %d-bit guest-physical address space",
-				   opts->mem_size, ret);
+	for (i = 0; ret < 64 && i < cfg->nregions; i++) {
+		const struct vmc_region *r = &cfg->regions[i];
+
+		if (r->base + r->size > 1ULL << ret) {
+			if (!strcmp(r->origin, "--mem") || !strcmp(r->origin, "the default"))
+				return axv_err_set(err, EINVAL,
+						   "--mem %llu: larger than the %d-bit guest-physical address space",
+						   r->size, ret);
+			return axv_err_set(err, EINVAL,
+					   "%s: region 0x%llx-0x%llx: beyond the %d-bit guest-physical address space",
+					   r->origin, r->base, r->base + r->size - 1, ret);
+		}
+	}
+	ret = vm_cap(vm, AXV_CAP_LAPIC, err);
+	if (ret < 0)
+		return ret;
+	if (!ret && cfg->lapic == VMC_LAPIC_ON)
+		return axv_err_set(err, EOPNOTSUPP,
+				   "lapic = \"on\": the kernel has no local APIC emulation (no AXV_CAP_LAPIC)");
+	vm->lapic = ret > 0 && cfg->lapic != VMC_LAPIC_OFF;
 	return 0;
 }
 
-static int vm_create(struct vm *vm, const struct run_opts *opts, struct axv_err *err)
+static int vm_create_vcpus(struct vm *vm, struct axv_err *err)
 {
+	const struct vm_config *cfg = vm->cfg;
 	struct axv_vcpu_create create;
 	unsigned int i;
-	void *ram;
+	int ret;
+
+	vm->vcpus = calloc(cfg->nvcpus, sizeof(*vm->vcpus));
+	if (!vm->vcpus)
+		return axv_err_set(err, ENOMEM, "out of memory");
+	for (i = 0; i < cfg->nvcpus; i++) {
+		const struct vmc_vcpu *v = &cfg->vcpus[i];
+
+		axv_vcpu_create_init(&create, i, v->apic_id);
+		create.role = v->bsp ? AXV_VCPU_ROLE_BSP : AXV_VCPU_ROLE_AP;
+		create.favoured_cpu = v->favoured_cpu;
+		if (v->allowed) {
+			create.allowed_cpus = (unsigned long)v->allowed;
+			create.allowed_cpus_size = v->allowed_words * sizeof(*v->allowed);
+		}
+		ret = axv_create_vcpu(vm->vm_fd, &create, err);
+		if (ret < 0)
+			return ret;
+		vm->vcpus[i].vm = vm;
+		vm->vcpus[i].index = i;
+		vm->vcpus[i].fd = ret;
+		vm->nvcpus++;
+	}
+	return 0;
+}
+
+static int vm_map_regions(struct vm *vm, struct axv_err *err)
+{
+	const struct vm_config *cfg = vm->cfg;
+	unsigned int i;
+	void *p;
+
+	for (i = 0; i < cfg->nregions; i++) {
+		const struct vmc_region *r = &cfg->regions[i];
+
+		p = mmap(NULL, r->size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (p == MAP_FAILED)
+			return axv_err_set(err, errno, "mmap of %llu bytes of guest memory: %s",
+					   r->size, strerror(errno));
+		vm->maps[i] = p;
+		if (!r->base) {
+			vm->mem.ram = p;
+			vm->mem.size = r->size;
+		}
+	}
+	return 0;
+}
+
+static int vm_create(struct vm *vm, struct axv_err *err)
+{
 	int ret;
 
 	vm->dev_fd = axv_open(NULL, err);
@@ -327,75 +846,100 @@ static int vm_create(struct vm *vm, const struct run_opts *opts, struct axv_err 
 	ret = axv_get_api_version(vm->dev_fd, err);
 	if (ret < 0)
 		return ret;
-	ret = vm_check_caps(vm, opts, err);
+	ret = vm_check_caps(vm, err);
 	if (ret)
 		return ret;
-	vm->vm_fd = axv_create_vm(vm->dev_fd, 0, err);
+	vm->vm_fd = axv_create_vm(vm->dev_fd, vm->lapic ? AXV_VM_F_LAPIC : 0, err);
 	if (vm->vm_fd < 0)
 		return vm->vm_fd;
-
-	ram = mmap(NULL, opts->mem_size, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (ram == MAP_FAILED)
-		return axv_err_set(err, errno, "mmap of %llu bytes of guest RAM: %s",
-				   opts->mem_size, strerror(errno));
-	vm->mem.ram = ram;
-	vm->mem.size = opts->mem_size;
-
-	vm->vcpu_fds = malloc(opts->vcpus * sizeof(*vm->vcpu_fds));
-	if (!vm->vcpu_fds)
-		return axv_err_set(err, ENOMEM, "out of memory");
-	for (i = 0; i < opts->vcpus; i++) {
-		axv_vcpu_create_init(&create, i, i);
-		ret = axv_create_vcpu(vm->vm_fd, &create, err);
-		if (ret < 0)
-			return ret;
-		vm->vcpu_fds[vm->nvcpus++] = ret;
-	}
-	return 0;
+	ret = vm_map_regions(vm, err);
+	if (!ret)
+		ret = vm_create_vcpus(vm, err);
+	return ret;
 }
 
-static int vm_register_ram(struct vm *vm, struct axv_err *err)
+static int vm_register_memory(struct vm *vm, struct axv_err *err)
 {
+	const struct vm_config *cfg = vm->cfg;
 	struct axv_memory_region region;
+	unsigned int i;
+	int ret;
 
-	memset(&region, 0, sizeof(region));
-	region.slot = 0;
-	region.guest_phys_addr = 0;
-	region.size = vm->mem.size;
-	region.userspace_addr = (unsigned long)vm->mem.ram;
-	return axv_set_memory_region(vm->vm_fd, &region, err);
+	for (i = 0; i < cfg->nregions; i++) {
+		memset(&region, 0, sizeof(region));
+		region.slot = i;
+		region.flags = cfg->regions[i].readonly ? AXV_MEM_READONLY : 0;
+		region.guest_phys_addr = cfg->regions[i].base;
+		region.size = cfg->regions[i].size;
+		region.userspace_addr = (unsigned long)vm->maps[i];
+		ret = axv_set_memory_region(vm->vm_fd, &region, err);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 static void vm_destroy(struct vm *vm)
 {
 	unsigned int i;
 
-	axv_unmap_run(vm->run, vm->run_size);
-	for (i = 0; i < vm->nvcpus; i++)
-		close(vm->vcpu_fds[i]);
-	free(vm->vcpu_fds);
+	for (i = 0; i < vm->nvcpus; i++) {
+		axv_unmap_run(vm->vcpus[i].run, vm->vcpus[i].run_size);
+		close(vm->vcpus[i].fd);
+	}
+	free(vm->vcpus);
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
 	if (vm->dev_fd >= 0)
 		close(vm->dev_fd);
-	if (vm->mem.ram)
-		munmap(vm->mem.ram, vm->mem.size);
+	for (i = 0; i < vm->cfg->nregions; i++)
+		if (vm->maps[i])
+			munmap(vm->maps[i], vm->cfg->regions[i].size);
+}
+
+/* The UART's interrupt: a fixed, physical interrupt message to the BSP. */
+static void vm_uart_irq(void *opaque)
+{
+	struct vm *vm = opaque;
+	const struct vm_config *cfg = vm->cfg;
+	struct axv_err err;
+	int ret;
+
+	ret = axv_send_irq(vm->vm_fd, cfg->vcpus[vm->bsp].apic_id, cfg->uart_vector, 0, &err);
+	if (ret < 0 && !vm->uart_irq_error) {
+		fprintf(stderr, "userctl: UART interrupt: %s\n", err.msg);
+		vm->uart_irq_error = true;
+	}
 }
 
 /* --- running ------------------------------------------------------------ */
 
 static volatile sig_atomic_t run_signal;
-static struct axv_run *volatile run_signal_target;
+/* The VM whose runs the signal handler marks, and its wake pipe. */
+static struct vm *volatile run_signal_vm;
+static volatile sig_atomic_t run_wake_fd = -1;
 
-/* SIGINT, SIGTERM: stop the run loop, and the guest if it is in it now. */
+/* SIGINT, SIGTERM: stop the run, and the guest if it is in it now. */
 static void run_on_signal(int sig)
 {
-	struct axv_run *run = run_signal_target;
+	struct vm *vm = run_signal_vm;
+	int fd = run_wake_fd, e = errno;
+	unsigned int i;
+	char byte = 0;
 
 	run_signal = sig;
-	if (run)
-		run->immediate_exit = 1;
+	for (i = 0; vm && i < vm->nvcpus; i++)
+		if (vm->vcpus[i].run)
+			vm->vcpus[i].run->immediate_exit = 1;
+	if (fd >= 0 && write(fd, &byte, 1) < 0)
+		byte = 1;	/* a full pipe wakes the main thread all the same */
+	errno = e;
+}
+
+/* SIGUSR1 only interrupts a thread's AXV_RUN (EINTR) at the end of a run. */
+static void run_on_kick_signal(int sig)
+{
+	(void)sig;
 }
 
 static __u64 run_now_ns(void)
@@ -406,139 +950,358 @@ static __u64 run_now_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-static int run_loop(struct vm *vm, const struct run_opts *opts, struct devices *dev,
-		    __u64 *wall_ns)
+static void *vcpu_thread_main(void *arg)
 {
-	struct vmexit_ctx ctx = {
-		.dev = dev, .log = stderr, .verbose = opts->verbose, .strict = opts->strict_io,
-		.vcpu_fd = vm->vcpu_fds[0], .run_size = vm->run_size,
-	};
-	struct sigaction sa, old_int, old_term;
-	__u64 start = run_now_ns();
+	struct vcpu_thread *t = arg;
+	struct vm *vm = t->vm;
+	enum vmexit_action action;
 	struct axv_err err;
-	int status, ret;
+	int ret;
+
+	for (;;) {
+		if (run_signal) {
+			run_end_request(&vm->end, 128 + run_signal, RUN_END_SIGNAL, t->index);
+			break;
+		}
+		if (run_end_done(&vm->end))
+			break;
+		pthread_mutex_lock(&vm->lock);
+		uart_flush(&vm->dev.uart);
+		pthread_mutex_unlock(&vm->lock);
+		ret = axv_run(t->fd, &err);
+		if (ret == -EINTR)
+			continue;
+		if (ret) {
+			pthread_mutex_lock(&vm->lock);
+			fprintf(stderr, "userctl: %s%s\n", t->prefix, err.msg);
+			pthread_mutex_unlock(&vm->lock);
+			run_end_request(&vm->end, RUN_STATUS_ERROR, RUN_END_ERROR, t->index);
+			break;
+		}
+		/* Kicked (or anything else) once the run is over: stop here. */
+		if (run_end_done(&vm->end))
+			break;
+		pthread_mutex_lock(&vm->lock);
+		action = vmexit_handle(&t->ctx, t->run);
+		pthread_mutex_unlock(&vm->lock);
+		if (action == VMEXIT_STOP) {
+			run_end_request(&vm->end, t->ctx.status, RUN_END_GUEST, t->index);
+			break;
+		}
+		if (action == VMEXIT_VCPU_OFF)
+			break;
+	}
+	run_end_thread_exit(&vm->end);
+	return NULL;
+}
+
+/* Wait until the run ends, a signal arrives or --timeout passes. */
+static void run_wait(struct vm *vm, __u64 start)
+{
+	const struct run_opts *opts = vm->opts;
+	__u64 deadline = start + opts->timeout_ms * 1000000ULL;
+	struct pollfd pfd = { .fd = vm->end.wake_fd[0], .events = POLLIN };
+	struct timespec ts, *tsp;
+	char buf[64];
+	__u64 now;
+
+	for (;;) {
+		while (read(vm->end.wake_fd[0], buf, sizeof(buf)) > 0)
+			;
+		if (run_signal)
+			run_end_request(&vm->end, 128 + run_signal, RUN_END_SIGNAL, -1);
+		if (run_end_done(&vm->end))
+			return;
+		tsp = NULL;
+		if (opts->timeout_ms) {
+			now = run_now_ns();
+			if (now >= deadline) {
+				if (run_end_request(&vm->end, RUN_STATUS_TIMEOUT, RUN_END_TIMEOUT,
+						    -1))
+					fprintf(stderr,
+						"userctl: --timeout: the VM ran for %llu.%03llu s; stopped\n",
+						opts->timeout_ms / 1000, opts->timeout_ms % 1000);
+				return;
+			}
+			ts.tv_sec = (deadline - now) / 1000000000ULL;
+			ts.tv_nsec = (deadline - now) % 1000000000ULL;
+			tsp = &ts;
+		}
+		ppoll(&pfd, 1, tsp, NULL);
+	}
+}
+
+/* Force every vCPU thread out of AXV_RUN, then join them. */
+static void run_stop_threads(struct vm *vm)
+{
+	__u64 mask = 0;
+	unsigned int i;
+	struct axv_err err;
+
+	for (i = 0; i < vm->nvcpus; i++) {
+		if (!vm->vcpus[i].started)
+			continue;
+		vm->vcpus[i].run->immediate_exit = 1;
+		if (i < 64)
+			mask |= 1ULL << i;
+	}
+	/* Kicks reach vCPUs 0-63; the signal, with immediate_exit, every one. */
+	if (mask)
+		axv_kick_vcpus(vm->vm_fd, mask, &err);
+	for (i = 0; i < vm->nvcpus; i++)
+		if (vm->vcpus[i].started)
+			pthread_kill(vm->vcpus[i].thread, SIGUSR1);
+	for (i = 0; i < vm->nvcpus; i++)
+		if (vm->vcpus[i].started)
+			pthread_join(vm->vcpus[i].thread, NULL);
+}
+
+static void run_report_end(struct vm *vm)
+{
+	const struct vcpu_thread *t;
+
+	if (!vm->opts->verbose)
+		return;
+	switch (vm->end.reason) {
+	case RUN_END_SIGNAL:
+		t = &vm->vcpus[vm->bsp];
+		fprintf(stderr, "userctl: stopped by signal %d at RIP 0x%llx\n",
+			vm->end.status - 128, t->run->rip);
+		break;
+	case RUN_END_ALL_OFF:
+		fprintf(stderr, "userctl: every vCPU turned itself off\n");
+		break;
+	default:
+		break;
+	}
+}
+
+static int run_threads(struct vm *vm, __u64 *wall_ns)
+{
+	struct sigaction sa, kick, old_int, old_term, old_usr1;
+	unsigned int i, nrun = 0;
+	__u64 start = run_now_ns();
+	int ret;
+
+	for (i = 0; i < vm->nvcpus; i++)
+		if (vm->vcpus[i].run)
+			nrun++;
+	ret = run_end_init(&vm->end, nrun);
+	if (ret) {
+		fprintf(stderr, "userctl: pipe: %s\n", strerror(-ret));
+		return RUN_STATUS_ERROR;
+	}
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = run_on_signal;
 	sigemptyset(&sa.sa_mask);
 	/* No SA_RESTART: a signal must end AXV_RUN with EINTR. */
-	vm->run->immediate_exit = 0;
+	memset(&kick, 0, sizeof(kick));
+	kick.sa_handler = run_on_kick_signal;
+	sigemptyset(&kick.sa_mask);
+	/* AXV_RUN returns EINTR anyway; other calls (writes) go on. */
+	kick.sa_flags = SA_RESTART;
 	run_signal = 0;
-	run_signal_target = vm->run;
+	run_signal_vm = vm;
+	run_wake_fd = vm->end.wake_fd[1];
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGUSR1, &kick, &old_usr1);
 
-	for (;;) {
-		if (run_signal) {
-			status = 128 + run_signal;
-			if (opts->verbose)
-				fprintf(stderr, "userctl: stopped by signal %d at RIP 0x%llx\n",
-					(int)run_signal, vm->run->rip);
-			break;
-		}
-		uart_flush(&dev->uart);
-		ret = axv_run(vm->vcpu_fds[0], &err);
-		if (ret == -EINTR)
+	for (i = 0; i < vm->nvcpus; i++) {
+		struct vcpu_thread *t = &vm->vcpus[i];
+
+		if (!t->run)
 			continue;
+		t->run->immediate_exit = 0;
+		ret = pthread_create(&t->thread, NULL, vcpu_thread_main, t);
 		if (ret) {
-			status = cli_fail(&err);
+			fprintf(stderr, "userctl: pthread_create: %s\n", strerror(ret));
+			run_end_request(&vm->end, RUN_STATUS_ERROR, RUN_END_ERROR, -1);
+			/* The threads not created never run: count them out. */
+			for (; i < vm->nvcpus; i++)
+				if (vm->vcpus[i].run)
+					run_end_thread_exit(&vm->end);
 			break;
 		}
-		if (vmexit_handle(&ctx, vm->run) == VMEXIT_STOP) {
-			status = ctx.status;
-			break;
-		}
+		t->started = true;
 	}
+
+	run_wait(vm, start);
+	run_stop_threads(vm);
 
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
-	run_signal_target = NULL;
+	sigaction(SIGUSR1, &old_usr1, NULL);
+	run_signal_vm = NULL;
+	run_wake_fd = -1;
 	*wall_ns = run_now_ns() - start;
-	return status;
+	run_report_end(vm);
+	ret = vm->end.status;
+	run_end_destroy(&vm->end);
+	return ret;
 }
 
-/* Read IMAGE and the modules, and make the Multiboot command line. */
-static int run_read_files(struct run_opts *opts, struct image *img, char **cmdline,
+/* Read the image and the modules, and make the Multiboot command line. */
+static int run_read_files(struct vm_config *cfg, struct image *img, char **cmdline,
 			  struct axv_err *err)
 {
 	unsigned int i;
 	int ret;
 
-	ret = image_read(opts->image, img, err);
+	ret = image_read(cfg->image.path, img, err);
 	if (ret)
 		return ret;
-	for (i = 0; i < opts->nmods; i++) {
-		ret = image_read(opts->mods[i].path, &opts->mods[i].img, err);
+	for (i = 0; i < cfg->nmods; i++) {
+		ret = image_read(cfg->mods[i].path, &cfg->mods[i].img, err);
 		if (ret)
 			return ret;
 	}
-	*cmdline = opts->cmdline ? strdup(opts->cmdline) :
-		   mb_cmdline(opts->image, opts->args, opts->nargs);
+	*cmdline = strdup(cfg->image.cmdline ? cfg->image.cmdline : cfg->image.path);
 	if (!*cmdline)
 		return axv_err_set(err, ENOMEM, "out of memory");
 	return 0;
 }
 
-static void run_describe(const struct run_opts *opts, const struct boot_result *boot)
+static void run_describe(const struct vm *vm, const struct boot_result *boot)
 {
+	const struct vm_config *cfg = vm->cfg;
+	unsigned int n = cfg->nvcpus;
+
 	fprintf(stderr, "userctl: %s: %s image at 0x%llx-0x%llx, entry 0x%llx in %s mode",
-		opts->image, image_format_name(boot->load.format), boot->load.low,
+		cfg->image.path, image_format_name(boot->load.format), boot->load.low,
 		boot->load.high - 1, boot->load.entry, x86_mode_name(boot->mode));
 	if (boot->mb_info)
 		fprintf(stderr, ", Multiboot information at 0x%x", boot->mb_info);
-	fprintf(stderr, "; %u vCPU%s, %llu MiB of RAM\n", opts->vcpus, opts->vcpus > 1 ? "s" : "",
-		opts->mem_size >> 20);
-	if (opts->vcpus > 1)
-		fprintf(stderr, "userctl: only vCPU 0 runs; the others wait for a start IPI\n");
+	fprintf(stderr, "; %u vCPU%s, %llu MiB of RAM\n", n, n > 1 ? "s" : "",
+		vm->mem.size >> 20);
+	if (vm->lapic) {
+		fprintf(stderr,
+			"userctl: in-kernel local APICs; vCPU %d (APIC ID %u) is the BSP%s\n",
+			vm->bsp, cfg->vcpus[vm->bsp].apic_id,
+			n > 1 ? ", the others wait for INIT and start-up IPIs" : "");
+		if (cfg->uart)
+			fprintf(stderr,
+				"userctl: UART interrupt: vector 0x%x to APIC ID %u (fixed, physical)\n",
+				cfg->uart_vector, cfg->vcpus[vm->bsp].apic_id);
+	} else {
+		fprintf(stderr,
+			"userctl: no in-kernel local APIC (%s): the UART raises no interrupt%s\n",
+			cfg->lapic == VMC_LAPIC_OFF ? "turned off" :
+			"the kernel has no AXV_CAP_LAPIC",
+			n > 1 ? "; only the BSP runs, the others wait for a start IPI" : "");
+	}
 }
 
-static int run_guest(struct run_opts *opts)
+static void run_print_all_stats(struct vm *vm, __u64 wall_ns)
 {
-	struct vm vm = { .dev_fd = -1, .vm_fd = -1 };
-	struct axv_vcpu_stats stats;
+	struct axv_vcpu_stats stats, sum;
+	unsigned int i, n = 0;
+	struct axv_err err;
+	char what[32];
+
+	memset(&sum, 0, sizeof(sum));
+	for (i = 0; i < vm->nvcpus; i++) {
+		if (!vm->vcpus[i].run)
+			continue;
+		if (axv_get_vcpu_stats(vm->vcpus[i].fd, &stats, &err)) {
+			cli_fail(&err);
+			return;
+		}
+		snprintf(what, sizeof(what), "vCPU %u", i);
+		run_print_stats(stderr, what, &stats, wall_ns);
+		run_add_stats(&sum, &stats);
+		n++;
+	}
+	if (n > 1) {
+		snprintf(what, sizeof(what), "all %u vCPUs", n);
+		run_print_stats(stderr, what, &sum, wall_ns);
+	}
+	if (vm->lapic && vm->cfg->uart)
+		fprintf(stderr, "userctl: UART interrupts raised: %llu\n", vm->dev.uart.irqs);
+}
+
+/* Map the run structures of the vCPUs that run, and set up their exit handling. */
+static int run_prepare_threads(struct vm *vm, struct axv_err *err)
+{
+	const struct run_opts *opts = vm->opts;
+	unsigned int i, nrun = vm->lapic ? vm->nvcpus : 1;
+	int ret;
+
+	for (i = 0; i < vm->nvcpus; i++) {
+		struct vcpu_thread *t = &vm->vcpus[i];
+
+		if (!vm->lapic && (int)i != vm->bsp)
+			continue;
+		ret = axv_map_run(vm->dev_fd, t->fd, &t->run, &t->run_size, err);
+		if (ret)
+			return ret;
+		if (nrun > 1)
+			snprintf(t->prefix, sizeof(t->prefix), "vCPU %u: ", i);
+		t->ctx.dev = &vm->dev;
+		t->ctx.log = stderr;
+		t->ctx.verbose = opts->verbose;
+		t->ctx.strict = opts->strict_io;
+		t->ctx.lapic = vm->lapic;
+		t->ctx.vcpu_fd = t->fd;
+		t->ctx.prefix = t->prefix;
+		t->ctx.run_size = t->run_size;
+	}
+	return 0;
+}
+
+static int run_guest(const struct run_opts *opts, struct vm_config *cfg)
+{
+	struct vm vm = { .cfg = cfg, .opts = opts, .dev_fd = -1, .vm_fd = -1 };
+	struct devices_layout layout = {
+		.uart = cfg->uart, .uart_port = cfg->uart_port,
+		.debug_exit = cfg->debug_exit, .debug_exit_port = cfg->debug_exit_port,
+	};
 	struct boot_params params;
 	struct boot_result boot;
 	struct axv_sregs sregs;
 	struct axv_regs regs;
 	struct image img;
-	struct devices dev;
 	struct axv_err err;
 	char *cmdline = NULL;
 	__u64 wall_ns = 0;
-	int status;
+	int status, bsp_fd;
 
+	vm.bsp = vmc_bsp(cfg);
 	memset(&img, 0, sizeof(img));
-	if (run_read_files(opts, &img, &cmdline, &err) ||
-	    vm_create(&vm, opts, &err) ||
-	    axv_get_sregs(vm.vcpu_fds[0], &sregs, &err))
+	if (run_read_files(cfg, &img, &cmdline, &err) || vm_create(&vm, &err))
+		goto fail;
+	bsp_fd = vm.vcpus[vm.bsp].fd;
+	if (axv_get_sregs(bsp_fd, &sregs, &err))
 		goto fail;
 
 	memset(&params, 0, sizeof(params));
-	params.mode = opts->mode;
-	params.have_entry = opts->have_entry;
-	params.entry = opts->entry;
+	params.format = cfg->image.format;
+	params.mode = cfg->image.mode;
+	params.have_entry = cfg->image.have_entry;
+	params.entry = cfg->image.entry;
 	params.cmdline = cmdline;
-	params.cmdline_given = opts->cmdline || opts->nargs;
-	params.mods = opts->mods;
-	params.nmods = opts->nmods;
+	params.cmdline_given = cfg->image.cmdline_given;
+	params.mods = cfg->mods;
+	params.nmods = cfg->nmods;
 	if (boot_prepare(&vm.mem, &img, &params, &boot, &regs, &sregs, &err) ||
-	    vm_register_ram(&vm, &err) ||
-	    axv_set_sregs(vm.vcpu_fds[0], &sregs, &err) ||
-	    axv_set_regs(vm.vcpu_fds[0], &regs, &err) ||
-	    axv_map_run(vm.dev_fd, vm.vcpu_fds[0], &vm.run, &vm.run_size, &err))
+	    vm_register_memory(&vm, &err) ||
+	    axv_set_sregs(bsp_fd, &sregs, &err) ||
+	    axv_set_regs(bsp_fd, &regs, &err) ||
+	    run_prepare_threads(&vm, &err))
 		goto fail;
 	if (opts->verbose)
-		run_describe(opts, &boot);
+		run_describe(&vm, &boot);
 
-	devices_init(&dev, stdout, stderr, opts->verbose, opts->strict_io);
-	status = run_loop(&vm, opts, &dev, &wall_ns);
-	devices_finish(&dev);
-	if (opts->stats) {
-		if (axv_get_vcpu_stats(vm.vcpu_fds[0], &stats, &err))
-			cli_fail(&err);
-		else
-			run_print_stats(stderr, &stats, wall_ns);
-	}
+	pthread_mutex_init(&vm.lock, NULL);
+	devices_init_layout(&vm.dev, &layout, stdout, stderr, opts->verbose, opts->strict_io);
+	if (vm.lapic)
+		uart_set_irq(&vm.dev.uart, vm_uart_irq, &vm);
+	status = run_threads(&vm, &wall_ns);
+	devices_finish(&vm.dev);
+	pthread_mutex_destroy(&vm.lock);
+	if (opts->stats)
+		run_print_all_stats(&vm, wall_ns);
 	goto out;
 
 fail:
@@ -552,7 +1315,9 @@ out:
 
 int cmd_run(int argc, char **argv)
 {
+	struct vm_config cfg;
 	struct run_opts opts;
+	struct axv_err err;
 	int status;
 
 	switch (run_parse_args(argc, argv, &opts)) {
@@ -566,7 +1331,15 @@ int cmd_run(int argc, char **argv)
 	case RUN_PARSE_OK:
 		break;
 	}
-	status = run_guest(&opts);
+	if (run_resolve(&opts, &cfg, &err)) {
+		status = cli_fail(&err);
+	} else if (opts.dry_run) {
+		vmc_print_dts(stdout, &cfg);
+		status = EXIT_SUCCESS;
+	} else {
+		status = run_guest(&opts, &cfg);
+	}
+	vmc_free(&cfg);
 	run_opts_free(&opts);
 	/* Lost guest output (stdout, the UART) fails the run. */
 	if (cli_finish_output(EXIT_SUCCESS))

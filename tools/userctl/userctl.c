@@ -119,6 +119,35 @@ out:
 	return ret;
 }
 
+/* The value AXV_CHECK_EXTENSION gave for @cap (0 for a cap without a name). */
+static int info_cap(const struct info *info, unsigned long cap)
+{
+	const struct axv_name *n;
+
+	for (n = axv_cap_names; n->name; n++)
+		if (n->value == cap)
+			return info->cap_values[n - axv_cap_names];
+	return 0;
+}
+
+/* The in-kernel local APIC, and the VMX assists for one: offered, used. */
+static void print_lapic_text(const struct info *info)
+{
+	const struct axv_lapic_assist *a;
+
+	printf("in-kernel local APIC: %s\n",
+	       info_cap(info, AXV_CAP_LAPIC) > 0 ? "available (AXV_CAP_LAPIC)" :
+	       "not available");
+	if (!info->have_vmx)
+		return;
+	printf("local-APIC hardware assists:\n");
+	printf("  %-30s%-13s%s\n", "", "CPU", "axvcpu");
+	for (a = axv_lapic_assists; a->name; a++)
+		printf("  %-30s%-13s%s\n", a->desc,
+		       axv_lapic_assist_offered(&info->vmx, a) ? "offered" : "not offered",
+		       axv_lapic_assist_used(&info->vmx, a) ? "used" : "not used");
+}
+
 static void print_info_text(const struct info *info)
 {
 	const struct axv_name *cap;
@@ -130,6 +159,7 @@ static void print_info_text(const struct info *info)
 	printf("capabilities:\n");
 	for (cap = axv_cap_names; cap->name; cap++)
 		printf("  %-20s%d\n", cap->name, info->cap_values[cap - axv_cap_names]);
+	print_lapic_text(info);
 
 	if (!info->have_vmx) {
 		printf("VMX capabilities: not available\n");
@@ -211,6 +241,19 @@ static void print_vmx_json(const struct axv_vmx_caps *caps)
 	printf("\n  }");
 }
 
+static void print_lapic_assists_json(const struct axv_vmx_caps *caps)
+{
+	const struct axv_lapic_assist *a;
+
+	printf(",\n    \"assists\": {");
+	for (a = axv_lapic_assists; a->name; a++)
+		printf("%s\n      \"%s\": { \"offered\": %s, \"used\": %s }",
+		       a == axv_lapic_assists ? "" : ",", a->name,
+		       axv_lapic_assist_offered(caps, a) ? "true" : "false",
+		       axv_lapic_assist_used(caps, a) ? "true" : "false");
+	printf("\n    }");
+}
+
 static void print_info_json(const struct info *info)
 {
 	const struct axv_name *cap;
@@ -222,6 +265,10 @@ static void print_info_json(const struct info *info)
 	for (cap = axv_cap_names; cap->name; cap++)
 		printf("%s\n    \"%s\": %d", cap == axv_cap_names ? "" : ",", cap->name,
 		       info->cap_values[cap - axv_cap_names]);
+	printf("\n  },\n  \"lapic\": {\n    \"available\": %s",
+	       info_cap(info, AXV_CAP_LAPIC) > 0 ? "true" : "false");
+	if (info->have_vmx)
+		print_lapic_assists_json(&info->vmx);
 	printf("\n  },\n  \"vmx\": ");
 	if (info->have_vmx)
 		print_vmx_json(&info->vmx);

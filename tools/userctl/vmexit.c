@@ -14,7 +14,7 @@ static void vmexit_log(struct vmexit_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("userctl: ", ctx->log);
+	fprintf(ctx->log, "userctl: %s", ctx->prefix ? ctx->prefix : "");
 	va_start(ap, fmt);
 	vfprintf(ctx->log, fmt, ap);
 	va_end(ap);
@@ -28,14 +28,15 @@ static void vmexit_report(struct vmexit_ctx *ctx, const struct axv_run *run, con
 {
 	va_list ap;
 
-	fprintf(ctx->log, "userctl: %s at RIP 0x%llx: ", what, run->rip);
+	fprintf(ctx->log, "userctl: %s%s at RIP 0x%llx: ", ctx->prefix ? ctx->prefix : "", what,
+		run->rip);
 	va_start(ap, fmt);
 	vfprintf(ctx->log, fmt, ap);
 	va_end(ap);
 	fputc('\n', ctx->log);
 }
 
-#define VMEXIT_NO_SMP	"SMP is not supported yet"
+#define VMEXIT_NO_SMP	"without the kernel's local APIC (AXV_VM_F_LAPIC) only the BSP runs"
 
 static enum vmexit_action vmexit_stop(struct vmexit_ctx *ctx, int status)
 {
@@ -294,6 +295,19 @@ static enum vmexit_action vmexit_fatal(struct vmexit_ctx *ctx, struct axv_run *r
 	return vmexit_stop(ctx, RUN_STATUS_ERROR);
 }
 
+/* With the local APICs: a start-up IPI of this vCPU started others. */
+static void vmexit_cpu_up(struct vmexit_ctx *ctx, const struct axv_run *run)
+{
+	char target[32];
+
+	if (run->cpu_up.target_apic_id == 0xffffffff)
+		snprintf(target, sizeof(target), "several APIC IDs");
+	else
+		snprintf(target, sizeof(target), "APIC ID %u", run->cpu_up.target_apic_id);
+	vmexit_report(ctx, run, "start-up IPI", "started %llu vCPU%s (%s) at 0x%llx",
+		      run->cpu_up.arg, run->cpu_up.arg == 1 ? "" : "s", target, run->cpu_up.entry);
+}
+
 enum vmexit_action vmexit_handle(struct vmexit_ctx *ctx, struct axv_run *run)
 {
 	switch (run->exit_reason) {
@@ -319,6 +333,18 @@ enum vmexit_action vmexit_handle(struct vmexit_ctx *ctx, struct axv_run *run)
 		return vmexit_fail_entry(ctx, run);
 	case AXV_EXIT_INTERNAL_ERROR:
 		return vmexit_internal(ctx, run);
+	case AXV_EXIT_CPU_UP:
+		if (!ctx->lapic)
+			break;
+		if (ctx->verbose)
+			vmexit_cpu_up(ctx, run);
+		return VMEXIT_CONTINUE;
+	case AXV_EXIT_CPU_DOWN:
+		if (!ctx->lapic)
+			break;
+		if (ctx->verbose)
+			vmexit_log(ctx, "turned itself off at RIP 0x%llx", run->rip);
+		return VMEXIT_VCPU_OFF;
 	case AXV_EXIT_KICKED:
 	case AXV_EXIT_EXTERNAL_INTERRUPT:
 	case AXV_EXIT_INTR:

@@ -25,6 +25,7 @@
 enum vmexit_action {
 	VMEXIT_CONTINUE,	/* enter the guest again */
 	VMEXIT_STOP,		/* the run is over: see vmexit_ctx.status */
+	VMEXIT_VCPU_OFF,	/* this vCPU turned itself off; the others go on */
 };
 
 /**
@@ -33,7 +34,12 @@ enum vmexit_action {
  * @log: where messages go (stderr).
  * @verbose: --verbose.
  * @strict: --strict-io (also makes unhandled MSRs an error).
+ * @lapic: the VM has the kernel's local APICs (AXV_VM_F_LAPIC): the
+ *	vCPUs start each other, so AXV_EXIT_CPU_UP is news, not an error,
+ *	and AXV_EXIT_CPU_DOWN ends only this vCPU.
  * @vcpu_fd: the vCPU, to read its registers for a failed entry's dump.
+ * @prefix: put before each message after "userctl: " ("vCPU 1: " when
+ *	several vCPUs run, "" otherwise).
  * @run_size: bytes mapped at the run structure (I/O data must lie within).
  * @status: the exit status of the run, set with VMEXIT_STOP.
  */
@@ -42,7 +48,9 @@ struct vmexit_ctx {
 	FILE *log;
 	bool verbose;
 	bool strict;
+	bool lapic;
 	int vcpu_fd;
+	const char *prefix;
 	size_t run_size;
 	int status;
 };

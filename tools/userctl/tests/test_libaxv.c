@@ -58,6 +58,9 @@ static struct {
 	struct axv_traps traps;	/* the last AXV_SET_TRAPS argument */
 	__u64 hypercall_result;	/* the last AXV_SET_HYPERCALL_RESULT value */
 	struct axv_kick kick;	/* the last AXV_KICK_VCPUS argument */
+	struct axv_irq irq_msg;	/* the last AXV_SEND_IRQ argument */
+	int irq_accepted;	/* what AXV_SEND_IRQ returns; -1: ENXIO */
+	struct axv_lapic_state lapic;	/* AXV_SET_LAPIC stores, AXV_GET_LAPIC returns */
 	__u32 msr_limit;	/* AXV_GET/SET_MSRS process at most this many */
 	__u32 nmsrs;		/* entries of the last AXV_SET_MSRS */
 	struct axv_msr_entry msrs[8];
@@ -203,6 +206,19 @@ static int fake_run_ioctl(unsigned long req, unsigned long arg)
 		return 0;
 	case AXV_KICK_VCPUS:
 		memcpy(&fake.kick, p, sizeof(fake.kick));
+		return 0;
+	case AXV_SEND_IRQ:
+		memcpy(&fake.irq_msg, p, sizeof(fake.irq_msg));
+		if (fake.irq_accepted < 0) {
+			errno = ENXIO;
+			return -1;
+		}
+		return fake.irq_accepted;
+	case AXV_GET_LAPIC:
+		memcpy(p, &fake.lapic, sizeof(fake.lapic));
+		return 0;
+	case AXV_SET_LAPIC:
+		memcpy(&fake.lapic, p, sizeof(fake.lapic));
 		return 0;
 	case AXV_GET_CPUID:
 	case AXV_GET_SUPPORTED_CPUID:
@@ -708,7 +724,7 @@ static void test_name_lookup(void)
 	      !strcmp(axv_cap_name(AXV_CAP_NR_MEMSLOTS), "nr_memslots"));
 	CHECK(axv_cap_name(AXV_CAP_GPA_BITS) &&
 	      !strcmp(axv_cap_name(AXV_CAP_GPA_BITS), "gpa_bits"));
-	CHECK(!axv_cap_name(AXV_CAP_MAX_MSRS + 1));
+	CHECK(!axv_cap_name(AXV_CAP_NOP_HYPERCALL + 1));
 }
 
 static void test_vcpu_state_name_lookup(void)
@@ -1908,7 +1924,9 @@ static void test_run_name_lookup(void)
 	CHECK_STR_EQ(axv_cap_name(AXV_CAP_KICK), "kick");
 	CHECK_STR_EQ(axv_cap_name(AXV_CAP_TRAPS), "traps");
 	CHECK_STR_EQ(axv_cap_name(AXV_CAP_MAX_MSRS), "max_msrs");
-	CHECK(!axv_cap_name(AXV_CAP_MAX_MSRS + 1));
+	CHECK_STR_EQ(axv_cap_name(AXV_CAP_LAPIC), "lapic");
+	CHECK_STR_EQ(axv_cap_name(AXV_CAP_NOP_HYPERCALL), "nop_hypercall");
+	CHECK(!axv_cap_name(AXV_CAP_NOP_HYPERCALL + 1));
 }
 
 /* --- the run support: wrappers --------------------------------------- */
@@ -2224,6 +2242,96 @@ static void test_checked_small_requests(void)
 	fake_stop();
 }
 
+static void test_checked_lapic(void)
+{
+	struct axv_lapic_state lapic;
+	struct axv_err err;
+
+	fake_start();
+	/* AXV_SEND_IRQ: the count of accepting APICs, reserved fields zero. */
+	memset(&fake.irq_msg, 0xa5, sizeof(fake.irq_msg));
+	fake.irq_accepted = 2;
+	err_dirty(&err);
+	CHECK_INT(axv_send_irq(fake.fd, 0xff, 0x24, AXV_IRQ_F_LOWEST, &err), 2);
+	CHECK_INT(fake.last_req, AXV_SEND_IRQ);
+	CHECK_HEX(fake.irq_msg.dest, 0xff);
+	CHECK_INT(fake.irq_msg.vector, 0x24);
+	CHECK_HEX(fake.irq_msg.flags, AXV_IRQ_F_LOWEST);
+	CHECK_INT(fake.irq_msg.pad | fake.irq_msg.reserved[0] | fake.irq_msg.reserved[1], 0);
+	CHECK_INT(err.code, 0);
+	fake.irq_accepted = 0;
+	CHECK_INT(axv_send_irq(fake.fd, 3, 0x30, 0, &err), 0);
+	fake.irq_accepted = -1;
+	CHECK_INT(axv_send_irq(fake.fd, 3, 0x30, 0, &err), -ENXIO);
+	CHECK_INT(err.code, ENXIO);
+	CHECK_STR_HAS(err.msg, "ioctl AXV_SEND_IRQ(dest 0x3 vector 48 flags 0): ");
+
+	/* AXV_SET_LAPIC and AXV_GET_LAPIC; the register helpers. */
+	memset(&lapic, 0, sizeof(lapic));
+	axv_lapic_set_reg(&lapic, 0x20, 0x05000000);
+	axv_lapic_set_reg(&lapic, 0xf0, 0x1ff);
+	CHECK_HEX(axv_lapic_reg(&lapic, 0x20), 0x05000000);
+	CHECK_HEX(lapic.regs[0x23], 0x05);
+	CHECK_HEX(axv_lapic_reg(&lapic, 0xf0), 0x1ff);
+	err_dirty(&err);
+	CHECK_INT(axv_set_lapic(fake.fd, &lapic, &err), 0);
+	CHECK_INT(fake.last_req, AXV_SET_LAPIC);
+	CHECK_INT(err.code, 0);
+	memset(&lapic, 0xff, sizeof(lapic));
+	CHECK_INT(axv_get_lapic(fake.fd, &lapic, &err), 0);
+	CHECK_INT(fake.last_req, AXV_GET_LAPIC);
+	CHECK_HEX(axv_lapic_reg(&lapic, 0x20), 0x05000000);
+	CHECK_HEX(axv_lapic_reg(&lapic, 0x30), 0);
+	CHECK_INT(axv_get_lapic(fake.fd, NULL, &err), -EINVAL);
+	CHECK_INT(axv_set_lapic(fake.fd, NULL, &err), -EINVAL);
+	fake_stop();
+	CHECK_INT(axv_raw_send_irq(-1, &fake.irq_msg), -1);
+	CHECK_INT(errno, EBADF);
+}
+
+static void test_lapic_assists(void)
+{
+	struct axv_vmx_caps caps;
+	const struct axv_lapic_assist *a;
+	int n = 0;
+
+	memset(&caps, 0, sizeof(caps));
+	for (a = axv_lapic_assists; a->name; a++) {
+		n++;
+		CHECK_STR_EQ(axv_vmx_feature_name(a->feature), a->name);
+		CHECK(!axv_lapic_assist_offered(&caps, a));
+		CHECK(!axv_lapic_assist_used(&caps, a));
+	}
+	CHECK_INT(n, 6);
+	/* Offered: the feature bits.  Used: the control bits of the SDM. */
+	caps.features = AXV_VMX_F_TPR_SHADOW | AXV_VMX_F_POSTED_INTR;
+	caps.proc_used = 1U << 21;
+	caps.proc2_used = 1U << 0 | 1U << 9;
+	caps.pin_used = 1U << 7;
+	for (a = axv_lapic_assists; a->name; a++) {
+		bool offered = !strcmp(a->name, "tpr_shadow") || !strcmp(a->name, "posted_intr");
+		bool used = strcmp(a->name, "x2apic_virt") && strcmp(a->name, "apic_reg_virt");
+
+		CHECK_INT(axv_lapic_assist_offered(&caps, a), offered);
+		CHECK_INT(axv_lapic_assist_used(&caps, a), used);
+	}
+	caps.proc2_used = 1U << 4 | 1U << 8;
+	caps.proc_used = 0;
+	caps.pin_used = 0;
+	for (a = axv_lapic_assists; a->name; a++)
+		CHECK_INT(axv_lapic_assist_used(&caps, a),
+			  !strcmp(a->name, "x2apic_virt") || !strcmp(a->name, "apic_reg_virt"));
+
+	CHECK_STR_EQ(axv_vm_flag_name(AXV_VM_F_LAPIC), "lapic");
+	CHECK(!axv_vm_flag_name(AXV_VM_F_ALL + 1));
+	CHECK_STR_EQ(axv_irq_flag_name(AXV_IRQ_F_NMI), "nmi");
+	CHECK_STR_EQ(axv_irq_flag_name(AXV_IRQ_F_LOGICAL), "logical");
+	CHECK_STR_EQ(axv_irq_flag_name(AXV_IRQ_F_LOWEST), "lowest");
+	CHECK(!axv_irq_flag_name(AXV_IRQ_F_ALL + 1));
+	CHECK_INT(sizeof(struct axv_irq), 32);
+	CHECK_INT(sizeof(struct axv_lapic_state), AXV_LAPIC_REGS_SIZE + 64);
+}
+
 static void test_checked_cpuid(void)
 {
 	struct axv_cpuid *small = axv_cpuid_alloc(1), *big = axv_cpuid_alloc(4);
@@ -2394,6 +2502,8 @@ int main(void)
 	RUN(test_checked_msrs);
 	RUN(test_checked_small_requests);
 	RUN(test_checked_cpuid);
+	RUN(test_checked_lapic);
+	RUN(test_lapic_assists);
 	RUN(test_allocators);
 	RUN(test_map_run);
 

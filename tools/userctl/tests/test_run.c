@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,6 +24,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/elf.h>
 
@@ -50,27 +52,54 @@ static struct axv_sregs fake_sregs;
  * ioctl is answered here, on whatever descriptor, and mmap() of vCPU 0
  * gives anonymous memory.  AXV_RUN calls @script with the step number.
  */
+#define FK_NCAPS	(AXV_CAP_NOP_HYPERCALL + 1)
+#define FK_VCPUS	4
+
 static struct {
 	bool active;
-	int caps[AXV_CAP_MAX_MSRS + 1];
+	int caps[FK_NCAPS];
 	int vm_fd;
-	int vcpu_fds[4];
+	unsigned long vm_flags;		/* of AXV_CREATE_VM */
+	int vcpu_fds[FK_VCPUS];
 	unsigned int nvcpus;
-	struct axv_vcpu_create creates[4];
-	struct axv_memory_region region;
+	struct axv_vcpu_create creates[FK_VCPUS];
+	__u64 allowed[FK_VCPUS];	/* the first word of each allowed-CPU bitmap */
+	struct axv_memory_region region;	/* slot 0 */
+	struct axv_memory_region regions_set[4];
 	int regions;
 	struct axv_sregs sregs;		/* the last AXV_SET_SREGS */
 	struct axv_regs regs;		/* the last AXV_SET_REGS */
 	int sets;			/* AXV_SET_SREGS and AXV_SET_REGS calls */
-	struct axv_run *run;
+	struct axv_run *run;		/* vCPU 0's */
+	struct axv_run *runs[FK_VCPUS];
 	size_t mmap_len;
 	int mmap_prot;
 	int mmap_flags;
 	off_t mmap_offset;
 	int step;
 	int (*script)(struct axv_run *run, int step);
+	/* With several threads: AXV_RUN of vCPU N calls this instead. */
+	int (*smp_script)(unsigned int vcpu, struct axv_run *run, int step);
+	int steps[FK_VCPUS];
 	struct axv_vcpu_stats stats;
-} fk;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	__u64 kicked;			/* AXV_KICK_VCPUS bits, cleared by AXV_RUN */
+	int kicks;
+	struct axv_irq irqs[16];	/* AXV_SEND_IRQ arguments */
+	int nirqs;
+} fk = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
+
+/* The vCPU whose descriptor is @fd, or -1. */
+static int fk_vcpu(int fd)
+{
+	unsigned int i;
+
+	for (i = 0; i < fk.nvcpus; i++)
+		if (fk.vcpu_fds[i] == fd)
+			return i;
+	return -1;
+}
 
 static int fk_fail(int e)
 {
@@ -84,20 +113,42 @@ static int fk_ioctl(int fd, unsigned long req, void *arg)
 	case AXV_GET_API_VERSION:
 		return AXV_API_VERSION;
 	case AXV_CHECK_EXTENSION:
-		return (unsigned long)arg <= AXV_CAP_MAX_MSRS ? fk.caps[(unsigned long)arg] : 0;
+		return (unsigned long)arg < FK_NCAPS ? fk.caps[(unsigned long)arg] : 0;
 	case AXV_CREATE_VM:
+		fk.vm_flags = (unsigned long)arg;
 		fk.vm_fd = dup(fd);
 		return fk.vm_fd;
 	case AXV_CREATE_VCPU:
-		if (fk.nvcpus >= 4)
+		if (fk.nvcpus >= FK_VCPUS)
 			return fk_fail(EINVAL);
 		memcpy(&fk.creates[fk.nvcpus], arg, sizeof(fk.creates[0]));
+		if (fk.creates[fk.nvcpus].allowed_cpus)
+			memcpy(&fk.allowed[fk.nvcpus],
+			       (void *)(unsigned long)fk.creates[fk.nvcpus].allowed_cpus, 8);
 		fk.vcpu_fds[fk.nvcpus] = dup(fd);
 		return fk.vcpu_fds[fk.nvcpus++];
 	case AXV_SET_MEMORY_REGION:
-		memcpy(&fk.region, arg, sizeof(fk.region));
+		if (!((struct axv_memory_region *)arg)->slot)
+			memcpy(&fk.region, arg, sizeof(fk.region));
+		if (fk.regions < 4)
+			memcpy(&fk.regions_set[fk.regions], arg, sizeof(fk.region));
 		fk.regions++;
 		return 0;
+	case AXV_KICK_VCPUS:
+		pthread_mutex_lock(&fk.lock);
+		fk.kicked |= ((struct axv_kick *)arg)->vcpus;
+		fk.kicks++;
+		pthread_cond_broadcast(&fk.cond);
+		pthread_mutex_unlock(&fk.lock);
+		return 0;
+	case AXV_SEND_IRQ:
+		if (!(fk.vm_flags & AXV_VM_F_LAPIC))
+			return fk_fail(ENXIO);
+		pthread_mutex_lock(&fk.lock);
+		if (fk.nirqs < 16)
+			memcpy(&fk.irqs[fk.nirqs++], arg, sizeof(fk.irqs[0]));
+		pthread_mutex_unlock(&fk.lock);
+		return 1;
 	case AXV_GET_SREGS:
 		memset(arg, 0, sizeof(struct axv_sregs));
 		((struct axv_sregs *)arg)->apic_base = 0xfee00900;
@@ -114,6 +165,9 @@ static int fk_ioctl(int fd, unsigned long req, void *arg)
 	case AXV_GET_VCPU_MMAP_SIZE:
 		return 4096;
 	case AXV_RUN:
+		if (fk.smp_script && fk_vcpu(fd) >= 0 && fk.runs[fk_vcpu(fd)])
+			return fk.smp_script(fk_vcpu(fd), fk.runs[fk_vcpu(fd)],
+					     fk.steps[fk_vcpu(fd)]++);
 		if (!fk.run || fd != fk.vcpu_fds[0])
 			return fk_fail(EINVAL);
 		return fk.script(fk.run, fk.step++);
@@ -149,15 +203,20 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t offset)
 {
 	void *p;
 
-	if (!fk.active || fd < 0 || fd != fk.vcpu_fds[0])
+	int vcpu = fk.active && fd >= 0 ? fk_vcpu(fd) : -1;
+
+	if (vcpu < 0)
 		return (void *)syscall(SYS_mmap, addr, len, prot, flags, fd, offset);
 	fk.mmap_len = len;
 	fk.mmap_prot = prot;
 	fk.mmap_flags = flags;
 	fk.mmap_offset = offset;
 	p = (void *)syscall(SYS_mmap, addr, len, prot, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (p != MAP_FAILED)
-		fk.run = p;
+	if (p != MAP_FAILED) {
+		fk.runs[vcpu] = p;
+		if (!vcpu)
+			fk.run = p;
+	}
 	return p;
 }
 
@@ -1398,8 +1457,12 @@ static void test_uart_registers(void)
 	uart_out(&u, UART_MCR, 0xeb);
 	CHECK_HEX(uart_in(&u, UART_MCR), 0x0b);
 
-	/* FIFOs enabled: a 16550A's IIR; clear bits do not stick. */
+	/*
+	 * FIFOs enabled: a 16550A's IIR; clear bits do not stick.  IER.THRI
+	 * is set with THR empty: IIR reports that once, then nothing.
+	 */
 	uart_out(&u, UART_FCR, 0xc7);
+	CHECK_HEX(uart_in(&u, UART_IIR), 0xc2);
 	CHECK_HEX(uart_in(&u, UART_IIR), 0xc1);
 	uart_out(&u, UART_FCR, 0);
 	CHECK_HEX(uart_in(&u, UART_IIR), 0x01);
@@ -2088,17 +2151,19 @@ static void test_exit_fatal(void)
 	e.run->cpu_up.entry = 0x8000;
 	check_fatal_exit(&e, "userctl: CPU start at RIP 0x1234: APIC ID 1, entry 0x8000, arg 0x0:",
 			 __LINE__);
-	check_fatal_exit(&e, "arg 0x0: SMP is not supported yet\n", __LINE__);
+	check_fatal_exit(&e,
+			 "arg 0x0: without the kernel's local APIC (AXV_VM_F_LAPIC) only the BSP runs\n",
+			 __LINE__);
 	e.run->exit_reason = AXV_EXIT_CPU_DOWN;
 	check_fatal_exit(&e,
-			 "userctl: CPU off at RIP 0x1234: SMP is not supported yet\n",
+			 "userctl: CPU off at RIP 0x1234: without the kernel's local APIC (AXV_VM_F_LAPIC) only the BSP runs\n",
 			 __LINE__);
 	memset(&e.run->exit_pad, 0, sizeof(e.run->exit_pad));
 	e.run->exit_reason = AXV_EXIT_SEND_IPI;
 	e.run->ipi.vector = 0x40;
 	e.run->ipi.dest = 2;
 	check_fatal_exit(&e,
-			 "userctl: IPI at RIP 0x1234: vector 64 to APIC ID 2 (shorthand 0): SMP",
+			 "userctl: IPI at RIP 0x1234: vector 64 to APIC ID 2 (shorthand 0): without",
 			 __LINE__);
 
 	e.run->exit_reason = 63;
@@ -2270,8 +2335,9 @@ static void test_print_stats(void)
 	stats.exits[40] = 2;
 	stats.exits[AXV_VCPU_NR_EXIT_STATS - 1] = 3;
 	capture_start(&c);
-	run_print_stats(c.f, &stats, 2000000000ULL);
+	run_print_stats(c.f, "vCPU 0", &stats, 2000000000ULL);
 	text = capture_text(&c);
+	CHECK_STR_HAS(text, "userctl: statistics of vCPU 0:\n");
 	CHECK_STR_HAS(text, "guest execution time    1.500000001 s\n");
 	CHECK_STR_HAS(text, "run loop wall time      2.000000000 s\n");
 	CHECK_STR_HAS(text, "    io                    120\n");
@@ -2317,9 +2383,12 @@ static int temp_fd(void)
 }
 
 /* Capability values for the next fake_run() only; -1: the default. */
-static int fk_cap_override[AXV_CAP_MAX_MSRS + 1] = {
-	[0 ... AXV_CAP_MAX_MSRS] = -1,
+static int fk_cap_override[FK_NCAPS] = {
+	[0 ... FK_NCAPS - 1] = -1,
 };
+
+/* The per-vCPU script of the next fake_run() only. */
+static int (*fk_next_smp_script)(unsigned int vcpu, struct axv_run *run, int step);
 
 /* cmd_run(@argv) against the fake kernel, stdout and stderr captured. */
 static void fake_run(char *const *argv, int argc, int (*script)(struct axv_run *, int),
@@ -2329,17 +2398,24 @@ static void fake_run(char *const *argv, int argc, int (*script)(struct axv_run *
 	int saved_out = dup(1), saved_err = dup(2);
 	int i;
 
-	memset(&fk, 0, sizeof(fk));
+	memset(&fk.caps, 0, offsetof(typeof(fk), lock) - offsetof(typeof(fk), caps));
+	fk.active = false;
+	fk.kicked = 0;
+	fk.kicks = 0;
+	fk.nirqs = 0;
 	fk.caps[AXV_CAP_RUN] = 1;
 	fk.caps[AXV_CAP_MAX_VCPUS] = 64;
 	fk.caps[AXV_CAP_NR_MEMSLOTS] = 32;
 	fk.caps[AXV_CAP_GPA_BITS] = 48;
-	for (i = 0; i <= AXV_CAP_MAX_MSRS; i++) {
+	fk.caps[AXV_CAP_KICK] = 1;
+	for (i = 0; i < FK_NCAPS; i++) {
 		if (fk_cap_override[i] >= 0)
 			fk.caps[i] = fk_cap_override[i];
 		fk_cap_override[i] = -1;
 	}
 	fk.script = script;
+	fk.smp_script = fk_next_smp_script;
+	fk_next_smp_script = NULL;
 	fk.stats.exec_ns = 1234;
 	fk.stats.exits[AXV_EXIT_IO] = 5;
 	fk.stats.exits[AXV_EXIT_HYPERCALL] = 1;
@@ -2454,14 +2530,19 @@ static void test_run_whole(void)
 	CHECK_INT(fk.step, 8);
 	CHECK_STR_EQ(o.out, "hi\n");
 
-	/* The VM: two vCPUs with the default role, RAM in slot 0 at 0. */
+	/* The VM: no local APIC; vCPU 0 the BSP, vCPU 1 an AP; RAM in slot 0 at 0. */
+	CHECK_HEX(fk.vm_flags, 0);
 	CHECK_INT(fk.nvcpus, 2);
 	CHECK_INT(fk.creates[0].id, 0);
 	CHECK_INT(fk.creates[0].apic_id, 0);
-	CHECK_INT(fk.creates[0].role, AXV_VCPU_ROLE_DEFAULT);
+	CHECK_INT(fk.creates[0].role, AXV_VCPU_ROLE_BSP);
+	CHECK_INT(fk.creates[0].favoured_cpu, -1);
+	CHECK_HEX(fk.creates[0].allowed_cpus, 0);
 	CHECK_INT(fk.creates[1].id, 1);
 	CHECK_INT(fk.creates[1].apic_id, 1);
-	CHECK_INT(fk.creates[1].role, AXV_VCPU_ROLE_DEFAULT);
+	CHECK_INT(fk.creates[1].role, AXV_VCPU_ROLE_AP);
+	/* Only the BSP runs without the local APIC: only its run is mapped. */
+	CHECK(fk.runs[0] && !fk.runs[1]);
 	CHECK_INT(fk.region.slot, 0);
 	CHECK_INT(fk.region.flags, 0);
 	CHECK_HEX(fk.region.guest_phys_addr, 0);
@@ -2608,6 +2689,939 @@ static void test_run_failures(void)
 	CHECK_INT(fk.sets, 0);
 }
 
+/* --- VM descriptions ----------------------------------------------------- */
+
+#ifndef EXAMPLES_DIR
+#error "build with -DEXAMPLES_DIR='\"/path/to/tools/userctl/examples\"'"
+#endif
+
+/* @text written to a new temporary file named *.@ext; the path is static. */
+static const char *temp_file(const char *text, const char *ext)
+{
+	static char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/tmp/userctl-cfg-XXXXXX.%s", ext);
+	fd = mkstemps(path, strlen(ext) + 1);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		perror("temp_file");
+		exit(1);
+	}
+	close(fd);
+	return path;
+}
+
+/* The parts of a description a refusal test varies. */
+#define DTS_HEAD	"/dts-v1/;\n/ {\n\tcompatible = \"axvcpu,vm\";\n" \
+			"\t#address-cells = <2>;\n\t#size-cells = <2>;\n"
+#define DTS_MEM		"\tmemory@0 { reg = <0 0 0 0x4000000>; };\n"
+#define DTS_CPUS	"\tcpus { #address-cells = <1>; #size-cells = <0>;\n" \
+			"\t\tcpu@0 { reg = <0>; bsp; };\n\t};\n"
+#define DTS_IMAGE	"\timage { path = \"/guest.elf\"; };\n"
+#define DTS_TAIL	"};\n"
+
+/* Load device-tree source @dts; 0 or -errno with @err. */
+static int load_dts(const char *dts, struct vm_config *c, struct axv_err *err)
+{
+	const char *path = temp_file(dts, "dts");
+	int ret;
+
+	vmc_init(c);
+	ret = vmc_load_file(c, path, err);
+	if (!ret)
+		ret = vmc_validate(c, err);
+	unlink(path);
+	return ret;
+}
+
+static void test_config_examples(void)
+{
+	struct vm_config c;
+	struct axv_err err;
+
+	int saved = stderr_off();	/* dtc's message */
+
+	CHECK_INT(load_dts("", &c, &err), -EINVAL);	/* dtc refuses it */
+	stderr_on(saved);
+	vmc_free(&c);
+
+	vmc_init(&c);
+	CHECK_INT(vmc_load_file(&c, EXAMPLES_DIR "/smp4.dts", &err), 0);
+	CHECK_STR_EQ(err.msg, "");
+	CHECK_INT(vmc_validate(&c, &err), 0);
+	CHECK_STR_EQ(c.model, "four vCPUs");
+	CHECK_INT(c.lapic, VMC_LAPIC_ON);
+	CHECK_INT(c.nregions, 2);
+	CHECK_HEX(c.regions[0].base, 0);
+	CHECK_HEX(c.regions[0].size, 256ULL << 20);
+	CHECK(!c.regions[0].readonly);
+	CHECK_HEX(c.regions[1].base, 0xf0000000);
+	CHECK_HEX(c.regions[1].size, 1ULL << 20);
+	CHECK(c.regions[1].readonly);
+	CHECK_STR_HAS(c.regions[1].origin, "smp4.dts: /memory@f0000000: property 'reg'");
+	CHECK_INT(c.nvcpus, 4);
+	if (c.nvcpus == 4) {
+		CHECK_INT(vmc_bsp(&c), 0);
+		CHECK_INT(c.vcpus[3].apic_id, 3);
+		CHECK_INT(c.vcpus[1].favoured_cpu, 1);
+		CHECK(vmc_cpu_allowed(&c.vcpus[1], 0) && vmc_cpu_allowed(&c.vcpus[1], 1));
+		CHECK(!vmc_cpu_allowed(&c.vcpus[1], 2));
+		CHECK(vmc_cpu_allowed(&c.vcpus[2], 3) && !vmc_cpu_allowed(&c.vcpus[2], 1));
+		CHECK_HEX(c.vcpus[2].allowed[0], 0xc);
+		CHECK_STR_HAS(c.vcpus[2].origin, "smp4.dts: /cpus/cpu@2");
+	}
+	CHECK_STR_HAS(c.image.path, "/examples/kernel.elf");
+	CHECK(c.image.path && c.image.path[0] == '/');
+	CHECK_INT(c.image.format, BOOT_FORMAT_MULTIBOOT);
+	CHECK_INT(c.image.mode, X86_MODE_NONE);
+	CHECK(!c.image.have_entry);
+	CHECK_STR_EQ(c.image.cmdline, "kernel.elf console=ttyS0");
+	CHECK(c.image.cmdline_given);
+	CHECK_INT(c.nmods, 1);
+	if (c.nmods == 1) {
+		CHECK_STR_HAS(c.mods[0].path, "/examples/initrd.img");
+		CHECK_STR_EQ(c.mods[0].args, "rdinit=/init");
+	}
+	CHECK(c.uart && c.debug_exit);
+	CHECK_HEX(c.uart_port, 0x3f8);
+	CHECK_HEX(c.uart_vector, 0x24);
+	CHECK_HEX(c.debug_exit_port, 0xf4);
+	vmc_free(&c);
+	CHECK(!c.vcpus && !c.image.path && !c.source);
+
+	vmc_init(&c);
+	CHECK_INT(vmc_load_file(&c, EXAMPLES_DIR "/hello.dts", &err), 0);
+	CHECK_INT(vmc_validate(&c, &err), 0);
+	CHECK_INT(c.nvcpus, 1);
+	CHECK_INT(c.lapic, VMC_LAPIC_AUTO);
+	CHECK_INT(c.image.mode, X86_MODE_LONG);
+	CHECK_STR_HAS(c.image.path, "/tests/guests/build/lm_hello.elf");
+	CHECK(!c.image.cmdline_given);
+	vmc_free(&c);
+
+	/* The smallest description: the defaults for the rest. */
+	CHECK_INT(load_dts(DTS_HEAD DTS_MEM DTS_CPUS DTS_IMAGE DTS_TAIL, &c, &err), 0);
+	CHECK_STR_EQ(c.image.path, "/guest.elf");
+	CHECK(c.uart && c.debug_exit);
+	CHECK_INT(c.vcpus[0].favoured_cpu, -1);
+	CHECK(!c.vcpus[0].allowed);
+	vmc_free(&c);
+
+	/* A devices node lists every device; one cell or two for the entry. */
+	CHECK_INT(load_dts(DTS_HEAD DTS_MEM DTS_CPUS
+			   "\timage { path = \"rel/g.bin\"; entry = <0x2000>; format = \"flat\"; };\n"
+			   "\tdevices { debug-exit { port = <0x501>; }; };\n" DTS_TAIL,
+			   &c, &err), 0);
+	CHECK(!c.uart && c.debug_exit);
+	CHECK_HEX(c.debug_exit_port, 0x501);
+	CHECK(c.image.have_entry);
+	CHECK_HEX(c.image.entry, 0x2000);
+	CHECK_INT(c.image.format, BOOT_FORMAT_FLAT);
+	CHECK_STR_HAS(c.image.path, "/tmp/rel/g.bin");	/* from the file's directory */
+	vmc_free(&c);
+}
+
+struct refusal {
+	const char *dts;
+	const char *msg;
+};
+
+static void test_config_refusals(void)
+{
+	static const struct refusal cases[] = {
+		{ DTS_HEAD DTS_MEM "\tmemory@1000000 { reg = <0 0x1000000 0 0x1000000>; };\n"
+		  DTS_CPUS DTS_IMAGE DTS_TAIL,
+		  ": /memory@1000000: property 'reg': region 0x1000000-0x1ffffff overlaps 0x0-0x3ffffff (",
+		},
+		{ DTS_HEAD DTS_MEM "\tcpus { #address-cells = <1>; #size-cells = <0>;\n"
+		  "\t\tcpu@0 { reg = <0>; bsp; };\n\t\tcpu@1 { reg = <1>; apic-id = <0>; };\n"
+		  "\t};\n" DTS_IMAGE DTS_TAIL,
+		  ": /cpus/cpu@1: property 'apic-id': APIC ID 0 of vCPU 1 is also that of vCPU 0",
+		},
+		{ DTS_HEAD DTS_MEM "\tcpus { #address-cells = <1>; #size-cells = <0>;\n"
+		  "\t\tcpu@0 { reg = <0>; bsp; };\n\t\tcpu@1 { reg = <1>; bsp; };\n"
+		  "\t};\n" DTS_IMAGE DTS_TAIL,
+		  ": /cpus/cpu@1: property 'bsp': vCPU 1 is a second BSP (vCPU 0 is one: ",
+		},
+		{ DTS_HEAD DTS_MEM "\tcpus { #address-cells = <1>; #size-cells = <0>;\n"
+		  "\t\tcpu@0 { reg = <0>; };\n\t\tcpu@1 { reg = <1>; };\n"
+		  "\t};\n" DTS_IMAGE DTS_TAIL,
+		  ": /cpus: property 'bsp': no cpu node has it; exactly one must",
+		},
+		{ DTS_HEAD DTS_MEM DTS_CPUS DTS_TAIL,
+		  ": /image: property 'path': missing, and no IMAGE given",
+		},
+		{ DTS_HEAD DTS_MEM "\tcpus { #address-cells = <1>; #size-cells = <0>;\n"
+		  "\t\tcpu@0 { reg = <0>; bsp; apic-id = <0 1>; };\n\t};\n" DTS_IMAGE DTS_TAIL,
+		  ": /cpus/cpu@0: property 'apic-id': expected one cell (4 bytes), got 8 bytes",
+		},
+		{ DTS_HEAD DTS_MEM DTS_CPUS DTS_IMAGE "\tfoo { };\n" DTS_TAIL,
+		  ": /foo: unknown node (expected memory@ADDR, cpus, image or devices)",
+		},
+		{ DTS_HEAD DTS_MEM DTS_CPUS "\timage { pth = \"x\"; };\n" DTS_TAIL,
+		  ": /image: unknown property 'pth'",
+		},
+		{ "/dts-v1/;\n/ { compatible = \"acme,vm\"; };\n",
+		  ": /: property 'compatible': not \"axvcpu,vm\": not an axvcpu VM description",
+		},
+		{ "/dts-v1/;\n/ { };\n", ": /: property 'compatible': missing" },
+		{ DTS_HEAD "\tmemory@0 { reg = <0 0 0>; };\n" DTS_CPUS DTS_IMAGE DTS_TAIL,
+		  ": /memory@0: property 'reg': expected (address, size) pairs of 2 + 2 cells (16 bytes each), got 12 bytes",
+		},
+		{ DTS_HEAD "\tmemory@0 { reg = <0 0 0 0x4000800>; };\n" DTS_CPUS DTS_IMAGE DTS_TAIL,
+		  ": /memory@0: property 'reg': region at 0x0 of 0x4000800 bytes: base and size must be multiples of 4K",
+		},
+		{ DTS_HEAD "\tmemory@100000 { reg = <0 0x100000 0 0x400000>; };\n" DTS_CPUS
+		  DTS_IMAGE DTS_TAIL,
+		  "no memory region at guest-physical 0",
+		},
+		{ DTS_HEAD "\tmemory@0 { reg = <0 0 0 0x100000>; };\n" DTS_CPUS DTS_IMAGE DTS_TAIL,
+		  ": /memory@0: property 'reg': the region at guest-physical 0 must be at least 2 MiB",
+		},
+		{ DTS_HEAD DTS_MEM
+		  "\tmemory@1000 { reg = <0 0x1000 0 0x1000>; read-only = <1>; };\n"
+		  DTS_CPUS DTS_IMAGE DTS_TAIL,
+		  ": /memory@1000: property 'read-only': a flag has no value, got 4 bytes",
+		},
+		{ DTS_HEAD DTS_MEM DTS_CPUS
+		  "\timage { path = \"x\"; mode = \"fast\"; };\n" DTS_TAIL,
+		  ": /image: property 'mode': \"fast\": expected auto, real, protected or long",
+		},
+		{ DTS_HEAD DTS_MEM DTS_CPUS
+		  "\timage { path = \"x\"; format = \"pe\"; };\n" DTS_TAIL,
+		  ": /image: property 'format': \"pe\": expected auto, flat, elf or multiboot",
+		},
+		{ DTS_HEAD DTS_MEM DTS_CPUS
+		  "\timage { path = \"x\"; entry = <1 2 3>; };\n" DTS_TAIL,
+		  ": /image: property 'entry': expected one or two cells (4 or 8 bytes), got 12 bytes",
+		},
+		{ DTS_HEAD DTS_MEM DTS_CPUS "\timage { path = <1>; };\n" DTS_TAIL,
+		  ": /image: property 'path': expected one string",
+		},
+		{ DTS_HEAD DTS_MEM DTS_CPUS "\timage { path = \"x\"; initrd { path = \"y\"; }; };\n"
+		  DTS_TAIL,
+		  ": /image/initrd: unknown node (expected module or module-NAME)",
+		},
+		{ DTS_HEAD DTS_MEM DTS_CPUS
+		  "\timage { path = \"x\"; module-a { args = \"y\"; }; };\n"
+		  DTS_TAIL,
+		  ": /image/module-a: property 'path': missing",
+		},
+		{ DTS_HEAD DTS_MEM "\tcpus { #address-cells = <1>; #size-cells = <0>;\n"
+		  "\t\tcpu@1 { reg = <2>; bsp; };\n\t};\n" DTS_IMAGE DTS_TAIL,
+		  ": /cpus/cpu@1: property 'reg': <2> does not match the node name (expected cpu@2)",
+		},
+		{ DTS_HEAD DTS_MEM "\tcpus { #address-cells = <1>; #size-cells = <0>;\n"
+		  "\t\tcpu@0 { reg = <0>; bsp; };\n\t\tcpu@2 { reg = <2>; };\n\t};\n"
+		  DTS_IMAGE DTS_TAIL,
+		  ": /cpus: 2 cpu nodes, so vCPU numbers 0-1, but none has reg = <1>",
+		},
+		{ DTS_HEAD DTS_MEM "\tcpus { #address-cells = <1>; #size-cells = <0>;\n"
+		  "\t\tcpu@0 { bsp; };\n\t};\n" DTS_IMAGE DTS_TAIL,
+		  ": /cpus/cpu@0: property 'reg': missing (the vCPU number)",
+		},
+		{ DTS_HEAD DTS_MEM "\tcpus { #address-cells = <1>; #size-cells = <0>; };\n"
+		  DTS_IMAGE DTS_TAIL,
+		  ": /cpus: no cpu@N node",
+		},
+		{ DTS_HEAD DTS_MEM "\tcpus { #address-cells = <1>; #size-cells = <0>;\n"
+		  "\t\tcpu@0 { reg = <0>; bsp; allowed-cpus = <0 1>; favoured-cpu = <3>; };\n"
+		  "\t};\n" DTS_IMAGE DTS_TAIL,
+		  ": /cpus/cpu@0: property 'favoured-cpu': vCPU 0: favoured CPU 3 is not one of its allowed CPUs",
+		},
+		{ DTS_HEAD DTS_MEM "\tcpus { #address-cells = <1>; #size-cells = <0>;\n"
+		  "\t\tcpu@0 { reg = <0>; bsp; allowed-cpus = <9000>; };\n\t};\n"
+		  DTS_IMAGE DTS_TAIL,
+		  ": /cpus/cpu@0: property 'allowed-cpus': CPU 9000 is beyond 8191",
+		},
+		{ DTS_HEAD DTS_MEM "\tcpus { #address-cells = <1>; #size-cells = <0>;\n"
+		  "\t\tcpu@0 { reg = <0>; bsp; apic-id = <255>; };\n\t};\n" DTS_IMAGE DTS_TAIL,
+		  ": /cpus/cpu@0: property 'apic-id': APIC ID 255: at most 254",
+		},
+		{ DTS_HEAD DTS_MEM DTS_CPUS DTS_IMAGE
+		  "\tdevices { uart { vector = <16>; }; };\n" DTS_TAIL,
+		  ": /devices/uart: property 'vector': 16: expected 32 to 255",
+		},
+		{ DTS_HEAD DTS_MEM DTS_CPUS DTS_IMAGE
+		  "\tdevices { uart { port = <0x10000>; }; };\n" DTS_TAIL,
+		  ": /devices/uart: property 'port': 0x10000 is beyond 0xffff",
+		},
+		{ DTS_HEAD DTS_MEM DTS_CPUS DTS_IMAGE
+		  "\tdevices { rtc { }; };\n" DTS_TAIL,
+		  ": /devices/rtc: unknown node (expected uart or debug-exit)",
+		},
+		{ DTS_HEAD DTS_MEM DTS_CPUS DTS_IMAGE
+		  "\tdevices { uart { }; debug-exit { port = <0x3fc>; }; };\n" DTS_TAIL,
+		  "debug-exit: port 0x3fc is one of the UART's ports 0x3f8-0x3ff",
+		},
+		{ DTS_HEAD "\tlapic = \"maybe\";\n" DTS_MEM DTS_CPUS DTS_IMAGE DTS_TAIL,
+		  ": /: property 'lapic': \"maybe\": expected auto, on or off",
+		},
+		{ "/dts-v1/;\n/ { compatible = \"axvcpu,vm\"; #address-cells = <3>; };\n",
+		  ": /: property '#address-cells': 3: expected 1 or 2",
+		},
+		{ "/dts-v1/;\n/ { compatible = \"axvcpu,vm\"; oops; };\n",
+		  ": /: unknown property 'oops'",
+		},
+		{ "/dts-v1/;\n/ { compatible = \"axvcpu,vm\"\n", "-I dts -O dtb failed" },
+	};
+	struct vm_config c;
+	struct axv_err err;
+	unsigned int i;
+	int saved = stderr_off();	/* dtc's own message for the last one */
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (load_dts(cases[i].dts, &c, &err) != -EINVAL || !strstr(err.msg, cases[i].msg))
+			check_failed(__FILE__, __LINE__, "case %u: '%s' does not contain '%s'", i,
+				     err.msg, cases[i].msg);
+		vmc_free(&c);
+	}
+	stderr_on(saved);
+}
+
+static void test_config_files(void)
+{
+	static const __u8 bad_dtb[] = { 0xd0, 0x0d, 0xfe, 0xed, 0, 0, 0, 8 };
+	const char *path;
+	struct vm_config c;
+	struct axv_err err;
+	int fd;
+
+	/* No dtc: a clear message. */
+	setenv("DTC", "/nonexistent/dtc", 1);
+	vmc_init(&c);
+	CHECK_INT(vmc_load_file(&c, EXAMPLES_DIR "/hello.dts", &err), -ENOENT);
+	CHECK_STR_HAS(err.msg, "hello.dts: device-tree source needs dtc, which is not installed");
+	unsetenv("DTC");
+	vmc_free(&c);
+
+	/* A compiled tree is read as it is. */
+	path = temp_file("", "dtb");
+	CHECK_INT(system("dtc -q -I dts -O dtb -o /tmp/userctl-smp4.dtb " EXAMPLES_DIR "/smp4.dts"),
+		  0);
+	vmc_init(&c);
+	setenv("DTC", "/nonexistent/dtc", 1);
+	CHECK_INT(vmc_load_file(&c, "/tmp/userctl-smp4.dtb", &err), 0);
+	unsetenv("DTC");
+	CHECK_INT(c.nvcpus, 4);
+	CHECK_STR_EQ(c.image.path, "/tmp/kernel.elf");
+	vmc_free(&c);
+	unlink("/tmp/userctl-smp4.dtb");
+
+	/* The magic, then nonsense. */
+	fd = open(path, O_WRONLY | O_TRUNC);
+	CHECK_INT(write(fd, bad_dtb, sizeof(bad_dtb)), sizeof(bad_dtb));
+	close(fd);
+	vmc_init(&c);
+	CHECK_INT(vmc_load_file(&c, path, &err), -EINVAL);
+	CHECK_STR_HAS(err.msg, ": not a valid flattened device tree: ");
+	vmc_free(&c);
+	unlink(path);
+
+	vmc_init(&c);
+	CHECK_INT(vmc_load_file(&c, "/nonexistent.dtb", &err), -ENOENT);
+	CHECK_STR_EQ(err.msg, "--config: open /nonexistent.dtb: No such file or directory");
+	vmc_free(&c);
+}
+
+static void test_cpu_list(void)
+{
+	__u64 *w;
+	unsigned int n;
+
+	CHECK_INT(vmc_parse_cpu_list("0-3,6", &w, &n), 0);
+	CHECK_INT(n, 1);
+	CHECK_HEX(w[0], 0x4f);
+	free(w);
+	CHECK_INT(vmc_parse_cpu_list("64", &w, &n), 0);
+	CHECK_INT(n, 2);
+	CHECK_HEX(w[0], 0);
+	CHECK_HEX(w[1], 1);
+	free(w);
+	CHECK_INT(vmc_parse_cpu_list("8191", &w, &n), 0);
+	CHECK_INT(n, 128);
+	free(w);
+	CHECK_INT(vmc_parse_cpu_list("8192", &w, &n), -EINVAL);
+	CHECK_INT(vmc_parse_cpu_list("", &w, &n), -EINVAL);
+	CHECK_INT(vmc_parse_cpu_list("3-1", &w, &n), -EINVAL);
+	CHECK_INT(vmc_parse_cpu_list("1,", &w, &n), -EINVAL);
+	CHECK_INT(vmc_parse_cpu_list("1;2", &w, &n), -EINVAL);
+	CHECK_INT(vmc_parse_cpu_list("-1", &w, &n), -EINVAL);
+	CHECK(!w && !n);
+}
+
+/* run_parse_args() and run_resolve() of @argv; 0 or the resolve error. */
+static int resolve(char *const *argv, int argc, struct vm_config *c, struct axv_err *err)
+{
+	struct run_opts o;
+	int ret;
+
+	CHECK_INT(parse(argc, argv, &o), RUN_PARSE_OK);
+	ret = run_resolve(&o, c, err);
+	run_opts_free(&o);
+	return ret;
+}
+
+static void test_config_overrides(void)
+{
+	char *const all[] = {
+		"run", "--config", EXAMPLES_DIR "/smp4.dts", "--vcpus", "3", "--apic-id", "2:9",
+		"--allowed-cpus", "0-1", "--allowed-cpus", "2:5", "--favoured-cpu", "1:1",
+		"--favoured-cpu", "2:none", "--mem", "32M", "--uart-vector", "0x40", "--no-lapic",
+		"--mode", "protected", "--entry", "0x100000", "--module", "m.bin,x=1",
+		"mine.elf", "a", "b", NULL,
+	};
+	char *const keep[] = {
+		"run", "--config", EXAMPLES_DIR "/smp4.dts", "--favoured-cpu", "3:2", NULL,
+	};
+	char *const no_vcpu[] = {
+		"run", "--config", EXAMPLES_DIR "/hello.dts", "--vcpus", "2", "--apic-id", "5:3",
+		NULL,
+	};
+	char *const dup[] = { "run", "--vcpus", "2", "--apic-id", "1:0", "x.bin", NULL };
+	char *const bad_fav[] = {
+		"run", "--allowed-cpus", "2-3", "--favoured-cpu", "1", "x.bin", NULL,
+	};
+	struct vm_config c;
+	struct axv_err err;
+
+	CHECK_INT(resolve(all, ARGC(all), &c, &err), 0);
+	CHECK_STR_EQ(err.msg, "");
+	CHECK_INT(c.lapic, VMC_LAPIC_OFF);
+	CHECK_INT(c.nregions, 2);
+	CHECK_HEX(c.regions[0].size, 32ULL << 20);
+	CHECK_STR_EQ(c.regions[0].origin, "--mem");
+	CHECK(c.regions[1].readonly);
+	CHECK_INT(c.nvcpus, 3);
+	if (c.nvcpus == 3) {
+		CHECK_INT(vmc_bsp(&c), 0);
+		CHECK_INT(c.vcpus[0].apic_id, 0);
+		CHECK_INT(c.vcpus[1].apic_id, 1);
+		CHECK_INT(c.vcpus[2].apic_id, 9);
+		CHECK_HEX(c.vcpus[0].allowed[0], 0x3);
+		CHECK_HEX(c.vcpus[1].allowed[0], 0x3);
+		CHECK_HEX(c.vcpus[2].allowed[0], 0x20);
+		CHECK_INT(c.vcpus[0].favoured_cpu, -1);
+		CHECK_INT(c.vcpus[1].favoured_cpu, 1);
+		CHECK_INT(c.vcpus[2].favoured_cpu, -1);
+		CHECK_STR_EQ(c.vcpus[2].origin, "--favoured-cpu 2:none");
+	}
+	CHECK_STR_EQ(c.image.path, "mine.elf");
+	CHECK_INT(c.image.format, BOOT_FORMAT_MULTIBOOT);
+	CHECK_INT(c.image.mode, X86_MODE_PROTECTED);
+	CHECK(c.image.have_entry);
+	CHECK_HEX(c.image.entry, 0x100000);
+	CHECK_STR_EQ(c.image.cmdline, "mine.elf a b");
+	CHECK_INT(c.nmods, 1);
+	CHECK_STR_EQ(c.mods[0].path, "m.bin");
+	CHECK_STR_EQ(c.mods[0].args, "x=1");
+	CHECK_HEX(c.uart_vector, 0x40);
+	vmc_free(&c);
+
+	/* Without options the description stays; one vCPU option changes one vCPU. */
+	CHECK_INT(resolve(keep, ARGC(keep), &c, &err), 0);
+	CHECK_INT(c.nvcpus, 4);
+	CHECK_INT(c.lapic, VMC_LAPIC_ON);
+	CHECK_INT(c.vcpus[3].favoured_cpu, 2);
+	CHECK_INT(c.vcpus[2].favoured_cpu, 2);
+	CHECK_STR_EQ(c.image.cmdline, "kernel.elf console=ttyS0");
+	CHECK_STR_HAS(c.image.path, "/examples/kernel.elf");
+	CHECK_INT(c.nmods, 1);
+	vmc_free(&c);
+
+	CHECK_INT(resolve(no_vcpu, ARGC(no_vcpu), &c, &err), -EINVAL);
+	CHECK_STR_EQ(err.msg, "--apic-id 5:3: there is no vCPU 5 (2 vCPUs)");
+	vmc_free(&c);
+	CHECK_INT(resolve(dup, ARGC(dup), &c, &err), -EINVAL);
+	CHECK_STR_EQ(err.msg,
+		     "--apic-id 1:0: APIC ID 0 of vCPU 1 is also that of vCPU 0 (--vcpus)");
+	vmc_free(&c);
+	CHECK_INT(resolve(bad_fav, ARGC(bad_fav), &c, &err), -EINVAL);
+	CHECK_STR_EQ(err.msg,
+		     "--favoured-cpu 1: vCPU 0: favoured CPU 1 is not one of its allowed CPUs");
+	vmc_free(&c);
+}
+
+static void test_config_dry_run(void)
+{
+	char *const argv[] = { "run", "--config", EXAMPLES_DIR "/smp4.dts", "--dry-run", NULL };
+	char *const plain[] = {
+		"run", "--dry-run", "--vcpus", "2", "--cmdline", "k a\"b", "--timeout", "1",
+		"x.bin", NULL,
+	};
+	char *const bad[] = { "run", "--dry-run", "--apic-id", "1:1", "x.bin", NULL };
+	char *const again[] = { "run", "--config", NULL, "--dry-run", NULL };
+	struct run_output o, o2;
+	char first[4096];
+	const char *path;
+
+	fake_run(argv, ARGC(argv), script_busy, &o);
+	CHECK_INT(o.status, 0);
+	CHECK_INT(fk.vm_fd, 0);		/* nothing opened, nothing created */
+	CHECK_INT(fk.nvcpus, 0);
+	CHECK_STR_EQ(o.err, "");
+	CHECK_STR_HAS(o.out, "/dts-v1/;\n");
+	CHECK_STR_HAS(o.out, "\tcompatible = \"axvcpu,vm\";\n\tmodel = \"four vCPUs\";\n");
+	CHECK_STR_HAS(o.out, "\tlapic = \"on\";\n");
+	CHECK_STR_HAS(o.out, "\tmemory@f0000000 {\n\t\tdevice_type = \"memory\";\n"
+		      "\t\treg = <0x0 0xf0000000 0x0 0x100000>;\n\t\tread-only;\n\t};\n");
+	CHECK_STR_HAS(o.out, "userctl's reserved area: 0xff00000-0xfffffff */\n");
+	CHECK_STR_HAS(o.out, "\t\tcpu@3 {\n\t\t\treg = <3>;\n\t\t\tapic-id = <3>;\n"
+		      "\t\t\t/* an AP */\n\t\t\tfavoured-cpu = <3>;\n"
+		      "\t\t\tallowed-cpus = <2 3>;\n\t\t};\n");
+	CHECK_STR_HAS(o.out, "\t\tformat = \"multiboot\";\n\t\tmode = \"auto\";\n");
+	CHECK_STR_HAS(o.out, "\t\tmodule-0 {\n\t\t\tpath = \"");
+	CHECK_STR_HAS(o.out, "\t\tuart {\n\t\t\tport = <0x3f8>;\n\t\t\tvector = <0x24>;\n");
+
+	/* Read back, it prints the same. */
+	snprintf(first, sizeof(first), "%s", o.out);
+	path = temp_file(first, "dts");
+	((char **)again)[2] = (char *)path;
+	fake_run(again, ARGC(again), script_busy, &o2);
+	CHECK_INT(o2.status, 0);
+	CHECK_STR_EQ(strstr(o2.out, "/ {"), strstr(first, "/ {"));
+	unlink(path);
+
+	/* Without a file: the defaults, written out. */
+	fake_run(plain, ARGC(plain), script_busy, &o);
+	CHECK_INT(o.status, 0);
+	CHECK_STR_HAS(o.out, "\tlapic = \"auto\";\n");
+	CHECK_STR_HAS(o.out, "\t\treg = <0x0 0x0 0x0 0x4000000>;\n");
+	CHECK_STR_HAS(o.out, "\t\tcpu@1 {\n\t\t\treg = <1>;\n\t\t\tapic-id = <1>;\n"
+		      "\t\t\t/* an AP */\n\t\t\t/* no favoured CPU */\n"
+		      "\t\t\t/* every host CPU allowed */\n");
+	CHECK_STR_HAS(o.out, "\t\tpath = \"x.bin\";\n\t\tformat = \"auto\";\n");
+	CHECK_STR_HAS(o.out, "\t\tcmdline = \"k a\\\"b\";\n");
+	CHECK_STR_HAS(o.out, "\t\tdebug-exit {\n\t\t\tport = <0xf4>;\n");
+	CHECK(!strstr(o.out, "module"));
+
+	/* An inconsistent VM is refused by --dry-run too. */
+	fake_run(bad, ARGC(bad), script_busy, &o);
+	CHECK_INT(o.status, 1);
+	CHECK_STR_EQ(o.out, "");
+	CHECK_STR_EQ(o.err, "userctl: --apic-id 1:1: there is no vCPU 1 (1 vCPU)\n");
+}
+
+static void test_parse_new_options(void)
+{
+	char *const argv[] = {
+		"run", "--config", "vm.dtb", "--dry-run", "--apic-id", "1:7", "--allowed-cpus",
+		"0-2", "--favoured-cpu", "3:none", "--no-lapic", "--uart-vector", "0x31",
+		"--timeout", "2.5", NULL,
+	};
+	char *const t1[] = { "run", "--timeout", "0.05", "x", NULL };
+	struct run_opts o;
+
+	CHECK_INT(parse(ARGC(argv), argv, &o), RUN_PARSE_OK);
+	CHECK_STR_EQ(o.config, "vm.dtb");
+	CHECK(o.dry_run && o.no_lapic && o.have_uart_vector);
+	CHECK(!o.image);	/* the description names it */
+	CHECK_INT(o.uart_vector, 0x31);
+	CHECK_INT(o.timeout_ms, 2500);
+	CHECK_INT(o.nvcpu_opts, 3);
+	if (o.nvcpu_opts == 3) {
+		CHECK_INT(o.vcpu_opts[0].field, RUN_VCPU_APIC_ID);
+		CHECK_INT(o.vcpu_opts[0].vcpu, 1);
+		CHECK_INT(o.vcpu_opts[0].value, 7);
+		CHECK_INT(o.vcpu_opts[1].field, RUN_VCPU_ALLOWED);
+		CHECK_INT(o.vcpu_opts[1].vcpu, -1);
+		CHECK_HEX(o.vcpu_opts[1].words[0], 7);
+		CHECK_INT(o.vcpu_opts[2].field, RUN_VCPU_FAVOURED);
+		CHECK_INT(o.vcpu_opts[2].vcpu, 3);
+		CHECK_INT(o.vcpu_opts[2].value, -1);
+		CHECK_STR_EQ(o.vcpu_opts[2].text, "--favoured-cpu 3:none");
+	}
+	run_opts_free(&o);
+	CHECK_INT(parse(ARGC(t1), t1, &o), RUN_PARSE_OK);
+	CHECK_INT(o.timeout_ms, 50);
+	run_opts_free(&o);
+
+	CHECK_USAGE("--apic-id", "3", "x");
+	CHECK_USAGE("--apic-id", "1:255", "x");
+	CHECK_USAGE("--apic-id", "x:1", "x");
+	CHECK_USAGE("--allowed-cpus", "3-1", "x");
+	CHECK_USAGE("--allowed-cpus", "1:", "x");
+	CHECK_USAGE("--favoured-cpu", "1:any", "x");
+	CHECK_USAGE("--favoured-cpu", "999:1", "x");
+	CHECK_USAGE("--uart-vector", "16", "x");
+	CHECK_USAGE("--uart-vector", "256", "x");
+	CHECK_USAGE("--timeout", "0", "x");
+	CHECK_USAGE("--timeout", "1.", "x");
+	CHECK_USAGE("--timeout", "-1", "x");
+	CHECK_USAGE("--dry-run");
+}
+
+/* --- the UART's interrupt ------------------------------------------------ */
+
+static int irq_count;
+
+static void count_irq(void *opaque)
+{
+	CHECK(opaque == &irq_count);
+	irq_count++;
+}
+
+static void test_uart_interrupts(void)
+{
+	struct capture out;
+	struct uart u;
+	const char *msg = "irq\n";
+	int i, sent;
+
+	capture_start(&out);
+	uart_init(&u, out.f);
+	uart_set_irq(&u, count_irq, &irq_count);
+	irq_count = 0;
+
+	/* Nothing enabled: no interrupt, whatever happens. */
+	CHECK_HEX(uart_in(&u, UART_IIR), 0x01);
+	uart_out(&u, UART_THR, 'x');
+	CHECK_INT(irq_count, 0);
+
+	/* Enabling THRI with THR empty raises it; IIR reports it once. */
+	uart_out(&u, UART_IER, UART_IER_THRI);
+	CHECK_INT(irq_count, 1);
+	CHECK(u.irq_line);
+	CHECK_HEX(uart_in(&u, UART_IIR), 0x02);
+	CHECK(!u.irq_line);
+	CHECK_HEX(uart_in(&u, UART_IIR), 0x01);
+	CHECK_INT(irq_count, 1);
+
+	/* Each byte written empties THR again: a new edge each time. */
+	uart_out(&u, UART_THR, 'a');
+	CHECK_INT(irq_count, 2);
+	uart_out(&u, UART_THR, 'b');	/* without reading IIR in between */
+	CHECK_INT(irq_count, 3);
+	CHECK_HEX(uart_in(&u, UART_IIR), 0x02);
+
+	/* With the FIFOs enabled, IIR has its 0xc0 bits. */
+	uart_out(&u, UART_FCR, UART_FCR_ENABLE);
+	uart_out(&u, UART_THR, 'c');
+	CHECK_INT(irq_count, 4);
+	CHECK_HEX(uart_in(&u, UART_IIR), 0xc2);
+	CHECK_HEX(uart_in(&u, UART_IIR), 0xc1);
+
+	/* Disabled, nothing; enabled again with THR empty, at once. */
+	uart_out(&u, UART_IER, 0);
+	uart_out(&u, UART_THR, 'd');
+	CHECK_INT(irq_count, 4);
+	uart_out(&u, UART_IER, UART_IER_THRI);
+	CHECK_INT(irq_count, 5);
+	/* Rewriting IER with THRI still set is no new edge. */
+	uart_out(&u, UART_IER, UART_IER_THRI);
+	CHECK_INT(irq_count, 5);
+	CHECK_HEX(uart_in(&u, UART_IIR), 0xc2);
+	uart_out(&u, UART_FCR, 0);
+
+	/* Received data (loopback) comes first; reading RBR clears it. */
+	uart_out(&u, UART_MCR, UART_MCR_LOOP);
+	uart_out(&u, UART_IER, UART_IER_RDI | UART_IER_THRI);
+	irq_count = 0;
+	uart_out(&u, UART_THR, 'L');
+	CHECK_INT(irq_count, 1);
+	CHECK_HEX(uart_in(&u, UART_IIR), 0x04);
+	CHECK_HEX(uart_in(&u, UART_IIR), 0x04);	/* reading IIR does not clear it */
+	CHECK_HEX(uart_in(&u, UART_RBR), 'L');
+	CHECK_HEX(uart_in(&u, UART_IIR), 0x02);
+	CHECK_HEX(uart_in(&u, UART_IIR), 0x01);
+	uart_out(&u, UART_IER, UART_IER_RDI);
+	uart_out(&u, UART_THR, 'M');
+	CHECK_INT(irq_count, 2);
+	CHECK_HEX(uart_in(&u, UART_IIR), 0x04);
+	CHECK_HEX(uart_in(&u, UART_RBR), 'M');
+	CHECK(!u.irq_line);
+	uart_out(&u, UART_MCR, 0);
+	uart_out(&u, UART_IER, 0);
+	CHECK_STR_EQ(capture_text(&out), "xabcd");
+
+	/* Interrupt-driven output, as a guest's handler would do it. */
+	irq_count = 0;
+	sent = 0;
+	uart_out(&u, UART_IER, UART_IER_THRI);
+	for (i = 0; i < 16 && sent < (int)strlen(msg); i++) {
+		if (irq_count <= sent)
+			break;	/* no interrupt: the guest would wait forever */
+		CHECK_HEX(uart_in(&u, UART_IIR), 0x02);
+		uart_out(&u, UART_THR, msg[sent++]);
+	}
+	uart_out(&u, UART_IER, 0);
+	CHECK_INT(sent, strlen(msg));
+	CHECK_INT(irq_count, strlen(msg) + 1);
+	CHECK_STR_EQ(capture_text(&out), "xabcdirq\n");
+	capture_end(&out);
+}
+
+static void test_devices_layout(void)
+{
+	const struct devices_layout layout = { .uart = true, .uart_port = 0x2f8 };
+	struct capture out, log;
+	struct devices dev;
+	struct axv_err err;
+	__u32 v = 'Z';
+
+	capture_start(&out);
+	capture_start(&log);
+	devices_init_layout(&dev, &layout, out.f, log.f, true, false);
+	CHECK_INT(devices_pio(&dev, 0x1000, 0x2f8, 1, true, &v, &err), 0);
+	v = 7;
+	CHECK_INT(devices_pio(&dev, 0x1001, 0xf4, 1, true, &v, &err), 0);
+	CHECK(!dev.exit_requested);
+	CHECK_INT(devices_pio(&dev, 0x1002, 0x3f8, 1, false, &v, &err), 0);
+	CHECK_HEX(v, 0xff);
+	devices_finish(&dev);
+	CHECK_STR_EQ(capture_text(&out), "Z");
+	CHECK_STR_HAS(capture_text(&log), "1-byte write to port 0xf4 (value 0x7)");
+	capture_end(&out);
+	capture_end(&log);
+}
+
+/* --- the end of a run ---------------------------------------------------- */
+
+static void test_run_end(void)
+{
+	struct run_end e;
+	char buf[8];
+
+	CHECK_INT(run_end_init(&e, 2), 0);
+	CHECK(!run_end_done(&e));
+	CHECK_INT(read(e.wake_fd[0], buf, sizeof(buf)), -1);	/* nothing yet */
+	CHECK(run_end_request(&e, 33, RUN_END_GUEST, 1));
+	CHECK(run_end_done(&e));
+	CHECK(!run_end_request(&e, 130, RUN_END_SIGNAL, -1));	/* the first wins */
+	CHECK_INT(e.status, 33);
+	CHECK_INT(e.reason, RUN_END_GUEST);
+	CHECK_INT(e.vcpu, 1);
+	CHECK_INT(read(e.wake_fd[0], buf, sizeof(buf)), 1);
+	run_end_thread_exit(&e);
+	run_end_thread_exit(&e);
+	CHECK_INT(e.running, 0);
+	CHECK_INT(e.status, 33);
+	run_end_destroy(&e);
+
+	/* Every thread ended by itself: status 0. */
+	CHECK_INT(run_end_init(&e, 2), 0);
+	run_end_thread_exit(&e);
+	CHECK(!run_end_done(&e));
+	run_end_thread_exit(&e);
+	CHECK(run_end_done(&e));
+	CHECK_INT(e.status, 0);
+	CHECK_INT(e.reason, RUN_END_ALL_OFF);
+	run_end_thread_exit(&e);	/* no underflow */
+	CHECK_INT(e.running, 0);
+	run_end_destroy(&e);
+}
+
+/* --- whole SMP runs against the fake kernel -------------------------------- */
+
+static void fk_signal(void)
+{
+	pthread_mutex_lock(&fk.lock);
+	pthread_cond_broadcast(&fk.cond);
+	pthread_mutex_unlock(&fk.lock);
+}
+
+/*
+ * Block as a halted vCPU or a waiting AP would, until @cond or a kick of
+ * @vcpu (exit KICKED) or immediate_exit (EINTR).  Returns 0 when @cond.
+ */
+static int fk_block(unsigned int vcpu, struct axv_run *run, const bool *cond)
+{
+	struct timespec ts;
+	int ret = 0;
+
+	pthread_mutex_lock(&fk.lock);
+	for (;;) {
+		if (cond && *cond)
+			break;
+		if (fk.kicked & 1ULL << vcpu) {
+			fk.kicked &= ~(1ULL << vcpu);
+			run->exit_reason = AXV_EXIT_KICKED;
+			ret = 1;
+			break;
+		}
+		if (run->immediate_exit) {
+			run->exit_reason = AXV_EXIT_INTR;
+			ret = -1;
+			break;
+		}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 10000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&fk.cond, &fk.lock, &ts);
+	}
+	pthread_mutex_unlock(&fk.lock);
+	if (ret < 0)
+		return fk_fail(EINTR);
+	return ret;
+}
+
+static bool smp_ap_started, smp_ap_printed;
+
+/* vCPU 0 enables the UART interrupt, starts vCPU 1, waits for its output, exits. */
+static int script_smp(unsigned int vcpu, struct axv_run *run, int step)
+{
+	memset(&run->exit_pad, 0, sizeof(run->exit_pad));
+	run->rip = 0x1000 + vcpu * 0x100 + step;
+	if (vcpu == 0) {
+		switch (step) {
+		case 0:
+			io_step(run, 0x3f9, AXV_IO_OUT, "\x02", 1);	/* IER.THRI */
+			return 0;
+		case 1:
+			run->exit_reason = AXV_EXIT_CPU_UP;
+			run->cpu_up.target_apic_id = 1;
+			run->cpu_up.entry = 0x8000;
+			run->cpu_up.arg = 1;
+			pthread_mutex_lock(&fk.lock);
+			smp_ap_started = true;
+			pthread_mutex_unlock(&fk.lock);
+			fk_signal();
+			return 0;
+		case 2:
+			if (fk_block(0, run, &smp_ap_printed))
+				return 0;
+			io_step(run, DEBUG_EXIT_PORT, AXV_IO_OUT, "\x10", 1);
+			return 0;
+		}
+		check_failed(__FILE__, __LINE__, "vCPU 0 entered again after its debug exit");
+		return fk_fail(EINVAL);
+	}
+	switch (step) {
+	case 0:
+		/* Waiting for the start-up IPI. */
+		if (fk_block(vcpu, run, &smp_ap_started))
+			return fk.kicks ? 0 : fk_fail(EINVAL);
+		io_step(run, 0x3f8, AXV_IO_OUT, "ap\n", 3);
+		return 0;
+	case 1:
+		pthread_mutex_lock(&fk.lock);
+		smp_ap_printed = true;
+		pthread_mutex_unlock(&fk.lock);
+		fk_signal();
+		/* Halted with interrupts off: only the end of the run gets it out. */
+		return fk_block(vcpu, run, NULL) < 0 ? -1 : 0;
+	}
+	run->exit_reason = AXV_EXIT_KICKED;
+	return 0;
+}
+
+static void test_run_smp(void)
+{
+	char *const argv[] = {
+		"run", "--vcpus", "2", "--uart-vector", "0x31", "--allowed-cpus", "1:0,2",
+		"--favoured-cpu", "1:2", "--stats", "--verbose", flat_path, NULL,
+	};
+	struct run_output o;
+
+	smp_ap_started = false;
+	smp_ap_printed = false;
+	fk_cap_override[AXV_CAP_LAPIC] = 1;
+	fk_next_smp_script = script_smp;
+	fake_run(argv, ARGC(argv), script_busy, &o);
+	CHECK_INT(o.status, 33);
+	CHECK_STR_EQ(o.out, "ap\n");
+	CHECK_HEX(fk.vm_flags, AXV_VM_F_LAPIC);
+	CHECK_INT(fk.nvcpus, 2);
+	CHECK_INT(fk.creates[0].role, AXV_VCPU_ROLE_BSP);
+	CHECK_INT(fk.creates[1].role, AXV_VCPU_ROLE_AP);
+	CHECK_INT(fk.creates[1].favoured_cpu, 2);
+	CHECK_INT(fk.creates[1].allowed_cpus_size, 8);
+	CHECK_HEX(fk.allowed[1], 0x5);
+	CHECK_HEX(fk.creates[0].allowed_cpus, 0);
+	CHECK(fk.runs[0] && fk.runs[1]);
+	/* The UART interrupt: physical, fixed, to the BSP's APIC ID. */
+	CHECK(fk.nirqs >= 1);
+	CHECK_INT(fk.irqs[0].dest, 0);
+	CHECK_INT(fk.irqs[0].vector, 0x31);
+	CHECK_INT(fk.irqs[0].flags, 0);
+	/* The end: the halted AP was kicked out. */
+	CHECK(fk.kicks >= 1);
+	CHECK_STR_HAS(o.err,
+		      "userctl: in-kernel local APICs; vCPU 0 (APIC ID 0) is the BSP, the others wait for INIT and start-up IPIs\n");
+	CHECK_STR_HAS(o.err,
+		      "userctl: UART interrupt: vector 0x31 to APIC ID 0 (fixed, physical)\n");
+	CHECK_STR_HAS(o.err,
+		      "userctl: vCPU 0: start-up IPI at RIP 0x1001: started 1 vCPU (APIC ID 1) at 0x8000\n");
+	CHECK_STR_HAS(o.err,
+		      "userctl: vCPU 0: debug exit at RIP 0x1002: value 0x10, exit status 33\n");
+	CHECK_STR_HAS(o.err, "userctl: statistics of vCPU 0:\n");
+	CHECK_STR_HAS(o.err, "userctl: statistics of vCPU 1:\n");
+	CHECK_STR_HAS(o.err,
+		      "userctl: statistics of all 2 vCPUs:\n  guest execution time    0.000002468 s\n");
+	CHECK_STR_HAS(o.err, "    io                    10\n");
+	CHECK_STR_HAS(o.err, "userctl: UART interrupts raised: ");
+}
+
+/* A vCPU that blocks forever, as HLT with interrupts off does with the local APIC. */
+static int script_block(unsigned int vcpu, struct axv_run *run, int step)
+{
+	(void)step;
+	memset(&run->exit_pad, 0, sizeof(run->exit_pad));
+	run->rip = 0x2000;
+	return fk_block(vcpu, run, NULL) < 0 ? -1 : 0;
+}
+
+/* Every vCPU turns itself off. */
+static int script_cpu_down(unsigned int vcpu, struct axv_run *run, int step)
+{
+	memset(&run->exit_pad, 0, sizeof(run->exit_pad));
+	run->rip = 0x3000 + vcpu;
+	if (step) {
+		check_failed(__FILE__, __LINE__, "vCPU %u entered again after turning off", vcpu);
+		return fk_fail(EINVAL);
+	}
+	run->exit_reason = AXV_EXIT_CPU_DOWN;
+	return 0;
+}
+
+static void test_run_smp_ends(void)
+{
+	char *const timeout[] = { "run", "--vcpus", "3", "--timeout", "0.05", flat_path, NULL };
+	char *const down[] = { "run", "--vcpus", "2", "--verbose", flat_path, NULL };
+	char *const no_lapic[] = { "run", "--vcpus", "2", "--no-lapic", "--verbose", flat_path,
+				   NULL };
+	char *const need[] = {
+		"run", "--config", EXAMPLES_DIR "/smp4.dts", "--module", flat_path, flat_path, NULL,
+	};
+	struct run_output o;
+
+	fk_cap_override[AXV_CAP_LAPIC] = 1;
+	fk_next_smp_script = script_block;
+	fake_run(timeout, ARGC(timeout), script_busy, &o);
+	CHECK_INT(o.status, RUN_STATUS_TIMEOUT);
+	CHECK_STR_EQ(o.err, "userctl: --timeout: the VM ran for 0.050 s; stopped\n");
+	CHECK_INT(fk.steps[0], 1);	/* each vCPU blocked once, then was kicked out */
+	CHECK_INT(fk.steps[2], 1);
+	CHECK(fk.kicks >= 1);
+
+	fk_cap_override[AXV_CAP_LAPIC] = 1;
+	fk_next_smp_script = script_cpu_down;
+	fake_run(down, ARGC(down), script_busy, &o);
+	CHECK_INT(o.status, 0);
+	CHECK_STR_HAS(o.err, "userctl: vCPU 1: turned itself off at RIP 0x3001\n");
+	CHECK_STR_HAS(o.err, "userctl: every vCPU turned itself off\n");
+
+	/* Without the local APIC: today's behaviour, said with --verbose. */
+	fk_cap_override[AXV_CAP_LAPIC] = 1;
+	fake_run(no_lapic, ARGC(no_lapic), script_halt, &o);
+	CHECK_INT(o.status, 0);
+	CHECK_HEX(fk.vm_flags, 0);
+	CHECK(fk.runs[0] && !fk.runs[1]);
+	CHECK_STR_HAS(o.err,
+		      "userctl: no in-kernel local APIC (turned off): the UART raises no interrupt; only the BSP runs, the others wait for a start IPI\n");
+	CHECK_STR_HAS(o.err, "userctl: guest halted at RIP 0x1007\n");
+
+	/* lapic = "on" needs AXV_CAP_LAPIC. */
+	fake_run(need, ARGC(need), script_busy, &o);
+	CHECK_INT(o.status, 1);
+	CHECK_STR_EQ(o.err,
+		     "userctl: lapic = \"on\": the kernel has no local APIC emulation (no AXV_CAP_LAPIC)\n");
+	CHECK_INT(fk.vm_fd, 0);
+}
+
 static void test_guest_layout(void)
 {
 	struct guest_mem mem = { .ram = (__u8 *)0x1000, .size = TEST_RAM };
@@ -2686,6 +3700,18 @@ int main(void)
 	RUN(test_run_halt_verbose);
 	RUN(test_run_signals);
 	RUN(test_run_failures);
+	RUN(test_config_examples);
+	RUN(test_config_refusals);
+	RUN(test_config_files);
+	RUN(test_cpu_list);
+	RUN(test_config_overrides);
+	RUN(test_config_dry_run);
+	RUN(test_parse_new_options);
+	RUN(test_uart_interrupts);
+	RUN(test_devices_layout);
+	RUN(test_run_end);
+	RUN(test_run_smp);
+	RUN(test_run_smp_ends);
 	unlink(flat_path);
 	return check_report();
 }
