@@ -92,6 +92,89 @@ guest_said() {
 	fi
 }
 
+# guest_aps NAME N: the output holds "ap K up" for K = 1 .. N-1.
+guest_aps() {
+	guest_missing=
+	guest_k=1
+	while [ "$guest_k" -lt "$2" ]; do
+		printf '%s\n' "$guest_out" | grep -q -x -F "ap $guest_k up" ||
+			guest_missing="$guest_missing 'ap $guest_k up'"
+		guest_k=$((guest_k + 1))
+	done
+	if [ -n "$guest_missing" ]; then
+		guest_fail "guest_${1}_aps" "missing:$guest_missing"
+	else
+		ok "guest_${1}_aps"
+	fi
+}
+
+# guest_lapic_cap: the value of the capability "lapic" in "userctl info"
+# (the in-kernel local APICs, AXV_CAP_LAPIC), 0 when absent; and
+# guest_max_vcpus, that of "max_vcpus".
+guest_lapic_caps() {
+	guest_info=$("$guest_userctl" info 2>/dev/null)
+	guest_lapic_cap=$(printf '%s\n' "$guest_info" |
+		awk '$1 == "lapic" { print $2; exit }')
+	guest_max_vcpus=$(printf '%s\n' "$guest_info" |
+		awk '$1 == "max_vcpus" { print $2; exit }')
+	case $guest_lapic_cap in
+	'' | *[!0-9]*) guest_lapic_cap=0 ;;
+	esac
+	case $guest_max_vcpus in
+	'' | *[!0-9]*) guest_max_vcpus=1 ;;
+	esac
+}
+
+# guest_smp NAME VCPUS IMAGE: run IMAGE with "userctl run --vcpus VCPUS"
+# as NAME, or report NAME's checks as skipped when the kernel has no
+# local APIC or fewer vCPUs.  With VCPUS above 1 or for smp_boot, the guest
+# must also find that many CPUs ("cpus N") and each AP must come up.
+guest_smp() {
+	guest_sname=$1
+	guest_sn=$2
+	guest_simage=$3
+	if [ "$guest_lapic_cap" -eq 0 ] ||
+	   [ "$guest_max_vcpus" -lt "$guest_sn" ]; then
+		if [ "$guest_lapic_cap" -eq 0 ]; then
+			guest_why="no in-kernel local APIC (userctl info: no lapic)"
+		else
+			guest_why="--vcpus $guest_sn above max_vcpus $guest_max_vcpus"
+		fi
+		skip "guest_$guest_sname" "$guest_why"
+		skip "guest_${guest_sname}_output" "$guest_why"
+		return
+	fi
+	guest_run "$guest_sname" $guest_status_pass --vcpus "$guest_sn" \
+		"$guest_dir/$guest_simage.elf"
+	case $guest_simage in
+	smp_boot | ipi_test)
+		guest_lines "$guest_sname" "cpus $guest_sn" "PASS $guest_simage"
+		guest_aps "$guest_sname" "$guest_sn"
+		;;
+	irq_test)
+		guest_lines "$guest_sname" "PASS $guest_simage" \
+			"uart irq: hello through THRE interrupts"
+		;;
+	*)
+		guest_lines "$guest_sname" "PASS $guest_simage"
+		;;
+	esac
+}
+
+# The SMP and local APIC guests (issue 5), skipped without the in-kernel
+# local APIC.
+run_guest_smp_tests() {
+	guest_lapic_caps
+	for guest_v in 1 2 4 8; do
+		guest_smp smp_boot_$guest_v $guest_v smp_boot
+	done
+	for guest_v in 2 4; do
+		guest_smp ipi_test_$guest_v $guest_v ipi_test
+	done
+	guest_smp lapic_timer 1 lapic_timer
+	guest_smp irq_test 1 irq_test
+}
+
 # run_guest_tests USERCTL DIR
 # (Plain sh: no "local", so every variable here starts with "guest_".)
 run_guest_tests() {
@@ -107,11 +190,22 @@ run_guest_tests() {
 	guest_lines lm_hello "hello from long mode" "PASS lm_hello"
 	guest_run io_test $guest_status_pass "$guest_dir/io_test.elf"
 	guest_lines io_test "rep outsb: hello through the UART" "PASS io_test"
-	for guest_g in mmio_test mmio_test64 cpuid_test hypercall_test \
+	for guest_g in mmio_test mmio_test64 hypercall_test \
 		 hypercall_test64 fpu_test; do
 		guest_run $guest_g $guest_status_pass "$guest_dir/$guest_g.elf"
 		guest_lines $guest_g "PASS $guest_g"
 	done
+	# The CPU model shows the local APIC exactly when the VM has it.
+	guest_run cpuid_test_nolapic $guest_status_pass --no-lapic \
+		"$guest_dir/cpuid_test.elf"
+	guest_lines cpuid_test_nolapic "# local APIC: no" "PASS cpuid_test"
+	guest_lapic_caps
+	if [ "$guest_lapic_cap" -ne 0 ]; then
+		guest_run cpuid_test $guest_status_pass "$guest_dir/cpuid_test.elf"
+		guest_lines cpuid_test "# local APIC: yes" "PASS cpuid_test"
+	else
+		skip guest_cpuid_test "no in-kernel local APIC (userctl info: no lapic)"
+	fi
 
 	guest_run multiboot_test $guest_status_pass \
 		--module "$guest_dir/module1.txt,mod-one 1" \
@@ -119,13 +213,17 @@ run_guest_tests() {
 		"$guest_dir/multiboot_test.elf" alpha beta
 	guest_lines multiboot_test "PASS multiboot_test"
 
-	guest_run hlt_test $guest_status_halt "$guest_dir/hlt_test.elf"
+	# Without the local APIC a HLT with interrupts off ends the run; with
+	# it, the HLT sleeps until an NMI or INIT, which nothing sends here.
+	guest_run hlt_test $guest_status_halt --no-lapic "$guest_dir/hlt_test.elf"
 	guest_lines hlt_test "halting"
 
 	guest_run triple_fault $guest_status_error \
 		"$guest_dir/triple_fault.elf"
 	guest_lines triple_fault "loading an IDT of limit 0, then int3"
 	guest_said triple_fault message "triple fault"
+
+	run_guest_smp_tests
 
 	[ $guest_failures -eq 0 ]
 }
