@@ -75,10 +75,18 @@ static void lapic_timer_arm(struct lapic *apic, u64 expires)
 	hrtimer_start(&apic->timer, ns_to_ktime(expires), HRTIMER_MODE_ABS);
 }
 
+/*
+ * The farthest a deadline is armed at once, in TSC cycles: small enough
+ * that cycles * 10^6 fits in 64 bits (mul_u64_u32_div() would fault on
+ * a quotient that does not).  A farther deadline is armed again when
+ * this much has passed (lapic_timer_take()).
+ */
+#define LAPIC_DEADLINE_MAX_CYCLES	BIT_ULL(44)
+
 /* Guest TSC to host time: the guest runs on the host's TSC. */
 static void lapic_timer_arm_deadline(struct lapic *apic)
 {
-	u64 now_tsc = rdtsc(), now = ktime_get_ns();
+	u64 now_tsc = rdtsc(), now = ktime_get_ns(), delta;
 
 	if (!apic->tsc_deadline)
 		return;
@@ -87,8 +95,8 @@ static void lapic_timer_arm_deadline(struct lapic *apic)
 		apic->notify(apic);
 		return;
 	}
-	lapic_timer_arm(apic, now + mul_u64_u32_div(apic->tsc_deadline - now_tsc,
-						    1000000, tsc_khz));
+	delta = min(apic->tsc_deadline - now_tsc, LAPIC_DEADLINE_MAX_CYCLES);
+	lapic_timer_arm(apic, now + mul_u64_u32_div(delta, 1000000, tsc_khz));
 }
 
 void lapic_timer_restart(struct lapic *apic)
@@ -147,9 +155,15 @@ bool lapic_timer_take(struct lapic *apic)
 	if (!atomic_xchg(&apic->timer_fired, 0))
 		return false;
 	lvt = apic->regs[APIC_LVTT >> 2];
-	/* A TSC deadline fires once and disarms (10.5.4.1). */
-	if ((lvt & LVT_TIMER_MODE) == APIC_LVT_TIMER_TSCDEADLINE)
+	if ((lvt & LVT_TIMER_MODE) == APIC_LVT_TIMER_TSCDEADLINE) {
+		/* Armed for part of the way to a far deadline: on again. */
+		if (apic->tsc_deadline && rdtsc() < apic->tsc_deadline) {
+			lapic_timer_arm_deadline(apic);
+			return false;
+		}
+		/* A TSC deadline fires once and disarms (10.5.4.1). */
 		apic->tsc_deadline = 0;
+	}
 	if (lvt & APIC_LVT_MASKED)
 		return false;
 	return lapic_accept(apic, lvt & APIC_VECTOR_MASK);

@@ -40,7 +40,7 @@ static const char *guest_path = "/bench/bench_guest.bin";
 static void *guest_image;
 static size_t guest_size;
 static unsigned int iters = 1000;
-static unsigned int touch_mib = 256;
+static unsigned int touch_mib = 1024;
 static unsigned int mem_vms = 16;
 static unsigned int mem_vcpus = 4;
 static unsigned int lifecycles = 20;

@@ -1051,6 +1051,31 @@ static void timer_modes(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, hrtimer_active(&apic->timer));
 }
 
+/*
+ * A deadline at the end of time is armed for a bounded while, not
+ * converted with an overflowing division; an expiry before the deadline
+ * arms it again and gives no interrupt.
+ */
+static void timer_far_deadline(struct kunit *test)
+{
+	struct lapic *apic = new_enabled_apic(test, 3);
+	u64 before = ktime_get_ns();
+
+	if (!tsc_khz)
+		kunit_skip(test, "no TSC frequency");
+	lapic_write(apic, APIC_LVTT, APIC_LVT_TIMER_TSCDEADLINE | 0x41);
+	lapic_timer_set_deadline(apic, U64_MAX);
+	KUNIT_EXPECT_EQ(test, apic->tsc_deadline, U64_MAX);
+	KUNIT_EXPECT_GT(test, apic->timer_expires_ns, before);
+	/* An expiry that comes early (as the bounded arm's does). */
+	atomic_inc(&apic->timer_fired);
+	KUNIT_EXPECT_FALSE(test, lapic_timer_take(apic));
+	KUNIT_EXPECT_EQ(test, apic->tsc_deadline, U64_MAX);
+	KUNIT_EXPECT_TRUE(test, hrtimer_active(&apic->timer));
+	lapic_timer_set_deadline(apic, 0);
+	KUNIT_EXPECT_FALSE(test, hrtimer_active(&apic->timer));
+}
+
 /* An expiry becomes the LVT timer's vector unless the entry is masked. */
 static void timer_take(struct kunit *test)
 {
@@ -1150,6 +1175,7 @@ static struct kunit_case lapic_test_cases[] = {
 	KUNIT_CASE(timer_divide_change_keeps_count),
 	KUNIT_CASE(timer_periodic_min_period),
 	KUNIT_CASE(timer_modes),
+	KUNIT_CASE(timer_far_deadline),
 	KUNIT_CASE(timer_take),
 	KUNIT_CASE(timer_deadline_passed),
 	KUNIT_CASE(timer_oneshot_fires),

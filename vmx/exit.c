@@ -209,15 +209,19 @@ static int vmx_exit_gp(struct vmx_vcpu *vmx)
 	return 1;
 }
 
+/* The guest's hypercall number: outside 64-bit mode only EAX is defined. */
+static u64 vmx_hypercall_nr(struct vmx_vcpu *vmx)
+{
+	u64 nr = vmx->regs[VMX_RAX];
+
+	return vmx_guest_long_mode() ? nr : (u32)nr;
+}
+
 static int vmx_exit_vmcall(struct vmx_vcpu *vmx)
 {
 	struct axv_run *run = vmx->vcpu->run;
-	u64 nr = vmx->regs[VMX_RAX];
 
-	/* Outside 64-bit mode only EAX is defined. */
-	if (!vmx_guest_long_mode())
-		nr = (u32)nr;
-	if (nr == AXV_HC_NOP) {
+	if (vmx_hypercall_nr(vmx) == AXV_HC_NOP) {
 		vmx->regs[VMX_RAX] = 0;
 		vmx_skip_insn(vmx);
 		return 1;
@@ -598,6 +602,64 @@ static int (*const vmx_exit_handlers[])(struct vmx_vcpu *vmx) = {
 	[EXIT_REASON_VMFUNC] = vmx_exit_ud,
 	[EXIT_REASON_ENCLS] = vmx_exit_ud,
 };
+
+/*
+ * MSRs whose allow-list read is the same with the guest's state loaded:
+ * not KERNEL_GS_BASE, whose copy is taken only after the exit.
+ */
+static bool vmx_fast_msr(u32 index)
+{
+	switch (index) {
+	case MSR_EFER:
+	case MSR_IA32_CR_PAT:
+	case MSR_IA32_SYSENTER_CS:
+	case MSR_IA32_SYSENTER_ESP:
+	case MSR_IA32_SYSENTER_EIP:
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+	case MSR_IA32_TSC:
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool vmx_exit_fastpath(struct vmx_vcpu *vmx, u32 reason)
+{
+	u64 data;
+
+	switch (reason) {
+	case EXIT_REASON_CPUID:
+		break;
+	case EXIT_REASON_VMCALL:
+		if (vmx_hypercall_nr(vmx) != AXV_HC_NOP)
+			return false;
+		break;
+	case EXIT_REASON_MSR_READ:
+		if (!vmx_fast_msr(vmx->regs[VMX_RCX]) ||
+		    vmx_msr_read(vmx, vmx->regs[VMX_RCX], &data))
+			return false;
+		break;
+	default:
+		return false;
+	}
+	/* These exits never interrupt an event's delivery. */
+	vmx->exit_insn_len = vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
+	switch (reason) {
+	case EXIT_REASON_CPUID:
+		vmx_cpuid_emulate(vmx);
+		break;
+	case EXIT_REASON_VMCALL:
+		vmx->regs[VMX_RAX] = 0;
+		break;
+	default:
+		vmx->regs[VMX_RAX] = (u32)data;
+		vmx->regs[VMX_RDX] = data >> 32;
+		break;
+	}
+	vmx_skip_insn(vmx);
+	return true;
+}
 
 int vmx_handle_exit(struct vmx_vcpu *vmx)
 {

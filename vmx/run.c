@@ -43,6 +43,9 @@ static DEFINE_PER_CPU(struct vmx_vcpu *, vmx_current);
 static u64 vmx_host_star, vmx_host_lstar, vmx_host_cstar, vmx_host_sfmask;
 static u64 vmx_host_xcr0;
 
+/* Exits handled back to back without leaving the guest's state. */
+#define VMX_FASTPATH_MAX	1024
+
 /* Preemption-timer ticks in one time slice (VMX_SLICE_US). */
 #define VMX_SLICE_US	1000
 static u32 vmx_slice_ticks;
@@ -327,7 +330,7 @@ static int vmx_enter_once(struct vmx_vcpu *vmx, u64 *guest_ns)
 	struct desc_ptr gdt;
 	bool syscall_msrs;
 	u16 ds, es, ldt;
-	int failed;
+	int failed, fast;
 
 	vmx_update_host_state(vmx);
 	/*
@@ -386,10 +389,31 @@ static int vmx_enter_once(struct vmx_vcpu *vmx, u64 *guest_ns)
 	/* Past the last way back: an event written now is delivered. */
 	vmx_inject_events(vmx);
 	t0 = ktime_get_ns();
-	failed = vmx_enter_guest(vmx->regs, vmx->launched);
+	for (fast = 0; ; fast++) {
+		failed = vmx_enter_guest(vmx->regs, vmx->launched);
+		if (failed)
+			break;
+		vmx->launched = true;
+		/*
+		 * Exits that need nothing of the host (CPUID, the null
+		 * hypercall, some MSR reads) are handled here, with the
+		 * guest's state still loaded, and the guest entered again.
+		 * A host interrupt that arrives meanwhile makes the next
+		 * entry exit at once, and a request or a reschedule ends
+		 * the run, so the host waits at most one handler.
+		 */
+		if (!vmx_exit_fastpath(vmx, vmcs_read32(VM_EXIT_REASON)))
+			break;
+		if (fast == VMX_FASTPATH_MAX || READ_ONCE(vmx->vcpu->requests) ||
+		    need_resched()) {
+			/* No exit to handle; the run loop enters again. */
+			vmx->regs[VMX_RSP] = vmcs_readl(GUEST_RSP);
+			failed = -EAGAIN;
+			break;
+		}
+	}
 	*guest_ns = ktime_get_ns() - t0;
 	if (!failed) {
-		vmx->launched = true;
 		/*
 		 * An NMI that made the guest exit is the host's and leaves NMIs
 		 * blocked (27.5.5): run the host's handler now, whose IRET
@@ -568,6 +592,7 @@ int vmx_vcpu_run(struct axv_vcpu *vcpu)
 		ret = vmx_enter_once(vmx, &guest_ns);
 		if (ret == -EAGAIN) {
 			vmx_vcpu_put(vmx);
+			vcpu->exec_ns += guest_ns;
 			continue;
 		}
 		if (ret)
@@ -619,6 +644,6 @@ void vmx_vcpu_kick(struct axv_vcpu *vcpu)
 	 * rescheduling IPI can be sent from any context, hard interrupts
 	 * (the APIC timer) included.
 	 */
-	if (cpu >= 0 && cpu != raw_smp_processor_id())
+	if (cpu >= 0 && cpu != raw_smp_processor_id() && cpu_online(cpu))
 		smp_send_reschedule(cpu);
 }

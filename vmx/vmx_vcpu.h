@@ -217,6 +217,7 @@ void vmx_vmcs_set_host_percpu(void);
 
 /* exit.c: 1 to enter again, 0 to return to userspace, <0 host failure. */
 int vmx_handle_exit(struct vmx_vcpu *vmx);
+bool vmx_exit_fastpath(struct vmx_vcpu *vmx, u32 reason);
 void vmx_skip_insn(struct vmx_vcpu *vmx);
 void vmx_user_exit(struct vmx_vcpu *vmx, u32 reason);
 void vmx_count(struct vmx_vcpu *vmx, u32 reason);

@@ -13,7 +13,7 @@
 # bench.csv.  Documentation/performance.rst explains each row.
 #
 # Environment:
-#   AXV_BENCH_ARGS     runner arguments (default "--iters 1000 --touch-mib 256";
+#   AXV_BENCH_ARGS     runner arguments (default "--iters 1000 --touch-mib 1024";
 #                      see bench/runner.c)
 #   AXV_BENCH_TIMEOUT  seconds before the boot is stopped (default 2400)
 #
@@ -24,7 +24,7 @@ set -uo pipefail
 
 [ $# -eq 0 ] || testenv_usage
 out=$project_dir/out/bench
-args=${AXV_BENCH_ARGS:---iters 1000 --touch-mib 256}
+args=${AXV_BENCH_ARGS:---iters 1000 --touch-mib 1024}
 start=$SECONDS
 rm -rf "$out"
 mkdir -p "$out"
@@ -49,7 +49,7 @@ echo "$args" >"$out/args"
 
 testenv_log "booting Bochs (1 CPU) with Debian's $(cat "$distro/abi"): axvcpu, then KVM ($args)"
 "$testenv_dir/run-bochs.sh" -k "$distro/vmlinuz" -i "$out/bench.cpio.gz" \
-	-l "$out/console.log" -c 1 -t "${AXV_BENCH_TIMEOUT:-2400}"
+	-l "$out/console.log" -c 1 -m 1536 -t "${AXV_BENCH_TIMEOUT:-2400}"
 status=$?
 
 failed=0

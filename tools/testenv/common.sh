@@ -49,8 +49,8 @@ testenv_copy_kernel_sources() {
 testenv_run_args() {
 	local opt extra=''
 
-	kernel='' initrd='' log='' cpus=1 tmo=120
-	while getopts "k:i:l:c:t:a:h" opt; do
+	kernel='' initrd='' log='' cpus=1 tmo=120 megs=512
+	while getopts "k:i:l:c:t:a:m:h" opt; do
 		case $opt in
 		k) kernel=$OPTARG ;;
 		i) initrd=$OPTARG ;;
@@ -58,6 +58,7 @@ testenv_run_args() {
 		c) cpus=$OPTARG ;;
 		t) tmo=$OPTARG ;;
 		a) extra=$OPTARG ;;
+		m) megs=$OPTARG ;;
 		*) testenv_usage ;;
 		esac
 	done
@@ -69,6 +70,7 @@ testenv_run_args() {
 	[ -f "$initrd" ] || testenv_die "no such initrd: $initrd"
 	[[ $cpus =~ ^[1-9][0-9]*$ ]] || testenv_die "bad CPU count: $cpus"
 	[[ $tmo =~ ^[1-9][0-9]*$ ]] || testenv_die "bad time-out: $tmo"
+	[[ $megs =~ ^[1-9][0-9]*$ ]] || testenv_die "bad memory size: $megs"
 	cmdline="console=ttyS0,115200 loglevel=4 panic=-1 oops=panic cryptomgr.notests=1${extra:+ $extra}"
 }
 

@@ -4,7 +4,7 @@
 # Boot a kernel and a test initramfs in Bochs (Intel CPU with VMX) and record
 # the serial console.  Everything that executes VMX instructions runs here.
 #
-# Usage: run-bochs.sh -k KERNEL -i INITRD -l LOG [-c CPUS] [-t TIMEOUT_S] [-a EXTRA_CMDLINE]
+# Usage: run-bochs.sh -k KERNEL -i INITRD -l LOG [-c CPUS] [-t TIMEOUT_S] [-a EXTRA_CMDLINE] [-m MEGS]
 #   -k KERNEL   bzImage
 #   -i INITRD   initramfs from initramfs.sh
 #   -l LOG      console log to write; the Bochs log lines that matter
@@ -12,6 +12,7 @@
 #   -c CPUS     1 or 2 (default 1)
 #   -t TIMEOUT  hard limit in seconds (default 120)
 #   -a EXTRA    appended to the kernel command line
+#   -m MEGS     guest RAM in MiB (default 512)
 #
 # Exit status: 0 if the guest printed AXVTEST-END, 124 on time-out, 1
 # otherwise.  Bochs' own exit status says nothing (power-off exits with 1).
@@ -81,7 +82,7 @@ blog=$work/bochs.log
 cat >"$work/bochsrc" <<EOF
 config_interface: textconfig
 display_library: rfb, options="timeout=0"
-megs: 512
+megs: $megs
 cpu: model=corei7_haswell_4770, count=$cpus, ips=50000000, reset_on_triple_fault=0, ignore_bad_msrs=1
 romimage: file=/usr/share/bochs/BIOS-bochs-latest, options=fastboot
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
