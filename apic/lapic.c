@@ -110,6 +110,9 @@ void lapic_reset(struct lapic *apic)
 		lapic_set_reg(apic, off, APIC_LVT_MASKED);
 	if (lapic_x2apic(apic))
 		lapic_set_reg(apic, APIC_LDR, lapic_x2apic_ldr(id));
+	apic->id_reg = id;
+	apic->timer_mode = 0;
+	apic->timer_tdcr = 0;
 	apic->esr_pending = 0;
 	apic->icr_pending = false;
 	apic->tsc_deadline = 0;
@@ -172,7 +175,8 @@ int lapic_set_base(struct lapic *apic, u64 value, bool host)
 		lapic_reset(apic);
 	if (x2 != was_x2) {
 		/* The ID register changes format; x2APIC derives its LDR. */
-		lapic_set_reg(apic, APIC_ID, x2 ? id : id << 24);
+		apic->id_reg = x2 ? id : id << 24;
+		lapic_set_reg(apic, APIC_ID, apic->id_reg);
 		lapic_set_reg(apic, APIC_LDR, x2 ? lapic_x2apic_ldr(id) : 0);
 	}
 	return 0;
@@ -204,6 +208,11 @@ static u32 lapic_apr(const struct lapic *apic)
 int lapic_highest_irr(const struct lapic *apic)
 {
 	return lapic_highest(apic, APIC_IRR);
+}
+
+int lapic_highest_isr(const struct lapic *apic)
+{
+	return lapic_highest(apic, APIC_ISR);
 }
 
 int lapic_pending(const struct lapic *apic)
@@ -302,15 +311,14 @@ static void lapic_write_lvt(struct lapic *apic, u32 offset, u32 value)
 		   offset == APIC_LVTERR ? LVT_ERROR_BITS :
 		   offset == APIC_LVT0 || offset == APIC_LVT1 ? LVT_LINT_BITS :
 		   LVT_DM_BITS;
-	u32 old = lapic_reg(apic, offset);
-
 	value &= bits;
 	/* A software-disabled APIC keeps every LVT entry masked (10.4.7.2). */
 	if (!(lapic_reg(apic, APIC_SPIV) & APIC_SPIV_APIC_ENABLED))
 		value |= APIC_LVT_MASKED;
 	lapic_set_reg(apic, offset, value);
 	/* A new timer mode starts from nothing (10.5.4.1). */
-	if (offset == APIC_LVTT && ((old ^ value) & LVT_TIMER_MODE)) {
+	if (offset == APIC_LVTT && apic->timer_mode != (value & LVT_TIMER_MODE)) {
+		apic->timer_mode = value & LVT_TIMER_MODE;
 		lapic_set_reg(apic, APIC_TMICT, 0);
 		apic->tsc_deadline = 0;
 		lapic_timer_restart(apic);
@@ -358,8 +366,7 @@ int lapic_write(struct lapic *apic, u32 offset, u32 value)
 		break;
 	case APIC_TMICT:
 		/* Ignored in TSC-deadline mode (10.5.4.1). */
-		if ((lapic_reg(apic, APIC_LVTT) & LVT_TIMER_MODE) ==
-		    APIC_LVT_TIMER_TSCDEADLINE)
+		if (apic->timer_mode == APIC_LVT_TIMER_TSCDEADLINE)
 			break;
 		lapic_set_reg(apic, offset, value);
 		lapic_timer_restart(apic);
@@ -374,6 +381,22 @@ int lapic_write(struct lapic *apic, u32 offset, u32 value)
 		break;
 	}
 	return 0;
+}
+
+void lapic_apic_write(struct lapic *apic, u32 offset)
+{
+	offset &= ~0xfU;
+	switch (offset) {
+	case APIC_ID:
+		lapic_set_reg(apic, offset, apic->id_reg);
+		break;
+	case APIC_LVR:
+		lapic_set_reg(apic, offset, LAPIC_VERSION);
+		break;
+	default:
+		lapic_write(apic, offset, lapic_reg(apic, offset));
+		break;
+	}
 }
 
 /* The xAPIC offset of an x2APIC MSR, or 0 for one x2APIC does not have. */

@@ -32,13 +32,11 @@ u64 lapic_timer_count_ns(u32 count, u32 tdcr)
 u32 lapic_timer_current(const struct lapic *apic, u64 now_ns)
 {
 	u64 expires = READ_ONCE(apic->timer_expires_ns);
-	u32 mode = READ_ONCE(apic->regs[APIC_LVTT >> 2]) & LVT_TIMER_MODE;
 
 	if (!expires || expires <= now_ns ||
-	    mode == APIC_LVT_TIMER_TSCDEADLINE)
+	    apic->timer_mode == APIC_LVT_TIMER_TSCDEADLINE)
 		return 0;
-	return div_u64(expires - now_ns,
-		       lapic_timer_divisor(READ_ONCE(apic->regs[APIC_TDCR >> 2])));
+	return div_u64(expires - now_ns, lapic_timer_divisor(apic->timer_tdcr));
 }
 
 static enum hrtimer_restart lapic_timer_fn(struct hrtimer *timer)
@@ -106,13 +104,15 @@ void lapic_timer_restart(struct lapic *apic)
 	u64 ns;
 
 	lapic_timer_stop(apic);
-	if ((lvt & LVT_TIMER_MODE) == APIC_LVT_TIMER_TSCDEADLINE) {
+	apic->timer_mode = lvt & LVT_TIMER_MODE;
+	apic->timer_tdcr = apic->regs[APIC_TDCR >> 2];
+	if (apic->timer_mode == APIC_LVT_TIMER_TSCDEADLINE) {
 		lapic_timer_arm_deadline(apic);
 		return;
 	}
 	if (!count)
 		return;
-	ns = lapic_timer_count_ns(count, apic->regs[APIC_TDCR >> 2]);
+	ns = lapic_timer_count_ns(count, apic->timer_tdcr);
 	if ((lvt & LVT_TIMER_MODE) == APIC_LVT_TIMER_PERIODIC) {
 		/* A guest must not make the host take an interrupt per tick. */
 		ns = max(ns, LAPIC_MIN_PERIOD_NS);
@@ -128,6 +128,7 @@ void lapic_timer_set_divide(struct lapic *apic, u32 tdcr)
 	u64 period = apic->timer_period_ns;
 
 	apic->regs[APIC_TDCR >> 2] = tdcr;
+	apic->timer_tdcr = tdcr;
 	if (!left)
 		return;
 	/* The count goes on from where it is, at the new rate (10.5.4). */
@@ -141,8 +142,7 @@ void lapic_timer_set_divide(struct lapic *apic, u32 tdcr)
 
 void lapic_timer_set_deadline(struct lapic *apic, u64 deadline)
 {
-	if ((apic->regs[APIC_LVTT >> 2] & LVT_TIMER_MODE) !=
-	    APIC_LVT_TIMER_TSCDEADLINE)
+	if (apic->timer_mode != APIC_LVT_TIMER_TSCDEADLINE)
 		return;
 	apic->tsc_deadline = deadline;
 	lapic_timer_restart(apic);
@@ -155,7 +155,7 @@ bool lapic_timer_take(struct lapic *apic)
 	if (!atomic_xchg(&apic->timer_fired, 0))
 		return false;
 	lvt = apic->regs[APIC_LVTT >> 2];
-	if ((lvt & LVT_TIMER_MODE) == APIC_LVT_TIMER_TSCDEADLINE) {
+	if (apic->timer_mode == APIC_LVT_TIMER_TSCDEADLINE) {
 		/* Armed for part of the way to a far deadline: on again. */
 		if (apic->tsc_deadline && rdtsc() < apic->tsc_deadline) {
 			lapic_timer_arm_deadline(apic);

@@ -127,6 +127,11 @@ void vmx_apic_update_tpr_threshold(struct vmx_vcpu *vmx)
 
 	if (!vmx->lapic || !vmx->vapic)
 		return;
+	/* Virtual-interrupt delivery does not use the threshold. */
+	if (vmx->apicv_on) {
+		vmcs_write32(TPR_THRESHOLD, 0);
+		return;
+	}
 	irr = lapic_highest_irr(vmx->lapic);
 	tpr = vmx->lapic->regs[APIC_TASKPRI >> 2] & 0xff;
 	vmcs_write32(TPR_THRESHOLD,

@@ -71,37 +71,67 @@ static int vmx_apic_access(struct vmx_vcpu *vmx, u64 gpa,
 	return 1;
 }
 
-int vmx_exit_ept_violation(struct vmx_vcpu *vmx)
+/*
+ * Fetch and decode the data access at RIP.  Returns 0, 1 when it is a
+ * REP STOS with nothing to do (skipped), or -EINVAL when it cannot be
+ * decoded.
+ */
+static int vmx_mmio_decode_rip(struct vmx_vcpu *vmx, struct vmx_mmio_insn *d)
 {
-	struct axv_run *run = vmx->vcpu->run;
-	u64 gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
 	u64 rip = vmcs_readl(GUEST_RIP);
-	struct vmx_mmio_insn d;
-	unsigned int mode, n;
+	unsigned int mode = vmx_cpu_mode(vmx), n;
 	u8 insn[15];
 
-	mode = vmx_cpu_mode(vmx);
-	/*
-	 * An instruction fetch from a hole, or guest page tables in one (the
-	 * processor's own walk faulted, bit 8 clear), cannot be emulated.
-	 */
-	if (!mode || (vmx->exit_qual & EPT_Q_FETCH) ||
-	    ((vmx->exit_qual & EPT_Q_GLA_VALID) &&
-	     !(vmx->exit_qual & EPT_Q_GLA_DATA)))
-		return vmx_npf(vmx, gpa);
+	if (!mode)
+		return -EINVAL;
 	/* As many bytes as are readable; the decoder says if too few. */
 	for (n = sizeof(insn); n; n--)
 		if (!vmx_read_gva(vmx, vmcs_readl(GUEST_CS_BASE) + rip, insn, n))
 			break;
-	if (vmx_decode_mmio(insn, n, mode, &d))
-		return vmx_npf(vmx, gpa);
-	/* EPT violations give no instruction length (28.2.5): use ours. */
-	vmx->exit_insn_len = d.len;
-	if (d.op == VMX_INSN_STOS && d.rep &&
-	    !(vmx->regs[VMX_RCX] & vmx_addr_mask(d.addr_size))) {
+	if (vmx_decode_mmio(insn, n, mode, d))
+		return -EINVAL;
+	/* These exits give no instruction length (28.2.5): use ours. */
+	vmx->exit_insn_len = d->len;
+	if (d->op == VMX_INSN_STOS && d->rep &&
+	    !(vmx->regs[VMX_RCX] & vmx_addr_mask(d->addr_size))) {
 		vmx_skip_insn(vmx);
 		return 1;
 	}
+	return 0;
+}
+
+int vmx_apic_access_emulate(struct vmx_vcpu *vmx, u64 gpa)
+{
+	struct vmx_mmio_insn d;
+	int ret = vmx_mmio_decode_rip(vmx, &d);
+
+	if (ret < 0)
+		return vmx_exit_unknown(vmx);
+	if (ret)
+		return 1;
+	return vmx_apic_access(vmx, gpa, &d);
+}
+
+int vmx_exit_ept_violation(struct vmx_vcpu *vmx)
+{
+	struct axv_run *run = vmx->vcpu->run;
+	u64 gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
+	struct vmx_mmio_insn d;
+	int ret;
+
+	/*
+	 * An instruction fetch from a hole, or guest page tables in one (the
+	 * processor's own walk faulted, bit 8 clear), cannot be emulated.
+	 */
+	if ((vmx->exit_qual & EPT_Q_FETCH) ||
+	    ((vmx->exit_qual & EPT_Q_GLA_VALID) &&
+	     !(vmx->exit_qual & EPT_Q_GLA_DATA)))
+		return vmx_npf(vmx, gpa);
+	ret = vmx_mmio_decode_rip(vmx, &d);
+	if (ret < 0)
+		return vmx_npf(vmx, gpa);
+	if (ret)
+		return 1;
 
 	if (vmx_apic_page(vmx, gpa))
 		return vmx_apic_access(vmx, gpa, &d);

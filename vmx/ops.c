@@ -120,7 +120,8 @@ static long vmx_get_caps(void __user *argp)
 		.cr4_fixed1 = m->cr4_fixed1,
 		.pin_used = vmx_caps.pin,
 		.proc_used = vmx_caps.proc,
-		.proc2_used = vmx_caps.proc2,
+		/* With the local APIC in xAPIC mode, APIC virtualization too. */
+		.proc2_used = vmx_caps.proc2 | vmx_apicv_ctls(),
 		.exit_used = vmx_caps.exit,
 		.entry_used = vmx_caps.entry,
 		.preemption_timer_shift = vmx_caps.preemption_timer_shift,

@@ -197,7 +197,18 @@ static void vmx_inject_events(struct vmx_vcpu *vmx)
 	u32 proc = vmcs_read32(CPU_BASED_VM_EXEC_CONTROL);
 	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
 	bool blocked = intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS);
-	int ext = vmx_apic_pending(vmx);
+	int ext;
+
+	/*
+	 * With virtual-interrupt delivery the processor takes the APIC's
+	 * interrupts itself when the guest can: nothing to inject, no
+	 * window to ask for.  A halt it would end ends here.
+	 */
+	vmx_apicv_update(vmx);
+	ext = vmx->apicv_on ? -1 : vmx_apic_pending(vmx);
+	if (vmx->apicv_on && vmx->halted && vmx->halt_if &&
+	    vmx_apic_pending(vmx) >= 0)
+		vmx->halted = false;
 
 	if (vmx->event.valid) {
 		vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, vmx->event.info);

@@ -32,8 +32,14 @@ int vmx_vm_init(struct axv_vm *vm)
 	if (err)
 		goto err_destroy_ept;
 	vm->arch = vvm;
+	err = vmx_apicv_vm_init(vm);
+	if (err)
+		goto err_free_cpuid;
 	return 0;
 
+err_free_cpuid:
+	vm->arch = NULL;
+	kfree(vvm->cpuid);
 err_destroy_ept:
 	ept_destroy(&vvm->ept);
 err_free_vvm:
@@ -46,6 +52,7 @@ void vmx_vm_destroy(struct axv_vm *vm)
 	struct vmx_vm *vvm = vm->arch;
 
 	ept_destroy(&vvm->ept);
+	vmx_apicv_vm_destroy(vvm);
 	kfree(vvm->cpuid);
 	kfree(vvm);
 	vm->arch = NULL;

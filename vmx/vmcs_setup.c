@@ -147,6 +147,7 @@ static void vmx_vmcs_set_controls(struct vmx_vcpu *vmx, u64 eptp)
 	vmcs_write64(EPT_POINTER, eptp);
 	if (vmx->vpid)
 		vmcs_write16(VIRTUAL_PROCESSOR_ID, vmx->vpid);
+	vmx_apicv_vmcs_setup(vmx);
 	if (vmx->vapic) {
 		vmcs_write64(VIRTUAL_APIC_PAGE_ADDR, page_to_phys(vmx->vapic));
 		vmcs_write32(TPR_THRESHOLD, 0);

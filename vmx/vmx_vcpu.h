@@ -93,6 +93,8 @@ struct vmx_event {
  * @lapic: the in-kernel local APIC (vmx/apic.c), or NULL.
  * @halted: the guest executed HLT and waits for an event.
  * @halt_if: RFLAGS.IF at that HLT: whether an interrupt may end it.
+ * @apicv: APIC virtualization may be used for @lapic (vmx/apicv.c).
+ * @apicv_on: its controls are set in the VMCS now.
  * @ext_pending: an external interrupt waits for delivery.
  * @ext_vector: its vector.
  * @nmi_pending: an NMI waits for delivery.
@@ -145,6 +147,8 @@ struct vmx_vcpu {
 	struct lapic *lapic;
 	bool halted;
 	bool halt_if;
+	bool apicv;
+	bool apicv_on;
 	bool ext_pending;
 	u8 ext_vector;
 	bool nmi_pending;
@@ -175,11 +179,13 @@ struct vmx_vcpu {
  * @ept: guest-physical mappings.
  * @cpuid: the CPU model its vCPUs see.
  * @cpuid_nent: entries in @cpuid.
+ * @apic_access: the APIC-access page (vmx/apicv.c), or NULL.
  */
 struct vmx_vm {
 	struct ept ept;
 	struct axv_cpuid_entry *cpuid;
 	u32 cpuid_nent;
+	struct page *apic_access;
 };
 
 static inline struct vmx_vcpu *to_vmx(struct axv_vcpu *vcpu)
@@ -235,6 +241,7 @@ void vmx_io_advance(struct vmx_vcpu *vmx, unsigned int reg, u32 n,
 
 /* mmio.c */
 int vmx_exit_ept_violation(struct vmx_vcpu *vmx);
+int vmx_apic_access_emulate(struct vmx_vcpu *vmx, u64 gpa);
 
 /* complete.c */
 int vmx_complete_userspace_exit(struct vmx_vcpu *vmx);
@@ -275,6 +282,16 @@ u64 vmx_supported_xcr0(void);
 /* msr.c */
 int vmx_msr_read(struct vmx_vcpu *vmx, u32 index, u64 *data);
 int vmx_msr_write(struct vmx_vcpu *vmx, u32 index, u64 data, bool host);
+
+/* apicv.c */
+bool vmx_apicv_offered(void);
+u32 vmx_apicv_ctls(void);
+int vmx_apicv_vm_init(struct axv_vm *vm);
+void vmx_apicv_vm_destroy(struct vmx_vm *vvm);
+void vmx_apicv_vmcs_setup(struct vmx_vcpu *vmx);
+void vmx_apicv_update(struct vmx_vcpu *vmx);
+int vmx_exit_apic_access(struct vmx_vcpu *vmx);
+int vmx_exit_apic_write(struct vmx_vcpu *vmx);
 
 /* apic.c */
 int vmx_apic_create(struct vmx_vcpu *vmx);

@@ -62,6 +62,11 @@ struct lapic;
  * @notify: called, in any context, when @timer_fired grows; wakes the
  *	owner.
  * @owner: for @notify.
+ * @id_reg: the ID register's value, kept apart so that a write the
+ *	hardware made to the page (APIC-register virtualization) can be
+ *	undone.
+ * @timer_mode: the LVT timer mode in effect (APIC_LVT_TIMER_*).
+ * @timer_tdcr: the divide configuration the running count uses.
  */
 struct lapic {
 	u32 *regs;
@@ -76,6 +81,9 @@ struct lapic {
 	atomic_t timer_fired;
 	void (*notify)(struct lapic *apic);
 	void *owner;
+	u32 id_reg;
+	u32 timer_mode;
+	u32 timer_tdcr;
 };
 
 /**
@@ -217,6 +225,17 @@ int lapic_read(struct lapic *apic, u32 offset, u32 *value);
 int lapic_write(struct lapic *apic, u32 offset, u32 value);
 
 /**
+ * lapic_apic_write() - apply a write the processor already made to the
+ *	register page (an APIC-write VM exit, SDM Vol. 3, 29.4.3.3).
+ * @apic: the local APIC.
+ * @offset: the register written.
+ *
+ * The register's side effects follow as for lapic_write() with the value
+ * found in the page; a read-only register gets its value back.
+ */
+void lapic_apic_write(struct lapic *apic, u32 offset);
+
+/**
  * lapic_rdmsr() - read an x2APIC register through its MSR.
  * @apic: the local APIC.
  * @msr: 0x800-0x8ff.
@@ -263,6 +282,14 @@ u32 lapic_ppr(const struct lapic *apic);
  * Return: the vector, or -1 when none is pending.
  */
 int lapic_highest_irr(const struct lapic *apic);
+
+/**
+ * lapic_highest_isr() - the highest in-service vector.
+ * @apic: the local APIC.
+ *
+ * Return: the vector, or -1 when none is in service.
+ */
+int lapic_highest_isr(const struct lapic *apic);
 
 /**
  * lapic_pending() - the interrupt the APIC would deliver now.

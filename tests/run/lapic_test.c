@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -103,6 +104,36 @@ static int expect_out(struct vm *v, unsigned int port, int value)
 	return 0;
 }
 
+/* Secondary controls: virtualize APIC accesses (bit 0). */
+#define PROC2_APIC_ACCESSES	0x1u
+
+/*
+ * Where APIC virtualization is used, the APIC-access page sits at
+ * 0xfee00000 and a memory region there is refused; elsewhere it is
+ * memory like any other.
+ */
+static int check_apic_page_region(struct vm *v)
+{
+	struct axv_memory_region region = {
+		.slot = 1, .guest_phys_addr = 0xfee00000, .size = 4096,
+		.userspace_addr = (unsigned long)v->mem,
+	};
+	struct axv_vmx_caps caps;
+	bool apicv;
+	int ret;
+
+	if (ioctl(v->dev, AXV_GET_VMX_CAPS, &caps))
+		return fail("AXV_GET_VMX_CAPS: %s", strerror(errno));
+	apicv = caps.proc2_used & PROC2_APIC_ACCESSES;
+	ret = ioctl(v->vm, AXV_SET_MEMORY_REGION, &region);
+	if (apicv && (ret != -1 || errno != EEXIST))
+		return fail("a region over the APIC-access page: %d, not EEXIST", ret);
+	if (!apicv && ret)
+		return fail("a region at 0xfee00000 without APIC virtualization: %s",
+			    strerror(errno));
+	return 0;
+}
+
 int check_lapic_registers(void)
 {
 	static const struct { unsigned int port; int value; } outs[] = {
@@ -151,6 +182,8 @@ int check_lapic_registers(void)
 		fail("AXV_SET_LAPIC with a reserved field set: not EINVAL");
 		goto out;
 	}
+	if (check_apic_page_region(&v))
+		goto out;
 	ret = 0;
 out:
 	vm_destroy(&v);

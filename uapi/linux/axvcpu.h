@@ -97,7 +97,9 @@
  * @cr4_fixed1: IA32_VMX_CR4_FIXED1.
  * @pin_used: pin-based controls axvcpu runs guests with.
  * @proc_used: primary processor-based controls axvcpu runs guests with.
- * @proc2_used: secondary processor-based controls axvcpu runs guests with.
+ * @proc2_used: secondary processor-based controls axvcpu runs guests with;
+ *	the APIC-virtualization ones only in VMs with AXV_VM_F_LAPIC while
+ *	the guest's APIC is in xAPIC mode at its default base.
  * @exit_used: VM-exit controls axvcpu runs guests with.
  * @entry_used: VM-entry controls axvcpu runs guests with.
  * @preemption_timer_shift: the preemption timer counts down once every
