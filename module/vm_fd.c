@@ -197,7 +197,7 @@ static long axv_vm_set_memory_region(struct axv_vm *vm, void __user *argp)
 				     "slot %u, guest %#llx+%#llx: %s",
 				     req.slot, req.guest_phys_addr, req.size,
 				     err == -EEXIST ?
-				     "slot in use, or overlaps a region" :
+				     "slot in use, or overlaps a region or the APIC-access page" :
 				     "cannot map");
 	}
 	return 0;
