@@ -416,6 +416,14 @@ static u32 lapic_msr_offset(u32 msr)
 	}
 }
 
+bool lapic_x2apic_msr_in_page(u32 msr)
+{
+	u32 offset = lapic_msr_offset(msr);
+
+	return offset && offset != APIC_EOI && offset != APIC_SELF_IPI &&
+	       offset != APIC_TMCCT;
+}
+
 int lapic_rdmsr(struct lapic *apic, u32 msr, u64 *value)
 {
 	u32 offset = lapic_msr_offset(msr), lo;

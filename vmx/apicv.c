@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * APIC virtualization (SDM Vol. 3, chapter 29) for the in-kernel local
- * APIC, where the processor offers it: virtualize APIC accesses,
- * APIC-register virtualization and virtual-interrupt delivery, all three
- * or none.  While a vCPU's APIC is enabled in xAPIC mode at the default
- * base, the guest reads most registers from the register page (which is
- * the virtual-APIC page) without exits, its TPR and EOI writes cause
- * none, the writes that have side effects exit after the fact (APIC-write
- * exits) and the processor delivers pending interrupts itself from the
- * page's IRR (RVI) when the guest can take them.  In every other state
- * (x2APIC, disabled, relocated) the controls are off and vmx/apic.c's
+ * APIC, where the processor offers it: APIC-register virtualization and
+ * virtual-interrupt delivery, with virtualize APIC accesses while a
+ * vCPU's APIC is enabled in xAPIC mode at the default base, or with
+ * virtualize x2APIC mode (where offered too) while it is in x2APIC mode.
+ * Then the guest reads most registers from the register page (which is
+ * the virtual-APIC page) without exits, its TPR, EOI and self-IPI writes
+ * cause none, the xAPIC writes that have side effects exit after the
+ * fact (APIC-write exits), and the processor delivers pending interrupts
+ * itself from the page's IRR (RVI) when the guest can take them.  While
+ * the APIC is disabled or relocated the controls are off and vmx/apic.c's
  * emulation does all of it.  Posted interrupts are not used.
  *
  * The APIC-access page is one zeroed page per VM, mapped by EPT at the
@@ -22,6 +23,7 @@
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
+#include <asm/apicdef.h>
 #include <asm/vmx.h>
 
 #include <axvcpu/core.h>
@@ -39,6 +41,19 @@ MODULE_PARM_DESC(apicv, "Use APIC virtualization for the in-kernel local APIC wh
 #define VMX_APICV_CTLS	(SECONDARY_EXEC_VIRTUALIZE_APIC_ACCESSES | \
 			 SECONDARY_EXEC_APIC_REGISTER_VIRT | \
 			 SECONDARY_EXEC_VIRTUAL_INTR_DELIVERY)
+#define VMX_APICV_X2APIC_CTLS	(SECONDARY_EXEC_VIRTUALIZE_X2APIC_MODE | \
+				 SECONDARY_EXEC_APIC_REGISTER_VIRT | \
+				 SECONDARY_EXEC_VIRTUAL_INTR_DELIVERY)
+
+/* What a vCPU's controls are set for: struct vmx_vcpu.apicv_on. */
+#define VMX_APICV_OFF		0
+#define VMX_APICV_XAPIC		1
+#define VMX_APICV_X2APIC	2
+
+/* The x2APIC registers whose writes are virtualized (29.5). */
+#define X2APIC_MSR_TPR		(APIC_BASE_MSR + (APIC_TASKPRI >> 4))
+#define X2APIC_MSR_EOI		(APIC_BASE_MSR + (APIC_EOI >> 4))
+#define X2APIC_MSR_SELF_IPI	(APIC_BASE_MSR + (APIC_SELF_IPI >> 4))
 
 /* Exit qualification of an APIC-access exit (28.2.1, Table 28-6). */
 #define VMX_APIC_OFFSET(q)	((q) & 0xfff)
@@ -56,9 +71,68 @@ bool vmx_apicv_offered(void)
 	       (proc2_allowed & VMX_APICV_CTLS) == VMX_APICV_CTLS;
 }
 
+static bool vmx_apicv_x2apic_offered(void)
+{
+	return vmx_apicv_offered() &&
+	       (upper_32_bits(vmx_caps.msrs.proc2) &
+		SECONDARY_EXEC_VIRTUALIZE_X2APIC_MODE);
+}
+
 u32 vmx_apicv_ctls(void)
 {
-	return vmx_apicv_offered() ? VMX_APICV_CTLS : 0;
+	if (!vmx_apicv_offered())
+		return 0;
+	return VMX_APICV_CTLS |
+	       (vmx_apicv_x2apic_offered() ? VMX_APICV_X2APIC_CTLS : 0);
+}
+
+int vmx_apicv_vcpu_init(struct vmx_vcpu *vmx)
+{
+	struct vmx_vm *vvm = vmx->vcpu->vm->arch;
+
+	/* x2APIC mode needs the vCPU's own MSR bitmap. */
+	if (!vmx->lapic || !vvm->apic_access || !vmx_apicv_x2apic_offered())
+		return 0;
+	vmx->msr_bitmap = alloc_page(GFP_KERNEL_ACCOUNT);
+	if (!vmx->msr_bitmap)
+		return -ENOMEM;
+	memset(page_address(vmx->msr_bitmap), 0xff, PAGE_SIZE);
+	return 0;
+}
+
+void vmx_apicv_vcpu_destroy(struct vmx_vcpu *vmx)
+{
+	if (vmx->msr_bitmap)
+		__free_page(vmx->msr_bitmap);
+	vmx->msr_bitmap = NULL;
+}
+
+/*
+ * Let the x2APIC MSRs through, or not: reads of the registers the page
+ * holds (not the current count), and writes of TPR, EOI and SELF IPI,
+ * which the processor virtualizes.  The bitmap's read bits for MSRs
+ * 0-0x1fff start at byte 0, its write bits at byte 2048 (25.6.9).
+ */
+static void vmx_apicv_x2apic_msrs(struct vmx_vcpu *vmx, bool through)
+{
+	u8 *bitmap = page_address(vmx->msr_bitmap);
+	u32 msr;
+
+	for (msr = APIC_BASE_MSR; msr <= APIC_BASE_MSR + 0xff; msr++) {
+		bool read = through && lapic_x2apic_msr_in_page(msr);
+		bool write = through && (msr == X2APIC_MSR_TPR ||
+					 msr == X2APIC_MSR_EOI ||
+					 msr == X2APIC_MSR_SELF_IPI);
+
+		if (read)
+			bitmap[msr / 8] &= ~BIT(msr % 8);
+		else
+			bitmap[msr / 8] |= BIT(msr % 8);
+		if (write)
+			bitmap[2048 + msr / 8] &= ~BIT(msr % 8);
+		else
+			bitmap[2048 + msr / 8] |= BIT(msr % 8);
+	}
 }
 
 int vmx_apicv_vm_init(struct axv_vm *vm)
@@ -98,9 +172,11 @@ void vmx_apicv_vmcs_setup(struct vmx_vcpu *vmx)
 	struct vmx_vm *vvm = vmx->vcpu->vm->arch;
 
 	vmx->apicv = vmx->lapic && vvm->apic_access;
-	vmx->apicv_on = false;
+	vmx->apicv_on = VMX_APICV_OFF;
 	if (!vmx->apicv)
 		return;
+	if (vmx->msr_bitmap)
+		vmcs_write64(MSR_BITMAP, page_to_phys(vmx->msr_bitmap));
 	vmcs_write64(APIC_ACCESS_ADDR, page_to_phys(vvm->apic_access));
 	vmcs_write64(EOI_EXIT_BITMAP0, 0);
 	vmcs_write64(EOI_EXIT_BITMAP1, 0);
@@ -109,28 +185,39 @@ void vmx_apicv_vmcs_setup(struct vmx_vcpu *vmx)
 	vmcs_write16(GUEST_INTR_STATUS, 0);
 }
 
-/* Whether the APIC is where the processor can virtualize it. */
-static bool vmx_apicv_applies(const struct vmx_vcpu *vmx)
+/* How the processor can virtualize the APIC where it is now. */
+static u8 vmx_apicv_mode(const struct vmx_vcpu *vmx)
 {
 	const struct lapic *apic = vmx->lapic;
 
-	return vmx->apicv && lapic_hw_enabled(apic) && !lapic_x2apic(apic) &&
-	       (apic->base & LAPIC_BASE_ADDR_MASK) == LAPIC_BASE_DEFAULT;
+	if (!vmx->apicv || !lapic_hw_enabled(apic))
+		return VMX_APICV_OFF;
+	if (lapic_x2apic(apic))
+		return vmx->msr_bitmap ? VMX_APICV_X2APIC : VMX_APICV_OFF;
+	if ((apic->base & LAPIC_BASE_ADDR_MASK) != LAPIC_BASE_DEFAULT)
+		return VMX_APICV_OFF;
+	return VMX_APICV_XAPIC;
 }
 
 void vmx_apicv_update(struct vmx_vcpu *vmx)
 {
-	bool on = vmx_apicv_applies(vmx);
+	u8 mode = vmx_apicv_mode(vmx);
 	int irr, isr;
 
-	if (on != vmx->apicv_on) {
+	if (mode != vmx->apicv_on) {
 		u32 proc2 = vmcs_read32(SECONDARY_VM_EXEC_CONTROL);
 
-		proc2 = on ? proc2 | VMX_APICV_CTLS : proc2 & ~VMX_APICV_CTLS;
+		proc2 &= ~(VMX_APICV_CTLS | VMX_APICV_X2APIC_CTLS);
+		if (mode == VMX_APICV_XAPIC)
+			proc2 |= VMX_APICV_CTLS;
+		else if (mode == VMX_APICV_X2APIC)
+			proc2 |= VMX_APICV_X2APIC_CTLS;
 		vmcs_write32(SECONDARY_VM_EXEC_CONTROL, proc2);
-		vmx->apicv_on = on;
+		if (vmx->msr_bitmap)
+			vmx_apicv_x2apic_msrs(vmx, mode == VMX_APICV_X2APIC);
+		vmx->apicv_on = mode;
 	}
-	if (!on)
+	if (mode == VMX_APICV_OFF)
 		return;
 	/*
 	 * RVI and SVI from the page: the processor evaluates and delivers

@@ -95,6 +95,9 @@ int vmx_vcpu_setup(struct axv_vcpu *vcpu)
 	err = vmx_apic_create(vmx);
 	if (err)
 		goto err_free_vpid;
+	err = vmx_apicv_vcpu_init(vmx);
+	if (err)
+		goto err_destroy_apic;
 	vcpu->arch = vmx;
 
 	vmx_vcpu_get(vmx);
@@ -102,6 +105,8 @@ int vmx_vcpu_setup(struct axv_vcpu *vcpu)
 	vmx_vcpu_put(vmx);
 	return 0;
 
+err_destroy_apic:
+	vmx_apic_destroy(vmx);
 err_free_vpid:
 	if (vmx->vpid)
 		ida_free(&vmx_vpids, vmx->vpid);
@@ -123,6 +128,7 @@ void vmx_vcpu_destroy(struct axv_vcpu *vcpu)
 
 	/* No CPU may hold the VMCS when its memory goes back. */
 	vmx_vcpu_unload(vmx);
+	vmx_apicv_vcpu_destroy(vmx);
 	vmx_apic_destroy(vmx);
 	if (vmx->vpid)
 		ida_free(&vmx_vpids, vmx->vpid);

@@ -147,12 +147,13 @@ static void vmx_vmcs_set_controls(struct vmx_vcpu *vmx, u64 eptp)
 	vmcs_write64(EPT_POINTER, eptp);
 	if (vmx->vpid)
 		vmcs_write16(VIRTUAL_PROCESSOR_ID, vmx->vpid);
-	vmx_apicv_vmcs_setup(vmx);
 	if (vmx->vapic) {
 		vmcs_write64(VIRTUAL_APIC_PAGE_ADDR, page_to_phys(vmx->vapic));
 		vmcs_write32(TPR_THRESHOLD, 0);
 	}
 	vmcs_write64(MSR_BITMAP, page_to_phys(vmx_msr_bitmap));
+	/* After the shared MSR bitmap: it may put the vCPU's own instead. */
+	vmx_apicv_vmcs_setup(vmx);
 	vmcs_write64(IO_BITMAP_A, page_to_phys(vmx_io_bitmaps));
 	vmcs_write64(IO_BITMAP_B, page_to_phys(vmx_io_bitmaps) + PAGE_SIZE);
 	if (vmx_caps.proc2 & SECONDARY_EXEC_XSAVES)

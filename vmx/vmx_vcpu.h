@@ -94,7 +94,9 @@ struct vmx_event {
  * @halted: the guest executed HLT and waits for an event.
  * @halt_if: RFLAGS.IF at that HLT: whether an interrupt may end it.
  * @apicv: APIC virtualization may be used for @lapic (vmx/apicv.c).
- * @apicv_on: its controls are set in the VMCS now.
+ * @apicv_on: how its controls are set in the VMCS now (0: off).
+ * @msr_bitmap: the vCPU's own MSR bitmap, for x2APIC virtualization, or
+ *	NULL (the shared one is used).
  * @ext_pending: an external interrupt waits for delivery.
  * @ext_vector: its vector.
  * @nmi_pending: an NMI waits for delivery.
@@ -148,7 +150,8 @@ struct vmx_vcpu {
 	bool halted;
 	bool halt_if;
 	bool apicv;
-	bool apicv_on;
+	u8 apicv_on;
+	struct page *msr_bitmap;
 	bool ext_pending;
 	u8 ext_vector;
 	bool nmi_pending;
@@ -286,6 +289,8 @@ int vmx_msr_write(struct vmx_vcpu *vmx, u32 index, u64 data, bool host);
 /* apicv.c */
 bool vmx_apicv_offered(void);
 u32 vmx_apicv_ctls(void);
+int vmx_apicv_vcpu_init(struct vmx_vcpu *vmx);
+void vmx_apicv_vcpu_destroy(struct vmx_vcpu *vmx);
 int vmx_apicv_vm_init(struct axv_vm *vm);
 void vmx_apicv_vm_destroy(struct vmx_vm *vvm);
 void vmx_apicv_vmcs_setup(struct vmx_vcpu *vmx);

@@ -247,6 +247,16 @@ void lapic_apic_write(struct lapic *apic, u32 offset);
 int lapic_rdmsr(struct lapic *apic, u32 msr, u64 *value);
 
 /**
+ * lapic_x2apic_msr_in_page() - whether an x2APIC MSR reads a register as
+ *	the register page holds it (what the processor's APIC-register
+ *	virtualization may read without an exit).
+ * @msr: 0x800-0x8ff.
+ *
+ * Return: true for the readable registers but the current count.
+ */
+bool lapic_x2apic_msr_in_page(u32 msr);
+
+/**
  * lapic_wrmsr() - write an x2APIC register through its MSR.
  * @apic: the local APIC.
  * @msr: 0x800-0x8ff.

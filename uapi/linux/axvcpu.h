@@ -98,8 +98,9 @@
  * @pin_used: pin-based controls axvcpu runs guests with.
  * @proc_used: primary processor-based controls axvcpu runs guests with.
  * @proc2_used: secondary processor-based controls axvcpu runs guests with;
- *	the APIC-virtualization ones only in VMs with AXV_VM_F_LAPIC while
- *	the guest's APIC is in xAPIC mode at its default base.
+ *	the APIC-virtualization ones only in VMs with AXV_VM_F_LAPIC, and
+ *	of virtualize APIC accesses and virtualize x2APIC mode one at a
+ *	time, as the guest's APIC mode says.
  * @exit_used: VM-exit controls axvcpu runs guests with.
  * @entry_used: VM-entry controls axvcpu runs guests with.
  * @preemption_timer_shift: the preemption timer counts down once every
