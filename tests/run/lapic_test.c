@@ -290,7 +290,8 @@ int check_lapic_send_irq(void)
 	struct runner r = { 0 };
 	struct axv_vcpu_state st;
 	struct vm v, plain;
-	int ret = -1, i, n;
+	int ret = -1, n;
+	bool blocked;
 	pthread_t t;
 
 	/* Without the LAPIC there is nowhere to send it. */
@@ -312,16 +313,11 @@ int check_lapic_send_irq(void)
 		fail("pthread_create");
 		goto out;
 	}
-	for (i = 0; i < 6000; i++) {
-		if (!ioctl(v.vcpu, AXV_GET_VCPU_STATE, &st) &&
-		    st.state == AXV_VCPU_STATE_BLOCKED)
-			break;
-		sleep_ms(10);
-	}
+	blocked = wait_blocked(&v, &st);
 	/* From this thread, while the vCPU's thread sleeps in HLT. */
 	n = ioctl(v.vm, AXV_SEND_IRQ, &irq);
 	pthread_join(t, NULL);
-	if (i == 6000) {
+	if (!blocked) {
 		fail("the vCPU never blocked in HLT (state %u)", st.state);
 		goto out;
 	}

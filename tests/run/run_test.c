@@ -452,6 +452,19 @@ void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
+bool wait_blocked(struct vm *v, struct axv_vcpu_state *st)
+{
+	int i;
+
+	for (i = 0; i < 6000; i++) {
+		if (!ioctl(v->vcpu, AXV_GET_VCPU_STATE, st) &&
+		    st->state == AXV_VCPU_STATE_BLOCKED)
+			return true;
+		sleep_ms(10);
+	}
+	return false;
+}
+
 /*
  * Wait until the vCPU runs (its state says so without waiting for the
  * runner); a second RUN must then say EBUSY.
@@ -727,7 +740,8 @@ static int check_hlt_kick_interrupt(void)
 	struct axv_vcpu_state st;
 	pthread_t t;
 	struct vm v;
-	int ret = -1, i;
+	int ret = -1;
+	bool blocked;
 
 	if (vm_create(&v, hlt_code, sizeof(hlt_code)))
 		goto out;
@@ -742,16 +756,11 @@ static int check_hlt_kick_interrupt(void)
 		goto out;
 	}
 	/* Halted: the vCPU sleeps in the kernel, blocked. */
-	for (i = 0; i < 6000; i++) {
-		if (!ioctl(v.vcpu, AXV_GET_VCPU_STATE, &st) &&
-		    st.state == AXV_VCPU_STATE_BLOCKED)
-			break;
-		sleep_ms(10);
-	}
+	blocked = wait_blocked(&v, &st);
 	if (ioctl(v.vm, AXV_KICK_VCPUS, &kick))
 		ret = fail("AXV_KICK_VCPUS: %s", strerror(errno));
 	pthread_join(t, NULL);
-	if (i == 6000) {
+	if (!blocked) {
 		fail("the vCPU never blocked in HLT (state %u)", st.state);
 		goto out;
 	}

@@ -6,6 +6,7 @@
 #ifndef RUN_TEST_H
 #define RUN_TEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <linux/axvcpu.h>
@@ -43,6 +44,8 @@ int run_expect(struct vm *v, __u32 want);
 /* Thread body: AXV_RUN once on ((struct runner *)arg)->v. */
 void *run_thread(void *arg);
 void sleep_ms(long ms);
+/* Wait up to 60 s for the vCPU to sleep in HLT; false if it never does. */
+bool wait_blocked(struct vm *v, struct axv_vcpu_state *st);
 
 /* lapic_guests.S: guest code, each piece from NAME to NAME_end. */
 extern const __u8 h40[], h40_end[], h41[], h41_end[], h42[], h42_end[];
