@@ -70,14 +70,26 @@ static int axv_set_region(struct hv_vm *vm, unsigned int slot, __u64 gpa,
 	return ioctl(vm->vm, AXV_SET_MEMORY_REGION, &region);
 }
 
-static int axv_vcpu_create(int vm, unsigned int id)
+static int axv_vcpu_create(int vm, unsigned int id, int cpu)
 {
+	__u64 mask[AXV_CPU_BITMAP_MAX / 8] = { 0 };
 	struct axv_vcpu_create create = {
 		.id = id,
 		.apic_id = id,
 		.favoured_cpu = -1,
 	};
 
+	/* Only @cpu allowed, and favoured. */
+	if (cpu >= 0) {
+		if (cpu >= AXV_CPU_BITMAP_MAX * 8) {
+			errno = EINVAL;
+			return -1;
+		}
+		mask[cpu / 64] = 1ULL << (cpu % 64);
+		create.favoured_cpu = cpu;
+		create.allowed_cpus = (unsigned long)mask;
+		create.allowed_cpus_size = (cpu / 64 + 1) * 8;
+	}
 	return ioctl(vm, AXV_CREATE_VCPU, &create);
 }
 
@@ -170,6 +182,7 @@ static struct bench_hv axv_ops = {
 	.name = "axvcpu",
 	.hc_result = 0,
 	.kick_method = "AXV_KICK_VCPUS",
+	.pin_method = "sched_setaffinity, and the vCPU's allowed CPUs and favoured CPU",
 	.init = axv_init,
 	.vm_create = axv_vm_create,
 	.set_region = axv_set_region,

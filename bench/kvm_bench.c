@@ -97,8 +97,10 @@ static int kvm_set_region(struct hv_vm *vm, unsigned int slot, __u64 gpa,
 	return ioctl(vm->vm, KVM_SET_USER_MEMORY_REGION, &region);
 }
 
-static int kvm_vcpu_create(int vm, unsigned int id)
+/* KVM has no CPU setting of its own: the runner's pinned thread is all. */
+static int kvm_vcpu_create(int vm, unsigned int id, int cpu)
 {
+	(void)cpu;
 	return ioctl(vm, KVM_CREATE_VCPU, id);
 }
 
@@ -199,6 +201,7 @@ static struct bench_hv kvm_ops = {
 	.hc_result = KVM_ENOSYS_32,
 	.has_nop_hypercall = true,
 	.kick_method = "a signal",
+	.pin_method = "sched_setaffinity",
 	.init = kvm_init,
 	.vm_create = kvm_vm_create,
 	.set_region = kvm_set_region,

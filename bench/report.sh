@@ -3,23 +3,32 @@
 #
 # Turn the AXVBENCH lines of a make bench console log (see bench/runner.c)
 # into the comparison table (printed, and written to OUTDIR/bench.txt),
-# OUTDIR/bench.json and OUTDIR/bench.csv.
+# OUTDIR/bench.json and OUTDIR/bench.csv.  LOG2, the console log of the
+# 2-CPU boot, adds its results as rows of their own: key KEY_2cpu (only
+# the IPI round trip is in the table), and its notes where they differ
+# from LOG's.
 #
-# Usage: report.sh LOG OUTDIR
+# Usage: report.sh LOG OUTDIR [LOG2]
 # Exit status: 1 when a runner reported a failure or a row is missing.
 
 set -euo pipefail
 
-[ $# -eq 2 ] || {
-	echo "usage: report.sh LOG OUTDIR" >&2
+[ $# -eq 2 ] || [ $# -eq 3 ] || {
+	echo "usage: report.sh LOG OUTDIR [LOG2]" >&2
 	exit 2
 }
 log=$1
 dir=$2
+log2=${3:-}
 [ -f "$log" ] || {
 	echo "report.sh: no such log: $log" >&2
 	exit 2
 }
+# A second boot that left no log shows as missing rows.
+if [ -n "$log2" ] && [ ! -f "$log2" ]; then
+	echo "report.sh: no such log: $log2" >&2
+	log2=/dev/null
+fi
 mkdir -p "$dir"
 
 # key|unit|title, in table order.
@@ -35,6 +44,7 @@ hlt_timer|cycles|HLT woken by the LAPIC timer: TSC deadline to handler
 hlt_timer_pending|cycles|HLT with the LAPIC timer already expired: HLT to handler
 self_ipi|cycles|self-IPI: ICR write to the handler, EOI included
 ipi|cycles|IPI round trip between 2 vCPUs, NCPU host CPU(s)
+ipi_2cpu|cycles|IPI round trip between 2 vCPUs, NCPU2 host CPU(s)
 vm_create|host cycles|VM create
 region_setup|host cycles|4 MiB memory region set-up (memory already populated)
 vcpu_first_entry|host cycles|vCPU create, set-up and first entry to its first exit
@@ -45,8 +55,8 @@ mem_total|host cycles/page|MEM MiB region: set-up to last touch
 kmem_vm|KiB|kernel memory per VM (free pages)
 kmem_vcpu|KiB|kernel memory per vCPU (free pages)'
 
-# Serial lines end in CR LF.
-tr -d '\r' <"$log" | LC_ALL=C awk -v rows="$rows" -v dir="$dir" '
+# Serial lines end in CR LF.  The first boot comes in on the standard input.
+tr -d '\r' <"$log" | LC_ALL=C awk -v rows="$rows" -v dir="$dir" -v two="${log2:+1}" '
 function jstr(s) {
 	gsub(/\\/, "\\\\", s)
 	gsub(/"/, "\\\"", s)
@@ -70,22 +80,39 @@ function shown(hv, k) {
 		return v[hv, k, "status"]
 	return "missing"
 }
+# The 2-CPU boot: its lines from the second file, on which the CRs are
+# removed here.
+FILENAME != "-" {
+	second = 1
+	sub(/\r$/, "")
+}
 /^AXVBENCH-INFO / {
 	for (i = 2; i <= NF; i++) {
 		split($i, kv, "=")
-		info[kv[1]] = kv[2]
+		if (second)
+			info2[kv[1]] = kv[2]
+		else
+			info[kv[1]] = kv[2]
 	}
 	next
 }
-/^AXVBENCH-ERROR/ { errors[++nerr] = $0; next }
-/^# axvcpu: [0-9]+ MiB at/ { mib = $3 }
-/^# / { notes[++nnotes] = $0 }
+/^AXVBENCH-ERROR/ {
+	errors[++nerr] = (second ? "2-CPU boot: " : "") $0
+	next
+}
+/^# axvcpu: [0-9]+ MiB at/ && !second { mib = $3 }
+/^# / && !second { notes[++nnotes] = $0; seen[$0] = 1 }
+/^# / && second && !($0 in seen) {
+	notes[++nnotes] = "# 2-CPU boot: " substr($0, 3)
+}
 /^AXVBENCH hv=/ {
 	delete f
 	for (i = 2; i <= NF; i++) {
 		eq = index($i, "=")
 		f[substr($i, 1, eq - 1)] = substr($i, eq + 1)
 	}
+	if (second)
+		f["key"] = f["key"] "_2cpu"
 	if (f["status"] != "") {
 		v[f["hv"], f["key"], "status"] = f["status"] == "na" ? "n/a" : "FAILED"
 		if (f["status"] == "fail") {
@@ -104,22 +131,34 @@ END {
 	txt = dir "/bench.txt"
 	csv = dir "/bench.csv"
 	json = dir "/bench.json"
-	hdr = sprintf("axvcpu and KVM on Debian %s in Bochs (corei7_haswell_4770, %s CPU).", \
+	hdr = sprintf("axvcpu and KVM on Debian %s in Bochs (corei7_haswell_4770, %s CPU", \
 		      info["kernel"], info["cpus"])
-	print hdr > txt
+	if (two)
+		hdr = hdr sprintf(";\nthe row with %s host CPU(s) from a second boot with %s CPUs", \
+				  info2["cpus"], info2["cpus"])
+	print hdr ")." > txt
 	print "Cycles are TSC ticks, which in Bochs count emulated instructions;" > txt
 	print "per iteration, per 4 KiB page or per object as the unit says." > txt
 	print "" > txt
 	fmt = "%-64s %-16s %10s %10s %10s\n"
 	printf fmt, "benchmark", "unit", "axvcpu", "KVM", "axvcpu/KVM" > txt
 	print "key,unit,title,axvcpu,kvm,ratio" > csv
-	printf "{\n  \"kernel\": %s,\n  \"cpus\": %s,\n  \"touch_mib\": %s,\n  \"results\": [\n", \
-	       jstr(info["kernel"]), jnum(info["cpus"]), jnum(mib) > json
+	printf "{\n  \"kernel\": %s,\n  \"cpus\": %s,\n  \"cpus_2cpu_boot\": %s,\n  \"touch_mib\": %s,\n  \"results\": [\n", \
+	       jstr(info["kernel"]), jnum(info["cpus"]), two ? jnum(info2["cpus"]) : "null", \
+	       jnum(mib) > json
 	n = split(rows, lines, "\n")
+	# Without the second boot its rows are left out.
+	if (!two)
+		for (i = j = 1; i <= n; i++)
+			if (lines[i] !~ /^[a-z_]*_2cpu\|/)
+				lines[j++] = lines[i]
+	if (!two)
+		n = j - 1
 	for (i = 1; i <= n; i++) {
 		split(lines[i], c, "|")
 		key = c[1]; unit = c[2]; title = c[3]
 		sub(/MEM/, mib, title)
+		sub(/NCPU2/, info2["cpus"] == "" ? "?" : info2["cpus"], title)
 		sub(/NCPU/, info["cpus"], title)
 		sep = i < n ? "," : ""
 		a = shown("axvcpu", key)
@@ -143,6 +182,6 @@ END {
 		print "ERROR: " errors[i] > txt
 	close(txt)
 	exit nerr > 0
-}' || status=1
+}' - ${log2:+"$log2"} || status=1
 cat "$dir/bench.txt"
 exit "${status:-0}"

@@ -12,9 +12,11 @@
  * per iteration the hypervisor counted, or "na".  bench/report.sh turns
  * them into the table.
  */
+#define _GNU_SOURCE	/* sched_setaffinity(), sched_getcpu() */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -44,7 +46,16 @@ static unsigned int touch_mib = 1024;
 static unsigned int mem_vms = 16;
 static unsigned int mem_vcpus = 4;
 static unsigned int lifecycles = 20;
+static const char *only;
+static int ipi_cpus[2] = { -1, -1 };
 static int failures;
+
+/* What --only accepts: one benchmark, or one group of rows. */
+static const char *const bench_names[] = {
+	"loop", "cpuid", "vmcall", "rdmsr", "pio", "mmio", "hlt_kick",
+	"hlt_signal", "hlt_timer", "hlt_timer_pending", "self_ipi", "ipi",
+	"lifecycle", "mem", "kmem",
+};
 
 /* The vCPU a SIGUSR1 is for: its handler asks RUN to return at once. */
 static volatile __u8 *volatile signal_exit;
@@ -192,10 +203,25 @@ static struct bench_mailbox *mailbox(struct hv_vm *vm)
 	return (void *)(vm->mem + BENCH_MAILBOX);
 }
 
-/* The vCPU of @vm: create, map its run structure, set it up. */
-static int vcpu_open(struct hv_vm *vm)
+/*
+ * Confine the calling thread to host CPU @cpu; with @old, save its CPUs
+ * there first.
+ */
+static int pin_thread(int cpu, cpu_set_t *old)
 {
-	vm->vcpu = hv->vcpu_create(vm->vm, 0);
+	cpu_set_t set;
+
+	if (old && sched_getaffinity(0, sizeof(*old), old))
+		return -1;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* vCPU 0 of @vm, for host CPU @cpu or -1: create, map, set up. */
+static int vcpu_open(struct hv_vm *vm, int cpu)
+{
+	vm->vcpu = hv->vcpu_create(vm->vm, 0, cpu);
 	if (vm->vcpu < 0)
 		return -1;
 	vm->run = mmap(NULL, hv->run_size, PROT_READ | PROT_WRITE,
@@ -228,8 +254,8 @@ static void vm_free(struct hv_vm *vm)
 	vm->mem = NULL;
 }
 
-/* A VM with slot 0 and its vCPU, ready to run the guest. */
-static int vm_new(struct hv_vm *vm, bool irqchip, const char **what)
+/* A VM with slot 0 and its vCPU (for host CPU @cpu, or -1), ready to run. */
+static int vm_new(struct hv_vm *vm, bool irqchip, int cpu, const char **what)
 {
 	memset(vm, 0, sizeof(*vm));
 	vm->vm = -1;
@@ -246,7 +272,7 @@ static int vm_new(struct hv_vm *vm, bool irqchip, const char **what)
 	if (hv->set_region(vm, 0, 0, BENCH_MEM_SIZE, vm->mem))
 		return -1;
 	*what = "create vCPU";
-	return vcpu_open(vm);
+	return vcpu_open(vm, cpu);
 }
 
 /* Report a benchmark on its own VM and free the VM: @what names a failure. */
@@ -334,7 +360,7 @@ static void guest_bench(const char *key, enum bench_test test, unsigned int n,
 	struct hv_vm vm;
 	long long k0;
 
-	if (vm_new(&vm, irqchip, &what))
+	if (vm_new(&vm, irqchip, -1, &what))
 		goto fail;
 	mailbox_set(&vm, test, n, arg);
 	k0 = kernel_exits();
@@ -452,7 +478,7 @@ static void kick_bench(const char *key, bool by_signal, unsigned int n)
 	printf("# %s: %s: woken by %s\n", hv->name, key,
 	       by_signal ? "SIGUSR1 to the vCPU thread (its handler sets immediate_exit)" :
 	       hv->kick_method);
-	if (vm_new(&vm, true, &what))
+	if (vm_new(&vm, true, -1, &what))
 		goto fail;
 	mailbox_set(&vm, BENCH_T_HLT, 0, 0);
 	sigemptyset(&sa.sa_mask);
@@ -513,12 +539,16 @@ fail:
  * vCPU 0 writes where vCPU 1 starts into the mailbox and asks for it with
  * an OUT to BENCH_PORT; the runner then makes vCPU 1 runnable as a
  * start-up IPI would (hv->ap_start), sets its registers and runs it in a
- * second thread until its guest ends the run.
+ * second thread until its guest ends the run.  With --ipi-cpus each
+ * vCPU's thread is confined to its own host CPU (and each vCPU, where the
+ * hypervisor has such a mask, allowed only that CPU).
  */
 
 struct ap_run {
 	struct hv_vm vm;
 	pthread_t thread;
+	int cpu;
+	int ran_on;
 	volatile bool stop;
 	long long uexits;
 	const char *what;
@@ -531,6 +561,11 @@ static void *ap_thread(void *arg)
 	struct hv_exit ex;
 	int ret;
 
+	if (a->cpu >= 0 && pin_thread(a->cpu, NULL)) {
+		a->err = errno;
+		a->what = "sched_setaffinity for vCPU 1";
+		return NULL;
+	}
 	for (;;) {
 		memset(&ex, 0, sizeof(ex));
 		if (hv->run(&a->vm, &ex)) {
@@ -538,6 +573,7 @@ static void *ap_thread(void *arg)
 			a->what = "RUN of vCPU 1";
 			return NULL;
 		}
+		a->ran_on = sched_getcpu();
 		if (ex.kind == HV_EXIT_INTR && a->stop) {
 			a->what = "vCPU 1 was stopped by a kick";
 			return NULL;
@@ -588,15 +624,20 @@ static void ap_finish(struct ap_run *a, bool failed)
 static void ipi_bench(const char *key, unsigned int n)
 {
 	struct sigaction sa = { .sa_handler = on_sigusr1 };
-	struct ap_run ap = { .vm = { .vm = -1, .vcpu = -1 } };
+	struct ap_run ap = {
+		.vm = { .vm = -1, .vcpu = -1 },
+		.cpu = ipi_cpus[1],
+		.ran_on = -1,
+	};
 	struct result r = { 0 };
 	struct bench_mailbox *mb;
-	bool launched = false;
+	bool launched = false, pinned = false;
 	const char *what;
-	struct hv_vm vm;
+	struct hv_vm vm = { .vm = -1, .vcpu = -1 };
 	struct hv_exit ex;
+	cpu_set_t cpus;
 	long long k0;
-	int ret;
+	int ret, ran_on;
 
 	if (!hv->has_lapic) {
 		print_status(key, "na", "no in-kernel local APIC");
@@ -604,13 +645,19 @@ static void ipi_bench(const char *key, unsigned int n)
 	}
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR1, &sa, NULL);
-	if (vm_new(&vm, true, &what))
+	what = "sched_setaffinity for vCPU 0";
+	if (ipi_cpus[0] >= 0) {
+		if (pin_thread(ipi_cpus[0], &cpus))
+			goto fail;
+		pinned = true;
+	}
+	if (vm_new(&vm, true, ipi_cpus[0], &what))
 		goto fail;
 	mb = mailbox(&vm);
 	ap.vm.vm = vm.vm;
 	ap.vm.mem = vm.mem;
 	what = "create vCPU 1";
-	ap.vm.vcpu = hv->vcpu_create(vm.vm, 1);
+	ap.vm.vcpu = hv->vcpu_create(vm.vm, 1, ap.cpu);
 	if (ap.vm.vcpu < 0)
 		goto fail;
 	ap.vm.run = mmap(NULL, hv->run_size, PROT_READ | PROT_WRITE,
@@ -644,6 +691,7 @@ static void ipi_bench(const char *key, unsigned int n)
 			break;
 		r.uexits++;
 	}
+	ran_on = sched_getcpu();
 	if (launched) {
 		ap_finish(&ap, false);
 		launched = false;
@@ -662,10 +710,18 @@ static void ipi_bench(const char *key, unsigned int n)
 	r.min = mb->min;
 	r.max = mb->max;
 	r.n = n;
+	if (pinned) {
+		printf("# %s: %s: vCPU 0's thread pinned to host CPU %d, vCPU 1's to CPU %d",
+		       hv->name, key, ipi_cpus[0], ipi_cpus[1]);
+		printf(" (%s); their RUNs last returned on CPU %d and %d\n",
+		       hv->pin_method, ran_on, ap.ran_on);
+	}
 	what = NULL;
 fail:
 	if (launched)
 		ap_finish(&ap, true);
+	if (pinned)
+		sched_setaffinity(0, sizeof(cpus), &cpus);
 	if (ap.vm.run)
 		munmap(ap.vm.run, hv->run_size);
 	if (ap.vm.vcpu >= 0)
@@ -703,7 +759,7 @@ static void lifecycle_bench(unsigned int n)
 			goto fail;
 		t2 = rdtsc();
 		what = "create vCPU";
-		if (vcpu_open(&vm))
+		if (vcpu_open(&vm, -1))
 			goto fail;
 		if (run_to_done(&vm, &uexits, &what))
 			goto fail;
@@ -749,7 +805,7 @@ static void touch_bench(unsigned int mib)
 	__u8 *raw = NULL, *mem;
 	long long k0, kexits;
 
-	if (vm_new(&vm, false, &what))
+	if (vm_new(&vm, false, -1, &what))
 		goto fail;
 	mailbox_set(&vm, BENCH_T_TOUCH, 0, pages);
 	k0 = kernel_exits();
@@ -911,7 +967,7 @@ static void memory_bench(unsigned int nvm, unsigned int per_vm)
 	what = "create vCPU";
 	for (i = 0; i < nvm; i++)
 		for (j = 0; j < per_vm; j++) {
-			vcpus[i * per_vm + j] = hv->vcpu_create(vms[i].vm, j);
+			vcpus[i * per_vm + j] = hv->vcpu_create(vms[i].vm, j, -1);
 			if (vcpus[i * per_vm + j] < 0)
 				goto fail;
 		}
@@ -949,11 +1005,50 @@ static unsigned int parse_uint(const char *opt, const char *s)
 	return v;
 }
 
+/* --ipi-cpus A,B: the host CPUs of vCPU 0's and vCPU 1's threads. */
+static void parse_cpus(const char *opt, const char *s)
+{
+	unsigned long a, b;
+	char *end;
+
+	a = strtoul(s, &end, 10);
+	if (end != s && *end == ',') {
+		s = end + 1;
+		b = strtoul(s, &end, 10);
+		if (end != s && !*end && a < CPU_SETSIZE && b < CPU_SETSIZE) {
+			ipi_cpus[0] = a;
+			ipi_cpus[1] = b;
+			return;
+		}
+	}
+	bench_err("%s: expected two CPU numbers 'A,B'", opt);
+	exit(2);
+}
+
+static const char *parse_name(const char *opt, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(bench_names) / sizeof(bench_names[0]); i++)
+		if (!strcmp(s, bench_names[i]))
+			return s;
+	bench_err("%s: unknown benchmark '%s'", opt, s);
+	exit(2);
+}
+
+/* Whether --only leaves benchmark @name to run. */
+static bool wanted(const char *name)
+{
+	return !only || !strcmp(only, name);
+}
+
 static void print_usage(const char *prog)
 {
 	fprintf(stderr,
 		"usage: %s [--guest FILE] [--iters N] [--touch-mib N] [--vms N]\n"
-		"       [--vcpus-per-vm N] [--lifecycles N]\n", prog);
+		"       [--vcpus-per-vm N] [--lifecycles N] [--only NAME] [--ipi-cpus A,B]\n"
+		"NAME: loop cpuid vmcall rdmsr pio mmio hlt_kick hlt_signal hlt_timer\n"
+		"      hlt_timer_pending self_ipi ipi lifecycle mem kmem\n", prog);
 	exit(2);
 }
 
@@ -979,29 +1074,49 @@ int bench_main(int argc, char **argv, struct bench_hv *ops)
 			mem_vcpus = parse_uint(opt, argv[++i]);
 		else if (!strcmp(opt, "--lifecycles"))
 			lifecycles = parse_uint(opt, argv[++i]);
+		else if (!strcmp(opt, "--only"))
+			only = parse_name(opt, argv[++i]);
+		else if (!strcmp(opt, "--ipi-cpus"))
+			parse_cpus(opt, argv[++i]);
 		else
 			print_usage(argv[0]);
 	}
 	if (load_guest() || ops->init(ops))
 		return 1;
 
-	guest_bench("loop", BENCH_T_LOOP, iters, false, 0);
-	guest_bench("cpuid", BENCH_T_CPUID, iters, false, 0);
-	if (ops->has_nop_hypercall)
-		guest_bench("vmcall", BENCH_T_VMCALL, iters, false, 0);
-	else
-		print_status("vmcall", "na", "no in-kernel null hypercall");
-	guest_bench("rdmsr", BENCH_T_RDMSR, iters, false, 0);
-	guest_bench("pio", BENCH_T_PIO, iters, false, 0);
-	guest_bench("mmio", BENCH_T_MMIO, iters, false, 0);
-	kick_bench("hlt_kick", false, iters);
-	kick_bench("hlt_signal", true, iters);
-	lapic_bench("hlt_timer", BENCH_T_TIMER, iters, BENCH_TIMER_DELTA);
-	lapic_bench("hlt_timer_pending", BENCH_T_TIMER_PENDING, iters, 0);
-	lapic_bench("self_ipi", BENCH_T_SELF_IPI, iters, 0);
-	ipi_bench("ipi", iters);
-	lifecycle_bench(lifecycles);
-	touch_bench(touch_mib);
-	memory_bench(mem_vms, mem_vcpus);
+	if (wanted("loop"))
+		guest_bench("loop", BENCH_T_LOOP, iters, false, 0);
+	if (wanted("cpuid"))
+		guest_bench("cpuid", BENCH_T_CPUID, iters, false, 0);
+	if (wanted("vmcall")) {
+		if (ops->has_nop_hypercall)
+			guest_bench("vmcall", BENCH_T_VMCALL, iters, false, 0);
+		else
+			print_status("vmcall", "na", "no in-kernel null hypercall");
+	}
+	if (wanted("rdmsr"))
+		guest_bench("rdmsr", BENCH_T_RDMSR, iters, false, 0);
+	if (wanted("pio"))
+		guest_bench("pio", BENCH_T_PIO, iters, false, 0);
+	if (wanted("mmio"))
+		guest_bench("mmio", BENCH_T_MMIO, iters, false, 0);
+	if (wanted("hlt_kick"))
+		kick_bench("hlt_kick", false, iters);
+	if (wanted("hlt_signal"))
+		kick_bench("hlt_signal", true, iters);
+	if (wanted("hlt_timer"))
+		lapic_bench("hlt_timer", BENCH_T_TIMER, iters, BENCH_TIMER_DELTA);
+	if (wanted("hlt_timer_pending"))
+		lapic_bench("hlt_timer_pending", BENCH_T_TIMER_PENDING, iters, 0);
+	if (wanted("self_ipi"))
+		lapic_bench("self_ipi", BENCH_T_SELF_IPI, iters, 0);
+	if (wanted("ipi"))
+		ipi_bench("ipi", iters);
+	if (wanted("lifecycle"))
+		lifecycle_bench(lifecycles);
+	if (wanted("mem"))
+		touch_bench(touch_mib);
+	if (wanted("kmem"))
+		memory_bench(mem_vms, mem_vcpus);
 	return failures ? 1 : 0;
 }

@@ -53,12 +53,15 @@ struct hv_vm {
  * @has_nop_hypercall: false when the VMCALL benchmark cannot run.
  * @has_lapic: an in-kernel local APIC per vCPU is available; set by @init.
  * @kick_method: how @kick reaches a vCPU, for the output.
+ * @pin_method: how a vCPU is kept on one host CPU, for the output.
  * @init: open the device and check its version; 0 or -1 (reason printed).
  * @vm_create: new VM in @vm->vm; @irqchip asks for the in-kernel local
  *	APICs (axvcpu's AXV_VM_F_LAPIC, KVM's KVM_CREATE_IRQCHIP), which the
  *	HLT and local APIC benchmarks use.
  * @set_region: give the guest [@gpa, @gpa + @size) backed by @host.
- * @vcpu_create: create vCPU @id of VM fd @vm; returns its fd or -1.
+ * @vcpu_create: create vCPU @id of VM fd @vm, to run on host CPU @cpu
+ *	only (where the hypervisor has such a setting; the runner pins
+ *	the thread too), or anywhere with -1; returns its fd or -1.
  * @vcpu_setup: registers and CPU model for the entry at BENCH_IMAGE in
  *	flat protected mode; sets @vm->immediate_exit.
  * @ap_start: make a vCPU other than the first, which waits for a start
@@ -76,11 +79,12 @@ struct bench_hv {
 	bool has_nop_hypercall;
 	bool has_lapic;
 	const char *kick_method;
+	const char *pin_method;
 	int (*init)(struct bench_hv *ops);
 	int (*vm_create)(struct hv_vm *vm, bool irqchip);
 	int (*set_region)(struct hv_vm *vm, unsigned int slot, __u64 gpa,
 			  __u64 size, void *host);
-	int (*vcpu_create)(int vm, unsigned int id);
+	int (*vcpu_create)(int vm, unsigned int id, int cpu);
 	int (*vcpu_setup)(struct hv_vm *vm);
 	int (*ap_start)(struct hv_vm *vm);
 	int (*set_entry)(struct hv_vm *vm, __u64 rip, __u64 rsp);
