@@ -129,10 +129,22 @@ int axv_memslot_pin(struct axv_vm *vm, struct axv_memslot *mem)
 		goto err_free_pages;
 	while (pinned < npages) {
 		unsigned long n = min(npages - pinned, AXV_PIN_BATCH);
+		unsigned long addr = mem->uaddr + (pinned << PAGE_SHIFT);
 		int got;
 
-		got = pin_user_pages_fast(mem->uaddr + (pinned << PAGE_SHIFT),
-					  n, gup, pages + pinned);
+		/* Memory already there is pinned without faulting anything. */
+		got = pin_user_pages_fast_only(addr, n, gup, pages + pinned);
+		if (!got) {
+			/*
+			 * Not there yet: fault it in first as ordinary memory.
+			 * Faulted in by the pin itself it would be allocated as
+			 * unmovable, and for huge pages the allocator would
+			 * first take whole pageblocks over from movable memory
+			 * (the 1 GiB row of Documentation/performance.rst).
+			 */
+			get_user_pages_unlocked(addr, n, NULL, gup & FOLL_WRITE);
+			got = pin_user_pages_fast(addr, n, gup, pages + pinned);
+		}
 		if (got <= 0) {
 			err = got ? got : -EFAULT;
 			goto err_unpin;
