@@ -15,13 +15,13 @@
 #include <axvcpu/lapic.h>
 
 /* Writable bits of the LVT entries (SDM Vol. 3, Figure 10-8). */
-#define LVT_TIMER_BITS		(APIC_VECTOR_MASK | APIC_LVT_MASKED | (3 << 17))
+#define LVT_TIMER_BITS		(APIC_VECTOR_MASK | APIC_LVT_MASKED | \
+				 LAPIC_LVT_TIMER_MODE)
 #define LVT_DM_BITS		(APIC_VECTOR_MASK | APIC_MODE_MASK | \
 				 APIC_LVT_MASKED)
 #define LVT_LINT_BITS		(LVT_DM_BITS | APIC_INPUT_POLARITY | \
 				 APIC_LVT_LEVEL_TRIGGER)
 #define LVT_ERROR_BITS		(APIC_VECTOR_MASK | APIC_LVT_MASKED)
-#define LVT_TIMER_MODE		(3 << 17)
 /* Writable bits of ICR: vector, mode, destination mode, level, trigger, shorthand. */
 #define ICR_BITS		0x000ccfffU
 #define SVR_BITS		(APIC_VECTOR_MASK | APIC_SPIV_APIC_ENABLED | \
@@ -146,20 +146,25 @@ void lapic_destroy(struct lapic *apic)
 	apic->regs = NULL;
 }
 
-int lapic_set_base(struct lapic *apic, u64 value, bool host)
+bool lapic_base_valid(u64 value)
 {
-	u64 old = apic->base;
 	u64 legal = LAPIC_BASE_BSP | LAPIC_BASE_EXTD | LAPIC_BASE_ENABLE |
 		    (LAPIC_BASE_ADDR_MASK &
 		     (BIT_ULL(boot_cpu_data.x86_phys_bits) - 1));
+
+	/* EXTD without EN is the invalid state (Table 10-5). */
+	return !(value & ~legal) &&
+	       !((value & LAPIC_BASE_EXTD) && !(value & LAPIC_BASE_ENABLE));
+}
+
+int lapic_set_base(struct lapic *apic, u64 value, bool host)
+{
+	u64 old = apic->base;
 	bool en = value & LAPIC_BASE_ENABLE, x2 = value & LAPIC_BASE_EXTD;
 	bool was_en = old & LAPIC_BASE_ENABLE, was_x2 = old & LAPIC_BASE_EXTD;
 	u32 id = lapic_id(apic);
 
-	if (value & ~legal)
-		return -EINVAL;
-	/* EXTD without EN is the invalid state (Table 10-5). */
-	if (x2 && !en)
+	if (!lapic_base_valid(value))
 		return -EINVAL;
 	if (!host) {
 		/* The BSP flag is the processor's role: writes leave it. */
@@ -317,8 +322,8 @@ static void lapic_write_lvt(struct lapic *apic, u32 offset, u32 value)
 		value |= APIC_LVT_MASKED;
 	lapic_set_reg(apic, offset, value);
 	/* A new timer mode starts from nothing (10.5.4.1). */
-	if (offset == APIC_LVTT && apic->timer_mode != (value & LVT_TIMER_MODE)) {
-		apic->timer_mode = value & LVT_TIMER_MODE;
+	if (offset == APIC_LVTT && apic->timer_mode != (value & LAPIC_LVT_TIMER_MODE)) {
+		apic->timer_mode = value & LAPIC_LVT_TIMER_MODE;
 		lapic_set_reg(apic, APIC_TMICT, 0);
 		apic->tsc_deadline = 0;
 		lapic_timer_restart(apic);

@@ -15,8 +15,6 @@
 
 #include <axvcpu/lapic.h>
 
-#define LVT_TIMER_MODE		(3 << 17)
-
 u32 lapic_timer_divisor(u32 tdcr)
 {
 	u32 code = (tdcr & 3) | ((tdcr & 8) >> 1);
@@ -104,7 +102,7 @@ void lapic_timer_restart(struct lapic *apic)
 	u64 ns;
 
 	lapic_timer_stop(apic);
-	apic->timer_mode = lvt & LVT_TIMER_MODE;
+	apic->timer_mode = lvt & LAPIC_LVT_TIMER_MODE;
 	apic->timer_tdcr = apic->regs[APIC_TDCR >> 2];
 	if (apic->timer_mode == APIC_LVT_TIMER_TSCDEADLINE) {
 		lapic_timer_arm_deadline(apic);
@@ -113,7 +111,7 @@ void lapic_timer_restart(struct lapic *apic)
 	if (!count)
 		return;
 	ns = lapic_timer_count_ns(count, apic->timer_tdcr);
-	if ((lvt & LVT_TIMER_MODE) == APIC_LVT_TIMER_PERIODIC) {
+	if ((lvt & LAPIC_LVT_TIMER_MODE) == APIC_LVT_TIMER_PERIODIC) {
 		/* A guest must not make the host take an interrupt per tick. */
 		ns = max(ns, LAPIC_MIN_PERIOD_NS);
 		WRITE_ONCE(apic->timer_period_ns, ns);

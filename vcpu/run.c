@@ -64,16 +64,19 @@ static void axv_vcpu_exit_idle(struct axv_vcpu *vcpu, u32 reason)
 	axv_vcpu_account_exit(vcpu, 0, reason);
 }
 
+void axv_vcpu_take_events(struct axv_vcpu *vcpu)
+{
+	clear_bit(AXV_VCPU_REQ_EVENT, &vcpu->requests);
+	/* Pairs with the barrier in axv_vcpu_notify(). */
+	smp_mb__after_atomic();
+	vcpu->vm->virt->ops->vcpu_deliver(vcpu);
+}
+
 int axv_vcpu_await_start(struct axv_vcpu *vcpu)
 {
-	const struct axv_arch_ops *ops = vcpu->vm->virt->ops;
-
 	lockdep_assert_held(&vcpu->mutex);
 	for (;;) {
-		clear_bit(AXV_VCPU_REQ_EVENT, &vcpu->requests);
-		/* Pairs with the barrier in axv_vcpu_notify(). */
-		smp_mb__after_atomic();
-		ops->vcpu_deliver(vcpu);
+		axv_vcpu_take_events(vcpu);
 		if (vcpu->state != AXV_VCPU_WAIT_START)
 			return 0;
 		if (axv_vcpu_take_kick(vcpu)) {

@@ -122,21 +122,23 @@ void vmx_apic_taken(struct vmx_vcpu *vmx, u8 vector)
  */
 void vmx_apic_update_tpr_threshold(struct vmx_vcpu *vmx)
 {
+	u32 tpr, threshold = 0;
 	int irr;
-	u32 tpr;
 
 	if (!vmx->lapic || !vmx->vapic)
 		return;
 	/* Virtual-interrupt delivery does not use the threshold. */
-	if (vmx->apicv_on) {
-		vmcs_write32(TPR_THRESHOLD, 0);
-		return;
+	if (!vmx->apicv_on) {
+		irr = lapic_highest_irr(vmx->lapic);
+		tpr = vmx->lapic->regs[APIC_TASKPRI >> 2] & 0xff;
+		if (irr >= 0 && (u32)(irr & 0xf0) <= (tpr & 0xf0))
+			threshold = irr >> 4;
 	}
-	irr = lapic_highest_irr(vmx->lapic);
-	tpr = vmx->lapic->regs[APIC_TASKPRI >> 2] & 0xff;
-	vmcs_write32(TPR_THRESHOLD,
-		     irr >= 0 && (u32)(irr & 0xf0) <= (tpr & 0xf0) ?
-		     irr >> 4 : 0);
+	/* The processor never changes the field: write it when it changes. */
+	if (threshold != vmx->tpr_threshold) {
+		vmcs_write32(TPR_THRESHOLD, threshold);
+		vmx->tpr_threshold = threshold;
+	}
 }
 
 u64 vmx_apic_cr8(struct vmx_vcpu *vmx)
@@ -188,15 +190,6 @@ void vmx_apic_mmio_write(struct vmx_vcpu *vmx, u32 offset, unsigned int size,
 		return;
 	}
 	lapic_write(vmx->lapic, offset, value);
-}
-
-bool vmx_apic_base_valid(u64 value)
-{
-	u64 legal = LAPIC_BASE_BSP | LAPIC_BASE_EXTD | LAPIC_BASE_ENABLE |
-		    (LAPIC_BASE_ADDR_MASK & (BIT_ULL(52) - 1));
-
-	return !(value & ~legal) &&
-	       !((value & LAPIC_BASE_EXTD) && !(value & LAPIC_BASE_ENABLE));
 }
 
 int vmx_apic_msr_read(struct vmx_vcpu *vmx, u32 index, u64 *data)
@@ -269,6 +262,18 @@ int vmx_apic_send(struct vmx_vcpu *vmx)
 	return 0;
 }
 
+/* Whether AXV_SEND_IRQ can send @irq. */
+static bool vmx_irq_valid(const struct axv_irq *irq)
+{
+	if ((irq->flags & ~AXV_IRQ_F_ALL) || irq->pad ||
+	    memchr_inv(irq->reserved, 0, sizeof(irq->reserved)))
+		return false;
+	/* An NMI has no vector and no priority to pick a target by. */
+	if (irq->flags & AXV_IRQ_F_NMI)
+		return !irq->vector && !(irq->flags & AXV_IRQ_F_LOWEST);
+	return irq->vector >= 32 && irq->vector <= 255;
+}
+
 long vmx_vm_send_irq(struct axv_vm *vm, void __user *argp)
 {
 	struct lapic_route_result res;
@@ -283,11 +288,7 @@ long vmx_vm_send_irq(struct axv_vm *vm, void __user *argp)
 				    vm->id);
 		return -ENXIO;
 	}
-	if ((irq.flags & ~AXV_IRQ_F_ALL) || irq.pad || irq.reserved[0] ||
-	    irq.reserved[1] ||
-	    ((irq.flags & AXV_IRQ_F_NMI) ? irq.vector != 0 :
-	     irq.vector < 32 || irq.vector > 255) ||
-	    ((irq.flags & AXV_IRQ_F_NMI) && (irq.flags & AXV_IRQ_F_LOWEST))) {
+	if (!vmx_irq_valid(&irq)) {
 		pr_info_ratelimited("VM %u: AXV_SEND_IRQ: bad vector %#x or flags %#x, or non-zero reserved fields\n",
 				    vm->id, irq.vector, irq.flags);
 		return -EINVAL;
@@ -331,17 +332,15 @@ long vmx_apic_set_state(struct vmx_vcpu *vmx, void __user *argp)
 	struct lapic *apic = vmx->lapic;
 	struct axv_lapic_state *st;
 	long ret = 0;
-	u32 off, i;
+	u32 off;
 
 	st = memdup_user(argp, sizeof(*st));
 	if (IS_ERR(st))
 		return PTR_ERR(st);
-	for (i = 0; i < ARRAY_SIZE(st->reserved); i++)
-		if (st->reserved[i])
-			ret = -EINVAL;
-	if (ret) {
+	if (memchr_inv(st->reserved, 0, sizeof(st->reserved))) {
 		pr_info_ratelimited("VM %u vCPU %u: AXV_SET_LAPIC: reserved fields must be zero\n",
 				    vmx->vcpu->vm_id, vmx->vcpu->id);
+		ret = -EINVAL;
 		goto out_free;
 	}
 	/*

@@ -606,14 +606,16 @@ static int (*const vmx_exit_handlers[])(struct vmx_vcpu *vmx) = {
 };
 
 /*
- * MSRs whose allow-list read is the same with the guest's state loaded:
- * not KERNEL_GS_BASE, whose copy is taken only after the exit.
+ * MSRs whose allow-list read always succeeds and is the same with the
+ * guest's state loaded: not KERNEL_GS_BASE, whose copy is taken only
+ * after the exit, and PAT only where the VMCS holds it.
  */
 static bool vmx_fast_msr(u32 index)
 {
 	switch (index) {
-	case MSR_EFER:
 	case MSR_IA32_CR_PAT:
+		return vmx_caps.entry & VM_ENTRY_LOAD_IA32_PAT;
+	case MSR_EFER:
 	case MSR_IA32_SYSENTER_CS:
 	case MSR_IA32_SYSENTER_ESP:
 	case MSR_IA32_SYSENTER_EIP:
@@ -628,8 +630,6 @@ static bool vmx_fast_msr(u32 index)
 
 bool vmx_exit_fastpath(struct vmx_vcpu *vmx, u32 reason)
 {
-	u64 data;
-
 	switch (reason) {
 	case EXIT_REASON_CPUID:
 		break;
@@ -638,28 +638,18 @@ bool vmx_exit_fastpath(struct vmx_vcpu *vmx, u32 reason)
 			return false;
 		break;
 	case EXIT_REASON_MSR_READ:
-		if (!vmx_fast_msr(vmx->regs[VMX_RCX]) ||
-		    vmx_msr_read(vmx, vmx->regs[VMX_RCX], &data))
+		if (!vmx_fast_msr(vmx->regs[VMX_RCX]))
 			return false;
 		break;
 	default:
 		return false;
 	}
-	/* These exits never interrupt an event's delivery. */
+	/*
+	 * The table's own handlers, which for these exits always finish in
+	 * the kernel (they return 1) and never interrupt an event's delivery.
+	 */
 	vmx->exit_insn_len = vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
-	switch (reason) {
-	case EXIT_REASON_CPUID:
-		vmx_cpuid_emulate(vmx);
-		break;
-	case EXIT_REASON_VMCALL:
-		vmx->regs[VMX_RAX] = 0;
-		break;
-	default:
-		vmx->regs[VMX_RAX] = (u32)data;
-		vmx->regs[VMX_RDX] = data >> 32;
-		break;
-	}
-	vmx_skip_insn(vmx);
+	vmx_exit_handlers[reason](vmx);
 	return true;
 }
 

@@ -160,7 +160,7 @@ static long vmx_set_sregs(struct vmx_vcpu *vmx, void __user *argp)
 	if ((sr.cr0 >> 32) || (sr.cr4 & ~m->cr4_fixed1) ||
 	    (sr.cr4 & X86_CR4_VMXE) || sr.cr8 > 15)
 		return -EINVAL;
-	if (vmx->lapic ? !vmx_apic_base_valid(sr.apic_base) :
+	if (vmx->lapic ? !lapic_base_valid(sr.apic_base) :
 	    (sr.apic_base & ~(APIC_BASE_BSP | APIC_BASE_ENABLE)) !=
 	    APIC_BASE_DEFAULT)
 		return -EINVAL;

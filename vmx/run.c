@@ -205,10 +205,12 @@ static void vmx_inject_events(struct vmx_vcpu *vmx)
 	 * window to ask for.  A halt it would end ends here.
 	 */
 	vmx_apicv_update(vmx);
-	ext = vmx->apicv_on ? -1 : vmx_apic_pending(vmx);
-	if (vmx->apicv_on && vmx->halted && vmx->halt_if &&
-	    vmx_apic_pending(vmx) >= 0)
-		vmx->halted = false;
+	ext = vmx_apic_pending(vmx);
+	if (vmx->apicv_on) {
+		if (vmx->halted && vmx->halt_if && ext >= 0)
+			vmx->halted = false;
+		ext = -1;
+	}
 
 	if (vmx->event.valid) {
 		vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, vmx->event.info);
@@ -534,12 +536,11 @@ static int vmx_take_events(struct vmx_vcpu *vmx)
 	struct axv_vcpu *vcpu = vmx->vcpu;
 	int ret;
 
-	clear_bit(AXV_VCPU_REQ_EVENT, &vcpu->requests);
-	if (!vcpu->vm->irqchip)
+	if (!vcpu->vm->irqchip) {
+		clear_bit(AXV_VCPU_REQ_EVENT, &vcpu->requests);
 		return 1;
-	/* Pairs with the barrier in axv_vcpu_notify(). */
-	smp_mb__after_atomic();
-	vmx_vcpu_deliver(vcpu);
+	}
+	axv_vcpu_take_events(vcpu);
 	if (vcpu->state != AXV_VCPU_WAIT_START)
 		return 1;
 	ret = axv_vcpu_await_start(vcpu);

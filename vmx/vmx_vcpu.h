@@ -95,6 +95,7 @@ struct vmx_event {
  * @halt_if: RFLAGS.IF at that HLT: whether an interrupt may end it.
  * @apicv: APIC virtualization may be used for @lapic (vmx/apicv.c).
  * @apicv_on: how its controls are set in the VMCS now (0: off).
+ * @tpr_threshold: the VMCS's TPR threshold, as last written.
  * @msr_bitmap: the vCPU's own MSR bitmap, for x2APIC virtualization, or
  *	NULL (the shared one is used).
  * @ext_pending: an external interrupt waits for delivery.
@@ -151,6 +152,7 @@ struct vmx_vcpu {
 	bool halt_if;
 	bool apicv;
 	u8 apicv_on;
+	u32 tpr_threshold;
 	struct page *msr_bitmap;
 	bool ext_pending;
 	u8 ext_vector;
@@ -308,7 +310,6 @@ void vmx_apic_update_tpr_threshold(struct vmx_vcpu *vmx);
 u64 vmx_apic_cr8(struct vmx_vcpu *vmx);
 void vmx_apic_set_cr8(struct vmx_vcpu *vmx, u64 cr8);
 bool vmx_apic_page(struct vmx_vcpu *vmx, u64 gpa);
-bool vmx_apic_base_valid(u64 value);
 u64 vmx_apic_mmio_read(struct vmx_vcpu *vmx, u32 offset, unsigned int size);
 void vmx_apic_mmio_write(struct vmx_vcpu *vmx, u32 offset, unsigned int size,
 			 u64 value);

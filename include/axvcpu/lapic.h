@@ -37,6 +37,8 @@
 #define LAPIC_BASE_ENABLE	BIT_ULL(11)
 #define LAPIC_BASE_ADDR_MASK	(~0xfffULL)
 #define LAPIC_BASE_DEFAULT	0xfee00000ULL
+/* The LVT timer's mode field: APIC_LVT_TIMER_ONESHOT, _PERIODIC, _TSCDEADLINE. */
+#define LAPIC_LVT_TIMER_MODE		(3 << 17)
 /* The shortest period of a periodic timer, as a guest could storm the host. */
 #define LAPIC_MIN_PERIOD_NS	100000ULL
 
@@ -184,6 +186,16 @@ bool lapic_hw_enabled(const struct lapic *apic);
  * Return: true when enabled.
  */
 bool lapic_sw_enabled(const struct lapic *apic);
+
+/**
+ * lapic_base_valid() - whether a value is a legal IA32_APIC_BASE: no
+ *	reserved bit (beyond the physical-address width) set, and not EXTD
+ *	without EN.
+ * @value: the value.
+ *
+ * Return: true when legal.
+ */
+bool lapic_base_valid(u64 value);
 
 /**
  * lapic_set_base() - write IA32_APIC_BASE.

@@ -476,6 +476,19 @@ void axv_vcpu_notify(struct axv_vcpu *vcpu);
 int axv_vcpu_send_ipi(struct axv_vcpu *vcpu, const struct axv_ipi *ipi);
 
 /**
+ * axv_vcpu_take_events() - clear the event request, then apply what the
+ *	IPI queue holds (&axv_arch_ops.vcpu_deliver).
+ * @vcpu: the vCPU, in a VM whose interrupt controller is in the kernel;
+ *	its mutex held.
+ *
+ * An event queued after the look sets the request again (see
+ * axv_vcpu_notify()), so the caller does not enter the guest past it.
+ *
+ * Context: process, may sleep.
+ */
+void axv_vcpu_take_events(struct axv_vcpu *vcpu);
+
+/**
  * axv_vcpu_await_start() - in AXV_RUN, wait for a start IPI.
  * @vcpu: the vCPU, waiting for a start; its mutex held.
  *
