@@ -421,7 +421,7 @@ struct kicker {
 	bool by_signal;
 	unsigned int n;
 	sem_t ready;
-	volatile __u64 t0;
+	__u64 t0;	/* the kicker's TSC, handed over with __atomic */
 	int err;
 };
 
@@ -443,7 +443,7 @@ static void *kicker_main(void *arg)
 		sem_wait(&k->ready);
 		/* Long enough for the vCPU to be asleep in HLT. */
 		usleep(1000);
-		k->t0 = rdtsc();
+		__atomic_store_n(&k->t0, rdtsc(), __ATOMIC_RELEASE);
 		if (k->by_signal)
 			k->err = pthread_kill(k->vcpu_thread, SIGUSR1);
 		else if (hv->kick(k->vm, 0))
@@ -510,7 +510,7 @@ static void kick_bench(const char *key, bool by_signal, unsigned int n)
 		}
 		/* The first RUN also ran the guest up to its HLT. */
 		if (i)
-			result_add(&r, t1 - k.t0);
+			result_add(&r, t1 - __atomic_load_n(&k.t0, __ATOMIC_ACQUIRE));
 	}
 	r.kexits = k0 < 0 ? -1 : kernel_exits() - k0;
 	r.uexits = r.n;
