@@ -469,6 +469,37 @@ static void memslot_overlaps(struct kunit *test)
 	axv_vm_put(vm);
 }
 
+/* A page the backend keeps is no place for a region; beside it is. */
+static void memslot_backend_page(struct kunit *test)
+{
+	struct axv_virt *virt = test->priv;
+	struct axv_memslot m;
+	struct axv_vm *vm;
+	u8 byte;
+
+	vm = axv_vm_create(virt, false);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(vm));
+	m = mem(FAKE_RESERVED_GPA, PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, axv_vm_set_memslot(vm, 0, &m), -EEXIST);
+	m = mem(FAKE_RESERVED_GPA - 4 * PAGE_SIZE, 8 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, axv_vm_set_memslot(vm, 0, &m), -EEXIST);
+	m = mem(FAKE_RESERVED_GPA - 4 * PAGE_SIZE, 4 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, axv_vm_set_memslot(vm, 0, &m), 0);
+	m = mem(FAKE_RESERVED_GPA + PAGE_SIZE, 4 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, axv_vm_set_memslot(vm, 1, &m), 0);
+	/* Refused, the slot stayed free. */
+	KUNIT_EXPECT_EQ(test, axv_vm_delete_memslot(vm, 2), -ENOENT);
+
+	/* Regions without a page array are never guest memory. */
+	KUNIT_EXPECT_FALSE(test, axv_vm_memory_missing(vm, FAKE_RESERVED_GPA -
+							PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, axv_vm_fault_in(vm, FAKE_RESERVED_GPA -
+					      PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, axv_vm_read_guest(vm, FAKE_RESERVED_GPA -
+						PAGE_SIZE, &byte, 1), -EFAULT);
+	axv_vm_put(vm);
+}
+
 static void memslot_all_slots(struct kunit *test)
 {
 	struct axv_virt *virt = test->priv;
@@ -590,6 +621,7 @@ static struct kunit_case core_test_cases[] = {
 	KUNIT_CASE(vm_one_bsp),
 	KUNIT_CASE(vcpu_arch_setup_fails),
 	KUNIT_CASE(memslot_ranges),
+	KUNIT_CASE(memslot_backend_page),
 	KUNIT_CASE(memslot_overlaps),
 	KUNIT_CASE(memslot_all_slots),
 	KUNIT_CASE(run_cycle_and_accounting),

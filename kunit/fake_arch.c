@@ -138,7 +138,13 @@ int fake_arch_live_vms(void)
 	return atomic_read(&fake_vms);
 }
 
-/* KUnit regions have no pinned pages; mapping is never asked for. */
+static int fake_check_memory(struct axv_vm *vm, u64 gpa, u64 size)
+{
+	return gpa <= FAKE_RESERVED_GPA && FAKE_RESERVED_GPA - gpa < size ?
+	       -EEXIST : 0;
+}
+
+/* KUnit regions have no page array: no chunk ever comes in to map. */
 static int fake_map_memory(struct axv_vm *vm, u64 gpa, struct page **pages,
 			   unsigned long npages, bool readonly)
 {
@@ -277,6 +283,7 @@ const struct axv_arch_ops fake_arch_ops = {
 	.vcpu_destroy = fake_vcpu_destroy,
 	.vm_init = fake_vm_init,
 	.vm_destroy = fake_vm_destroy,
+	.check_memory = fake_check_memory,
 	.map_memory = fake_map_memory,
 	.unmap_memory = fake_unmap_memory,
 	.vcpu_run = fake_vcpu_run,

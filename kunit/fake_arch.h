@@ -62,6 +62,9 @@ int fake_arch_live_vcpus(void);
 /* Guest time one fake run accounts, nanoseconds. */
 #define FAKE_RUN_NS	1000
 
+/* A guest page the fake backend keeps for itself (&axv_arch_ops.check_memory). */
+#define FAKE_RESERVED_GPA	0xfee00000ULL
+
 /**
  * fake_arch_live_vms() - VMs whose backend state exists.
  *

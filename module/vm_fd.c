@@ -182,17 +182,16 @@ static long axv_vm_set_memory_region(struct axv_vm *vm, void __user *argp)
 		return axv_refuse_vm(-EFAULT, vm, SET_MEM,
 				     "user range %#llx+%#llx is not the caller's",
 				     req.userspace_addr, req.size);
-	err = axv_memslot_pin(vm, &mem);
+	err = axv_memslot_prepare(vm, &mem);
 	if (err)
 		return axv_refuse_vm(err, vm, SET_MEM,
-				     "cannot pin user %#llx+%#llx: %s (%d)",
+				     "user %#llx+%#llx: %s (%d)",
 				     req.userspace_addr, req.size,
 				     err == -ENOMEM ? "over RLIMIT_MEMLOCK or out of memory" :
-				     err == -EIO ? "caller is not the VM's process" :
-				     "not mapped, or not writable", err);
+				     "caller is not the VM's process", err);
 	err = axv_vm_set_memslot(vm, req.slot, &mem);
 	if (err) {
-		axv_memslot_unpin(vm, &mem);
+		axv_memslot_release(vm, &mem);
 		return axv_refuse_vm(err, vm, SET_MEM,
 				     "slot %u, guest %#llx+%#llx: %s",
 				     req.slot, req.guest_phys_addr, req.size,

@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A VM's guest memory: which of the VMM's memory appears where in the
- * guest-physical address space.  Slots are checked and kept here; the
- * backend maps them (EPT on Intel).
+ * guest-physical address space.  Slots are checked and kept here, and
+ * their pages pinned as the guest first uses them; the backend maps them
+ * (EPT on Intel).
  */
 #include <linux/errno.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/sched/mm.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 
 #include <axvcpu/arch.h>
@@ -46,9 +48,58 @@ int axv_vm_check_memslot(const struct axv_vm *vm, unsigned int slot,
 	return 0;
 }
 
+/*
+ * Guest memory is brought in on first use (an EPT violation, or a copy
+ * by the kernel), a chunk at a time: the 2 MiB-aligned stretch of
+ * guest-physical space around the access, clipped to the region, is
+ * pinned and mapped whole, and its pages kept in an array of their own.
+ * 2 MiB lets the backend map a huge page at once where the VMM's memory
+ * is one.
+ */
+#define AXV_CHUNK_SHIFT	21
+#define AXV_CHUNK_SIZE	BIT_ULL(AXV_CHUNK_SHIFT)
+
+static_assert(AXV_MAX_MEMSLOTS <= BITS_PER_LONG);
+
+/* Chunk number of @gpa in @mem, counted from the region's first. */
+static unsigned long axv_chunk(const struct axv_memslot *mem, u64 gpa)
+{
+	return (gpa >> AXV_CHUNK_SHIFT) - (mem->gpa >> AXV_CHUNK_SHIFT);
+}
+
+static unsigned long axv_nr_chunks(const struct axv_memslot *mem)
+{
+	return axv_chunk(mem, mem->gpa + mem->size - 1) + 1;
+}
+
+/* Guest-physical start and end of chunk @c of @mem. */
+static u64 axv_chunk_start(const struct axv_memslot *mem, unsigned long c)
+{
+	return max(ALIGN_DOWN(mem->gpa, AXV_CHUNK_SIZE) +
+		   ((u64)c << AXV_CHUNK_SHIFT), mem->gpa);
+}
+
+static u64 axv_chunk_end(const struct axv_memslot *mem, unsigned long c)
+{
+	return min(ALIGN_DOWN(mem->gpa, AXV_CHUNK_SIZE) +
+		   ((u64)(c + 1) << AXV_CHUNK_SHIFT), mem->gpa + mem->size);
+}
+
+/* The pinned page behind @gpa of @mem, or NULL when not in yet. */
+static struct page *axv_memslot_page(const struct axv_memslot *mem, u64 gpa)
+{
+	unsigned long c = axv_chunk(mem, gpa);
+	struct page **pages = mem->chunks[c];
+
+	if (!pages)
+		return NULL;
+	return pages[(gpa - axv_chunk_start(mem, c)) >> PAGE_SHIFT];
+}
+
 int axv_vm_set_memslot(struct axv_vm *vm, unsigned int slot,
 		       const struct axv_memslot *mem)
 {
+	const struct axv_arch_ops *ops = vm->virt->ops;
 	unsigned int i;
 	int err;
 
@@ -56,7 +107,7 @@ int axv_vm_set_memslot(struct axv_vm *vm, unsigned int slot,
 	if (err)
 		return err;
 
-	mutex_lock(&vm->lock);
+	mutex_lock(&vm->mem_mutex);
 	for (i = 0; i < AXV_MAX_MEMSLOTS; i++) {
 		const struct axv_memslot *other = &vm->memslots[i];
 
@@ -67,17 +118,15 @@ int axv_vm_set_memslot(struct axv_vm *vm, unsigned int slot,
 			break;
 		}
 	}
-	/* Pages reach the guest only once pinned; KUnit regions have none. */
-	if (!err && mem->pages)
-		err = vm->virt->ops->map_memory(vm, mem->gpa, mem->pages,
-						mem->size >> PAGE_SHIFT,
-						mem->flags & AXV_MEM_READONLY);
+	if (!err && ops->check_memory)
+		err = ops->check_memory(vm, mem->gpa, mem->size);
 	if (!err) {
 		spin_lock(&vm->mem_lock);
 		vm->memslots[slot] = *mem;
+		__set_bit(slot, &vm->used_slots);
 		spin_unlock(&vm->mem_lock);
 	}
-	mutex_unlock(&vm->lock);
+	mutex_unlock(&vm->mem_mutex);
 	return err;
 }
 
@@ -88,108 +137,182 @@ int axv_vm_delete_memslot(struct axv_vm *vm, unsigned long slot)
 
 	if (slot >= AXV_MAX_MEMSLOTS)
 		return -EINVAL;
-	mutex_lock(&vm->lock);
+	mutex_lock(&vm->mem_mutex);
 	mem = vm->memslots[slot];
 	if (mem.size) {
-		if (mem.pages)
+		/* Whatever chunks came in; the holes between cost nothing. */
+		if (mem.chunks)
 			vm->virt->ops->unmap_memory(vm, mem.gpa,
 						    mem.size >> PAGE_SHIFT);
 		spin_lock(&vm->mem_lock);
 		vm->memslots[slot] = (struct axv_memslot){ };
+		__clear_bit(slot, &vm->used_slots);
 		spin_unlock(&vm->mem_lock);
 	} else {
 		err = -ENOENT;
 	}
-	mutex_unlock(&vm->lock);
+	mutex_unlock(&vm->mem_mutex);
 	/* No CPU reaches the pages any more: they can go back. */
 	if (!err)
-		axv_memslot_unpin(vm, &mem);
+		axv_memslot_release(vm, &mem);
 	return err;
 }
 
-/* Pinned at most this many pages per call, to bound the time in one. */
-#define AXV_PIN_BATCH	4096UL
-
-int axv_memslot_pin(struct axv_vm *vm, struct axv_memslot *mem)
+int axv_memslot_prepare(struct axv_vm *vm, struct axv_memslot *mem)
 {
-	unsigned long npages = mem->size >> PAGE_SHIFT, pinned = 0;
-	unsigned int gup = FOLL_LONGTERM;
-	struct page **pages;
+	unsigned long npages = mem->size >> PAGE_SHIFT;
+	struct page ***chunks;
 	int err;
 
 	if (current->mm != vm->mm)
 		return -EIO;
-	if (!(mem->flags & AXV_MEM_READONLY))
-		gup |= FOLL_WRITE;
-	pages = kvmalloc_array(npages, sizeof(*pages), GFP_KERNEL_ACCOUNT);
-	if (!pages)
+	chunks = kvcalloc(axv_nr_chunks(mem), sizeof(*chunks),
+			  GFP_KERNEL_ACCOUNT);
+	if (!chunks)
 		return -ENOMEM;
+	/* Charged whole now, so that bringing a chunk in never hits it. */
 	err = account_locked_vm(vm->mm, npages, true);
-	if (err)
-		goto err_free_pages;
-	while (pinned < npages) {
-		unsigned long n = min(npages - pinned, AXV_PIN_BATCH);
-		unsigned long addr = mem->uaddr + (pinned << PAGE_SHIFT);
-		int got;
+	if (err) {
+		kvfree(chunks);
+		return err;
+	}
+	mem->chunks = chunks;
+	return 0;
+}
 
-		/* Memory already there is pinned without faulting anything. */
-		got = pin_user_pages_fast_only(addr, n, gup, pages + pinned);
-		if (!got) {
-			/*
-			 * Not there yet: fault it in first as ordinary memory.
-			 * Faulted in by the pin itself it would be allocated as
-			 * unmovable, and for huge pages the allocator would
-			 * first take whole pageblocks over from movable memory
-			 * (the 1 GiB row of Documentation/performance.rst).
-			 */
-			get_user_pages_unlocked(addr, n, NULL, gup & FOLL_WRITE);
-			got = pin_user_pages_fast(addr, n, gup, pages + pinned);
-		}
-		if (got <= 0) {
-			err = got ? got : -EFAULT;
-			goto err_unpin;
-		}
-		pinned += got;
+void axv_memslot_release(struct axv_vm *vm, struct axv_memslot *mem)
+{
+	bool dirty = !(mem->flags & AXV_MEM_READONLY);
+	unsigned long c, n;
+
+	if (!mem->chunks)
+		return;
+	for (c = 0; c < axv_nr_chunks(mem); c++) {
+		if (!mem->chunks[c])
+			continue;
+		n = (axv_chunk_end(mem, c) - axv_chunk_start(mem, c)) >>
+		    PAGE_SHIFT;
+		unpin_user_pages_dirty_lock(mem->chunks[c], n, dirty);
+		kfree(mem->chunks[c]);
 		cond_resched();
 	}
-	mem->pages = pages;
-	return 0;
-
-err_unpin:
-	unpin_user_pages(pages, pinned);
-	account_locked_vm(vm->mm, npages, false);
-err_free_pages:
-	kvfree(pages);
-	return err;
+	account_locked_vm(vm->mm, mem->size >> PAGE_SHIFT, false);
+	kvfree(mem->chunks);
+	mem->chunks = NULL;
 }
 
-void axv_memslot_unpin(struct axv_vm *vm, struct axv_memslot *mem)
-{
-	unsigned long npages = mem->size >> PAGE_SHIFT;
-
-	if (!mem->pages)
-		return;
-	unpin_user_pages_dirty_lock(mem->pages, npages,
-				    !(mem->flags & AXV_MEM_READONLY));
-	account_locked_vm(vm->mm, npages, false);
-	kvfree(mem->pages);
-	mem->pages = NULL;
-}
-
-/* The region holding @gpa, or NULL.  vm->mem_lock held. */
-static const struct axv_memslot *
-axv_vm_find_memslot(struct axv_vm *vm, u64 gpa)
+/* The region holding @gpa, or NULL.  vm->mem_lock or vm->mem_mutex held. */
+static struct axv_memslot *axv_vm_find_memslot(struct axv_vm *vm, u64 gpa)
 {
 	unsigned int i;
 
-	lockdep_assert_held(&vm->mem_lock);
-	for (i = 0; i < AXV_MAX_MEMSLOTS; i++) {
-		const struct axv_memslot *mem = &vm->memslots[i];
+	lockdep_assert(lockdep_is_held(&vm->mem_lock) ||
+		       lockdep_is_held(&vm->mem_mutex));
+	/* Every MMIO exit looks here: only the slots in use. */
+	for_each_set_bit(i, &vm->used_slots, AXV_MAX_MEMSLOTS) {
+		struct axv_memslot *mem = &vm->memslots[i];
 
-		if (mem->pages && gpa >= mem->gpa && gpa - mem->gpa < mem->size)
+		if (mem->chunks && gpa >= mem->gpa && gpa - mem->gpa < mem->size)
 			return mem;
 	}
 	return NULL;
+}
+
+/*
+ * Pin the @n pages of the VMM's memory from @addr into @pages.  Memory
+ * already there is pinned without faulting anything.  Memory not there
+ * yet is faulted in first as ordinary memory: faulted in by the pin
+ * itself (FOLL_LONGTERM) it would be allocated as unmovable, and for
+ * huge pages the allocator would first take whole pageblocks over from
+ * movable memory (the memory rows of Documentation/performance.rst).
+ */
+static int axv_pin(unsigned long addr, unsigned long n, bool writable,
+		   struct page **pages)
+{
+	unsigned int gup = FOLL_LONGTERM | (writable ? FOLL_WRITE : 0);
+	unsigned long pinned = 0;
+
+	while (pinned < n) {
+		unsigned long at = addr + (pinned << PAGE_SHIFT);
+		int got;
+
+		got = pin_user_pages_fast_only(at, n - pinned, gup,
+					       pages + pinned);
+		if (got <= 0) {
+			get_user_pages_unlocked(at, n - pinned, NULL,
+						gup & FOLL_WRITE);
+			got = pin_user_pages_fast(at, n - pinned, gup,
+						  pages + pinned);
+		}
+		if (got <= 0) {
+			unpin_user_pages(pages, pinned);
+			return got ? got : -EFAULT;
+		}
+		pinned += got;
+	}
+	return 0;
+}
+
+bool axv_vm_memory_missing(struct axv_vm *vm, u64 gpa)
+{
+	const struct axv_memslot *mem;
+	bool missing;
+
+	spin_lock(&vm->mem_lock);
+	mem = axv_vm_find_memslot(vm, gpa);
+	missing = mem && !mem->chunks[axv_chunk(mem, gpa)];
+	spin_unlock(&vm->mem_lock);
+	return missing;
+}
+
+int axv_vm_fault_in(struct axv_vm *vm, u64 gpa)
+{
+	struct axv_memslot *mem;
+	struct page **pages;
+	unsigned long c, n;
+	bool writable;
+	u64 start;
+	int err = 0;
+
+	might_sleep();
+	mutex_lock(&vm->mem_mutex);
+	mem = axv_vm_find_memslot(vm, gpa);
+	/* Gone meanwhile, or brought in by another vCPU: just try again. */
+	if (!mem || mem->chunks[axv_chunk(mem, gpa)])
+		goto out_unlock;
+	if (current->mm != vm->mm) {
+		err = -EIO;
+		goto out_unlock;
+	}
+	c = axv_chunk(mem, gpa);
+	start = axv_chunk_start(mem, c);
+	n = (axv_chunk_end(mem, c) - start) >> PAGE_SHIFT;
+	writable = !(mem->flags & AXV_MEM_READONLY);
+
+	pages = kmalloc_array(n, sizeof(*pages), GFP_KERNEL_ACCOUNT);
+	if (!pages) {
+		err = -ENOMEM;
+		goto out_unlock;
+	}
+	err = axv_pin(mem->uaddr + (start - mem->gpa), n, writable, pages);
+	if (err)
+		goto err_free_pages;
+	err = vm->virt->ops->map_memory(vm, start, pages, n, !writable);
+	if (err)
+		goto err_unpin;
+	spin_lock(&vm->mem_lock);
+	mem->chunks[c] = pages;
+	spin_unlock(&vm->mem_lock);
+	mutex_unlock(&vm->mem_mutex);
+	return 0;
+
+err_unpin:
+	unpin_user_pages(pages, n);
+err_free_pages:
+	kfree(pages);
+out_unlock:
+	mutex_unlock(&vm->mem_mutex);
+	return err;
 }
 
 /* Copy @len bytes at @gpa to or from @buf, a page at a time. */
@@ -210,7 +333,11 @@ static int axv_vm_copy_guest(struct axv_vm *vm, u64 gpa, void *buf,
 			err = -EFAULT;
 			break;
 		}
-		page = mem->pages[(gpa - mem->gpa) >> PAGE_SHIFT];
+		page = axv_memslot_page(mem, gpa);
+		if (!page) {
+			err = -EAGAIN;
+			break;
+		}
 		va = kmap_local_page(page);
 		if (write)
 			memcpy(va + off, buf, n);

@@ -29,6 +29,7 @@ struct axv_vm *axv_vm_create(struct axv_virt *virt, bool irqchip)
 
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
+	mutex_init(&vm->mem_mutex);
 	spin_lock_init(&vm->mem_lock);
 	vm->virt = virt;
 	vm->id = atomic_inc_return(&axv_vm_next_id);
@@ -44,6 +45,7 @@ struct axv_vm *axv_vm_create(struct axv_virt *virt, bool irqchip)
 	return vm;
 
 err_put_virt:
+	mutex_destroy(&vm->mem_mutex);
 	mutex_destroy(&vm->lock);
 	axv_virt_put(virt);
 err_free_vm:
@@ -67,6 +69,7 @@ static void axv_vm_release(struct kref *ref)
 	if (vm->mm)
 		mmdrop(vm->mm);
 	axv_virt_put(vm->virt);
+	mutex_destroy(&vm->mem_mutex);
 	mutex_destroy(&vm->lock);
 	kfree(vm);
 }

@@ -166,6 +166,17 @@ int vmx_apicv_vm_init(struct axv_vm *vm)
 	return err;
 }
 
+/* The APIC-access page is no place for a memory region. */
+int vmx_check_memory(struct axv_vm *vm, u64 gpa, u64 size)
+{
+	const struct vmx_vm *vvm = vm->arch;
+
+	if (vvm->apic_access && gpa <= LAPIC_BASE_DEFAULT &&
+	    LAPIC_BASE_DEFAULT - gpa < size)
+		return -EEXIST;
+	return 0;
+}
+
 void vmx_apicv_vm_destroy(struct vmx_vm *vvm)
 {
 	/* The EPT that mapped it is gone with every vCPU that used it. */

@@ -34,8 +34,15 @@ static int vmx_complete_ins(struct vmx_vcpu *vmx)
 {
 	bool down = vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_DF;
 
-	if (vmx_io_copy(vmx, vmx->pend_ins_gla, vmx->pend_count,
-			vmx->pend_size, down, true))
+	int err = vmx_io_copy(vmx, vmx->pend_ins_gla, vmx->pend_count,
+			      vmx->pend_size, down, true);
+
+	/* Memory not in yet: completed again once it is (rewriting is harmless). */
+	if (err == -EAGAIN) {
+		vmx->pending = VMX_PENDING_INS;
+		return err;
+	}
+	if (err)
 		return vmx_io_fault(vmx, vmx->pend_ins_gla);
 	vmx_io_advance(vmx, VMX_RDI, vmx->pend_count, vmx->pend_size,
 		       vmx->pend_addr_size, vmx->pend_rep, down);
@@ -65,7 +72,8 @@ static void vmx_complete_mmio_read(struct vmx_vcpu *vmx,
 
 /*
  * 1 to go on into the guest, 0 when completing made a new exit for
- * userspace.  Preemption off, VMCS current.
+ * userspace, -EAGAIN when guest memory must come in first (nothing
+ * changed).  Preemption off, VMCS current.
  */
 static int vmx_complete_locked(struct vmx_vcpu *vmx)
 {
@@ -128,8 +136,14 @@ int vmx_complete_userspace_exit(struct vmx_vcpu *vmx)
 
 	if (vmx->pending == VMX_PENDING_NONE)
 		return 1;
-	vmx_vcpu_get(vmx);
-	ret = vmx_complete_locked(vmx);
-	vmx_vcpu_put(vmx);
-	return ret;
+	for (;;) {
+		vmx_vcpu_get(vmx);
+		ret = vmx_complete_locked(vmx);
+		vmx_vcpu_put(vmx);
+		if (ret != -EAGAIN)
+			return ret;
+		ret = vmx_fault_in(vmx);
+		if (ret <= 0)
+			return ret;
+	}
 }

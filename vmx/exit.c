@@ -144,6 +144,8 @@ static int vmx_exit_triple_fault(struct vmx_vcpu *vmx)
 		if (!vmx_read_gva(vmx, gla, run->triple_fault.insn, n))
 			break;
 	run->triple_fault.insn_len = n;
+	/* The bytes are a courtesy: nothing is brought in for them. */
+	vmx->fault_pending = false;
 	/* Nothing to deliver any more: the guest is shut down. */
 	vmx->event.valid = false;
 	vmx_count(vmx, AXV_EXIT_TRIPLE_FAULT);

@@ -39,16 +39,34 @@ unsigned int vmx_cpu_mode(struct vmx_vcpu *vmx)
 	return (cs_ar & BIT(14)) ? 4 : 2;
 }
 
+/*
+ * Copy guest-physical memory; -EAGAIN (memory not in yet) also marks it
+ * to be brought in before the guest runs again.
+ */
+static int vmx_copy_gpa(struct vmx_vcpu *vmx, u64 gpa, void *buf,
+			unsigned int len, bool write)
+{
+	int err;
+
+	if (write)
+		err = axv_vm_write_guest(vmx->vcpu->vm, gpa, buf, len);
+	else
+		err = axv_vm_read_guest(vmx->vcpu->vm, gpa, buf, len);
+	return err == -EAGAIN ? vmx_memory_missing(vmx, gpa) : err;
+}
+
+/* A page-table entry: 0, -EFAULT, or -EAGAIN (vmx_copy_gpa()). */
 static int vmx_read_pte(struct vmx_vcpu *vmx, u64 gpa, u64 *pte, bool wide)
 {
 	u32 pte32;
+	int err;
 
 	if (wide)
-		return axv_vm_read_guest(vmx->vcpu->vm, gpa, pte, 8);
-	if (axv_vm_read_guest(vmx->vcpu->vm, gpa, &pte32, 4))
-		return -EFAULT;
-	*pte = pte32;
-	return 0;
+		return vmx_copy_gpa(vmx, gpa, pte, 8, false);
+	err = vmx_copy_gpa(vmx, gpa, &pte32, 4, false);
+	if (!err)
+		*pte = pte32;
+	return err;
 }
 
 int vmx_gva_to_gpa(struct vmx_vcpu *vmx, u64 gva, u64 *gpa)
@@ -57,7 +75,7 @@ int vmx_gva_to_gpa(struct vmx_vcpu *vmx, u64 gva, u64 *gpa)
 	unsigned long cr4 = vmcs_readl(GUEST_CR4);
 	bool lma = vmx_guest_long_mode();
 	u64 table = vmcs_readl(GUEST_CR3), pte;
-	int level, shift;
+	int level, shift, err;
 
 	if (!(cr0 & X86_CR0_PG)) {
 		*gpa = lma ? gva : (u32)gva;
@@ -82,17 +100,22 @@ int vmx_gva_to_gpa(struct vmx_vcpu *vmx, u64 gva, u64 *gpa)
 		u64 pde;
 
 		gva = (u32)gva;
-		if (vmx_read_pte(vmx, (table & 0xfffff000) + (gva >> 22) * 4,
-				 &pde, false) || !(pde & PTE_P))
+		err = vmx_read_pte(vmx, (table & 0xfffff000) + (gva >> 22) * 4,
+				   &pde, false);
+		if (err)
+			return err;
+		if (!(pde & PTE_P))
 			return -EFAULT;
 		if ((pde & PTE_PS) && (cr4 & X86_CR4_PSE)) {
 			*gpa = (pde & 0xffc00000) | ((pde & 0x1fe000) << 19) |
 			       (gva & 0x3fffff);
 			return 0;
 		}
-		if (vmx_read_pte(vmx, (pde & 0xfffff000) +
-				 ((gva >> 12) & 0x3ff) * 4, &pte, false) ||
-		    !(pte & PTE_P))
+		err = vmx_read_pte(vmx, (pde & 0xfffff000) +
+				   ((gva >> 12) & 0x3ff) * 4, &pte, false);
+		if (err)
+			return err;
+		if (!(pte & PTE_P))
 			return -EFAULT;
 		*gpa = (pte & 0xfffff000) | (gva & 0xfff);
 		return 0;
@@ -100,8 +123,11 @@ int vmx_gva_to_gpa(struct vmx_vcpu *vmx, u64 gva, u64 *gpa)
 
 	for (; level > 0; level--) {
 		shift = 12 + 9 * (level - 1);
-		if (vmx_read_pte(vmx, table + ((gva >> shift) & 0x1ff) * 8,
-				 &pte, true) || !(pte & PTE_P))
+		err = vmx_read_pte(vmx, table + ((gva >> shift) & 0x1ff) * 8,
+				   &pte, true);
+		if (err)
+			return err;
+		if (!(pte & PTE_P))
 			return -EFAULT;
 		/* A large page ends the walk at the PDPT (1 GiB) or PD (2 MiB). */
 		if (level <= 3 && level > 1 && (pte & PTE_PS)) {
@@ -125,12 +151,9 @@ static int vmx_copy_gva(struct vmx_vcpu *vmx, u64 gva, void *buf,
 		u64 gpa;
 		int err;
 
-		if (vmx_gva_to_gpa(vmx, gva, &gpa))
-			return -EFAULT;
-		if (write)
-			err = axv_vm_write_guest(vmx->vcpu->vm, gpa, buf, n);
-		else
-			err = axv_vm_read_guest(vmx->vcpu->vm, gpa, buf, n);
+		err = vmx_gva_to_gpa(vmx, gva, &gpa);
+		if (!err)
+			err = vmx_copy_gpa(vmx, gpa, buf, n, write);
 		if (err)
 			return err;
 		gva += n;

@@ -147,6 +147,15 @@ int vmx_exit_io(struct vmx_vcpu *vmx)
 	/* An element across a page boundary goes alone. */
 	if (!n)
 		n = 1;
+	if (!in) {
+		int err = vmx_io_copy(vmx, gla, n, size, down, false);
+
+		/* Not in yet: the guest runs OUTS again once it is. */
+		if (err == -EAGAIN)
+			return 1;
+		if (err)
+			return vmx_io_fault(vmx, gla);
+	}
 
 	vmx_user_exit(vmx, AXV_EXIT_IO);
 	vmx_count(vmx, AXV_EXIT_IO);
@@ -161,8 +170,6 @@ int vmx_exit_io(struct vmx_vcpu *vmx)
 		memset(run->data, 0, n * size);
 		return 0;
 	}
-	if (vmx_io_copy(vmx, gla, n, size, down, false))
-		return vmx_io_fault(vmx, gla);
 	vmx_io_advance(vmx, VMX_RSI, n, size, addr_size, q.rep, down);
 	return 0;
 }

@@ -73,23 +73,31 @@ static int vmx_apic_access(struct vmx_vcpu *vmx, u64 gpa,
 
 /*
  * Fetch and decode the data access at RIP.  Returns 0, 1 when it is a
- * REP STOS with nothing to do (skipped), or -EINVAL when it cannot be
- * decoded.
+ * REP STOS with nothing to do (skipped), -EAGAIN when the instruction is
+ * in guest memory not in yet, or -EINVAL when it cannot be decoded.
  */
 static int vmx_mmio_decode_rip(struct vmx_vcpu *vmx, struct vmx_mmio_insn *d)
 {
 	u64 rip = vmcs_readl(GUEST_RIP);
 	unsigned int mode = vmx_cpu_mode(vmx), n;
+	bool missing = false;
 	u8 insn[15];
 
 	if (!mode)
 		return -EINVAL;
 	/* As many bytes as are readable; the decoder says if too few. */
-	for (n = sizeof(insn); n; n--)
-		if (!vmx_read_gva(vmx, vmcs_readl(GUEST_CS_BASE) + rip, insn, n))
+	for (n = sizeof(insn); n; n--) {
+		int err = vmx_read_gva(vmx, vmcs_readl(GUEST_CS_BASE) + rip,
+				       insn, n);
+
+		if (!err)
 			break;
+		missing |= err == -EAGAIN;
+	}
 	if (vmx_decode_mmio(insn, n, mode, d))
-		return -EINVAL;
+		return missing ? -EAGAIN : -EINVAL;
+	/* Decoded without what is missing: it need not come in. */
+	vmx->fault_pending = false;
 	/* These exits give no instruction length (28.2.5): use ours. */
 	vmx->exit_insn_len = d->len;
 	if (d->op == VMX_INSN_STOS && d->rep &&
@@ -105,6 +113,8 @@ int vmx_apic_access_emulate(struct vmx_vcpu *vmx, u64 gpa)
 	struct vmx_mmio_insn d;
 	int ret = vmx_mmio_decode_rip(vmx, &d);
 
+	if (ret == -EAGAIN)
+		return 1;
 	if (ret < 0)
 		return vmx_exit_unknown(vmx);
 	if (ret)
@@ -119,6 +129,12 @@ int vmx_exit_ept_violation(struct vmx_vcpu *vmx)
 	struct vmx_mmio_insn d;
 	int ret;
 
+	/* Guest memory not in yet: the run loop brings it in, then retry. */
+	if (axv_vm_memory_missing(vmx->vcpu->vm, gpa)) {
+		vmx_memory_missing(vmx, gpa);
+		vmx_nmi_unblocked_by_iret(vmx);
+		return 1;
+	}
 	/*
 	 * An instruction fetch from a hole, or guest page tables in one (the
 	 * processor's own walk faulted, bit 8 clear), cannot be emulated.
@@ -128,6 +144,8 @@ int vmx_exit_ept_violation(struct vmx_vcpu *vmx)
 	     !(vmx->exit_qual & EPT_Q_GLA_DATA)))
 		return vmx_npf(vmx, gpa);
 	ret = vmx_mmio_decode_rip(vmx, &d);
+	if (ret == -EAGAIN)
+		return 1;
 	if (ret < 0)
 		return vmx_npf(vmx, gpa);
 	if (ret)

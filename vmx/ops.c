@@ -174,6 +174,7 @@ const struct axv_arch_ops axv_arch_ops = {
 	.vcpu_destroy = vmx_vcpu_destroy,
 	.vm_init = vmx_vm_init,
 	.vm_destroy = vmx_vm_destroy,
+	.check_memory = vmx_check_memory,
 	.map_memory = vmx_map_memory,
 	.unmap_memory = vmx_unmap_memory,
 	.vcpu_run = vmx_vcpu_run,

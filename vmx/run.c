@@ -598,6 +598,11 @@ int vmx_vcpu_run(struct axv_vcpu *vcpu)
 				return ret;
 			continue;
 		}
+		if (vmx->fault_pending) {
+			ret = vmx_fault_in(vmx);
+			if (ret <= 0)
+				return ret;
+		}
 		cond_resched();
 
 		vmx_vcpu_get(vmx);

@@ -90,11 +90,15 @@ int vmx_map_memory(struct axv_vm *vm, u64 gpa, struct page **pages,
 		      readonly ? EPT_R | EPT_X : EPT_R | EPT_W | EPT_X, &freed);
 	kvfree(pfns);
 	/*
-	 * A hole became memory: cached "not present" results must go.  On
+	 * A hole became memory: nothing to invalidate, since processors
+	 * cache nothing from EPT entries that are not present (SDM Vol. 3C,
+	 * "Guidelines for Use of the INVEPT Instruction"), and the EPT
+	 * violation that led here cleared what the faulting one held.  On
 	 * failure the entries made meanwhile are gone again, and so must be
 	 * any translation through them before the pages are unpinned.
 	 */
-	vmx_invept_all(vvm);
+	if (err)
+		vmx_invept_all(vvm);
 	ept_free_tables(&freed);
 	return err;
 }

@@ -115,6 +115,12 @@ struct vmx_event {
  * @pend_reg: general register of a pending MOV from DR.
  * @hypercall_ret: result for the next AXV_RUN to write into RAX.
  * @hypercall_ret_set: AXV_SET_HYPERCALL_RESULT gave @hypercall_ret.
+ * @fault_pending: guest memory at @fault_gpa must be brought in
+ *	(axv_vm_fault_in()) before the guest runs again; set where that
+ *	cannot sleep, by vmx_memory_missing().
+ * @fault_gpa: the guest-physical address.
+ * @pdptrs_stale: the VMCS's PDPTEs could not be read from guest memory
+ *	not in yet; they are loaded again once it is.
  * @exit_reason: raw exit reason of the last exit.
  * @exit_qual: its exit qualification.
  * @exit_insn_len: its VM-exit instruction length.
@@ -171,6 +177,9 @@ struct vmx_vcpu {
 	u8 pend_reg;
 	u64 hypercall_ret;
 	bool hypercall_ret_set;
+	bool fault_pending;
+	bool pdptrs_stale;
+	u64 fault_gpa;
 	u32 exit_reason;
 	unsigned long exit_qual;
 	u32 exit_insn_len;
@@ -222,6 +231,9 @@ unsigned long vmx_cr0_hw(unsigned long cr0);
 unsigned long vmx_cr4_hw(unsigned long cr4);
 u64 vmx_apic_base(struct vmx_vcpu *vmx);
 void vmx_load_pdptrs(struct vmx_vcpu *vmx, unsigned long cr3);
+int vmx_memory_missing(struct vmx_vcpu *vmx, u64 gpa);
+int vmx_fault_in(struct vmx_vcpu *vmx);
+void vmx_nmi_unblocked_by_iret(struct vmx_vcpu *vmx);
 int vmx_vmcs_setup(struct vmx_vcpu *vmx, u64 eptp);
 void vmx_vmcs_reset_guest(struct vmx_vcpu *vmx, bool sipi, u8 vector);
 void vmx_vmcs_set_host_percpu(void);
@@ -270,6 +282,7 @@ void vmx_vm_destroy(struct axv_vm *vm);
 int vmx_map_memory(struct axv_vm *vm, u64 gpa, struct page **pages,
 		   unsigned long npages, bool readonly);
 void vmx_unmap_memory(struct axv_vm *vm, u64 gpa, unsigned long npages);
+int vmx_check_memory(struct axv_vm *vm, u64 gpa, u64 size);
 
 /* vmcs_setup.c */
 int vmx_bitmaps_init(void);

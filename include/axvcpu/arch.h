@@ -58,14 +58,22 @@ struct page;
  *	negative errno, leaving nothing allocated on failure.
  * @vm_destroy: free what @vm_init made, after every vCPU and every
  *	memory region of the VM is gone.  Process context, may sleep.
+ * @check_memory: optional; -EEXIST when the guest-physical range @gpa,
+ *	@size cannot become a memory region because the backend keeps a
+ *	page of its own there (on Intel, the APIC-access page), else 0.
+ *	Called with &axv_vm.mem_mutex held; may sleep.
  * @map_memory: map @npages pinned pages, @pages[0] at guest-physical
- *	@gpa, writable unless @readonly, and make every CPU see the change.
- *	The range does not overlap a mapped one.  Called with the VM's lock
- *	held; may sleep.  Returns 0, -ENOMEM, or -EINVAL for a range the
- *	backend cannot map; on failure nothing of the range stays mapped.
- * @unmap_memory: undo @map_memory for exactly that range, and return
- *	only when no CPU can reach the pages through the old mapping any
- *	more.  Called with the VM's lock held; may sleep.
+ *	@gpa, writable unless @readonly, where nothing is mapped yet (a
+ *	chunk of a region, brought in by axv_vm_fault_in()).  Nothing was
+ *	mapped there, so no CPU holds anything to invalidate.  Called with
+ *	&axv_vm.mem_mutex held, by the thread of a vCPU of @vm; may sleep.
+ *	Returns 0, -ENOMEM, or -EINVAL for a page the backend cannot map; on
+ *	failure nothing of the range stays mapped and no CPU can reach the
+ *	pages through it.
+ * @unmap_memory: unmap whatever is mapped in the @npages pages from @gpa
+ *	(a whole region, whose chunks may be in or not), and return only
+ *	when no CPU can reach the pages through the old mappings any more.
+ *	Called with &axv_vm.mem_mutex held; may sleep.
  * @vcpu_run: enter the guest until an exit that userspace must see, a
  *	pending signal or a kick; fills the vCPU's run structure and counts
  *	each exit with axv_vcpu_account_exit().  It first completes the exit
@@ -119,6 +127,7 @@ struct axv_arch_ops {
 	void (*vcpu_destroy)(struct axv_vcpu *vcpu);
 	int (*vm_init)(struct axv_vm *vm);
 	void (*vm_destroy)(struct axv_vm *vm);
+	int (*check_memory)(struct axv_vm *vm, u64 gpa, u64 size);
 	int (*map_memory)(struct axv_vm *vm, u64 gpa, struct page **pages,
 			  unsigned long npages, bool readonly);
 	void (*unmap_memory)(struct axv_vm *vm, u64 gpa, unsigned long npages);

@@ -128,16 +128,17 @@ void axv_virt_show(struct axv_virt *virt, struct seq_file *m);
  * @size: bytes, a non-zero multiple of the page size; 0 for a free slot.
  * @uaddr: the VMM's virtual address backing it, page aligned.
  * @flags: AXV_MEM_* (uapi/linux/axvcpu.h).
- * @pages: the VMM's pages, pinned by axv_memslot_pin(), one per guest
- *	page; NULL for a region whose pages were never pinned (only KUnit
- *	makes those).
+ * @chunks: the VMM's pinned pages, an array per 2 MiB-aligned chunk of
+ *	the region, NULL until axv_vm_fault_in() brings the chunk in; this
+ *	array of arrays is made by axv_memslot_prepare(), and is NULL only
+ *	in regions KUnit makes, which the guest cannot use.
  */
 struct axv_memslot {
 	u64 gpa;
 	u64 size;
 	u64 uaddr;
 	u32 flags;
-	struct page **pages;
+	struct page ***chunks;
 };
 
 struct axv_vcpu;
@@ -149,13 +150,18 @@ struct axv_vcpu;
  * @id: VM number, unique while the module is loaded; for logs.
  * @lock: serialises changes to the VM's configuration and @vcpus.
  * @vcpus: the vCPUs, indexed by vCPU id.
- * @memslots: guest memory, indexed by slot number; guarded by @lock.
+ * @memslots: guest memory, indexed by slot number; guarded by
+ *	@mem_mutex.
  * @mm: the address space of the process that created the VM; its pages
  *	back guest memory and are charged to its locked-memory limit.
  *	NULL for VMs made by KUnit.
  * @arch: the backend's state (&axv_arch_ops.vm_init).
- * @mem_lock: also guards @memslots, for readers of guest memory that
- *	cannot sleep; writers hold @lock too.
+ * @mem_mutex: serialises changes to guest memory: @memslots, their
+ *	pages coming in, the backend's mappings.  Nests inside @lock.
+ * @mem_lock: also guards @memslots, @used_slots and the regions' @chunks
+ *	entries, for readers of guest memory that cannot sleep; writers
+ *	hold @mem_mutex too.
+ * @used_slots: bit N set: @memslots[N] holds a region.
  * @irqchip: the interrupt controllers are in the kernel (x86: a local
  *	APIC per vCPU): IPIs between vCPUs, starts included, never leave
  *	it.  Fixed at creation.
@@ -169,7 +175,9 @@ struct axv_vm {
 	struct axv_memslot memslots[AXV_MAX_MEMSLOTS];
 	struct mm_struct *mm;
 	void *arch;
+	struct mutex mem_mutex; /* see @mem_mutex above */
 	spinlock_t mem_lock; /* see @mem_lock above */
+	unsigned long used_slots;
 	bool irqchip;
 };
 
@@ -293,7 +301,8 @@ int axv_vm_check_memslot(const struct axv_vm *vm, unsigned int slot,
  *
  * Context: process, may sleep.
  * Return: 0; -EINVAL as axv_vm_check_memslot(); -EEXIST when the slot is
- * in use or the guest range overlaps another region.
+ * in use, the guest range overlaps another region, or the backend keeps
+ * a page of its own there (&axv_arch_ops.check_memory).
  */
 int axv_vm_set_memslot(struct axv_vm *vm, unsigned int slot,
 		       const struct axv_memslot *mem);
@@ -309,30 +318,63 @@ int axv_vm_set_memslot(struct axv_vm *vm, unsigned int slot,
 int axv_vm_delete_memslot(struct axv_vm *vm, unsigned long slot);
 
 /**
- * axv_memslot_pin() - pin the VMM's pages behind a region.
+ * axv_memslot_prepare() - make ready to bring a region's pages in.
  * @vm: the VM; the caller runs in its address space.
- * @mem: the region, checked by axv_vm_check_memslot(); @mem->pages is
- *	set on success.
+ * @mem: the region, checked by axv_vm_check_memslot(); @mem->chunks is
+ *	set on success, every entry NULL.
  *
- * The pages count against the caller's RLIMIT_MEMLOCK (unless it has
- * CAP_IPC_LOCK) until axv_memslot_unpin().
+ * Nothing is pinned yet: axv_vm_fault_in() pins and maps a chunk when the
+ * guest (or the kernel for it) first touches it.  The whole region counts
+ * against the caller's RLIMIT_MEMLOCK (unless it has CAP_IPC_LOCK) from
+ * now until axv_memslot_release(), so that a chunk never fails on it.
  *
  * Context: process, may sleep.
- * Return: 0; -ENOMEM over the locked-memory limit or out of memory;
- * -EFAULT when part of the range is not mapped (or, for a writable
- * region, not writable) in the caller; -EIO when the caller is not in the
- * VM's address space.  Nothing stays pinned or charged on failure.
+ * Return: 0; -ENOMEM over the locked-memory limit or out of memory; -EIO
+ * when the caller is not in the VM's address space.  Nothing stays
+ * charged on failure.
  */
-int axv_memslot_pin(struct axv_vm *vm, struct axv_memslot *mem);
+int axv_memslot_prepare(struct axv_vm *vm, struct axv_memslot *mem);
 
 /**
- * axv_memslot_unpin() - release what axv_memslot_pin() took.
+ * axv_memslot_release() - unpin what came in of a region, and uncharge it.
  * @vm: the VM.
- * @mem: the region; @mem->pages is NULL afterwards.
+ * @mem: the region, no longer in @vm's slots; @mem->chunks is NULL
+ *	afterwards.
  *
  * Context: process, may sleep.
  */
-void axv_memslot_unpin(struct axv_vm *vm, struct axv_memslot *mem);
+void axv_memslot_release(struct axv_vm *vm, struct axv_memslot *mem);
+
+/**
+ * axv_vm_memory_missing() - whether a guest-physical address is in a
+ *	region but not brought in yet.
+ * @vm: the VM.
+ * @gpa: guest-physical address.
+ *
+ * The backend asks on an access its page tables refused.
+ *
+ * Context: any; does not sleep.
+ * Return: true when the access is to be retried after axv_vm_fault_in();
+ * false for a hole (or a write to a read-only region).
+ */
+bool axv_vm_memory_missing(struct axv_vm *vm, u64 gpa);
+
+/**
+ * axv_vm_fault_in() - bring the guest memory at @gpa in.
+ * @vm: the VM; the caller runs in its address space.
+ * @gpa: guest-physical address.
+ *
+ * Pins the VMM's pages of the chunk holding @gpa (its 2 MiB-aligned
+ * stretch, within the region) and has the backend map them.  Nothing
+ * happens when @gpa is in no region, or already in.
+ *
+ * Context: process, may sleep.
+ * Return: 0, after which the access can be tried again; -EFAULT when the
+ * VMM's memory behind the chunk is not mapped any more (or, for a
+ * writable region, not writable); -ENOMEM; -EIO when the caller is not in
+ * the VM's address space; -EINVAL when the backend cannot map a page.
+ */
+int axv_vm_fault_in(struct axv_vm *vm, u64 gpa);
 
 /**
  * axv_vm_read_guest() - copy guest memory out.
@@ -342,7 +384,9 @@ void axv_memslot_unpin(struct axv_vm *vm, struct axv_memslot *mem);
  * @len: bytes.
  *
  * Context: any; does not sleep.
- * Return: 0; -EFAULT when part of the range is not guest memory.
+ * Return: 0; -EFAULT when part of the range is not guest memory;
+ * -EAGAIN when part of it is guest memory not brought in yet: call
+ * axv_vm_fault_in() for the address where it can sleep, and try again.
  */
 int axv_vm_read_guest(struct axv_vm *vm, u64 gpa, void *buf, size_t len);
 
@@ -355,7 +399,7 @@ int axv_vm_read_guest(struct axv_vm *vm, u64 gpa, void *buf, size_t len);
  *
  * Context: any; does not sleep.
  * Return: 0; -EFAULT when part of the range is not guest memory or is
- * read-only to the guest.
+ * read-only to the guest; -EAGAIN as axv_vm_read_guest().
  */
 int axv_vm_write_guest(struct axv_vm *vm, u64 gpa, const void *buf,
 		       size_t len);

@@ -669,6 +669,129 @@ out:
 }
 
 /*
+ * Guest memory comes in on first use.  Regions at 0x80000 (OUTS source),
+ * 0x90000 (INS destination) and 0xa0000 (memory the VMM unmapped) are
+ * untouched until the guest's string I/O and load reach them.
+ */
+static const __u8 lazy_code[] = {
+	0xb8, 0x00, 0x80,		/* mov $0x8000, %ax */
+	0x8e, 0xd8,			/* mov %ax, %ds */
+	0xbe, 0x10, 0x00,		/* mov $0x10, %si */
+	0xb9, 0x04, 0x00,		/* mov $4, %cx */
+	0xba, 0xf8, 0x03,		/* mov $0x3f8, %dx */
+	0xf3, 0x6e,			/* rep outsb */
+	0xb8, 0x00, 0x90,		/* mov $0x9000, %ax */
+	0x8e, 0xc0,			/* mov %ax, %es */
+	0x31, 0xff,			/* xor %di, %di */
+	0xb9, 0x04, 0x00,		/* mov $4, %cx */
+	0xf3, 0x6c,			/* rep insb */
+	0xb8, 0x00, 0xa0,		/* mov $0xa000, %ax */
+	0x8e, 0xd8,			/* mov %ax, %ds */
+	0xa0, 0x00, 0x00,		/* mov 0x0, %al */
+	0xfa, 0xf4,			/* cli; hlt */
+};
+
+static int lazy_region(struct vm *v, __u32 slot, __u64 gpa, void *mem)
+{
+	struct axv_memory_region r = {
+		.slot = slot, .guest_phys_addr = gpa, .size = 0x10000,
+		.userspace_addr = (unsigned long)mem,
+	};
+
+	if (ioctl(v->vm, AXV_SET_MEMORY_REGION, &r))
+		return fail("AXV_SET_MEMORY_REGION slot %u: %s", slot,
+			    strerror(errno));
+	return 0;
+}
+
+static int check_lazy_memory(void)
+{
+	__u8 *data, *mem;
+	struct axv_regs regs;
+	struct vm v;
+	int ret = -1;
+
+	mem = mmap(NULL, 0x30000, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED)
+		return fail("mmap: %s", strerror(errno));
+	memcpy(mem + 0x10, "pqrs", 4);
+	if (vm_create(&v, lazy_code, sizeof(lazy_code)) ||
+	    lazy_region(&v, 1, 0x80000, mem) ||
+	    lazy_region(&v, 2, 0x90000, mem + 0x10000) ||
+	    lazy_region(&v, 3, 0xa0000, mem + 0x20000))
+		goto out;
+	/* Accepted while mapped; gone before the guest comes to it. */
+	if (munmap(mem + 0x20000, 0x10000)) {
+		fail("munmap: %s", strerror(errno));
+		goto out;
+	}
+	if (run_expect(&v, AXV_EXIT_IO))
+		goto out;
+	data = (__u8 *)v.run + v.run->io.data_offset;
+	if (v.run->io.count != 4 || v.run->io.direction != AXV_IO_OUT ||
+	    memcmp(data, "pqrs", 4)) {
+		fail("REP OUTSB from memory not in yet: dir %u count %u data %.4s",
+		     v.run->io.direction, v.run->io.count, (char *)data);
+		goto out;
+	}
+	if (run_expect(&v, AXV_EXIT_IO))
+		goto out;
+	data = (__u8 *)v.run + v.run->io.data_offset;
+	if (v.run->io.count != 4 || v.run->io.direction != AXV_IO_IN) {
+		fail("REP INSB: dir %u count %u", v.run->io.direction,
+		     v.run->io.count);
+		goto out;
+	}
+	memcpy(data, "klmn", 4);
+	if (run_expect(&v, AXV_EXIT_INTERNAL_ERROR))
+		goto out;
+	if (memcmp(mem + 0x10000, "klmn", 4)) {
+		fail("REP INSB into memory not in yet: %.4s, want klmn",
+		     (char *)mem + 0x10000);
+		goto out;
+	}
+	if (v.run->internal.suberror != AXV_INTERNAL_MEMORY_FAULT ||
+	    v.run->internal.ndata != 2 ||
+	    v.run->internal.data[0] != 0xa0000 ||
+	    v.run->internal.data[1] != EFAULT) {
+		fail("load from unmapped memory: %u %u %#llx %llu, want %u 2 0xa0000 %u",
+		     v.run->internal.suberror, v.run->internal.ndata,
+		     (unsigned long long)v.run->internal.data[0],
+		     (unsigned long long)v.run->internal.data[1],
+		     AXV_INTERNAL_MEMORY_FAULT, EFAULT);
+		goto out;
+	}
+	/* Without the region the load is MMIO: nothing of it stayed. */
+	if (ioctl(v.vm, AXV_DELETE_MEMORY_REGION, 3)) {
+		fail("AXV_DELETE_MEMORY_REGION: %s", strerror(errno));
+		goto out;
+	}
+	if (run_expect(&v, AXV_EXIT_MMIO))
+		goto out;
+	if (v.run->mmio.gpa != 0xa0000 || v.run->mmio.is_write) {
+		fail("MMIO gpa %#llx write %u, want 0xa0000 0",
+		     (unsigned long long)v.run->mmio.gpa, v.run->mmio.is_write);
+		goto out;
+	}
+	v.run->mmio.data = 0x77;
+	if (run_expect(&v, AXV_EXIT_HALT))
+		goto out;
+	if (ioctl(v.vcpu, AXV_GET_REGS, &regs) || (regs.rax & 0xff) != 0x77 ||
+	    (regs.rsi & 0xffff) != 0x14 || (regs.rdi & 0xffff) != 4) {
+		fail("al %#llx si %#llx di %#llx, want 0x77 0x14 4",
+		     (unsigned long long)regs.rax, (unsigned long long)regs.rsi,
+		     (unsigned long long)regs.rdi);
+		goto out;
+	}
+	ret = 0;
+out:
+	vm_destroy(&v);
+	munmap(mem, 0x20000);
+	return ret;
+}
+
+/*
  * RDMSR of an MSR off the allow-list goes to userspace, EFER does not:
  * rdmsr 0xc0000080 (EFER, in the kernel), rdmsr 0x1234 (userspace gives
  * 0x1122334455667788), cli, hlt.
@@ -1256,6 +1379,7 @@ static const struct {
 	{ "run_killed_in_guest", check_killed_in_run },
 	{ "run_thread_affinity", check_affinity },
 	{ "run_readonly_region", check_readonly_region },
+	{ "run_lazy_memory", check_lazy_memory },
 	{ "run_msr_allow_list", check_msr },
 	{ "run_hlt_kick_interrupt", check_hlt_kick_interrupt },
 	{ "run_memlock_limit", check_memlock },

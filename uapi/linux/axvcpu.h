@@ -588,6 +588,7 @@ struct axv_run {
 /* struct axv_run.internal.suberror */
 #define AXV_INTERNAL_EMULATION		1	/* data[0]: gpa, data[1]: guest RIP */
 #define AXV_INTERNAL_GUEST_MEMORY	2	/* data[0]: gva that could not be read */
+#define AXV_INTERNAL_MEMORY_FAULT	3	/* data[0]: gpa, data[1]: errno */
 
 /* struct axv_run.fail_entry.check: the VM-entry rule found broken (SDM 27.3.1). */
 #define AXV_ENTRY_CHECK_NONE		0	/* no rule matched; see the raw fields */
