@@ -483,12 +483,12 @@ static void memslot_backend_page(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, axv_vm_set_memslot(vm, 0, &m), -EEXIST);
 	m = mem(FAKE_RESERVED_GPA - 4 * PAGE_SIZE, 8 * PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, axv_vm_set_memslot(vm, 0, &m), -EEXIST);
+	/* Refused, the slot stayed free. */
+	KUNIT_EXPECT_EQ(test, axv_vm_delete_memslot(vm, 0), -ENOENT);
 	m = mem(FAKE_RESERVED_GPA - 4 * PAGE_SIZE, 4 * PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, axv_vm_set_memslot(vm, 0, &m), 0);
 	m = mem(FAKE_RESERVED_GPA + PAGE_SIZE, 4 * PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, axv_vm_set_memslot(vm, 1, &m), 0);
-	/* Refused, the slot stayed free. */
-	KUNIT_EXPECT_EQ(test, axv_vm_delete_memslot(vm, 2), -ENOENT);
 
 	/* Regions without a page array are never guest memory. */
 	KUNIT_EXPECT_FALSE(test, axv_vm_memory_missing(vm, FAKE_RESERVED_GPA -
