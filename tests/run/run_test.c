@@ -792,6 +792,118 @@ out:
 }
 
 /*
+ * A region deleted and set again while the guest uses it: each access
+ * finds the memory (brought in again) or a hole (an MMIO exit).  The
+ * guest increments the byte at 0x80010 and writes it to port 0xf0.
+ */
+static const __u8 churn_code[] = {
+	0xb8, 0x00, 0x80,		/* mov $0x8000, %ax */
+	0x8e, 0xd8,			/* mov %ax, %ds */
+	0xa0, 0x10, 0x00,		/* 1: mov 0x10, %al */
+	0xfe, 0xc0,			/* inc %al */
+	0xa2, 0x10, 0x00,		/* mov %al, 0x10 */
+	0xe6, 0xf0,			/* out %al, $0xf0 */
+	0xeb, 0xf4,			/* jmp 1b */
+};
+
+struct churn {
+	struct vm *v;
+	int stop;
+	unsigned long io, mmio;
+	char why[128];
+};
+
+static void *churn_vcpu(void *arg)
+{
+	struct churn *c = arg;
+	struct axv_run *run = c->v->run;
+
+	while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE)) {
+		if (ioctl(c->v->vcpu, AXV_RUN, 0)) {
+			snprintf(c->why, sizeof(c->why), "AXV_RUN: %s",
+				 strerror(errno));
+			break;
+		}
+		if (run->exit_reason == AXV_EXIT_IO && run->io.port == 0xf0) {
+			c->io++;
+		} else if (run->exit_reason == AXV_EXIT_MMIO &&
+			   (run->mmio.gpa & ~1ULL) == 0x80010) {
+			run->mmio.data = 0;
+			c->mmio++;
+		} else {
+			snprintf(c->why, sizeof(c->why), "exit %s at %#llx",
+				 exit_name(run->exit_reason),
+				 (unsigned long long)run->rip);
+			break;
+		}
+	}
+	return NULL;
+}
+
+static int check_memory_churn(void)
+{
+	struct axv_memory_region r = {
+		.slot = 1, .guest_phys_addr = 0x80000, .size = 0x10000,
+	};
+	struct churn c = { 0 };
+	bool running = false;
+	struct vm v;
+	pthread_t t;
+	__u8 *mem;
+	int i = 0, ret = -1;
+
+	mem = mmap(NULL, 0x10000, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED)
+		return fail("mmap: %s", strerror(errno));
+	r.userspace_addr = (unsigned long)mem;
+	if (vm_create(&v, churn_code, sizeof(churn_code)))
+		goto out;
+	if (ioctl(v.vm, AXV_SET_MEMORY_REGION, &r)) {
+		fail("AXV_SET_MEMORY_REGION: %s", strerror(errno));
+		goto out;
+	}
+	c.v = &v;
+	if (pthread_create(&t, NULL, churn_vcpu, &c)) {
+		fail("pthread_create");
+		goto out;
+	}
+	running = true;
+	/* Every other round leaves the hole open a while. */
+	for (i = 0; i < 100 && !c.why[0]; i++) {
+		if (ioctl(v.vm, AXV_DELETE_MEMORY_REGION, 1)) {
+			fail("round %d: delete: %s", i, strerror(errno));
+			goto out;
+		}
+		sleep_ms(i & 1);
+		if (ioctl(v.vm, AXV_SET_MEMORY_REGION, &r)) {
+			fail("round %d: set: %s", i, strerror(errno));
+			goto out;
+		}
+		sleep_ms(1);
+	}
+	ret = 0;
+out:
+	if (running) {
+		struct axv_kick kick = { .vcpus = 1 };
+
+		__atomic_store_n(&c.stop, 1, __ATOMIC_RELEASE);
+		ioctl(v.vm, AXV_KICK_VCPUS, &kick);
+		pthread_join(t, NULL);
+		if (!ret && c.why[0] && strncmp(c.why, "exit KICKED", 11))
+			ret = fail("%s (after %lu OUTs, %lu MMIO)", c.why,
+				   c.io, c.mmio);
+		if (!ret && !c.io)
+			ret = fail("the guest never got round its loop");
+		printf("# run_memory_churn: %d rounds, %lu OUTs, %lu MMIO exits\n",
+		       i, c.io, c.mmio);
+	}
+	vm_destroy(&v);
+	munmap(mem, 0x10000);
+	return ret;
+}
+
+/*
  * RDMSR of an MSR off the allow-list goes to userspace, EFER does not:
  * rdmsr 0xc0000080 (EFER, in the kernel), rdmsr 0x1234 (userspace gives
  * 0x1122334455667788), cli, hlt.
@@ -1380,6 +1492,7 @@ static const struct {
 	{ "run_thread_affinity", check_affinity },
 	{ "run_readonly_region", check_readonly_region },
 	{ "run_lazy_memory", check_lazy_memory },
+	{ "run_memory_churn", check_memory_churn },
 	{ "run_msr_allow_list", check_msr },
 	{ "run_hlt_kick_interrupt", check_hlt_kick_interrupt },
 	{ "run_memlock_limit", check_memlock },
