@@ -64,13 +64,17 @@ regs_code:
 	nop
 	mov 0x9000, %eax
 	out %al, $0x84		/* 1 */
+	cli			/* the tick may come before the HLT */
 	movl $0x41, 0xfee00320	/* LVT timer: one-shot, 0x41 */
 	movl $0xb, 0xfee003e0	/* divide by 1 */
 	movl $1000000, 0xfee00380	/* 1 ms */
 1:
+	sti			/* taken only once the HLT has begun */
 	hlt
+	cli
 	cmpl $0, 0x9004
 	je 1b
+	sti
 	mov 0x9004, %eax	/* 1 */
 	out %al, $0x85
 	movl $0x50, 0xfee00080	/* TPR class 5 */
