@@ -549,7 +549,7 @@ struct ap_run {
 	pthread_t thread;
 	int cpu;
 	int ran_on;
-	volatile bool stop;
+	bool stop;	/* __atomic: read by the vCPU thread */
 	long long uexits;
 	const char *what;
 	int err;
@@ -574,7 +574,7 @@ static void *ap_thread(void *arg)
 			return NULL;
 		}
 		a->ran_on = sched_getcpu();
-		if (ex.kind == HV_EXIT_INTR && a->stop) {
+		if (ex.kind == HV_EXIT_INTR && __atomic_load_n(&a->stop, __ATOMIC_ACQUIRE)) {
 			a->what = "vCPU 1 was stopped by a kick";
 			return NULL;
 		}
@@ -609,7 +609,7 @@ static int ap_launch(struct ap_run *a, __u32 entry, const char **what)
 static void ap_finish(struct ap_run *a, bool failed)
 {
 	if (failed) {
-		a->stop = true;
+		__atomic_store_n(&a->stop, true, __ATOMIC_RELEASE);
 		if (hv->kick) {
 			hv->kick(&a->vm, 1);
 		} else {

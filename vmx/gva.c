@@ -43,8 +43,8 @@ unsigned int vmx_cpu_mode(struct vmx_vcpu *vmx)
  * Copy guest-physical memory; -EAGAIN (memory not in yet) also marks it
  * to be brought in before the guest runs again.
  */
-static int vmx_copy_gpa(struct vmx_vcpu *vmx, u64 gpa, void *buf,
-			unsigned int len, bool write)
+int vmx_copy_gpa(struct vmx_vcpu *vmx, u64 gpa, void *buf, unsigned int len,
+		 bool write)
 {
 	int err;
 

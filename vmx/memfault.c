@@ -46,15 +46,11 @@ static void vmx_memory_fault_exit(struct vmx_vcpu *vmx, int err)
 			    err == -ENOMEM ? "out of memory" :
 			    err == -EIO ? "AXV_RUN from outside the VM's process" :
 			    "the page cannot be mapped");
-	vmx_vcpu_get(vmx);
-	vmx->exit_reason = 0;
-	vmx_user_exit(vmx, AXV_EXIT_INTERNAL_ERROR);
-	vmx_vcpu_put(vmx);
+	vmx_exit_without_guest(vmx, AXV_EXIT_INTERNAL_ERROR);
 	run->internal.suberror = AXV_INTERNAL_MEMORY_FAULT;
 	run->internal.ndata = 2;
 	run->internal.data[0] = vmx->fault_gpa;
 	run->internal.data[1] = -err;
-	vmx_count(vmx, AXV_EXIT_INTERNAL_ERROR);
 }
 
 /**

@@ -503,7 +503,7 @@ out_restore:
 }
 
 /* RUN returns without a VM exit: the run structure still tells where. */
-static void vmx_exit_without_guest(struct vmx_vcpu *vmx, u32 reason)
+void vmx_exit_without_guest(struct vmx_vcpu *vmx, u32 reason)
 {
 	vmx_vcpu_get(vmx);
 	vmx->exit_reason = 0;

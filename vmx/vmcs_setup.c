@@ -214,13 +214,10 @@ u64 vmx_apic_base(struct vmx_vcpu *vmx)
 void vmx_load_pdptrs(struct vmx_vcpu *vmx, unsigned long cr3)
 {
 	u64 pdpte[4] = { };
-	u64 gpa = cr3 & ~0x1fUL;
 
 	/* Guest memory not in yet: loaded again before the next entry. */
-	vmx->pdptrs_stale = axv_vm_read_guest(vmx->vcpu->vm, gpa, pdpte,
-					      sizeof(pdpte)) == -EAGAIN;
-	if (vmx->pdptrs_stale)
-		vmx_memory_missing(vmx, gpa);
+	vmx->pdptrs_stale = vmx_copy_gpa(vmx, cr3 & ~0x1fUL, pdpte,
+					 sizeof(pdpte), false) == -EAGAIN;
 	vmcs_write64(GUEST_PDPTR0, pdpte[0]);
 	vmcs_write64(GUEST_PDPTR1, pdpte[1]);
 	vmcs_write64(GUEST_PDPTR2, pdpte[2]);

@@ -223,6 +223,7 @@ int vmx_vcpu_run(struct axv_vcpu *vcpu);
 void vmx_vcpu_bind(struct axv_vcpu *vcpu);
 void vmx_vcpu_unbind(struct axv_vcpu *vcpu);
 void vmx_vcpu_kick(struct axv_vcpu *vcpu);
+void vmx_exit_without_guest(struct vmx_vcpu *vmx, u32 reason);
 void vmx_queue_exception(struct vmx_vcpu *vmx, u8 vector, bool has_error,
 			 u32 error_code);
 
@@ -231,12 +232,14 @@ unsigned long vmx_cr0_hw(unsigned long cr0);
 unsigned long vmx_cr4_hw(unsigned long cr4);
 u64 vmx_apic_base(struct vmx_vcpu *vmx);
 void vmx_load_pdptrs(struct vmx_vcpu *vmx, unsigned long cr3);
-int vmx_memory_missing(struct vmx_vcpu *vmx, u64 gpa);
-int vmx_fault_in(struct vmx_vcpu *vmx);
-void vmx_nmi_unblocked_by_iret(struct vmx_vcpu *vmx);
 int vmx_vmcs_setup(struct vmx_vcpu *vmx, u64 eptp);
 void vmx_vmcs_reset_guest(struct vmx_vcpu *vmx, bool sipi, u8 vector);
 void vmx_vmcs_set_host_percpu(void);
+
+/* memfault.c */
+int vmx_memory_missing(struct vmx_vcpu *vmx, u64 gpa);
+int vmx_fault_in(struct vmx_vcpu *vmx);
+void vmx_nmi_unblocked_by_iret(struct vmx_vcpu *vmx);
 
 /* exit.c: 1 to enter again, 0 to return to userspace, <0 host failure. */
 int vmx_handle_exit(struct vmx_vcpu *vmx);
@@ -267,6 +270,8 @@ void vmx_mmio_load(struct vmx_vcpu *vmx, const struct vmx_mmio_insn *d,
 
 /* gva.c */
 int vmx_gva_to_gpa(struct vmx_vcpu *vmx, u64 gva, u64 *gpa);
+int vmx_copy_gpa(struct vmx_vcpu *vmx, u64 gpa, void *buf, unsigned int len,
+		 bool write);
 int vmx_read_gva(struct vmx_vcpu *vmx, u64 gva, void *buf, unsigned int len);
 int vmx_write_gva(struct vmx_vcpu *vmx, u64 gva, const void *buf,
 		  unsigned int len);
