@@ -165,31 +165,47 @@ static int ept_set_leaf(struct ept *ept, u64 gpa, unsigned int level,
 }
 
 /*
- * Whether the @left pages from @gpa, backed by @pfns, can start with a
- * leaf of level @level: aligned at both ends and physically consecutive.
+ * The frames behind a mapping: listed one per page in @pfns, or, when
+ * @pfns is NULL, consecutive from @first.
  */
-static bool ept_fits(u64 gpa, const unsigned long *pfns, unsigned long left,
-		     unsigned int level)
+struct ept_frames {
+	const unsigned long *pfns;
+	unsigned long first;
+};
+
+static unsigned long ept_frame(const struct ept_frames *f, unsigned long i)
+{
+	return f->pfns ? f->pfns[i] : f->first + i;
+}
+
+/*
+ * Whether the @left pages from @gpa, backed by @f's frames from @i on,
+ * can start with a leaf of level @level: aligned at both ends and
+ * physically consecutive.
+ */
+static bool ept_fits(u64 gpa, const struct ept_frames *f, unsigned long i,
+		     unsigned long left, unsigned int level)
 {
 	unsigned long n = BIT(ept_shift(level) - PAGE_SHIFT);
-	unsigned long i;
+	unsigned long pfn = ept_frame(f, i);
+	unsigned long k;
 
 	if (left < n || !IS_ALIGNED(gpa, BIT_ULL(ept_shift(level))) ||
-	    !IS_ALIGNED(pfns[0], n))
+	    !IS_ALIGNED(pfn, n))
 		return false;
-	for (i = 1; i < n; i++)
-		if (pfns[i] != pfns[0] + i)
+	for (k = 1; f->pfns && k < n; k++)
+		if (f->pfns[i + k] != pfn + k)
 			return false;
 	return true;
 }
 
 static unsigned int ept_leaf_level(const struct ept *ept, u64 gpa,
-				   const unsigned long *pfns,
+				   const struct ept_frames *f, unsigned long i,
 				   unsigned long left)
 {
-	if (ept->allow_1g && ept_fits(gpa, pfns, left, 3))
+	if (ept->allow_1g && ept_fits(gpa, f, i, left, 3))
 		return 3;
-	if (ept->allow_2m && ept_fits(gpa, pfns, left, 2))
+	if (ept->allow_2m && ept_fits(gpa, f, i, left, 2))
 		return 2;
 	return 1;
 }
@@ -241,10 +257,24 @@ u64 ept_pointer(const struct ept *ept)
 	return __pa(ept->root) | VMX_EPTP_MT_WB | VMX_EPTP_PWL_4;
 }
 
-int ept_map(struct ept *ept, u64 gpa, const unsigned long *pfns,
-	    unsigned long npages, unsigned int perm, struct list_head *freed)
+/* Whether any of @f's @npages frames is beyond what the processor can address. */
+static bool ept_frames_out(const struct ept_frames *f, unsigned long npages)
 {
 	unsigned long pfn_limit = BIT(boot_cpu_data.x86_phys_bits - PAGE_SHIFT);
+	unsigned long i;
+
+	if (!f->pfns)
+		return f->first >= pfn_limit || npages > pfn_limit - f->first;
+	for (i = 0; i < npages; i++)
+		if (f->pfns[i] >= pfn_limit)
+			return true;
+	return false;
+}
+
+static int ept_map_frames(struct ept *ept, u64 gpa, const struct ept_frames *f,
+			  unsigned long npages, unsigned int perm,
+			  struct list_head *freed)
+{
 	unsigned long i, n;
 	unsigned int level;
 	u64 end, addr, leaf;
@@ -255,19 +285,16 @@ int ept_map(struct ept *ept, u64 gpa, const unsigned long *pfns,
 	    npages > BIT_ULL(EPT_GPA_BITS - PAGE_SHIFT))
 		return -EINVAL;
 	end = gpa + ((u64)npages << PAGE_SHIFT);
-	if (end > BIT_ULL(EPT_GPA_BITS))
+	if (end > BIT_ULL(EPT_GPA_BITS) || ept_frames_out(f, npages))
 		return -EINVAL;
-	for (i = 0; i < npages; i++)
-		if (pfns[i] >= pfn_limit)
-			return -EINVAL;
 	if (ept_range_mapped(ept->root, EPT_LEVELS, gpa, end))
 		return -EEXIST;
 
 	for (i = 0; i < npages; i += n) {
 		addr = gpa + ((u64)i << PAGE_SHIFT);
-		level = ept_leaf_level(ept, addr, pfns + i, npages - i);
+		level = ept_leaf_level(ept, addr, f, i, npages - i);
 		n = BIT(ept_shift(level) - PAGE_SHIFT);
-		leaf = PFN_PHYS(pfns[i]) | EPT_LEAF_WB | perm;
+		leaf = PFN_PHYS(ept_frame(f, i)) | EPT_LEAF_WB | perm;
 		if (level > 1)
 			leaf |= EPT_LARGE;
 		err = ept_set_leaf(ept, addr, level, leaf);
@@ -287,6 +314,23 @@ int ept_map(struct ept *ept, u64 gpa, const unsigned long *pfns,
 		cond_resched();
 	}
 	return 0;
+}
+
+int ept_map(struct ept *ept, u64 gpa, const unsigned long *pfns,
+	    unsigned long npages, unsigned int perm, struct list_head *freed)
+{
+	const struct ept_frames f = { .pfns = pfns };
+
+	return ept_map_frames(ept, gpa, &f, npages, perm, freed);
+}
+
+int ept_map_range(struct ept *ept, u64 gpa, unsigned long pfn,
+		  unsigned long npages, unsigned int perm,
+		  struct list_head *freed)
+{
+	const struct ept_frames f = { .first = pfn };
+
+	return ept_map_frames(ept, gpa, &f, npages, perm, freed);
 }
 
 void ept_unmap(struct ept *ept, u64 gpa, unsigned long npages,

@@ -13,6 +13,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <asm/page.h>
+#include <asm/processor.h>
 
 #include <axvcpu/ept.h>
 
@@ -543,6 +544,91 @@ static void bad_ranges(struct kunit *test)
 	expect_walk(test, ept, top - 1, 0x1000fff, EPT_R, SZ_4K_SHIFT);
 }
 
+struct range_case {
+	const char *name;
+	u64 gpa;
+	unsigned long pfn, npages;
+	bool allow_2m, allow_1g;
+};
+
+static const struct range_case range_cases[] = {
+	{ "2M aligned", SZ_1G, 0x80200, PAGES_2M, true, true },
+	{ "2M not allowed", SZ_1G, 0x80200, PAGES_2M, false, true },
+	{ "frames off 2M", SZ_1G, 0x80201, PAGES_2M, true, true },
+	{ "gpa off 2M", SZ_1G + SZ_4K, 0x80201, PAGES_2M, true, true },
+	{ "1G aligned", 2 * (u64)SZ_1G, 0x100000, PAGES_1G, true, true },
+	{ "4M from inside 2M", SZ_1G - SZ_8K, 0x7fffe, 2 * PAGES_2M + 2,
+	  true, true },
+};
+
+static void range_case_desc(const struct range_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(range, range_cases, range_case_desc);
+
+/*
+ * ept_map_range() gives what ept_map() gives for the same consecutive
+ * frames listed: the same leaves, tables and translations.
+ */
+static void map_range_as_listed(struct kunit *test)
+{
+	const struct range_case *c = test->param_value;
+	struct ept *listed = new_ept(test, c->allow_2m, c->allow_1g);
+	struct ept *ranged = new_ept(test, c->allow_2m, c->allow_1g);
+	unsigned long *pfns = new_pfns(test, c->npages, c->pfn);
+	unsigned int lvl;
+	LIST_HEAD(freed);
+
+	KUNIT_ASSERT_EQ(test, map_now(listed, c->gpa, pfns, c->npages, RWX),
+			0);
+	KUNIT_ASSERT_EQ(test, ept_map_range(ranged, c->gpa, c->pfn,
+					    c->npages, RWX, &freed), 0);
+	KUNIT_EXPECT_TRUE(test, list_empty(&freed));
+	for (lvl = 0; lvl < EPT_NR_LEAF_SIZES; lvl++)
+		KUNIT_EXPECT_EQ_MSG(test, ranged->nr_leaves[lvl],
+				    listed->nr_leaves[lvl], "leaf size %u",
+				    lvl);
+	KUNIT_EXPECT_EQ(test, ranged->nr_tables, listed->nr_tables);
+	KUNIT_EXPECT_EQ(test, count_bad(ranged, c->gpa, pfns, c->npages, RWX),
+			0);
+	expect_unmapped(test, ranged, c->gpa - 1);
+	expect_unmapped(test, ranged, c->gpa + c->npages * PAGE_SIZE);
+	unmap_now(ranged, c->gpa, c->npages);
+	expect_leaves(test, ranged, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, ranged->nr_tables, 1);
+}
+
+/* The last frame of a range, not only its first, must be addressable. */
+static void map_range_frame_limit(struct kunit *test)
+{
+	unsigned long limit = BIT(boot_cpu_data.x86_phys_bits - PAGE_SHIFT);
+	struct ept *ept = new_ept(test, true, true);
+	LIST_HEAD(freed);
+
+	KUNIT_EXPECT_EQ(test, ept_map_range(ept, 0, limit - 1, 2, EPT_R,
+					    &freed), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ept_map_range(ept, 0, limit, 1, EPT_R, &freed),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, ept_map_range(ept, 0, ULONG_MAX, 2, EPT_R,
+					    &freed), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ept_map_range(ept, 0x1001, 0x1000, 1, EPT_R,
+					    &freed), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ept_map_range(ept, 0, 0x1000, 1, EPT_W,
+					    &freed), -EINVAL);
+	KUNIT_EXPECT_TRUE(test, list_empty(&freed));
+	KUNIT_EXPECT_EQ(test, ept->nr_tables, 1);
+	expect_leaves(test, ept, 0, 0, 0);
+
+	KUNIT_EXPECT_EQ(test, ept_map_range(ept, 0, limit - 1, 1, EPT_R,
+					    &freed), 0);
+	expect_walk(test, ept, 0x123, PFN_PHYS(limit - 1) + 0x123, EPT_R,
+		    SZ_4K_SHIFT);
+	KUNIT_EXPECT_EQ(test, ept_map_range(ept, 0, 0x1000, 1, EPT_R, &freed),
+			-EEXIST);
+}
+
 static void eptp_format(struct kunit *test)
 {
 	struct ept *ept = new_ept(test, false, false);
@@ -585,6 +671,8 @@ static struct kunit_case ept_test_cases[] = {
 	KUNIT_CASE(overlap_eexist),
 	KUNIT_CASE(unmap_frees_tables),
 	KUNIT_CASE(bad_ranges),
+	KUNIT_CASE_PARAM(map_range_as_listed, range_gen_params),
+	KUNIT_CASE(map_range_frame_limit),
 	KUNIT_CASE(eptp_format),
 	KUNIT_CASE(walk_unmapped),
 	{ }

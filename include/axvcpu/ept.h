@@ -121,6 +121,28 @@ int ept_map(struct ept *ept, u64 gpa, const unsigned long *pfns,
 	    unsigned long npages, unsigned int perm, struct list_head *freed);
 
 /**
+ * ept_map_range() - map physically consecutive host pages at consecutive
+ *	guest-physical addresses.
+ * @ept: the EPT.
+ * @gpa: guest-physical address of the first page, 4 KiB aligned.
+ * @pfn: host frame number of the first page; the others follow it.
+ * @npages: number of 4 KiB pages, as for ept_map().
+ * @perm: as for ept_map().
+ * @freed: as for ept_map().
+ *
+ * ept_map() for frames @pfn, @pfn + 1, ...: the same leaves, rules and
+ * results, without a per-page array or check (a huge page of the VMM,
+ * say).
+ *
+ * Context: process, may sleep; the caller holds the VM's lock.
+ * Return: as ept_map(); -EINVAL also when the last frame lies beyond the
+ * processor's physical-address width.
+ */
+int ept_map_range(struct ept *ept, u64 gpa, unsigned long pfn,
+		  unsigned long npages, unsigned int perm,
+		  struct list_head *freed);
+
+/**
  * ept_unmap() - remove the mappings of a guest-physical range.
  * @ept: the EPT.
  * @gpa: guest-physical address of the first page, 4 KiB aligned (a
