@@ -473,6 +473,7 @@ static void memslot_overlaps(struct kunit *test)
 static void memslot_backend_page(struct kunit *test)
 {
 	struct axv_virt *virt = test->priv;
+	struct axv_vm_stats st;
 	struct axv_memslot m;
 	struct axv_vm *vm;
 	u8 byte;
@@ -497,6 +498,10 @@ static void memslot_backend_page(struct kunit *test)
 					      PAGE_SIZE), 0);
 	KUNIT_EXPECT_EQ(test, axv_vm_read_guest(vm, FAKE_RESERVED_GPA -
 						PAGE_SIZE, &byte, 1), -EFAULT);
+	/* Nothing came in: every count, and every reserved field, is 0. */
+	memset(&st, 0xff, sizeof(st));
+	axv_vm_get_stats(vm, &st);
+	KUNIT_EXPECT_TRUE(test, !memchr_inv(&st, 0, sizeof(st)));
 	axv_vm_put(vm);
 }
 

@@ -145,8 +145,9 @@ static int fake_check_memory(struct axv_vm *vm, u64 gpa, u64 size)
 }
 
 /* KUnit regions have no page array: no chunk ever comes in to map. */
-static int fake_map_memory(struct axv_vm *vm, u64 gpa, struct page **pages,
-			   unsigned long npages, bool readonly)
+static int fake_map_memory(struct axv_vm *vm, u64 gpa,
+			   const struct axv_chunk *chunk, unsigned long npages,
+			   bool readonly)
 {
 	return -EINVAL;
 }

@@ -50,6 +50,9 @@ static_assert(sizeof(struct axv_cpuid) == 8);
 static_assert(sizeof(struct axv_kick) == 32);
 static_assert(sizeof(struct axv_irq) == 32);
 static_assert(sizeof(struct axv_lapic_state) == 1088);
+static_assert(sizeof(struct axv_vm_stats) == 128);
+static_assert(offsetof(struct axv_vm_stats, mappings) == 32);
+static_assert(offsetof(struct axv_vm_stats, reserved) == 64);
 
 static long axv_dev_check_extension(unsigned long cap)
 {
@@ -62,6 +65,7 @@ static long axv_dev_check_extension(unsigned long cap)
 		return axv_arch_ops.gpa_bits;
 	case AXV_CAP_RUN:
 	case AXV_CAP_KICK:
+	case AXV_CAP_VM_STATS:
 		return 1;
 	default:
 		if (cap > U32_MAX)

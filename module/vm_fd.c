@@ -233,6 +233,17 @@ static long axv_vm_kick_vcpus(struct axv_vm *vm, void __user *argp)
 	return 0;
 }
 
+static long axv_vm_get_stats_ioctl(struct axv_vm *vm, void __user *argp)
+{
+	struct axv_vm_stats st;
+
+	axv_vm_get_stats(vm, &st);
+	if (copy_to_user(argp, &st, sizeof(st)))
+		return axv_refuse_vm(-EFAULT, vm, "AXV_GET_VM_STATS",
+				     "bad buffer address");
+	return 0;
+}
+
 static long axv_vm_fd_ioctl(struct file *file, unsigned int cmd,
 			    unsigned long arg)
 {
@@ -248,6 +259,8 @@ static long axv_vm_fd_ioctl(struct file *file, unsigned int cmd,
 		return axv_vm_delete_memory_region(vm, arg);
 	case AXV_KICK_VCPUS:
 		return axv_vm_kick_vcpus(vm, (void __user *)arg);
+	case AXV_GET_VM_STATS:
+		return axv_vm_get_stats_ioctl(vm, (void __user *)arg);
 	default:
 		ret = vm->virt->ops->vm_ioctl(vm, cmd, arg);
 		if (ret == -ENOTTY)

@@ -9,6 +9,7 @@
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/pgtable.h>
 #include <linux/sched/mm.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -52,12 +53,13 @@ int axv_vm_check_memslot(const struct axv_vm *vm, unsigned int slot,
  * Guest memory is brought in on first use (an EPT violation, or a copy
  * by the kernel), a chunk at a time: the 2 MiB-aligned stretch of
  * guest-physical space around the access, clipped to the region, is
- * pinned and mapped whole, and its pages kept in an array of their own.
- * 2 MiB lets the backend map a huge page at once where the VMM's memory
- * is one.
+ * pinned and mapped whole.  Where one huge page of the VMM backs the
+ * whole chunk, one pin holds it and the backend maps it at once;
+ * otherwise each page is pinned and kept in an array of the chunk's own.
  */
 #define AXV_CHUNK_SHIFT	21
 #define AXV_CHUNK_SIZE	BIT_ULL(AXV_CHUNK_SHIFT)
+#define AXV_CHUNK_PAGES	(AXV_CHUNK_SIZE >> PAGE_SHIFT)
 
 static_assert(AXV_MAX_MEMSLOTS <= BITS_PER_LONG);
 
@@ -85,15 +87,21 @@ static u64 axv_chunk_end(const struct axv_memslot *mem, unsigned long c)
 		   ((u64)(c + 1) << AXV_CHUNK_SHIFT), mem->gpa + mem->size);
 }
 
+static bool axv_chunk_in(const struct axv_chunk *chunk)
+{
+	return chunk->pages || chunk->huge;
+}
+
 /* The pinned page behind @gpa of @mem, or NULL when not in yet. */
 static struct page *axv_memslot_page(const struct axv_memslot *mem, u64 gpa)
 {
 	unsigned long c = axv_chunk(mem, gpa);
-	struct page **pages = mem->chunks[c];
+	const struct axv_chunk *chunk = &mem->chunks[c];
+	unsigned long i = (gpa - axv_chunk_start(mem, c)) >> PAGE_SHIFT;
 
-	if (!pages)
-		return NULL;
-	return pages[(gpa - axv_chunk_start(mem, c)) >> PAGE_SHIFT];
+	if (chunk->huge)
+		return nth_page(chunk->huge, i);
+	return chunk->pages ? chunk->pages[i] : NULL;
 }
 
 int axv_vm_set_memslot(struct axv_vm *vm, unsigned int slot,
@@ -161,7 +169,7 @@ int axv_vm_delete_memslot(struct axv_vm *vm, unsigned long slot)
 int axv_memslot_prepare(struct axv_vm *vm, struct axv_memslot *mem)
 {
 	unsigned long npages = mem->size >> PAGE_SHIFT;
-	struct page ***chunks;
+	struct axv_chunk *chunks;
 	int err;
 
 	if (current->mm != vm->mm)
@@ -183,18 +191,35 @@ int axv_memslot_prepare(struct axv_vm *vm, struct axv_memslot *mem)
 void axv_memslot_release(struct axv_vm *vm, struct axv_memslot *mem)
 {
 	bool dirty = !(mem->flags & AXV_MEM_READONLY);
+	struct axv_mem_stats gone = { };
 	unsigned long c, n;
 
 	if (!mem->chunks)
 		return;
 	for (c = 0; c < axv_nr_chunks(mem); c++) {
-		if (!mem->chunks[c])
+		struct axv_chunk *chunk = &mem->chunks[c];
+
+		if (!axv_chunk_in(chunk))
 			continue;
 		n = (axv_chunk_end(mem, c) - axv_chunk_start(mem, c)) >>
 		    PAGE_SHIFT;
-		unpin_user_pages_dirty_lock(mem->chunks[c], n, dirty);
-		kfree(mem->chunks[c]);
+		if (chunk->huge) {
+			unpin_user_pages_dirty_lock(&chunk->huge, 1, dirty);
+			gone.huge_chunks++;
+		} else {
+			unpin_user_pages_dirty_lock(chunk->pages, n, dirty);
+			kfree(chunk->pages);
+		}
+		gone.pinned_pages += n;
+		gone.chunks++;
 		cond_resched();
+	}
+	if (gone.chunks) {
+		mutex_lock(&vm->mem_mutex);
+		vm->mem_stats.pinned_pages -= gone.pinned_pages;
+		vm->mem_stats.chunks -= gone.chunks;
+		vm->mem_stats.huge_chunks -= gone.huge_chunks;
+		mutex_unlock(&vm->mem_mutex);
 	}
 	account_locked_vm(vm->mm, mem->size >> PAGE_SHIFT, false);
 	kvfree(mem->chunks);
@@ -253,6 +278,82 @@ static int axv_pin(unsigned long addr, unsigned long n, bool writable,
 	return 0;
 }
 
+/*
+ * Whether a single huge-page entry of @mm maps the whole chunk from
+ * @addr; if so, @pfn is the frame at @addr.  Walked as
+ * get_user_pages_fast() walks, with interrupts off so that no page table
+ * goes away meanwhile, and each entry read once into a copy that the
+ * next level is found from.
+ */
+static bool axv_huge_at(struct mm_struct *mm, unsigned long addr,
+			unsigned long *pfn)
+{
+	unsigned long flags;
+	bool huge = false;
+	pgd_t pgd;
+	p4d_t p4d;
+	pud_t pud;
+	pmd_t pmd;
+
+	local_irq_save(flags);
+	pgd = READ_ONCE(*pgd_offset(mm, addr));
+	if (!pgd_present(pgd))
+		goto out;
+	p4d = READ_ONCE(*p4d_offset(&pgd, addr));
+	if (!p4d_present(p4d))
+		goto out;
+	pud = READ_ONCE(*pud_offset(&p4d, addr));
+	if (!pud_present(pud))
+		goto out;
+	if (pud_leaf(pud)) {
+		huge = ALIGN_DOWN(addr, PUD_SIZE) + PUD_SIZE - addr >=
+		       AXV_CHUNK_SIZE;
+		*pfn = pud_pfn(pud) + ((addr & ~PUD_MASK) >> PAGE_SHIFT);
+		goto out;
+	}
+	pmd = READ_ONCE(*pmd_offset(&pud, addr));
+	if (pmd_present(pmd) && pmd_leaf(pmd)) {
+		huge = ALIGN_DOWN(addr, PMD_SIZE) + PMD_SIZE - addr >=
+		       AXV_CHUNK_SIZE;
+		*pfn = pmd_pfn(pmd) + ((addr & ~PMD_MASK) >> PAGE_SHIFT);
+	}
+out:
+	local_irq_restore(flags);
+	return huge;
+}
+
+/*
+ * Pin the chunk of the VMM's memory at @addr with one pin, when one huge
+ * page maps it whole: pin its first page (faulting it in first, as
+ * axv_pin() does, which brings in the whole huge page where the VMM's
+ * memory can have one), then check that the page tables map the chunk
+ * with that page's frame at its start, and that the page's folio holds
+ * the chunk's every frame, so that the pin holds them all.  Returns the
+ * pinned page, or NULL (nothing pinned) when the chunk is not one huge
+ * page or the pin failed; axv_pin() then tells why.
+ */
+static struct page *axv_pin_huge(struct mm_struct *mm, unsigned long addr,
+				 bool writable)
+{
+	unsigned int gup = FOLL_LONGTERM | (writable ? FOLL_WRITE : 0);
+	unsigned long pfn, mapped;
+	struct folio *folio;
+	struct page *page;
+
+	if (pin_user_pages_fast_only(addr, 1, gup, &page) != 1) {
+		get_user_pages_unlocked(addr, 1, NULL, gup & FOLL_WRITE);
+		if (pin_user_pages_fast(addr, 1, gup, &page) != 1)
+			return NULL;
+	}
+	pfn = page_to_pfn(page);
+	folio = page_folio(page);
+	if (axv_huge_at(mm, addr, &mapped) && mapped == pfn &&
+	    pfn + AXV_CHUNK_PAGES <= folio_pfn(folio) + folio_nr_pages(folio))
+		return page;
+	unpin_user_page(page);
+	return NULL;
+}
+
 bool axv_vm_memory_missing(struct axv_vm *vm, u64 gpa)
 {
 	const struct axv_memslot *mem;
@@ -260,16 +361,16 @@ bool axv_vm_memory_missing(struct axv_vm *vm, u64 gpa)
 
 	spin_lock(&vm->mem_lock);
 	mem = axv_vm_find_memslot(vm, gpa);
-	missing = mem && !mem->chunks[axv_chunk(mem, gpa)];
+	missing = mem && !axv_chunk_in(&mem->chunks[axv_chunk(mem, gpa)]);
 	spin_unlock(&vm->mem_lock);
 	return missing;
 }
 
 int axv_vm_fault_in(struct axv_vm *vm, u64 gpa)
 {
+	struct axv_chunk chunk = { };
 	struct axv_memslot *mem;
-	struct page **pages;
-	unsigned long c, n;
+	unsigned long c, n, addr;
 	bool writable;
 	u64 start;
 	int err = 0;
@@ -278,7 +379,7 @@ int axv_vm_fault_in(struct axv_vm *vm, u64 gpa)
 	mutex_lock(&vm->mem_mutex);
 	mem = axv_vm_find_memslot(vm, gpa);
 	/* Gone meanwhile, or brought in by another vCPU: just try again. */
-	if (!mem || mem->chunks[axv_chunk(mem, gpa)])
+	if (!mem || axv_chunk_in(&mem->chunks[axv_chunk(mem, gpa)]))
 		goto out_unlock;
 	if (current->mm != vm->mm) {
 		err = -EIO;
@@ -287,32 +388,60 @@ int axv_vm_fault_in(struct axv_vm *vm, u64 gpa)
 	c = axv_chunk(mem, gpa);
 	start = axv_chunk_start(mem, c);
 	n = (axv_chunk_end(mem, c) - start) >> PAGE_SHIFT;
+	addr = mem->uaddr + (start - mem->gpa);
 	writable = !(mem->flags & AXV_MEM_READONLY);
 
-	pages = kmalloc_array(n, sizeof(*pages), GFP_KERNEL_ACCOUNT);
-	if (!pages) {
-		err = -ENOMEM;
-		goto out_unlock;
+	if (n == AXV_CHUNK_PAGES)
+		chunk.huge = axv_pin_huge(vm->mm, addr, writable);
+	if (!chunk.huge) {
+		chunk.pages = kmalloc_array(n, sizeof(*chunk.pages),
+					    GFP_KERNEL_ACCOUNT);
+		if (!chunk.pages) {
+			err = -ENOMEM;
+			goto out_unlock;
+		}
+		err = axv_pin(addr, n, writable, chunk.pages);
+		if (err)
+			goto err_free_pages;
 	}
-	err = axv_pin(mem->uaddr + (start - mem->gpa), n, writable, pages);
-	if (err)
-		goto err_free_pages;
-	err = vm->virt->ops->map_memory(vm, start, pages, n, !writable);
+	err = vm->virt->ops->map_memory(vm, start, &chunk, n, !writable);
 	if (err)
 		goto err_unpin;
 	spin_lock(&vm->mem_lock);
-	mem->chunks[c] = pages;
+	mem->chunks[c] = chunk;
 	spin_unlock(&vm->mem_lock);
+	vm->mem_stats.pinned_pages += n;
+	vm->mem_stats.chunks++;
+	vm->mem_stats.huge_chunks += !!chunk.huge;
+	vm->mem_stats.faults++;
 	mutex_unlock(&vm->mem_mutex);
 	return 0;
 
 err_unpin:
-	unpin_user_pages(pages, n);
+	if (chunk.huge)
+		unpin_user_page(chunk.huge);
+	else
+		unpin_user_pages(chunk.pages, n);
 err_free_pages:
-	kfree(pages);
+	kfree(chunk.pages);
 out_unlock:
 	mutex_unlock(&vm->mem_mutex);
 	return err;
+}
+
+void axv_vm_get_stats(struct axv_vm *vm, struct axv_vm_stats *stats)
+{
+	const struct axv_arch_ops *ops = vm->virt->ops;
+
+	memset(stats, 0, sizeof(*stats));
+	mutex_lock(&vm->mem_mutex);
+	stats->pinned_pages = vm->mem_stats.pinned_pages;
+	stats->chunks = vm->mem_stats.chunks;
+	stats->huge_chunks = vm->mem_stats.huge_chunks;
+	stats->faults = vm->mem_stats.faults;
+	if (ops->count_mappings)
+		ops->count_mappings(vm, stats->mappings);
+	mutex_unlock(&vm->mem_mutex);
 }
 
 /* Copy @len bytes at @gpa to or from @buf, a page at a time. */

@@ -177,6 +177,7 @@ const struct axv_arch_ops axv_arch_ops = {
 	.check_memory = vmx_check_memory,
 	.map_memory = vmx_map_memory,
 	.unmap_memory = vmx_unmap_memory,
+	.count_mappings = vmx_count_mappings,
 	.vcpu_run = vmx_vcpu_run,
 	.vcpu_ioctl = vmx_vcpu_ioctl,
 	.vm_ioctl = vmx_vm_ioctl,

@@ -73,22 +73,37 @@ static void vmx_invept_all(struct vmx_vm *vvm)
 	on_each_cpu(vmx_invept_local, &eptp, 1);
 }
 
-int vmx_map_memory(struct axv_vm *vm, u64 gpa, struct page **pages,
+/* The frames of @chunk's pages, for ept_map(), in an array the caller frees. */
+static unsigned long *vmx_chunk_pfns(const struct axv_chunk *chunk,
+				     unsigned long npages)
+{
+	unsigned long *pfns, i;
+
+	pfns = kvmalloc_array(npages, sizeof(*pfns), GFP_KERNEL);
+	for (i = 0; pfns && i < npages; i++)
+		pfns[i] = page_to_pfn(chunk->pages[i]);
+	return pfns;
+}
+
+int vmx_map_memory(struct axv_vm *vm, u64 gpa, const struct axv_chunk *chunk,
 		   unsigned long npages, bool readonly)
 {
+	unsigned int perm = readonly ? EPT_R | EPT_X : EPT_R | EPT_W | EPT_X;
 	struct vmx_vm *vvm = vm->arch;
-	unsigned long *pfns, i;
+	unsigned long *pfns;
 	LIST_HEAD(freed);
 	int err;
 
-	pfns = kvmalloc_array(npages, sizeof(*pfns), GFP_KERNEL);
-	if (!pfns)
-		return -ENOMEM;
-	for (i = 0; i < npages; i++)
-		pfns[i] = page_to_pfn(pages[i]);
-	err = ept_map(&vvm->ept, gpa, pfns, npages,
-		      readonly ? EPT_R | EPT_X : EPT_R | EPT_W | EPT_X, &freed);
-	kvfree(pfns);
+	if (chunk->huge) {
+		err = ept_map_range(&vvm->ept, gpa, page_to_pfn(chunk->huge),
+				    npages, perm, &freed);
+	} else {
+		pfns = vmx_chunk_pfns(chunk, npages);
+		if (!pfns)
+			return -ENOMEM;
+		err = ept_map(&vvm->ept, gpa, pfns, npages, perm, &freed);
+		kvfree(pfns);
+	}
 	/*
 	 * A hole became memory: nothing to invalidate, since processors
 	 * cache nothing from EPT entries that are not present (SDM Vol. 3C,
@@ -101,6 +116,16 @@ int vmx_map_memory(struct axv_vm *vm, u64 gpa, struct page **pages,
 		vmx_invept_all(vvm);
 	ept_free_tables(&freed);
 	return err;
+}
+
+void vmx_count_mappings(struct axv_vm *vm, u64 *counts)
+{
+	const struct vmx_vm *vvm = vm->arch;
+
+	BUILD_BUG_ON(EPT_NR_LEAF_SIZES > AXV_NR_MAP_SIZES);
+	counts[AXV_MAP_4K] = vvm->ept.nr_leaves[EPT_LEAF_4K];
+	counts[AXV_MAP_2M] = vvm->ept.nr_leaves[EPT_LEAF_2M];
+	counts[AXV_MAP_1G] = vvm->ept.nr_leaves[EPT_LEAF_1G];
 }
 
 void vmx_unmap_memory(struct axv_vm *vm, u64 gpa, unsigned long npages)

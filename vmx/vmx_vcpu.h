@@ -15,6 +15,7 @@
 
 #include "decode.h"
 
+struct axv_chunk;
 struct axv_vcpu;
 struct axv_vm;
 struct page;
@@ -284,9 +285,10 @@ unsigned int vmx_cpu_mode(struct vmx_vcpu *vmx);
 /* vm.c */
 int vmx_vm_init(struct axv_vm *vm);
 void vmx_vm_destroy(struct axv_vm *vm);
-int vmx_map_memory(struct axv_vm *vm, u64 gpa, struct page **pages,
+int vmx_map_memory(struct axv_vm *vm, u64 gpa, const struct axv_chunk *chunk,
 		   unsigned long npages, bool readonly);
 void vmx_unmap_memory(struct axv_vm *vm, u64 gpa, unsigned long npages);
+void vmx_count_mappings(struct axv_vm *vm, u64 *counts);
 int vmx_check_memory(struct axv_vm *vm, u64 gpa, u64 size);
 
 /* vmcs_setup.c */

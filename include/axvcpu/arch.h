@@ -12,6 +12,7 @@
 
 #include <linux/types.h>
 
+struct axv_chunk;
 struct axv_vcpu;
 struct axv_vm;
 struct page;
@@ -62,9 +63,11 @@ struct page;
  *	@size cannot become a memory region because the backend keeps a
  *	page of its own there (on Intel, the APIC-access page), else 0.
  *	Called with &axv_vm.mem_mutex held; may sleep.
- * @map_memory: map @npages pinned pages, @pages[0] at guest-physical
- *	@gpa, writable unless @readonly, where nothing is mapped yet (a
- *	chunk of a region, brought in by axv_vm_fault_in()).  Nothing was
+ * @map_memory: map the @npages pinned pages of @chunk, the first at
+ *	guest-physical @gpa, writable unless @readonly, where nothing is
+ *	mapped yet (a chunk of a region, brought in by axv_vm_fault_in()):
+ *	@chunk->pages lists them, or @chunk->huge is the first of
+ *	physically consecutive ones.  Nothing was
  *	mapped there, so no CPU holds anything to invalidate.  Called with
  *	&axv_vm.mem_mutex held, by the thread of a vCPU of @vm; may sleep.
  *	Returns 0, -ENOMEM, or -EINVAL for a page the backend cannot map; on
@@ -74,6 +77,10 @@ struct page;
  *	(a whole region, whose chunks may be in or not), and return only
  *	when no CPU can reach the pages through the old mappings any more.
  *	Called with &axv_vm.mem_mutex held; may sleep.
+ * @count_mappings: optional; add up the backend's mappings of guest
+ *	memory by size into @counts, indexed by AXV_MAP_* (entries it has
+ *	no such size for stay zero).  Called with &axv_vm.mem_mutex held;
+ *	may sleep.
  * @vcpu_run: enter the guest until an exit that userspace must see, a
  *	pending signal or a kick; fills the vCPU's run structure and counts
  *	each exit with axv_vcpu_account_exit().  It first completes the exit
@@ -128,9 +135,11 @@ struct axv_arch_ops {
 	int (*vm_init)(struct axv_vm *vm);
 	void (*vm_destroy)(struct axv_vm *vm);
 	int (*check_memory)(struct axv_vm *vm, u64 gpa, u64 size);
-	int (*map_memory)(struct axv_vm *vm, u64 gpa, struct page **pages,
-			  unsigned long npages, bool readonly);
+	int (*map_memory)(struct axv_vm *vm, u64 gpa,
+			  const struct axv_chunk *chunk, unsigned long npages,
+			  bool readonly);
 	void (*unmap_memory)(struct axv_vm *vm, u64 gpa, unsigned long npages);
+	void (*count_mappings)(struct axv_vm *vm, u64 *counts);
 	int (*vcpu_run)(struct axv_vcpu *vcpu);
 	long (*vcpu_ioctl)(struct axv_vcpu *vcpu, unsigned int cmd,
 			   unsigned long arg);

@@ -128,17 +128,47 @@ void axv_virt_show(struct axv_virt *virt, struct seq_file *m);
  * @size: bytes, a non-zero multiple of the page size; 0 for a free slot.
  * @uaddr: the VMM's virtual address backing it, page aligned.
  * @flags: AXV_MEM_* (uapi/linux/axvcpu.h).
- * @chunks: the VMM's pinned pages, an array per 2 MiB-aligned chunk of
- *	the region, NULL until axv_vm_fault_in() brings the chunk in; this
- *	array of arrays is made by axv_memslot_prepare(), and is NULL only
- *	in regions KUnit makes, which the guest cannot use.
+ * @chunks: the VMM's pinned pages, one entry per 2 MiB-aligned chunk of
+ *	the region, empty until axv_vm_fault_in() brings the chunk in; this
+ *	array is made by axv_memslot_prepare(), and is NULL only in regions
+ *	KUnit makes, which the guest cannot use.
  */
 struct axv_memslot {
 	u64 gpa;
 	u64 size;
 	u64 uaddr;
 	u32 flags;
-	struct page ***chunks;
+	struct axv_chunk *chunks;
+};
+
+/**
+ * struct axv_chunk - the pinned pages behind one chunk of a region: the
+ *	2 MiB-aligned stretch of guest-physical space around an access,
+ *	clipped to the region.  At most one of the members is set; neither
+ *	while the chunk is not in.
+ * @pages: the chunk's pages in guest order, each pinned once.
+ * @huge: the chunk's first page, when one huge page of the VMM maps the
+ *	whole chunk: the others follow it physically, and the pin on this
+ *	one holds the huge page, so all of them.
+ */
+struct axv_chunk {
+	struct page **pages;
+	struct page *huge;
+};
+
+/**
+ * struct axv_mem_stats - a VM's guest memory, counted as it comes in
+ *	and goes; the core's share of struct axv_vm_stats.
+ * @pinned_pages: 4 KiB pages the chunks brought in hold pinned.
+ * @chunks: chunks brought in, in the regions there are now.
+ * @huge_chunks: of @chunks, those with &axv_chunk.huge set.
+ * @faults: chunks brought in since the VM was made.
+ */
+struct axv_mem_stats {
+	u64 pinned_pages;
+	u64 chunks;
+	u64 huge_chunks;
+	u64 faults;
 };
 
 struct axv_vcpu;
@@ -162,6 +192,8 @@ struct axv_vcpu;
  *	entries, for readers of guest memory that cannot sleep; writers
  *	hold @mem_mutex too.
  * @used_slots: bit N set: @memslots[N] holds a region.
+ * @mem_stats: what guest memory holds and has brought in, for
+ *	AXV_GET_VM_STATS; guarded by @mem_mutex.
  * @irqchip: the interrupt controllers are in the kernel (x86: a local
  *	APIC per vCPU): IPIs between vCPUs, starts included, never leave
  *	it.  Fixed at creation.
@@ -178,6 +210,7 @@ struct axv_vm {
 	struct mutex mem_mutex; /* see @mem_mutex above */
 	spinlock_t mem_lock; /* see @mem_lock above */
 	unsigned long used_slots;
+	struct axv_mem_stats mem_stats;
 	bool irqchip;
 };
 
@@ -375,6 +408,16 @@ bool axv_vm_memory_missing(struct axv_vm *vm, u64 gpa);
  * the VM's address space; -EINVAL when the backend cannot map a page.
  */
 int axv_vm_fault_in(struct axv_vm *vm, u64 gpa);
+
+/**
+ * axv_vm_get_stats() - what a VM's guest memory holds now.
+ * @vm: the VM.
+ * @stats: filled whole: the core's counters, and the backend's mappings
+ *	(&axv_arch_ops.count_mappings); reserved fields zero.
+ *
+ * Context: process, may sleep (waits for a chunk being brought in).
+ */
+void axv_vm_get_stats(struct axv_vm *vm, struct axv_vm_stats *stats);
 
 /**
  * axv_vm_read_guest() - copy guest memory out.

@@ -45,6 +45,7 @@
 #define AXV_CAP_MAX_MSRS		15	/* value: most entries per AXV_GET/SET_MSRS */
 #define AXV_CAP_LAPIC			16	/* AXV_VM_F_LAPIC: in-kernel local APICs */
 #define AXV_CAP_NOP_HYPERCALL		17	/* AXV_HC_NOP is answered in the kernel */
+#define AXV_CAP_VM_STATS		18	/* AXV_GET_VM_STATS */
 
 /* AXV_VMX_F_*: VMX features decoded from the capability MSRs. */
 #define AXV_VMX_F_TRUE_CTLS		_BITULL(0)	/* IA32_VMX_TRUE_*_CTLS exist */
@@ -914,6 +915,42 @@ struct axv_irq {
  *	disabled).  ENXIO without AXV_VM_F_LAPIC; EINVAL for a bad field.
  */
 #define AXV_SEND_IRQ		_IOW(AXVIO, 0x16, struct axv_irq)
+
+/* Indices of struct axv_vm_stats.mappings: the size of a mapping. */
+#define AXV_MAP_4K		0
+#define AXV_MAP_2M		1
+#define AXV_MAP_1G		2
+#define AXV_NR_MAP_SIZES	4	/* entries, with room for one more */
+
+/**
+ * struct axv_vm_stats - result of AXV_GET_VM_STATS: the VM's guest memory
+ *	now.  Guest memory is brought in a chunk at a time (the 2 MiB-aligned
+ *	stretch of a region around the first access).
+ * @pinned_pages: 4 KiB pages of the caller's memory that the chunks
+ *	brought in hold pinned.
+ * @chunks: chunks brought in, in the regions there are now.
+ * @huge_chunks: of @chunks, those a single huge page of the caller's
+ *	memory backs whole, held by one pin and mapped at once.
+ * @faults: chunks brought in since the VM was made, those of regions
+ *	deleted since included.
+ * @mappings: the guest-physical mappings of guest memory, by size
+ *	(AXV_MAP_*): EPT leaves on Intel.  The unused entry is zero.
+ * @reserved: zero.
+ */
+struct axv_vm_stats {
+	__u64 pinned_pages;
+	__u64 chunks;
+	__u64 huge_chunks;
+	__u64 faults;
+	__u64 mappings[AXV_NR_MAP_SIZES];
+	__u64 reserved[8];
+};
+
+/*
+ * AXV_GET_VM_STATS: fills struct axv_vm_stats (AXV_CAP_VM_STATS): a
+ *	snapshot, answered even while vCPUs run.  EFAULT for a bad address.
+ */
+#define AXV_GET_VM_STATS	_IOR(AXVIO, 0x17, struct axv_vm_stats)
 
 /*
  * More ioctls on a vCPU file descriptor.
