@@ -34,6 +34,7 @@ const struct axv_name axv_cap_names[] = {
 	{ AXV_CAP_MAX_MSRS,		"max_msrs" },
 	{ AXV_CAP_LAPIC,		"lapic" },
 	{ AXV_CAP_NOP_HYPERCALL,	"nop_hypercall" },
+	{ AXV_CAP_VM_STATS,		"vm_stats" },
 	{ 0, NULL }
 };
 
@@ -228,6 +229,11 @@ int axv_raw_get_vcpu_state(int vcpu_fd, struct axv_vcpu_state *state)
 int axv_raw_get_vcpu_stats(int vcpu_fd, struct axv_vcpu_stats *stats)
 {
 	return ioctl(vcpu_fd, AXV_GET_VCPU_STATS, stats);
+}
+
+int axv_raw_get_vm_stats(int vm_fd, struct axv_vm_stats *stats)
+{
+	return ioctl(vm_fd, AXV_GET_VM_STATS, stats);
 }
 
 int axv_raw_vcpu_op(int vcpu_fd, const struct axv_vcpu_op *op)
@@ -487,6 +493,19 @@ int axv_get_vcpu_stats(int vcpu_fd, struct axv_vcpu_stats *stats, struct axv_err
 	memset(stats, 0, sizeof(*stats));
 	if (axv_raw_get_vcpu_stats(vcpu_fd, stats) < 0)
 		return axv_ioctl_failed(err, "AXV_GET_VCPU_STATS");
+	return 0;
+}
+
+int axv_get_vm_stats(int vm_fd, struct axv_vm_stats *stats, struct axv_err *err)
+{
+	axv_err_clear(err);
+	if (!stats) {
+		axv_err_set(err, EINVAL, "AXV_GET_VM_STATS: no buffer given");
+		return -EINVAL;
+	}
+	memset(stats, 0, sizeof(*stats));
+	if (axv_raw_get_vm_stats(vm_fd, stats) < 0)
+		return axv_ioctl_failed(err, "AXV_GET_VM_STATS");
 	return 0;
 }
 

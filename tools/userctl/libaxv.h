@@ -113,6 +113,7 @@ int axv_raw_get_vmx_caps(int fd, struct axv_vmx_caps *caps);
 int axv_raw_create_vcpu(int vm_fd, const struct axv_vcpu_create *create);
 int axv_raw_get_vcpu_state(int vcpu_fd, struct axv_vcpu_state *state);
 int axv_raw_get_vcpu_stats(int vcpu_fd, struct axv_vcpu_stats *stats);
+int axv_raw_get_vm_stats(int vm_fd, struct axv_vm_stats *stats);
 int axv_raw_vcpu_op(int vcpu_fd, const struct axv_vcpu_op *op);
 int axv_raw_set_memory_region(int vm_fd, const struct axv_memory_region *region);
 int axv_raw_delete_memory_region(int vm_fd, unsigned long slot);
@@ -192,6 +193,13 @@ int axv_get_vcpu_state(int vcpu_fd, struct axv_vcpu_state *state, struct axv_err
 
 /* AXV_GET_VCPU_STATS into @stats; 0 or -errno (-EINVAL when @stats is NULL). */
 int axv_get_vcpu_stats(int vcpu_fd, struct axv_vcpu_stats *stats, struct axv_err *err);
+
+/*
+ * AXV_GET_VM_STATS on VM descriptor @vm_fd into @stats; 0 or -errno
+ * (-EINVAL when @stats is NULL; -ENOTTY from a kernel without
+ * AXV_CAP_VM_STATS).
+ */
+int axv_get_vm_stats(int vm_fd, struct axv_vm_stats *stats, struct axv_err *err);
 
 /*
  * AXV_VCPU_OP on vCPU descriptor @vcpu_fd: operation @op (AXV_VCPU_OP_*)

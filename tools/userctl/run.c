@@ -66,7 +66,8 @@ const char run_details[] =
 	"  --no-lapic         do not give the VM the kernel's local APICs\n"
 	"  --uart-vector V    vector of the UART's interrupt (default 0x24)\n"
 	"  --timeout SECONDS  stop the VM after SECONDS (decimals allowed): status 124\n"
-	"  --stats            after the run, print exits by reason and times on stderr\n"
+	"  --stats            after the run, print exits by reason and times on stderr,\n"
+	"                     and the guest memory the kernel holds when it reports it\n"
 	"  --verbose          report unhandled accesses, unknown hypercalls and how the\n"
 	"                     run ended on stderr\n"
 	"  --strict-io        an access to a port, address or MSR that nothing handles\n"
@@ -581,6 +582,18 @@ void run_print_stats(FILE *f, const char *what, const struct axv_vcpu_stats *sta
 		}
 		fprintf(f, "    %-22s%llu\n", name, stats->exits[i]);
 	}
+}
+
+void run_print_vm_stats(FILE *f, const struct axv_vm_stats *stats)
+{
+	fprintf(f, "userctl: guest memory:\n");
+	fprintf(f, "  %-24s%llu KiB in %llu chunk%s (%llu on huge pages)\n", "pinned",
+		stats->pinned_pages * 4, stats->chunks, stats->chunks == 1 ? "" : "s",
+		stats->huge_chunks);
+	fprintf(f, "  %-24s%llu\n", "chunks brought in", stats->faults);
+	fprintf(f, "  %-24s%llu x 4 KiB, %llu x 2 MiB, %llu x 1 GiB\n", "mappings",
+		stats->mappings[AXV_MAP_4K], stats->mappings[AXV_MAP_2M],
+		stats->mappings[AXV_MAP_1G]);
 }
 
 void run_add_stats(struct axv_vcpu_stats *sum, const struct axv_vcpu_stats *from)
@@ -1196,9 +1209,11 @@ static void run_describe(const struct vm *vm, const struct boot_result *boot)
 static void run_print_all_stats(struct vm *vm, __u64 wall_ns)
 {
 	struct axv_vcpu_stats stats, sum;
+	struct axv_vm_stats vm_stats;
 	unsigned int i, n = 0;
 	struct axv_err err;
 	char what[32];
+	int ret;
 
 	memset(&sum, 0, sizeof(sum));
 	for (i = 0; i < vm->nvcpus; i++) {
@@ -1219,6 +1234,15 @@ static void run_print_all_stats(struct vm *vm, __u64 wall_ns)
 	}
 	if (vm->lapic && vm->cfg->uart)
 		fprintf(stderr, "userctl: UART interrupts raised: %llu\n", vm->dev.uart.irqs);
+	/* The guest memory, from a kernel that reports it. */
+	ret = vm_cap(vm, AXV_CAP_VM_STATS, &err);
+	if (!ret)
+		return;
+	if (ret < 0 || axv_get_vm_stats(vm->vm_fd, &vm_stats, &err)) {
+		cli_fail(&err);
+		return;
+	}
+	run_print_vm_stats(stderr, &vm_stats);
 }
 
 /* Map the run structures of the vCPUs that run, and set up their exit handling. */

@@ -140,6 +140,14 @@ int run_parse_u64(const char *str, __u64 *value);
 void run_print_stats(FILE *f, const char *what, const struct axv_vcpu_stats *stats,
 		     __u64 wall_ns);
 
+/*
+ * --stats with AXV_CAP_VM_STATS: under "userctl: guest memory:", the
+ * memory pinned for the guest (KiB, in how many chunks, how many of them
+ * on huge pages), the chunks brought in since the VM was created, and the
+ * mappings by size.
+ */
+void run_print_vm_stats(FILE *f, const struct axv_vm_stats *stats);
+
 /* Add @from's exit counts and guest time to @sum. */
 void run_add_stats(struct axv_vcpu_stats *sum, const struct axv_vcpu_stats *from);
 

@@ -42,6 +42,7 @@ static struct {
 	struct axv_vcpu_create create;	/* the last AXV_CREATE_VCPU argument */
 	struct axv_vcpu_state state;
 	struct axv_vcpu_stats stats;
+	struct axv_vm_stats vm_stats;	/* returned by AXV_GET_VM_STATS */
 	struct axv_memory_region region;	/* the last AXV_SET_MEMORY_REGION argument */
 	struct axv_vcpu_op op;	/* the last AXV_VCPU_OP argument */
 	int start_result;	/* returned by a valid AXV_VCPU_OP_START */
@@ -276,6 +277,9 @@ static int fake_ioctl(unsigned long req, unsigned long arg)
 	case AXV_GET_VCPU_STATS:
 		memcpy((void *)arg, &fake.stats, sizeof(fake.stats));
 		return 0;
+	case AXV_GET_VM_STATS:
+		memcpy((void *)arg, &fake.vm_stats, sizeof(fake.vm_stats));
+		return 0;
 	case AXV_SET_MEMORY_REGION:
 		memcpy(&fake.region, (void *)arg, sizeof(fake.region));
 		if (fake.region.flags & ~AXV_MEM_READONLY) {
@@ -477,6 +481,22 @@ static void test_abi_memory_layout(void)
 	CHECK_INT(AXV_MEM_READONLY, 1);
 	CHECK_INT(AXV_CAP_NR_MEMSLOTS, 8);
 	CHECK_INT(AXV_CAP_GPA_BITS, 9);
+
+	CHECK_INT(sizeof(struct axv_vm_stats), 128);
+	CHECK_INT(offsetof(struct axv_vm_stats, chunks), 8);
+	CHECK_INT(offsetof(struct axv_vm_stats, huge_chunks), 16);
+	CHECK_INT(offsetof(struct axv_vm_stats, faults), 24);
+	CHECK_INT(offsetof(struct axv_vm_stats, mappings), 32);
+	CHECK_INT(offsetof(struct axv_vm_stats, reserved), 64);
+	CHECK_INT(AXV_MAP_4K, 0);
+	CHECK_INT(AXV_MAP_2M, 1);
+	CHECK_INT(AXV_MAP_1G, 2);
+	CHECK_INT(AXV_NR_MAP_SIZES, 4);
+	CHECK_INT(AXV_CAP_VM_STATS, 18);
+	CHECK_INT(_IOC_TYPE(AXV_GET_VM_STATS), 0xA9);
+	CHECK_INT(_IOC_NR(AXV_GET_VM_STATS), 0x17);
+	CHECK_INT(_IOC_DIR(AXV_GET_VM_STATS), _IOC_READ);
+	CHECK_INT(_IOC_SIZE(AXV_GET_VM_STATS), 128);
 }
 
 static void test_abi_vcpu_op_layout(void)
@@ -724,7 +744,9 @@ static void test_name_lookup(void)
 	      !strcmp(axv_cap_name(AXV_CAP_NR_MEMSLOTS), "nr_memslots"));
 	CHECK(axv_cap_name(AXV_CAP_GPA_BITS) &&
 	      !strcmp(axv_cap_name(AXV_CAP_GPA_BITS), "gpa_bits"));
-	CHECK(!axv_cap_name(AXV_CAP_NOP_HYPERCALL + 1));
+	CHECK(axv_cap_name(AXV_CAP_VM_STATS) &&
+	      !strcmp(axv_cap_name(AXV_CAP_VM_STATS), "vm_stats"));
+	CHECK(!axv_cap_name(AXV_CAP_VM_STATS + 1));
 }
 
 static void test_vcpu_state_name_lookup(void)
@@ -1118,6 +1140,7 @@ static void test_raw_wrappers_keep_errno(void)
 	struct axv_vcpu_op op = { .op = AXV_VCPU_OP_PAUSE };
 	struct axv_vcpu_create create;
 	struct axv_vcpu_stats stats;
+	struct axv_vm_stats vm_stats;
 	struct axv_vcpu_state state;
 	struct axv_vmx_caps caps;
 	int fd = open_dev_null();
@@ -1148,6 +1171,9 @@ static void test_raw_wrappers_keep_errno(void)
 	CHECK_INT(axv_raw_get_vcpu_stats(fd, &stats), -1);
 	CHECK_INT(errno, ENOTTY);
 	errno = 0;
+	CHECK_INT(axv_raw_get_vm_stats(fd, &vm_stats), -1);
+	CHECK_INT(errno, ENOTTY);
+	errno = 0;
 	CHECK_INT(axv_raw_set_memory_region(fd, &region), -1);
 	CHECK_INT(errno, ENOTTY);
 	errno = 0;
@@ -1169,6 +1195,7 @@ static void check_wrappers_fail(int fd, int code)
 	struct axv_memory_region region = { .slot = 3 };
 	struct axv_vcpu_create create;
 	struct axv_vcpu_stats stats;
+	struct axv_vm_stats vm_stats;
 	struct axv_vcpu_state state;
 	struct axv_vmx_caps caps;
 	struct axv_err err;
@@ -1221,6 +1248,12 @@ static void check_wrappers_fail(int fd, int code)
 	CHECK_STR_HAS(err.msg, strerror(code));
 
 	err_dirty(&err);
+	CHECK_INT(axv_get_vm_stats(fd, &vm_stats, &err), -code);
+	CHECK_INT(err.code, code);
+	CHECK_STR_HAS(err.msg, "ioctl AXV_GET_VM_STATS: ");
+	CHECK_STR_HAS(err.msg, strerror(code));
+
+	err_dirty(&err);
 	CHECK_INT(axv_set_memory_region(fd, &region, &err), -code);
 	CHECK_INT(err.code, code);
 	CHECK_STR_HAS(err.msg, "AXV_SET_MEMORY_REGION(slot 3)");
@@ -1244,6 +1277,7 @@ static void check_wrappers_fail(int fd, int code)
 	CHECK_INT(axv_create_vcpu(fd, &create, NULL), -code);
 	CHECK_INT(axv_get_vcpu_state(fd, &state, NULL), -code);
 	CHECK_INT(axv_get_vcpu_stats(fd, &stats, NULL), -code);
+	CHECK_INT(axv_get_vm_stats(fd, &vm_stats, NULL), -code);
 	CHECK_INT(axv_set_memory_region(fd, &region, NULL), -code);
 	CHECK_INT(axv_delete_memory_region(fd, 9, NULL), -code);
 	CHECK_INT(axv_vcpu_op(fd, AXV_VCPU_OP_STOP, 0, NULL), -code);
@@ -1295,6 +1329,11 @@ static void test_vcpu_null_args(void)
 	CHECK_INT(axv_get_vcpu_stats(fake.fd, NULL, &err), -EINVAL);
 	CHECK_INT(err.code, EINVAL);
 	CHECK_STR_HAS(err.msg, "AXV_GET_VCPU_STATS");
+	err_dirty(&err);
+	CHECK_INT(axv_get_vm_stats(fake.fd, NULL, &err), -EINVAL);
+	CHECK_INT(err.code, EINVAL);
+	CHECK_STR_EQ(err.msg, "AXV_GET_VM_STATS: no buffer given");
+	CHECK_INT(axv_get_vm_stats(fake.fd, NULL, NULL), -EINVAL);
 	CHECK_INT(axv_create_vcpu(fake.fd, NULL, NULL), -EINVAL);
 	CHECK_INT(fake.calls, 0);
 	fake_stop();
@@ -1520,6 +1559,35 @@ static void test_checked_memory_requests(void)
 	CHECK_INT(fake.last_req, AXV_DELETE_MEMORY_REGION);
 	CHECK_INT(fake.last_arg, ~0UL);
 	CHECK_INT(fake.calls, 8);
+	fake_stop();
+}
+
+static void test_checked_vm_stats(void)
+{
+	struct axv_vm_stats stats, want;
+	struct axv_err err;
+
+	fake_start();
+	memset(&want, 0, sizeof(want));
+	want.pinned_pages = 1024 + 3;
+	want.chunks = 4;
+	want.huge_chunks = 2;
+	want.faults = 9;
+	want.mappings[AXV_MAP_4K] = 3;
+	want.mappings[AXV_MAP_2M] = 2;
+	want.mappings[AXV_MAP_1G] = 1;
+	fake.vm_stats = want;
+	memset(&stats, 0xa5, sizeof(stats));
+	err_dirty(&err);
+	CHECK_INT(axv_get_vm_stats(fake.fd, &stats, &err), 0);
+	CHECK_INT(fake.calls, 1);
+	CHECK_INT(fake.last_req, AXV_GET_VM_STATS);
+	CHECK_INT(fake.last_arg, (unsigned long)&stats);
+	CHECK(!memcmp(&stats, &want, sizeof(stats)));
+	CHECK_INT(stats.pinned_pages, 1027);
+	CHECK_INT(stats.mappings[AXV_MAP_1G], 1);
+	CHECK_INT(err.code, 0);
+	CHECK_INT(err.msg[0], '\0');
 	fake_stop();
 }
 
@@ -1926,7 +1994,8 @@ static void test_run_name_lookup(void)
 	CHECK_STR_EQ(axv_cap_name(AXV_CAP_MAX_MSRS), "max_msrs");
 	CHECK_STR_EQ(axv_cap_name(AXV_CAP_LAPIC), "lapic");
 	CHECK_STR_EQ(axv_cap_name(AXV_CAP_NOP_HYPERCALL), "nop_hypercall");
-	CHECK(!axv_cap_name(AXV_CAP_NOP_HYPERCALL + 1));
+	CHECK_STR_EQ(axv_cap_name(AXV_CAP_VM_STATS), "vm_stats");
+	CHECK(!axv_cap_name(AXV_CAP_VM_STATS + 1));
 }
 
 /* --- the run support: wrappers --------------------------------------- */
@@ -2482,6 +2551,7 @@ int main(void)
 	RUN(test_vcpu_create_init);
 	RUN(test_checked_vcpu_requests);
 	RUN(test_checked_memory_requests);
+	RUN(test_checked_vm_stats);
 	RUN(test_checked_vcpu_op);
 	RUN(test_raw_vcpu_op);
 	RUN(test_api_version_mismatch);

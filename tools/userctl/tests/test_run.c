@@ -51,8 +51,10 @@ static struct axv_sregs fake_sregs;
  * A fake kernel for whole runs of cmd_run(): while @active, every axvcpu
  * ioctl is answered here, on whatever descriptor, and mmap() of vCPU 0
  * gives anonymous memory.  AXV_RUN calls @script with the step number.
+ * AXV_GET_VM_STATS answers on the VM descriptor only, when AXV_CAP_VM_STATS
+ * is present (ENOTTY otherwise, as an older kernel).
  */
-#define FK_NCAPS	(AXV_CAP_NOP_HYPERCALL + 1)
+#define FK_NCAPS	(AXV_CAP_VM_STATS + 1)
 #define FK_VCPUS	4
 
 static struct {
@@ -82,6 +84,8 @@ static struct {
 	int (*smp_script)(unsigned int vcpu, struct axv_run *run, int step);
 	int steps[FK_VCPUS];
 	struct axv_vcpu_stats stats;
+	struct axv_vm_stats vm_stats;	/* what AXV_GET_VM_STATS returns */
+	int vm_stats_errno;		/* when set, AXV_GET_VM_STATS fails with it */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	__u64 kicked;			/* AXV_KICK_VCPUS bits, cleared by AXV_RUN */
@@ -173,6 +177,13 @@ static int fk_ioctl(int fd, unsigned long req, void *arg)
 		return fk.script(fk.run, fk.step++);
 	case AXV_GET_VCPU_STATS:
 		memcpy(arg, &fk.stats, sizeof(fk.stats));
+		return 0;
+	case AXV_GET_VM_STATS:
+		if (!fk.caps[AXV_CAP_VM_STATS] || fd != fk.vm_fd)
+			return fk_fail(ENOTTY);
+		if (fk.vm_stats_errno)
+			return fk_fail(fk.vm_stats_errno);
+		memcpy(arg, &fk.vm_stats, sizeof(fk.vm_stats));
 		return 0;
 	}
 	return fk_fail(ENOTTY);
@@ -2349,6 +2360,46 @@ static void test_print_stats(void)
 	capture_end(&c);
 }
 
+static void test_print_vm_stats(void)
+{
+	struct axv_vm_stats stats;
+	struct capture c;
+
+	memset(&stats, 0, sizeof(stats));
+	stats.pinned_pages = 262144 + 512 + 7;
+	stats.chunks = 514;
+	stats.huge_chunks = 513;
+	stats.faults = 600;
+	stats.mappings[AXV_MAP_4K] = 7;
+	stats.mappings[AXV_MAP_2M] = 1;
+	stats.mappings[AXV_MAP_1G] = 1;
+	stats.mappings[3] = 99;		/* no size of its own: not printed */
+	stats.reserved[0] = 98;
+	capture_start(&c);
+	run_print_vm_stats(c.f, &stats);
+	CHECK_STR_EQ(capture_text(&c),
+		     "userctl: guest memory:\n"
+		     "  pinned                  1050652 KiB in 514 chunks (513 on huge pages)\n"
+		     "  chunks brought in       600\n"
+		     "  mappings                7 x 4 KiB, 1 x 2 MiB, 1 x 1 GiB\n");
+	capture_end(&c);
+
+	/* One chunk; nothing brought in is all zeros, still printed. */
+	memset(&stats, 0, sizeof(stats));
+	stats.pinned_pages = 1;
+	stats.chunks = 1;
+	stats.faults = 1;
+	stats.mappings[AXV_MAP_4K] = 1;
+	capture_start(&c);
+	run_print_vm_stats(c.f, &stats);
+	CHECK_STR_EQ(capture_text(&c),
+		     "userctl: guest memory:\n"
+		     "  pinned                  4 KiB in 1 chunk (0 on huge pages)\n"
+		     "  chunks brought in       1\n"
+		     "  mappings                1 x 4 KiB, 0 x 2 MiB, 0 x 1 GiB\n");
+	capture_end(&c);
+}
+
 /* --- whole runs against the fake kernel ---------------------------------- */
 
 /* Output of a whole run. */
@@ -2387,6 +2438,9 @@ static int fk_cap_override[FK_NCAPS] = {
 	[0 ... FK_NCAPS - 1] = -1,
 };
 
+/* The errno of AXV_GET_VM_STATS in the next fake_run() only; 0: success. */
+static int fk_next_vm_stats_errno;
+
 /* The per-vCPU script of the next fake_run() only. */
 static int (*fk_next_smp_script)(unsigned int vcpu, struct axv_run *run, int step);
 
@@ -2416,9 +2470,18 @@ static void fake_run(char *const *argv, int argc, int (*script)(struct axv_run *
 	fk.script = script;
 	fk.smp_script = fk_next_smp_script;
 	fk_next_smp_script = NULL;
+	fk.vm_stats_errno = fk_next_vm_stats_errno;
+	fk_next_vm_stats_errno = 0;
 	fk.stats.exec_ns = 1234;
 	fk.stats.exits[AXV_EXIT_IO] = 5;
 	fk.stats.exits[AXV_EXIT_HYPERCALL] = 1;
+	/* Two chunks on huge pages, one of 3 pages (a region's end); 5 brought in. */
+	fk.vm_stats.pinned_pages = 2 * 512 + 3;
+	fk.vm_stats.chunks = 3;
+	fk.vm_stats.huge_chunks = 2;
+	fk.vm_stats.faults = 5;
+	fk.vm_stats.mappings[AXV_MAP_4K] = 3;
+	fk.vm_stats.mappings[AXV_MAP_2M] = 2;
 
 	fflush(stdout);
 	fflush(stderr);
@@ -2524,6 +2587,7 @@ static void test_run_whole(void)
 {
 	char *const argv[] = { "run", "--vcpus", "2", "--mem", "4M", "--stats", flat_path, NULL };
 	struct run_output o;
+	const char *mem;
 
 	fake_run(argv, ARGC(argv), script_all, &o);
 	CHECK_INT(o.status, 33);
@@ -2569,6 +2633,24 @@ static void test_run_whole(void)
 	CHECK_STR_HAS(o.err, "    io                    5\n");
 	CHECK_STR_HAS(o.err, "    hypercall             1\n");
 	CHECK_STR_HAS(o.err, "run loop wall time");
+	/* No AXV_CAP_VM_STATS: no guest memory, and no complaint. */
+	CHECK(!strstr(o.err, "guest memory"));
+	CHECK(!strstr(o.err, "AXV_GET_VM_STATS"));
+	CHECK(!strstr(o.err, "pinned"));
+
+	/* With it: the guest memory too, after the vCPU statistics. */
+	fk_cap_override[AXV_CAP_VM_STATS] = 1;
+	fake_run(argv, ARGC(argv), script_all, &o);
+	CHECK_INT(o.status, 33);
+	CHECK_INT(fk.step, 8);
+	CHECK_STR_HAS(o.err, "userctl: statistics of vCPU 0:\n");
+	CHECK_STR_HAS(o.err,
+		      "userctl: guest memory:\n"
+		      "  pinned                  4108 KiB in 3 chunks (2 on huge pages)\n"
+		      "  chunks brought in       5\n"
+		      "  mappings                3 x 4 KiB, 2 x 2 MiB, 0 x 1 GiB\n");
+	mem = strstr(o.err, "userctl: guest memory:");
+	CHECK(mem && strstr(o.err, "userctl: statistics of vCPU 0:") < mem);
 }
 
 static int script_halt(struct axv_run *run, int step)
@@ -2592,6 +2674,21 @@ static void test_run_halt_verbose(void)
 	CHECK_STR_HAS(o.err, "userctl: guest halted at RIP 0x1007\n");
 	CHECK_STR_EQ(o.out, "");
 	CHECK_INT(fk.nvcpus, 1);
+}
+
+/* --stats when AXV_GET_VM_STATS fails: reported as a failed AXV_GET_VCPU_STATS is. */
+static void test_run_vm_stats_error(void)
+{
+	char *const argv[] = { "run", "--mem", "2M", "--stats", flat_path, NULL };
+	struct run_output o;
+
+	fk_cap_override[AXV_CAP_VM_STATS] = 1;
+	fk_next_vm_stats_errno = EIO;
+	fake_run(argv, ARGC(argv), script_halt, &o);
+	CHECK_INT(o.status, 0);
+	CHECK_STR_HAS(o.err, "userctl: statistics of vCPU 0:\n");
+	CHECK_STR_HAS(o.err, "userctl: ioctl AXV_GET_VM_STATS: Input/output error\n");
+	CHECK(!strstr(o.err, "guest memory"));
 }
 
 static int script_signal(struct axv_run *run, int step)
@@ -3696,7 +3793,9 @@ int main(void)
 	RUN(test_parse_guest_args);
 	RUN(test_parse_u64);
 	RUN(test_print_stats);
+	RUN(test_print_vm_stats);
 	RUN(test_run_whole);
+	RUN(test_run_vm_stats_error);
 	RUN(test_run_halt_verbose);
 	RUN(test_run_signals);
 	RUN(test_run_failures);
