@@ -19,7 +19,6 @@
 
 #include "run_test.h"
 
-#define GDT		0x400
 #define IDT		0x500
 #define AP_CODE		0x2000		/* start-up vector 2 */
 #define HANDLERS	0x3000		/* handler N at HANDLERS + (N & 7) * 0x100 */
@@ -48,13 +47,6 @@ static void put_handler(__u8 *mem, unsigned int vector, const __u8 *start,
 /* A LAPIC VM whose vCPU runs @code in flat 32-bit protected mode. */
 static int lapic_vm(struct vm *v, const __u8 *code, const __u8 *end)
 {
-	static const __u64 gdt[] = {
-		0, 0x00cf9a000000ffffULL, 0x00cf92000000ffffULL,
-	};
-	struct axv_segment flat = {
-		.limit = 0xffffffff, .present = 1, .db = 1, .s = 1, .g = 1,
-	};
-	struct axv_sregs sr;
 	int err;
 
 	vm_flags = AXV_VM_F_LAPIC;
@@ -62,32 +54,12 @@ static int lapic_vm(struct vm *v, const __u8 *code, const __u8 *end)
 	vm_flags = 0;
 	if (err)
 		return err;
-	memcpy(v->mem + GDT, gdt, sizeof(gdt));
 	put_handler(v->mem, 0x40, h40, h40_end);
 	put_handler(v->mem, 0x41, h41, h41_end);
 	put_handler(v->mem, 0x42, h42, h42_end);
 	put_handler(v->mem, 0x43, h43, h43_end);
 	put_handler(v->mem, 13, h0d, h0d_end);
-	if (ioctl(v->vcpu, AXV_GET_SREGS, &sr))
-		return fail("AXV_GET_SREGS: %s", strerror(errno));
-	sr.cs = flat;
-	sr.cs.selector = 0x08;
-	sr.cs.type = 0xb;
-	flat.selector = 0x10;
-	flat.type = 0x3;
-	sr.ds = flat;
-	sr.es = flat;
-	sr.ss = flat;
-	sr.fs = flat;
-	sr.gs = flat;
-	sr.gdt.base = GDT;
-	sr.gdt.limit = sizeof(gdt) - 1;
-	sr.idt.base = IDT;
-	sr.idt.limit = 256 * 8 - 1;
-	sr.cr0 = 0x11;
-	if (ioctl(v->vcpu, AXV_SET_SREGS, &sr))
-		return fail("AXV_SET_SREGS (flat 32-bit): %s", strerror(errno));
-	return 0;
+	return vm_set_flat32(v, IDT, 256 * 8 - 1);
 }
 
 /* Run to the next OUT; it must go to @port with @value in AL. */

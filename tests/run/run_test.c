@@ -132,6 +132,39 @@ int vm_create(struct vm *v, const __u8 *code, size_t len)
 	return 0;
 }
 
+int vm_set_flat32(struct vm *v, __u32 idt, __u16 idt_limit)
+{
+	static const __u64 gdt[] = {
+		0, 0x00cf9a000000ffffULL, 0x00cf92000000ffffULL,
+	};
+	struct axv_segment flat = {
+		.limit = 0xffffffff, .present = 1, .db = 1, .s = 1, .g = 1,
+	};
+	struct axv_sregs sr;
+
+	memcpy(v->mem + FLAT32_GDT, gdt, sizeof(gdt));
+	if (ioctl(v->vcpu, AXV_GET_SREGS, &sr))
+		return fail("AXV_GET_SREGS: %s", strerror(errno));
+	sr.cs = flat;
+	sr.cs.selector = 0x08;
+	sr.cs.type = 0xb;
+	flat.selector = 0x10;
+	flat.type = 0x3;
+	sr.ds = flat;
+	sr.es = flat;
+	sr.ss = flat;
+	sr.fs = flat;
+	sr.gs = flat;
+	sr.gdt.base = FLAT32_GDT;
+	sr.gdt.limit = sizeof(gdt) - 1;
+	sr.idt.base = idt;
+	sr.idt.limit = idt_limit;
+	sr.cr0 = 0x11;
+	if (ioctl(v->vcpu, AXV_SET_SREGS, &sr))
+		return fail("AXV_SET_SREGS (flat 32-bit): %s", strerror(errno));
+	return 0;
+}
+
 void vm_destroy(struct vm *v)
 {
 	if (v->run && v->run != MAP_FAILED)
@@ -1493,6 +1526,7 @@ static const struct {
 	{ "run_readonly_region", check_readonly_region },
 	{ "run_lazy_memory", check_lazy_memory },
 	{ "run_memory_churn", check_memory_churn },
+	{ "run_huge_memory_and_stats", check_huge_memory },
 	{ "run_msr_allow_list", check_msr },
 	{ "run_hlt_kick_interrupt", check_hlt_kick_interrupt },
 	{ "run_memlock_limit", check_memlock },

@@ -13,6 +13,7 @@
 
 #define GUEST_MEM	(256 * 1024)
 #define CODE		0x1000
+#define FLAT32_GDT	0x400
 #define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
 
 struct vm {
@@ -37,6 +38,11 @@ const char *exit_name(__u32 r);
 /* A VM with GUEST_MEM of RAM at 0 and one vCPU in real mode at CODE. */
 int vm_create(struct vm *v, const __u8 *code, size_t len);
 void vm_destroy(struct vm *v);
+/*
+ * Switch the vCPU of @v to flat 32-bit protected mode (code 0x08, data
+ * 0x10, from a GDT written at FLAT32_GDT), with its IDT at @idt.
+ */
+int vm_set_flat32(struct vm *v, __u32 idt, __u16 idt_limit);
 /* Signal the calling thread if it is still in AXV_RUN after @seconds. */
 void watch_arm(int seconds);
 /* AXV_RUN once; the exit must be @want. */
@@ -57,5 +63,11 @@ extern const __u8 wait_code[], wait_code_end[], ap_code[], ap_code_end[];
 int check_lapic_registers(void);
 int check_lapic_ap_start(void);
 int check_lapic_send_irq(void);
+
+/* memory_guests.S */
+extern const __u8 huge_code[], huge_code_end[];
+
+/* memory_test.c */
+int check_huge_memory(void);
 
 #endif /* RUN_TEST_H */

@@ -91,6 +91,11 @@ mount -t sysfs sysfs /sys
 grep -q '^[^ ]* /dev ' /proc/mounts || mount -t devtmpfs devtmpfs /dev
 [ -d /sys/kernel/debug ] && mount -t debugfs debugfs /sys/kernel/debug
 mount -t tmpfs tmpfs /tmp
+# Linux leaves transparent huge pages off with less than 512 MiB of RAM,
+# which the test machines are just under; turn them on as the kernel's
+# configuration says, so that guest memory takes the huge-page path too.
+thp=/sys/kernel/mm/transparent_hugepage/enabled
+[ -w $thp ] && echo always >$thp
 # The kernel runs with loglevel=4 to keep the boot quiet; this copies every
 # message (from the first one on) to the console so the log is complete.
 cat /proc/kmsg >/dev/console 2>&1 &

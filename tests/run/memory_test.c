@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest memory as the kernel holds it, seen through AXV_GET_VM_STATS: a
+ * region chunk that one huge page of the VMM backs is pinned once and
+ * mapped with one 2 MiB EPT leaf, whether the VMM or the guest touched it
+ * first; one whose user address is not 2 MiB aligned is pinned and mapped
+ * a 4 KiB page at a time.  Either way the guest and the VMM see the same
+ * bytes, and deleting a region takes its share out of the counts.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "run_test.h"
+
+#define SZ_2M		0x200000UL
+#define AREA		(4 * SZ_2M)
+#define PAGES_2M	512
+/* vm_create()'s region: one chunk, clipped to GUEST_MEM, 4 KiB pages. */
+#define CODE_PAGES	(GUEST_MEM / 4096)
+
+/* AnonHugePages of the mapping that holds @addr, in KiB; -1 if unknown. */
+static long anon_huge_kib(const void *addr)
+{
+	unsigned long lo, hi, at = (unsigned long)addr;
+	char line[256];
+	long kib = -1;
+	bool in = false;
+	FILE *f;
+
+	f = fopen("/proc/self/smaps", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
+			in = lo <= at && at < hi;
+		else if (in && sscanf(line, "AnonHugePages: %ld kB", &kib) == 1)
+			break;
+	}
+	fclose(f);
+	return kib;
+}
+
+static int set_region(struct vm *v, __u32 slot, __u64 gpa, void *mem)
+{
+	struct axv_memory_region r = {
+		.slot = slot, .guest_phys_addr = gpa, .size = SZ_2M,
+		.userspace_addr = (unsigned long)mem,
+	};
+
+	if (ioctl(v->vm, AXV_SET_MEMORY_REGION, &r))
+		return fail("AXV_SET_MEMORY_REGION slot %u: %s", slot,
+			    strerror(errno));
+	return 0;
+}
+
+static void stats_str(char *buf, size_t len, const struct axv_vm_stats *st)
+{
+	snprintf(buf, len,
+		 "pinned %llu chunks %llu huge %llu faults %llu maps %llu/%llu/%llu/%llu",
+		 (unsigned long long)st->pinned_pages,
+		 (unsigned long long)st->chunks,
+		 (unsigned long long)st->huge_chunks,
+		 (unsigned long long)st->faults,
+		 (unsigned long long)st->mappings[0],
+		 (unsigned long long)st->mappings[1],
+		 (unsigned long long)st->mappings[2],
+		 (unsigned long long)st->mappings[3]);
+}
+
+/* AXV_GET_VM_STATS must give @want, reserved fields zero included. */
+static int expect_stats(struct vm *v, const char *when,
+			const struct axv_vm_stats *want, const void *huge_at)
+{
+	char got_str[160], want_str[160];
+	struct axv_vm_stats st;
+	unsigned int i;
+
+	memset(&st, 0xff, sizeof(st));
+	if (ioctl(v->vm, AXV_GET_VM_STATS, &st))
+		return fail("AXV_GET_VM_STATS %s: %s", when, strerror(errno));
+	for (i = 0; i < ARRAY_LEN(st.reserved); i++)
+		if (st.reserved[i])
+			return fail("%s: reserved[%u] = %#llx", when, i,
+				    (unsigned long long)st.reserved[i]);
+	if (!memcmp(&st, want, sizeof(st)))
+		return 0;
+	stats_str(got_str, sizeof(got_str), &st);
+	stats_str(want_str, sizeof(want_str), want);
+	return fail("%s: %s, want %s (AnonHugePages of the huge one: %ld KiB)",
+		    when, got_str, want_str, anon_huge_kib(huge_at));
+}
+
+/* Run to the next OUT of 4 bytes to port 0xf0; it must carry @value. */
+static int expect_word(struct vm *v, __u32 value)
+{
+	__u32 got;
+
+	if (run_expect(v, AXV_EXIT_IO))
+		return -1;
+	memcpy(&got, (__u8 *)v->run + v->run->io.data_offset, sizeof(got));
+	if (v->run->io.port != 0xf0 || v->run->io.size != 4 || got != value)
+		return fail("OUT port %#x size %u value %#x, want 0xf0 4 %#x",
+			    v->run->io.port, v->run->io.size, got, value);
+	return 0;
+}
+
+static int expect_u32(const __u8 *at, __u32 value, const char *what)
+{
+	__u32 got;
+
+	memcpy(&got, at, sizeof(got));
+	if (got != value)
+		return fail("%s: the VMM reads %#x, want %#x", what, got,
+			    value);
+	return 0;
+}
+
+int check_huge_memory(void)
+{
+	const struct axv_vm_stats none = { 0 };
+	const struct axv_vm_stats run = {
+		.pinned_pages = CODE_PAGES + 3 * PAGES_2M, .chunks = 4,
+		.huge_chunks = 2, .faults = 4,
+		.mappings[AXV_MAP_4K] = CODE_PAGES + PAGES_2M,
+		.mappings[AXV_MAP_2M] = 2,
+	};
+	const struct axv_vm_stats deleted = {
+		.pinned_pages = CODE_PAGES + 2 * PAGES_2M, .chunks = 3,
+		.huge_chunks = 1, .faults = 4,
+		.mappings[AXV_MAP_4K] = CODE_PAGES + PAGES_2M,
+		.mappings[AXV_MAP_2M] = 1,
+	};
+	__u8 *raw, *area, *r1, *r2, *r3;
+	__u32 magic1 = 0x11112222, magic2 = 0x33334444;
+	struct vm v;
+	int ret = -1;
+	int dev, cap;
+
+	dev = open("/dev/axvcpu", O_RDWR | O_CLOEXEC);
+	if (dev < 0)
+		return fail("open /dev/axvcpu: %s", strerror(errno));
+	cap = ioctl(dev, AXV_CHECK_EXTENSION, AXV_CAP_VM_STATS);
+	close(dev);
+	if (cap != 1)
+		return fail("AXV_CAP_VM_STATS: %d, want 1", cap);
+	raw = mmap(NULL, AREA + SZ_2M, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (raw == MAP_FAILED)
+		return fail("mmap: %s", strerror(errno));
+	area = (__u8 *)(((unsigned long)raw + SZ_2M - 1) & ~(SZ_2M - 1));
+	/* Kernels without madvise() (the test kernel) have THP "always". */
+	if (madvise(area, AREA, MADV_HUGEPAGE) && errno != ENOSYS) {
+		fail("madvise(MADV_HUGEPAGE): %s", strerror(errno));
+		goto out_unmap;
+	}
+	r1 = area;			/* huge, the VMM touches it first */
+	r2 = area + SZ_2M + 4096;	/* not 2 MiB aligned: 4 KiB pages */
+	r3 = area + 3 * SZ_2M;		/* huge, the guest touches it first */
+	memcpy(r1 + 0x12340, &magic1, sizeof(magic1));
+	memcpy(r2 + 0x12340, &magic2, sizeof(magic2));
+
+	if (vm_create(&v, huge_code, huge_code_end - huge_code) ||
+	    vm_set_flat32(&v, 0, 0) ||
+	    set_region(&v, 1, 0x200000, r1) ||
+	    set_region(&v, 2, 0x400000, r2) ||
+	    set_region(&v, 3, 0x600000, r3) ||
+	    expect_stats(&v, "before AXV_RUN", &none, r1))
+		goto out;
+	if (ioctl(v.vm, AXV_GET_VM_STATS, (void *)8) != -1 ||
+	    errno != EFAULT) {
+		fail("AXV_GET_VM_STATS to a bad address: %s, want EFAULT",
+		     strerror(errno));
+		goto out;
+	}
+	if (expect_word(&v, magic1) || expect_word(&v, magic2) ||
+	    expect_word(&v, 0x5a5a0003) || run_expect(&v, AXV_EXIT_HALT) ||
+	    expect_stats(&v, "after the guest touched slots 1-3", &run, r1))
+		goto out;
+	if (expect_u32(r1 + 0x1ff000, 0x5a5a0001, "slot 1's last page") ||
+	    expect_u32(r2 + 0x1ff000, 0x5a5a0002, "slot 2's last page") ||
+	    expect_u32(r3 + 0x80000, 0x5a5a0003, "slot 3"))
+		goto out;
+	if (ioctl(v.vm, AXV_DELETE_MEMORY_REGION, 1)) {
+		fail("AXV_DELETE_MEMORY_REGION 1: %s", strerror(errno));
+		goto out;
+	}
+	ret = expect_stats(&v, "after deleting slot 1", &deleted, r3);
+out:
+	vm_destroy(&v);
+out_unmap:
+	munmap(raw, AREA + SZ_2M);
+	return ret;
+}
