@@ -141,12 +141,25 @@ static long long kernel_exits(void)
 	return hv->kernel_exits ? hv->kernel_exits() : -1;
 }
 
+/*
+ * @size bytes of anonymous memory, 2 MiB aligned as VMMs align guest RAM
+ * so that huge pages can back it; munmap(p, @size) frees it.
+ */
 static void *map_anon(size_t size)
 {
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t span = size + SZ_2M, head;
+	__u8 *raw, *p;
 
-	return p == MAP_FAILED ? NULL : p;
+	raw = mmap(NULL, span, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (raw == MAP_FAILED)
+		return NULL;
+	p = (__u8 *)(((unsigned long)raw + SZ_2M - 1) & ~(SZ_2M - 1));
+	head = p - raw;
+	if (head)
+		munmap(raw, head);
+	munmap(p + size, span - head - size);
+	return p;
 }
 
 static int load_guest(void)
