@@ -1527,6 +1527,7 @@ static const struct {
 	{ "run_lazy_memory", check_lazy_memory },
 	{ "run_memory_churn", check_memory_churn },
 	{ "run_huge_memory_and_stats", check_huge_memory },
+	{ "run_hugetlb_memory", check_hugetlb_memory },
 	{ "run_msr_allow_list", check_msr },
 	{ "run_hlt_kick_interrupt", check_hlt_kick_interrupt },
 	{ "run_memlock_limit", check_memlock },

@@ -69,5 +69,6 @@ extern const __u8 huge_code[], huge_code_end[];
 
 /* memory_test.c */
 int check_huge_memory(void);
+int check_hugetlb_memory(void);
 
 #endif /* RUN_TEST_H */
