@@ -24,6 +24,17 @@ huge_code:
 	hlt
 	.globl huge_code_end
 huge_code_end:
+
+/* Slot 4 (0x800000) is read-only: a load, then a store that exits. */
+	.globl ro_huge_code
+ro_huge_code:
+	mov 0x812340, %eax
+	out %eax, $0xf0
+	movl $0x5a5a0004, 0x800100
+	cli
+	hlt
+	.globl ro_huge_code_end
+ro_huge_code_end:
 	.code64
 	.popsection
 	.section .note.GNU-stack,"",@progbits

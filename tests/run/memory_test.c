@@ -270,3 +270,58 @@ out_pool:
 	write_file(NR_HUGEPAGES, pool);
 	return ret;
 }
+
+/*
+ * A read-only region a huge page backs, filled before it was set: pinned
+ * once without write access and mapped with one 2 MiB leaf the guest can
+ * read; the guest's store is an MMIO exit and leaves the page alone.
+ */
+int check_huge_readonly(void)
+{
+	const struct axv_vm_stats run = {
+		.pinned_pages = CODE_PAGES + PAGES_2M, .chunks = 2,
+		.huge_chunks = 1, .faults = 2,
+		.mappings[AXV_MAP_4K] = CODE_PAGES,
+		.mappings[AXV_MAP_2M] = 1,
+	};
+	struct axv_memory_region ro = {
+		.slot = 4, .flags = AXV_MEM_READONLY,
+		.guest_phys_addr = 0x800000, .size = SZ_2M,
+	};
+	__u32 magic = 0x55556666;
+	__u8 *raw, *area;
+	struct vm v;
+	int ret = -1;
+
+	area = thp_area(&raw);
+	if (!area)
+		return -1;
+	memset(area, 0x11, SZ_2M);
+	memcpy(area + 0x12340, &magic, sizeof(magic));
+	ro.userspace_addr = (unsigned long)area;
+	if (vm_create(&v, ro_huge_code, ro_huge_code_end - ro_huge_code) ||
+	    vm_set_flat32(&v, 0, 0))
+		goto out;
+	if (ioctl(v.vm, AXV_SET_MEMORY_REGION, &ro)) {
+		fail("AXV_SET_MEMORY_REGION (read-only): %s", strerror(errno));
+		goto out;
+	}
+	if (expect_word(&v, magic) || run_expect(&v, AXV_EXIT_MMIO))
+		goto out;
+	if (v.run->mmio.gpa != 0x800100 || !v.run->mmio.is_write ||
+	    v.run->mmio.size != 4 || v.run->mmio.data != 0x5a5a0004) {
+		fail("store: gpa %#llx write %u size %u data %#llx, want 0x800100 1 4 0x5a5a0004",
+		     (unsigned long long)v.run->mmio.gpa, v.run->mmio.is_write,
+		     v.run->mmio.size, (unsigned long long)v.run->mmio.data);
+		goto out;
+	}
+	if (run_expect(&v, AXV_EXIT_HALT) ||
+	    expect_stats(&v, "after the guest's load and store", &run, area) ||
+	    expect_u32(area + 0x100, 0x11111111, "the read-only page"))
+		goto out;
+	ret = 0;
+out:
+	vm_destroy(&v);
+	munmap(raw, AREA + SZ_2M);
+	return ret;
+}

@@ -1528,6 +1528,7 @@ static const struct {
 	{ "run_memory_churn", check_memory_churn },
 	{ "run_huge_memory_and_stats", check_huge_memory },
 	{ "run_hugetlb_memory", check_hugetlb_memory },
+	{ "run_huge_readonly", check_huge_readonly },
 	{ "run_msr_allow_list", check_msr },
 	{ "run_hlt_kick_interrupt", check_hlt_kick_interrupt },
 	{ "run_memlock_limit", check_memlock },

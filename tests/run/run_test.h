@@ -66,9 +66,11 @@ int check_lapic_send_irq(void);
 
 /* memory_guests.S */
 extern const __u8 huge_code[], huge_code_end[];
+extern const __u8 ro_huge_code[], ro_huge_code_end[];
 
 /* memory_test.c */
 int check_huge_memory(void);
 int check_hugetlb_memory(void);
+int check_huge_readonly(void);
 
 #endif /* RUN_TEST_H */
