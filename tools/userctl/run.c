@@ -826,6 +826,34 @@ static int vm_create_vcpus(struct vm *vm, struct axv_err *err)
 	return 0;
 }
 
+#define GUEST_HUGE_PAGE	(2ULL << 20)
+
+/*
+ * @size bytes of anonymous memory for guest-physical @base, at the same
+ * offset within 2 MiB as @base, as VMMs place guest RAM: where the kernel
+ * backs it with huge pages, axvcpu then pins and maps each 2 MiB of the
+ * guest at once.  munmap(p, @size) frees it; MAP_FAILED on failure.
+ */
+void *run_map_guest_ram(__u64 base, __u64 size)
+{
+	size_t span = size + GUEST_HUGE_PAGE, head;
+	unsigned long at;
+	__u8 *raw;
+
+	raw = mmap(NULL, span, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (raw == MAP_FAILED)
+		return MAP_FAILED;
+	at = ((unsigned long)raw & ~(GUEST_HUGE_PAGE - 1)) + (base & (GUEST_HUGE_PAGE - 1));
+	if (at < (unsigned long)raw)
+		at += GUEST_HUGE_PAGE;
+	head = at - (unsigned long)raw;
+	if (head)
+		munmap(raw, head);
+	munmap((__u8 *)at + size, span - head - size);
+	return (void *)at;
+}
+
 static int vm_map_regions(struct vm *vm, struct axv_err *err)
 {
 	const struct vm_config *cfg = vm->cfg;
@@ -835,8 +863,7 @@ static int vm_map_regions(struct vm *vm, struct axv_err *err)
 	for (i = 0; i < cfg->nregions; i++) {
 		const struct vmc_region *r = &cfg->regions[i];
 
-		p = mmap(NULL, r->size, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		p = run_map_guest_ram(r->base, r->size);
 		if (p == MAP_FAILED)
 			return axv_err_set(err, errno, "mmap of %llu bytes of guest memory: %s",
 					   r->size, strerror(errno));

@@ -148,6 +148,13 @@ void run_print_stats(FILE *f, const char *what, const struct axv_vcpu_stats *sta
  */
 void run_print_vm_stats(FILE *f, const struct axv_vm_stats *stats);
 
+/*
+ * Anonymous memory for @size bytes of guest RAM at guest-physical @base,
+ * placed at the same offset within 2 MiB so that huge pages can back
+ * it; munmap(p, @size) frees it.  MAP_FAILED with errno on failure.
+ */
+void *run_map_guest_ram(__u64 base, __u64 size);
+
 /* Add @from's exit counts and guest time to @sum. */
 void run_add_stats(struct axv_vcpu_stats *sum, const struct axv_vcpu_stats *from);
 

@@ -2360,6 +2360,40 @@ static void test_print_stats(void)
 	capture_end(&c);
 }
 
+/* Whether no mapping covers any of [@p, @p + @len). */
+static int unmapped(const void *p, size_t len)
+{
+	unsigned long a = (unsigned long)p & ~4095UL;
+
+	return msync((void *)a, len, MS_ASYNC) && errno == ENOMEM;
+}
+
+/* Guest RAM sits at its guest address's offset within 2 MiB, trimmed. */
+static void test_map_guest_ram(void)
+{
+	static const struct {
+		__u64 base, size;
+	} c[] = {
+		{ 0, 4096 }, { 0, 2ULL << 20 }, { 0x1000, 3ULL << 20 },
+		{ 0x1ff000, 0x5000 }, { 0xf0100000, 1ULL << 20 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		__u8 *p = run_map_guest_ram(c[i].base, c[i].size);
+
+		CHECK(p != MAP_FAILED);
+		if (p == MAP_FAILED)
+			continue;
+		CHECK_HEX(((unsigned long)p - c[i].base) & ((2UL << 20) - 1), 0);
+		p[0] = 1;
+		p[c[i].size - 1] = 2;
+		/* The slack after it went back (before it, there may be none). */
+		CHECK(unmapped(p + c[i].size, 4096));
+		CHECK_INT(munmap(p, c[i].size), 0);
+	}
+}
+
 static void test_print_vm_stats(void)
 {
 	struct axv_vm_stats stats;
@@ -2541,6 +2575,7 @@ static int script_all(struct axv_run *run, int step)
 		CHECK_INT(fk.regions, 1);
 		CHECK_INT(fk.sets, 2);
 		CHECK(ram && !memcmp(ram + 0x1000, flat_code, sizeof(flat_code)));
+		CHECK_HEX(fk.region.userspace_addr & ((2ULL << 20) - 1), 0);
 		io_step(run, 0x3f8, AXV_IO_OUT, "hi\n", 3);
 		return 0;
 	case 1:
@@ -3794,6 +3829,7 @@ int main(void)
 	RUN(test_parse_u64);
 	RUN(test_print_stats);
 	RUN(test_print_vm_stats);
+	RUN(test_map_guest_ram);
 	RUN(test_run_whole);
 	RUN(test_run_vm_stats_error);
 	RUN(test_run_halt_verbose);
