@@ -324,27 +324,23 @@ out:
 
 /*
  * Pin the chunk of the VMM's memory at @addr with one pin, when one huge
- * page maps it whole: pin its first page (faulting it in first, as
- * axv_pin() does, which brings in the whole huge page where the VMM's
- * memory can have one), then check that the page tables map the chunk
- * with that page's frame at its start, and that the page's folio holds
- * the chunk's every frame, so that the pin holds them all.  Returns the
- * pinned page, or NULL (nothing pinned) when the chunk is not one huge
- * page or the pin failed; axv_pin() then tells why.
+ * page maps it whole: pin its first page with axv_pin() (which faults it
+ * in first, bringing in the whole huge page where the VMM's memory can
+ * have one), then check that the page tables map the chunk with that
+ * page's frame at its start, and that the page's folio holds the chunk's
+ * every frame, so that the pin holds them all.  Returns the pinned page,
+ * or NULL (nothing pinned) when the chunk is not one huge page or the
+ * pin failed; pinning the chunk page by page then tells why.
  */
 static struct page *axv_pin_huge(struct mm_struct *mm, unsigned long addr,
 				 bool writable)
 {
-	unsigned int gup = FOLL_LONGTERM | (writable ? FOLL_WRITE : 0);
 	unsigned long pfn, mapped;
 	struct folio *folio;
 	struct page *page;
 
-	if (pin_user_pages_fast_only(addr, 1, gup, &page) != 1) {
-		get_user_pages_unlocked(addr, 1, NULL, gup & FOLL_WRITE);
-		if (pin_user_pages_fast(addr, 1, gup, &page) != 1)
-			return NULL;
-	}
+	if (axv_pin(addr, 1, writable, &page))
+		return NULL;
 	pfn = page_to_pfn(page);
 	folio = page_folio(page);
 	if (axv_huge_at(mm, addr, &mapped) && mapped == pfn &&
