@@ -48,19 +48,6 @@ static long anon_huge_kib(const void *addr)
 	return kib;
 }
 
-static int set_region(struct vm *v, __u32 slot, __u64 gpa, void *mem)
-{
-	struct axv_memory_region r = {
-		.slot = slot, .guest_phys_addr = gpa, .size = SZ_2M,
-		.userspace_addr = (unsigned long)mem,
-	};
-
-	if (ioctl(v->vm, AXV_SET_MEMORY_REGION, &r))
-		return fail("AXV_SET_MEMORY_REGION slot %u: %s", slot,
-			    strerror(errno));
-	return 0;
-}
-
 static void stats_str(char *buf, size_t len, const struct axv_vm_stats *st)
 {
 	snprintf(buf, len,
@@ -152,9 +139,9 @@ static int three_regions(__u8 *r1, __u8 *area)
 	memcpy(r2 + 0x12340, &magic2, sizeof(magic2));
 	if (vm_create(&v, huge_code, huge_code_end - huge_code) ||
 	    vm_set_flat32(&v, 0, 0) ||
-	    set_region(&v, 1, 0x200000, r1) ||
-	    set_region(&v, 2, 0x400000, r2) ||
-	    set_region(&v, 3, 0x600000, r3) ||
+	    vm_add_region(&v, 1, 0, 0x200000, SZ_2M, r1) ||
+	    vm_add_region(&v, 2, 0, 0x400000, SZ_2M, r2) ||
+	    vm_add_region(&v, 3, 0, 0x600000, SZ_2M, r3) ||
 	    expect_stats(&v, "before AXV_RUN", &none, r1))
 		goto out;
 	if (ioctl(v.vm, AXV_GET_VM_STATS, (void *)8) != -1 ||
@@ -284,10 +271,6 @@ int check_huge_readonly(void)
 		.mappings[AXV_MAP_4K] = CODE_PAGES,
 		.mappings[AXV_MAP_2M] = 1,
 	};
-	struct axv_memory_region ro = {
-		.slot = 4, .flags = AXV_MEM_READONLY,
-		.guest_phys_addr = 0x800000, .size = SZ_2M,
-	};
 	__u32 magic = 0x55556666;
 	__u8 *raw, *area;
 	struct vm v;
@@ -298,14 +281,10 @@ int check_huge_readonly(void)
 		return -1;
 	memset(area, 0x11, SZ_2M);
 	memcpy(area + 0x12340, &magic, sizeof(magic));
-	ro.userspace_addr = (unsigned long)area;
 	if (vm_create(&v, ro_huge_code, ro_huge_code_end - ro_huge_code) ||
-	    vm_set_flat32(&v, 0, 0))
+	    vm_set_flat32(&v, 0, 0) ||
+	    vm_add_region(&v, 4, AXV_MEM_READONLY, 0x800000, SZ_2M, area))
 		goto out;
-	if (ioctl(v.vm, AXV_SET_MEMORY_REGION, &ro)) {
-		fail("AXV_SET_MEMORY_REGION (read-only): %s", strerror(errno));
-		goto out;
-	}
 	if (expect_word(&v, magic) || run_expect(&v, AXV_EXIT_MMIO))
 		goto out;
 	if (v.run->mmio.gpa != 0x800100 || !v.run->mmio.is_write ||

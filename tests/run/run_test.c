@@ -132,6 +132,20 @@ int vm_create(struct vm *v, const __u8 *code, size_t len)
 	return 0;
 }
 
+int vm_add_region(struct vm *v, __u32 slot, __u32 flags, __u64 gpa,
+		  __u64 size, void *mem)
+{
+	struct axv_memory_region r = {
+		.slot = slot, .flags = flags, .guest_phys_addr = gpa,
+		.size = size, .userspace_addr = (unsigned long)mem,
+	};
+
+	if (ioctl(v->vm, AXV_SET_MEMORY_REGION, &r))
+		return fail("AXV_SET_MEMORY_REGION slot %u: %s", slot,
+			    strerror(errno));
+	return 0;
+}
+
 int vm_set_flat32(struct vm *v, __u32 idt, __u16 idt_limit)
 {
 	static const __u64 gdt[] = {
@@ -724,19 +738,6 @@ static const __u8 lazy_code[] = {
 	0xfa, 0xf4,			/* cli; hlt */
 };
 
-static int lazy_region(struct vm *v, __u32 slot, __u64 gpa, void *mem)
-{
-	struct axv_memory_region r = {
-		.slot = slot, .guest_phys_addr = gpa, .size = 0x10000,
-		.userspace_addr = (unsigned long)mem,
-	};
-
-	if (ioctl(v->vm, AXV_SET_MEMORY_REGION, &r))
-		return fail("AXV_SET_MEMORY_REGION slot %u: %s", slot,
-			    strerror(errno));
-	return 0;
-}
-
 static int check_lazy_memory(void)
 {
 	__u8 *data, *mem;
@@ -750,9 +751,9 @@ static int check_lazy_memory(void)
 		return fail("mmap: %s", strerror(errno));
 	memcpy(mem + 0x10, "pqrs", 4);
 	if (vm_create(&v, lazy_code, sizeof(lazy_code)) ||
-	    lazy_region(&v, 1, 0x80000, mem) ||
-	    lazy_region(&v, 2, 0x90000, mem + 0x10000) ||
-	    lazy_region(&v, 3, 0xa0000, mem + 0x20000))
+	    vm_add_region(&v, 1, 0, 0x80000, 0x10000, mem) ||
+	    vm_add_region(&v, 2, 0, 0x90000, 0x10000, mem + 0x10000) ||
+	    vm_add_region(&v, 3, 0, 0xa0000, 0x10000, mem + 0x20000))
 		goto out;
 	/* Accepted while mapped; gone before the guest comes to it. */
 	if (munmap(mem + 0x20000, 0x10000)) {

@@ -38,6 +38,9 @@ const char *exit_name(__u32 r);
 /* A VM with GUEST_MEM of RAM at 0 and one vCPU in real mode at CODE. */
 int vm_create(struct vm *v, const __u8 *code, size_t len);
 void vm_destroy(struct vm *v);
+/* AXV_SET_MEMORY_REGION on @v: @size bytes of @mem at guest @gpa. */
+int vm_add_region(struct vm *v, __u32 slot, __u32 flags, __u64 gpa,
+		  __u64 size, void *mem);
 /*
  * Switch the vCPU of @v to flat 32-bit protected mode (code 0x08, data
  * 0x10, from a GDT written at FLAT32_GDT), with its IDT at @idt.
