@@ -18,7 +18,7 @@ cp "$ktree/scripts/checkpatch.pl" "$ktree/scripts/spelling.txt" \
 	"$ktree/scripts/const_structs.checkpatch" "$AXV_CACHE/"
 
 mapfile -t csrc < <(git ls-files -co --exclude-standard -- '*.c' '*.h' | grep -v '^out/')
-mapfile -t ksrc < <(printf '%s\n' "${csrc[@]}" | grep -E '^(module|vcpu|vmx|ept|apic|kunit|include|uapi)/')
+mapfile -t ksrc < <(printf '%s\n' "${csrc[@]}" | grep -E '^(module|vcpu|vmx|ept|apic|emul|kunit|include|uapi)/')
 
 # Userspace code follows kernel style too, but cannot use the kernel's
 # ARRAY_SIZE() or __printf(), and C requires volatile sig_atomic_t for

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The emulator's entry points (include/axvcpu/emul.h): decode, execute,
+ * and commit the registers only when the instruction completes, so that
+ * an instruction stopped by an access handed to the VMM, by guest memory
+ * not in yet or by an exception leaves the guest's registers as they
+ * were.  Run again, it makes the same accesses in the same order, and
+ * access.c answers those already made from the log.
+ */
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+
+#include "emul_internal.h"
+
+#define EMU_FL_RF	BIT(16)
+
+void emu_reset(struct emu_ctxt *c)
+{
+	c->naccess = 0;
+	c->next = 0;
+	c->vec_pending = false;
+	c->fail = EMU_FAIL_NONE;
+	c->fail_gpa = 0;
+	c->insn_len = 0;
+}
+
+/* The next instruction's RIP: IP wraps at 64 KiB in 16-bit code. */
+static u64 emu_next_rip(const struct emu_ctxt *c, unsigned int len)
+{
+	u64 next = c->rip + len;
+
+	if (c->mode == EMU_MODE_LONG)
+		return next;
+	if (c->mode == EMU_MODE_PROT && (c->segs[EMU_CS].ar & EMU_AR_DB))
+		return (u32)next;
+	return (u16)next;
+}
+
+int emu_emulate(struct emu_ctxt *c)
+{
+	u64 gprs[EMU_NR_GPRS], rflags = c->rflags;
+	struct emu_insn in;
+	int ret;
+
+	c->next = 0;
+	c->vec_pending = false;
+	c->exit_pending = false;
+	ret = emu_decode(c, &in);
+	if (ret)
+		return ret;
+	memcpy(gprs, c->gprs, sizeof(gprs));
+	ret = emu_execute(c, &in);
+	if (ret) {
+		memcpy(c->gprs, gprs, sizeof(gprs));
+		c->rflags = rflags;
+		c->vec_pending = false;
+		return ret;
+	}
+	if (!in.repeat)
+		c->rip = emu_next_rip(c, in.len);
+	/* RF is cleared once an instruction completes (Vol. 3, 18.3.1.1). */
+	c->rflags &= ~(u64)EMU_FL_RF;
+	if (c->vec_pending) {
+		c->ops->write_vec(c, c->vec_reg, c->vec_data, c->vec_size,
+				  c->vec_vex);
+		c->vec_pending = false;
+	}
+	return EMU_OK;
+}
+
+int emu_complete_read(struct emu_ctxt *c, const void *data)
+{
+	struct emu_access *a;
+
+	if (!c->naccess)
+		return -EINVAL;
+	a = &c->access[c->naccess - 1];
+	if (a->done || a->write)
+		return -EINVAL;
+	memcpy(a->data, data, a->size);
+	a->done = true;
+	return 0;
+}
+
+const struct emu_access *emu_pending_access(const struct emu_ctxt *c)
+{
+	return c->naccess ? &c->access[c->naccess - 1] : NULL;
+}
