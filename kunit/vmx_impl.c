@@ -3,6 +3,5 @@
 #include "../vmx/ctl.c"
 #include "../vmx/caps.c"
 #include "../vmx/vmxon.c"
-#include "../vmx/decode.c"
 #include "../vmx/entry_check.c"
 #include "../vmx/exit_info.c"

@@ -23,7 +23,6 @@
 #include <axvcpu/vcpu.h>
 #include <axvcpu/vmx.h>
 
-#include "decode.h"
 #include "vmcs.h"
 #include "vmx_vcpu.h"
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Finishing, at the next AXV_RUN, the instruction behind the exit that
- * userspace handled: the data of IN, INS and MMIO loads, the result of a
- * hypercall, the outcome of an MSR access off the allow-list.
+ * userspace handled: the data of IN and INS, the instruction an MMIO
+ * access belongs to, the result of a hypercall, the outcome of an MSR
+ * access off the allow-list.
  */
 #include <linux/kernel.h>
 #include <asm/trapnr.h>
@@ -10,7 +11,6 @@
 
 #include <axvcpu/vcpu.h>
 
-#include "decode.h"
 #include "vmcs.h"
 #include "vmx_vcpu.h"
 
@@ -49,27 +49,6 @@ static int vmx_complete_ins(struct vmx_vcpu *vmx)
 	return 1;
 }
 
-void vmx_mmio_load(struct vmx_vcpu *vmx, const struct vmx_mmio_insn *d,
-		   u64 data)
-{
-	unsigned long *reg = &vmx->regs[d->reg & 15];
-	u64 value = vmx_mmio_extend(d, data), merged;
-
-	if (d->reg == VMX_RSP)
-		*reg = vmcs_readl(GUEST_RSP);
-	vmx_mmio_merge_reg(d, *reg, value, &merged);
-	*reg = merged;
-	if (d->reg == VMX_RSP)
-		vmcs_writel(GUEST_RSP, merged);
-	vmx_skip_insn(vmx);
-}
-
-static void vmx_complete_mmio_read(struct vmx_vcpu *vmx,
-				   const struct axv_run *run)
-{
-	vmx_mmio_load(vmx, &vmx->pend_mmio, run->mmio.data);
-}
-
 /*
  * 1 to go on into the guest, 0 when completing made a new exit for
  * userspace, -EAGAIN when guest memory must come in first (nothing
@@ -90,9 +69,9 @@ static int vmx_complete_locked(struct vmx_vcpu *vmx)
 		break;
 	case VMX_PENDING_INS:
 		return vmx_complete_ins(vmx);
-	case VMX_PENDING_MMIO_READ:
-		vmx_complete_mmio_read(vmx, run);
-		break;
+	case VMX_PENDING_EMULATE:
+		/* The data of a read, if any; then the rest, maybe more exits. */
+		return vmx_emulate_resume(vmx);
 	case VMX_PENDING_HYPERCALL:
 		vmx->regs[VMX_RAX] = vmx->hypercall_ret_set ?
 				     vmx->hypercall_ret : run->hypercall.ret;

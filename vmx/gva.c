@@ -17,6 +17,8 @@
 #include "vmx_vcpu.h"
 
 #define PTE_P		BIT_ULL(0)
+#define PTE_RW		BIT_ULL(1)
+#define PTE_US		BIT_ULL(2)
 #define PTE_PS		BIT_ULL(7)
 #define PTE_ADDR	GENMASK_ULL(51, 12)
 
@@ -69,14 +71,35 @@ static int vmx_read_pte(struct vmx_vcpu *vmx, u64 gpa, u64 *pte, bool wide)
 	return err;
 }
 
-int vmx_gva_to_gpa(struct vmx_vcpu *vmx, u64 gva, u64 *gpa)
+/*
+ * The rights the entries of a walk grant, ANDed level by level (4.6): a
+ * write needs R/W everywhere (at CPL 0 only with CR0.WP), a user access
+ * U/S everywhere.  PAE's PDPTEs carry neither bit.
+ */
+static int vmx_check_rights(unsigned long cr0, u64 rights, u32 acc,
+			    u32 *pf_err)
+{
+	bool user = acc & VMX_ACC_USER, write = acc & VMX_ACC_WRITE;
+
+	if ((user && !(rights & PTE_US)) ||
+	    (write && !(rights & PTE_RW) && (user || (cr0 & X86_CR0_WP)))) {
+		*pf_err = VMX_PF_PRESENT | (acc & (VMX_ACC_WRITE | VMX_ACC_USER));
+		return -EFAULT;
+	}
+	return 0;
+}
+
+int vmx_gva_translate(struct vmx_vcpu *vmx, u64 gva, u32 acc, u64 *gpa,
+		      u32 *pf_err)
 {
 	unsigned long cr0 = vmcs_readl(GUEST_CR0);
 	unsigned long cr4 = vmcs_readl(GUEST_CR4);
 	bool lma = vmx_guest_long_mode();
-	u64 table = vmcs_readl(GUEST_CR3), pte;
+	u64 table = vmcs_readl(GUEST_CR3), pte, rights = PTE_RW | PTE_US;
 	int level, shift, err;
 
+	/* Not present: P clear, with the access's W and U bits (4.7). */
+	*pf_err = acc & (VMX_ACC_WRITE | VMX_ACC_USER);
 	if (!(cr0 & X86_CR0_PG)) {
 		*gpa = lma ? gva : (u32)gva;
 		return 0;
@@ -109,7 +132,7 @@ int vmx_gva_to_gpa(struct vmx_vcpu *vmx, u64 gva, u64 *gpa)
 		if ((pde & PTE_PS) && (cr4 & X86_CR4_PSE)) {
 			*gpa = (pde & 0xffc00000) | ((pde & 0x1fe000) << 19) |
 			       (gva & 0x3fffff);
-			return 0;
+			return vmx_check_rights(cr0, pde, acc, pf_err);
 		}
 		err = vmx_read_pte(vmx, (pde & 0xfffff000) +
 				   ((gva >> 12) & 0x3ff) * 4, &pte, false);
@@ -118,7 +141,7 @@ int vmx_gva_to_gpa(struct vmx_vcpu *vmx, u64 gva, u64 *gpa)
 		if (!(pte & PTE_P))
 			return -EFAULT;
 		*gpa = (pte & 0xfffff000) | (gva & 0xfff);
-		return 0;
+		return vmx_check_rights(cr0, pde & pte, acc, pf_err);
 	}
 
 	for (; level > 0; level--) {
@@ -129,17 +152,25 @@ int vmx_gva_to_gpa(struct vmx_vcpu *vmx, u64 gva, u64 *gpa)
 			return err;
 		if (!(pte & PTE_P))
 			return -EFAULT;
+		rights &= pte;
 		/* A large page ends the walk at the PDPT (1 GiB) or PD (2 MiB). */
 		if (level <= 3 && level > 1 && (pte & PTE_PS)) {
 			u64 mask = BIT_ULL(shift) - 1;
 
 			*gpa = ((pte & PTE_ADDR) & ~mask) | (gva & mask);
-			return 0;
+			return vmx_check_rights(cr0, rights, acc, pf_err);
 		}
 		table = pte & PTE_ADDR;
 	}
 	*gpa = table | (gva & 0xfff);
-	return 0;
+	return vmx_check_rights(cr0, rights, acc, pf_err);
+}
+
+int vmx_gva_to_gpa(struct vmx_vcpu *vmx, u64 gva, u64 *gpa)
+{
+	u32 pf_err;
+
+	return vmx_gva_translate(vmx, gva, 0, gpa, &pf_err);
 }
 
 /* Copy to or from guest-linear memory, a page at a time. */

@@ -1,19 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * EPT violations (SDM Vol. 3, 28.2.1 Table 28-7).  Guest memory is
- * mapped in full when a region is set, so a violation is an access to a
- * hole (MMIO) or a write to a read-only region.  The instruction is
- * fetched and decoded to tell userspace the width, direction, register
- * and data; what cannot be decoded is a nested page fault exit with the
- * raw facts.
+ * EPT violations (SDM Vol. 3, 28.2.1, Table 28-7) and APIC-access exits
+ * that need the faulting instruction emulated.  A violation in a region
+ * whose memory is not in yet brings it in; an instruction fetch or a
+ * guest page walk that hits a hole is a nested page fault exit; anything
+ * else is a data access to emulated memory (a hole, a read-only region,
+ * the local APIC's page), and the instruction at RIP goes through the
+ * emulator (emul/, include/axvcpu/emul.h) with the operations below.
+ *
+ * Each access the emulator makes is done here when it can be (guest RAM,
+ * the in-kernel local APIC), or becomes one AXV_EXIT_MMIO for userspace:
+ * a read-modify-write on a device is a read exit, then a write exit.  The
+ * emulation context stays in struct vmx_vcpu between them
+ * (VMX_PENDING_EMULATE), and the next AXV_RUN goes on with it.
  */
 #include <linux/kernel.h>
+#include <asm/fpu/api.h>
+#include <asm/trapnr.h>
 #include <asm/vmx.h>
 
 #include <axvcpu/core.h>
+#include <axvcpu/emul.h>
 #include <axvcpu/vcpu.h>
 
-#include "decode.h"
 #include "vmcs.h"
 #include "vmx_vcpu.h"
 
@@ -21,6 +30,19 @@
 #define EPT_Q_FETCH		BIT(2)
 #define EPT_Q_GLA_VALID		BIT(7)
 #define EPT_Q_GLA_DATA		BIT(8)	/* the access, not the page walk */
+
+/*
+ * Offsets in the standard-format XSAVE area (SDM Vol. 1, 13.4): the XMM
+ * registers in the legacy region, XSTATE_BV in the header, and the upper
+ * halves of the YMM registers (state component 2, at the offset CPUID
+ * 0DH.2:EBX gives, 576 on every processor with AVX).
+ */
+#define VMX_XSAVE_XMM		160
+#define VMX_XSAVE_BV		512
+#define VMX_XSAVE_YMM_HI	576
+
+/* Pending debug exceptions: BS, a single-step trap (25.4.2, Table 25-4). */
+#define VMX_PENDING_DBG_BS	BIT(14)
 
 static int vmx_npf(struct vmx_vcpu *vmx, u64 gpa)
 {
@@ -39,95 +61,394 @@ static int vmx_npf(struct vmx_vcpu *vmx, u64 gpa)
 	return 0;
 }
 
-/* The value a store writes: a register (maybe AH-BH) or an immediate. */
-static u64 vmx_store_value(struct vmx_vcpu *vmx, const struct vmx_mmio_insn *d)
+static int vmx_emu_translate(struct emu_ctxt *c, u64 la, u32 acc, u64 *gpa)
 {
-	u64 v;
+	struct vmx_vcpu *vmx = c->priv;
+	u32 pf_err;
+	int err;
 
-	if (d->op == VMX_INSN_STORE_IMM)
-		return d->imm;
-	if (d->op == VMX_INSN_STOS)
-		return vmx->regs[VMX_RAX];
-	v = d->reg == VMX_RSP ? vmcs_readl(GUEST_RSP) : vmx->regs[d->reg];
-	return d->high_byte ? v >> 8 : v;
+	err = vmx_gva_translate(vmx, la, acc & (VMX_ACC_WRITE | VMX_ACC_USER),
+				gpa, &pf_err);
+	if (!err)
+		return EMU_OK;
+	if (err == -EAGAIN)
+		return EMU_AGAIN;
+	c->exc.vector = X86_TRAP_PF;
+	c->exc.has_error_code = true;
+	c->exc.error_code = pf_err;
+	c->exc.cr2 = la;
+	return EMU_FAULT;
 }
 
-/* An access to the in-kernel local APIC's page, done here. */
-static int vmx_apic_access(struct vmx_vcpu *vmx, u64 gpa,
-			   const struct vmx_mmio_insn *d)
+/* One access for userspace: AXV_EXIT_MMIO. */
+static void vmx_emu_user_access(struct vmx_vcpu *vmx, u64 gpa,
+				const void *buf, unsigned int size, bool write)
 {
-	u32 offset = gpa & ~PAGE_MASK;
+	const struct emu_ctxt *c = &vmx->emu;
+	struct axv_run *run = vmx->vcpu->run;
 
-	if (d->op == VMX_INSN_LOAD) {
-		vmx_mmio_load(vmx, d, vmx_apic_mmio_read(vmx, offset, d->size));
-		return 1;
+	vmx_user_exit(vmx, AXV_EXIT_MMIO);
+	run->mmio.gpa = gpa;
+	run->mmio.size = size;
+	run->mmio.is_write = write;
+	run->mmio.reg = c->mov_reg;
+	run->mmio.flags = c->mov_extend == 2 ? AXV_MMIO_F_SIGN_EXTEND :
+			  c->mov_extend == 1 ? AXV_MMIO_F_ZERO_EXTEND : 0;
+	if (c->mov_high)
+		run->mmio.flags |= AXV_MMIO_F_HIGH_BYTE;
+	run->mmio.pad = 0;
+	run->mmio.data = 0;
+	if (write)
+		memcpy(&run->mmio.data, buf, size);
+	vmx_count(vmx, AXV_EXIT_MMIO);
+}
+
+static int vmx_emu_read(struct emu_ctxt *c, u64 gpa, void *buf,
+			unsigned int size)
+{
+	struct vmx_vcpu *vmx = c->priv;
+	int err;
+
+	if (vmx_apic_page(vmx, gpa)) {
+		u64 val = vmx_apic_mmio_read(vmx, gpa & ~PAGE_MASK, size);
+
+		memcpy(buf, &val, size);
+		return EMU_OK;
 	}
-	vmx_apic_mmio_write(vmx, offset, d->size, vmx_store_value(vmx, d));
-	if (d->op == VMX_INSN_STOS)
-		vmx_io_advance(vmx, VMX_RDI, 1, d->size, d->addr_size, d->rep,
-			       vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_DF);
-	else
-		vmx_skip_insn(vmx);
-	return 1;
+	err = vmx_copy_gpa(vmx, gpa, buf, size, false);
+	if (!err)
+		return EMU_OK;
+	if (err == -EAGAIN)
+		return EMU_AGAIN;
+	vmx_emu_user_access(vmx, gpa, NULL, size, false);
+	return EMU_EXIT;
+}
+
+static int vmx_emu_write(struct emu_ctxt *c, u64 gpa, const void *buf,
+			 unsigned int size)
+{
+	struct vmx_vcpu *vmx = c->priv;
+	int err;
+
+	if (vmx_apic_page(vmx, gpa)) {
+		u64 val = 0;
+
+		memcpy(&val, buf, size);
+		vmx_apic_mmio_write(vmx, gpa & ~PAGE_MASK, size, val);
+		return EMU_OK;
+	}
+	err = vmx_copy_gpa(vmx, gpa, (void *)buf, size, true);
+	if (!err)
+		return EMU_OK;
+	if (err == -EAGAIN)
+		return EMU_AGAIN;
+	/* A hole, or a read-only region: the VMM's. */
+	vmx_emu_user_access(vmx, gpa, buf, size, true);
+	return EMU_EXIT;
 }
 
 /*
- * Fetch and decode the data access at RIP.  Returns 0, 1 when it is a
- * REP STOS with nothing to do (skipped), -EAGAIN when the instruction is
- * in guest memory not in yet, or -EINVAL when it cannot be decoded.
+ * The guest's vector registers, in the XSAVE area saved at the exit.  A
+ * component whose XSTATE_BV bit is clear is in its initial state (zero),
+ * whatever the area holds.
  */
-static int vmx_mmio_decode_rip(struct vmx_vcpu *vmx, struct vmx_mmio_insn *d)
+static void vmx_emu_read_vec(struct emu_ctxt *c, unsigned int reg, void *buf,
+			     unsigned int size)
 {
-	u64 rip = vmcs_readl(GUEST_RIP);
-	unsigned int mode = vmx_cpu_mode(vmx), n;
-	bool missing = false;
-	u8 insn[15];
+	struct vmx_vcpu *vmx = c->priv;
+	u8 *area = vmx->xsave;
+	u64 bv = *(u64 *)(area + VMX_XSAVE_BV);
 
-	if (!mode)
-		return -EINVAL;
-	/* As many bytes as are readable; the decoder says if too few. */
-	for (n = sizeof(insn); n; n--) {
-		int err = vmx_read_gva(vmx, vmcs_readl(GUEST_CS_BASE) + rip,
-				       insn, n);
+	memset(buf, 0, size);
+	if (bv & XFEATURE_MASK_SSE)
+		memcpy(buf, area + VMX_XSAVE_XMM + 16 * reg, min(size, 16U));
+	if (size > 16 && (bv & XFEATURE_MASK_YMM))
+		memcpy(buf + 16, area + VMX_XSAVE_YMM_HI + 16 * reg, 16);
+}
+
+static void vmx_emu_write_vec(struct emu_ctxt *c, unsigned int reg,
+			      const void *buf, unsigned int size, bool vex)
+{
+	struct vmx_vcpu *vmx = c->priv;
+	u8 *area = vmx->xsave;
+	u64 *bv = (u64 *)(area + VMX_XSAVE_BV);
+
+	if (!(*bv & XFEATURE_MASK_SSE)) {
+		memset(area + VMX_XSAVE_XMM, 0, 16 * 16);
+		*bv |= XFEATURE_MASK_SSE;
+	}
+	memcpy(area + VMX_XSAVE_XMM + 16 * reg, buf, 16);
+	/* Legacy SSE keeps bits 255:128; VEX writes or clears them. */
+	if (!vex && size <= 16)
+		return;
+	if (!(*bv & XFEATURE_MASK_YMM)) {
+		if (size <= 16)
+			return;		/* zero already */
+		memset(area + VMX_XSAVE_YMM_HI, 0, 16 * 16);
+		*bv |= XFEATURE_MASK_YMM;
+	}
+	if (size > 16)
+		memcpy(area + VMX_XSAVE_YMM_HI + 16 * reg, buf + 16, 16);
+	else
+		memset(area + VMX_XSAVE_YMM_HI + 16 * reg, 0, 16);
+}
+
+static const struct emu_ops vmx_emu_ops = {
+	.translate = vmx_emu_translate,
+	.read = vmx_emu_read,
+	.write = vmx_emu_write,
+	.read_vec = vmx_emu_read_vec,
+	.write_vec = vmx_emu_write_vec,
+};
+
+static const unsigned long vmx_seg_base[EMU_NR_SEGS] = {
+	GUEST_ES_BASE, GUEST_CS_BASE, GUEST_SS_BASE,
+	GUEST_DS_BASE, GUEST_FS_BASE, GUEST_GS_BASE,
+};
+
+static const unsigned long vmx_seg_limit[EMU_NR_SEGS] = {
+	GUEST_ES_LIMIT, GUEST_CS_LIMIT, GUEST_SS_LIMIT,
+	GUEST_DS_LIMIT, GUEST_FS_LIMIT, GUEST_GS_LIMIT,
+};
+
+static const unsigned long vmx_seg_ar[EMU_NR_SEGS] = {
+	GUEST_ES_AR_BYTES, GUEST_CS_AR_BYTES, GUEST_SS_AR_BYTES,
+	GUEST_DS_AR_BYTES, GUEST_FS_AR_BYTES, GUEST_GS_AR_BYTES,
+};
+
+static const unsigned long vmx_seg_sel[EMU_NR_SEGS] = {
+	GUEST_ES_SELECTOR, GUEST_CS_SELECTOR, GUEST_SS_SELECTOR,
+	GUEST_DS_SELECTOR, GUEST_FS_SELECTOR, GUEST_GS_SELECTOR,
+};
+
+/*
+ * The registers the emulator reads, from the VMCS and @vmx.  In 64-bit
+ * mode only FS and GS have a base and no segment has a limit: the other
+ * fields are not read.  CPL is SS.DPL (25.4.1).
+ */
+static void vmx_emu_load_regs(struct vmx_vcpu *vmx)
+{
+	struct emu_ctxt *c = &vmx->emu;
+
+	memcpy(c->gprs, vmx->regs, sizeof(c->gprs));
+	c->rip = vmcs_readl(GUEST_RIP);
+	c->rflags = vmcs_readl(GUEST_RFLAGS);
+}
+
+static void vmx_emu_load(struct vmx_vcpu *vmx)
+{
+	struct emu_ctxt *c = &vmx->emu;
+	u32 cs_ar = vmcs_read32(GUEST_CS_AR_BYTES);
+	unsigned int i;
+
+	c->ops = &vmx_emu_ops;
+	c->priv = vmx;
+	c->cr0 = vmx_guest_cr0();
+	c->cr4 = vmx_guest_cr4();
+	c->xcr0 = vmx->xcr0;
+	vmx_emu_load_regs(vmx);
+	c->cpl = (vmcs_read32(GUEST_SS_AR_BYTES) >> 5) & 3;
+	if (!(c->cr0 & X86_CR0_PE)) {
+		c->mode = EMU_MODE_REAL;
+		c->cpl = 0;
+	} else if (c->rflags & X86_EFLAGS_VM) {
+		c->mode = EMU_MODE_VM86;
+		c->cpl = 3;
+	} else if (vmx_guest_long_mode() && (cs_ar & EMU_AR_L)) {
+		c->mode = EMU_MODE_LONG;
+	} else {
+		c->mode = EMU_MODE_PROT;
+	}
+	memset(c->segs, 0, sizeof(c->segs));
+	c->segs[EMU_CS].ar = cs_ar;
+	if (c->mode == EMU_MODE_LONG) {
+		c->segs[EMU_FS].base = vmcs_readl(GUEST_FS_BASE);
+		c->segs[EMU_GS].base = vmcs_readl(GUEST_GS_BASE);
+		return;
+	}
+	for (i = 0; i < EMU_NR_SEGS; i++) {
+		c->segs[i].base = vmcs_readl(vmx_seg_base[i]);
+		c->segs[i].limit = vmcs_read32(vmx_seg_limit[i]);
+		c->segs[i].ar = vmcs_read32(vmx_seg_ar[i]);
+		c->segs[i].selector = vmcs_read16(vmx_seg_sel[i]);
+	}
+}
+
+/*
+ * The instruction's bytes at CS:RIP, as many as are readable (the
+ * emulator says if too few).  -EAGAIN when guest memory that is not in
+ * yet holds them.
+ */
+static int vmx_emu_fetch(struct vmx_vcpu *vmx)
+{
+	struct emu_ctxt *c = &vmx->emu;
+	u64 la = c->rip;
+	bool missing = false;
+	unsigned int n;
+
+	if (c->mode != EMU_MODE_LONG)
+		la = (u32)(c->segs[EMU_CS].base + la);
+	for (n = EMU_INSN_MAX; n; n--) {
+		int err = vmx_read_gva(vmx, la, c->insn, n);
 
 		if (!err)
 			break;
 		missing |= err == -EAGAIN;
 	}
-	if (vmx_decode_mmio(insn, n, mode, d))
-		return missing ? -EAGAIN : -EINVAL;
-	/* Decoded without what is missing: it need not come in. */
+	c->insn_avail = n;
+	if (missing && n < EMU_INSN_MAX)
+		return -EAGAIN;
+	/* What could be read suffices: what is missing need not come in. */
 	vmx->fault_pending = false;
-	/* These exits give no instruction length (28.2.5): use ours. */
-	vmx->exit_insn_len = d->len;
-	if (d->op == VMX_INSN_STOS && d->rep &&
-	    !(vmx->regs[VMX_RCX] & vmx_addr_mask(d->addr_size))) {
-		vmx_skip_insn(vmx);
-		return 1;
-	}
 	return 0;
+}
+
+/* The instruction completed: its registers into the guest. */
+static void vmx_emu_commit(struct vmx_vcpu *vmx, u64 old_rflags)
+{
+	const struct emu_ctxt *c = &vmx->emu;
+	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
+
+	memcpy(vmx->regs, c->gprs, sizeof(vmx->regs));
+	vmcs_writel(GUEST_RSP, c->gprs[VMX_RSP]);
+	vmcs_writel(GUEST_RIP, c->rip);
+	vmcs_writel(GUEST_RFLAGS, c->rflags);
+	/* An emulated instruction ends STI and MOV SS blocking (26.3.1.5). */
+	if (intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
+		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
+			     intr & ~(GUEST_INTR_STATE_STI |
+				      GUEST_INTR_STATE_MOV_SS));
+	/*
+	 * Single-stepping: the trap the instruction would have raised is
+	 * left pending, for the processor to deliver after the entry
+	 * (27.7.3), as it does for one it executed itself.
+	 */
+	if (old_rflags & X86_EFLAGS_TF)
+		vmcs_writel(GUEST_PENDING_DBG_EXCEPTIONS,
+			    vmcs_readl(GUEST_PENDING_DBG_EXCEPTIONS) |
+			    VMX_PENDING_DBG_BS);
+}
+
+static const char *const vmx_emu_fail_reason[] = {
+	[EMU_FAIL_OPCODE] = "instruction not emulated",
+	[EMU_FAIL_FETCH] = "instruction not readable",
+	[EMU_FAIL_MODE] = "CPU mode not emulated",
+	[EMU_FAIL_NO_MEMORY] = "no memory operand",
+	[EMU_FAIL_REPLAY] = "guest state changed between accesses",
+	[EMU_FAIL_TOO_MANY] = "too many accesses",
+};
+
+/* The emulator gave up: AXV_INTERNAL_EMULATION_FAILED, and a log line. */
+static int vmx_emu_failed(struct vmx_vcpu *vmx)
+{
+	const struct emu_ctxt *c = &vmx->emu;
+	struct axv_run *run = vmx->vcpu->run;
+	unsigned int n = min_t(unsigned int, c->insn_avail, EMU_INSN_MAX);
+	u8 why = c->fail < ARRAY_SIZE(vmx_emu_fail_reason) ? c->fail : 0;
+
+	pr_info_ratelimited("VM %u vCPU %u: cannot emulate the instruction at RIP %#llx (%*ph) for guest-physical %#llx: %s\n",
+			    vmx->vcpu->vm_id, vmx->vcpu->id, c->rip, n, c->insn,
+			    c->fail_gpa, vmx_emu_fail_reason[why] ?: "unknown");
+	vmx_user_exit(vmx, AXV_EXIT_INTERNAL_ERROR);
+	run->internal.suberror = AXV_INTERNAL_EMULATION_FAILED;
+	run->internal.ndata = 3;
+	run->internal.data[0] = c->fail_gpa;
+	run->internal.data[1] = c->rip;
+	run->internal.data[2] = c->fail;
+	run->internal.data[3] = 0;
+	run->internal.insn_len = n;
+	run->internal.pad = 0;
+	memset(run->internal.insn, 0, sizeof(run->internal.insn));
+	memcpy(run->internal.insn, c->insn, n);
+	vmx->pending = VMX_PENDING_NONE;
+	vmx_count(vmx, AXV_EXIT_INTERNAL_ERROR);
+	return 0;
+}
+
+/*
+ * Run the emulator on the context in @vmx (new, or going on after an
+ * exit).  Returns 1 to enter the guest, 0 for an exit to userspace, or
+ * -EAGAIN when guest memory must come in first (VMX_PENDING_EMULATE is
+ * set: the emulation goes on once it is in).  VMCS current.
+ */
+static int vmx_emu_run(struct vmx_vcpu *vmx)
+{
+	struct emu_ctxt *c = &vmx->emu;
+	u64 old_rflags = c->rflags;
+	u64 fail_gpa = c->fail_gpa;
+
+	switch (emu_emulate(c)) {
+	case EMU_OK:
+		vmx->pending = VMX_PENDING_NONE;
+		vmx_emu_commit(vmx, old_rflags);
+		/* Its last write is the VMM's: it sees it in the run structure. */
+		return !c->exit_pending;
+	case EMU_EXIT:
+		vmx->pending = VMX_PENDING_EMULATE;
+		return 0;
+	case EMU_AGAIN:
+		vmx->pending = VMX_PENDING_EMULATE;
+		return -EAGAIN;
+	case EMU_FAULT:
+		vmx->pending = VMX_PENDING_NONE;
+		if (c->exc.vector == X86_TRAP_PF)
+			vmx->cr2 = c->exc.cr2;
+		vmx_queue_exception(vmx, c->exc.vector, c->exc.has_error_code,
+				    c->exc.error_code);
+		return 1;
+	default:
+		if (!c->fail_gpa)
+			c->fail_gpa = fail_gpa;
+		return vmx_emu_failed(vmx);
+	}
+}
+
+/* Emulate the instruction at RIP, whose access to @gpa made the exit. */
+static int vmx_emulate(struct vmx_vcpu *vmx, u64 gpa, bool hint)
+{
+	struct emu_ctxt *c = &vmx->emu;
+	int ret;
+
+	emu_reset(c);
+	vmx_emu_load(vmx);
+	c->fail_gpa = gpa;
+	c->hint_valid = hint;
+	if (hint) {
+		c->hint_la = vmcs_readl(GUEST_LINEAR_ADDRESS) & PAGE_MASK;
+		c->hint_gpa = gpa & PAGE_MASK;
+		c->hint_write = vmx->exit_qual & EPT_Q_WRITE;
+	}
+	if (c->mode == EMU_MODE_VM86) {
+		c->fail = EMU_FAIL_MODE;
+		return vmx_emu_failed(vmx);
+	}
+	/* Not readable yet: the guest runs it again once it is in. */
+	if (vmx_emu_fetch(vmx))
+		return 1;
+	/* These exits give no instruction length (28.2.5): the emulator's. */
+	ret = vmx_emu_run(vmx);
+	return ret == -EAGAIN ? 1 : ret;
+}
+
+int vmx_emulate_resume(struct vmx_vcpu *vmx)
+{
+	struct emu_ctxt *c = &vmx->emu;
+	const struct emu_access *a = emu_pending_access(c);
+
+	if (a && !a->done)
+		emu_complete_read(c, &vmx->vcpu->run->mmio.data);
+	vmx_emu_load_regs(vmx);
+	return vmx_emu_run(vmx);
 }
 
 int vmx_apic_access_emulate(struct vmx_vcpu *vmx, u64 gpa)
 {
-	struct vmx_mmio_insn d;
-	int ret = vmx_mmio_decode_rip(vmx, &d);
-
-	if (ret == -EAGAIN)
-		return 1;
-	if (ret < 0)
-		return vmx_exit_unknown(vmx);
-	if (ret)
-		return 1;
-	return vmx_apic_access(vmx, gpa, &d);
+	return vmx_emulate(vmx, gpa, false);
 }
 
 int vmx_exit_ept_violation(struct vmx_vcpu *vmx)
 {
-	struct axv_run *run = vmx->vcpu->run;
 	u64 gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
-	struct vmx_mmio_insn d;
-	int ret;
 
 	/* Guest memory not in yet: the run loop brings it in, then retry. */
 	if (axv_vm_memory_missing(vmx->vcpu->vm, gpa)) {
@@ -143,44 +464,5 @@ int vmx_exit_ept_violation(struct vmx_vcpu *vmx)
 	    ((vmx->exit_qual & EPT_Q_GLA_VALID) &&
 	     !(vmx->exit_qual & EPT_Q_GLA_DATA)))
 		return vmx_npf(vmx, gpa);
-	ret = vmx_mmio_decode_rip(vmx, &d);
-	if (ret == -EAGAIN)
-		return 1;
-	if (ret < 0)
-		return vmx_npf(vmx, gpa);
-	if (ret)
-		return 1;
-
-	if (vmx_apic_page(vmx, gpa))
-		return vmx_apic_access(vmx, gpa, &d);
-
-	vmx_user_exit(vmx, AXV_EXIT_MMIO);
-	run->mmio.gpa = gpa;
-	run->mmio.size = d.size;
-	run->mmio.is_write = d.op != VMX_INSN_LOAD;
-	run->mmio.reg = d.reg;
-	run->mmio.flags = d.extend == VMX_EXTEND_SIGN ? AXV_MMIO_F_SIGN_EXTEND :
-			  d.extend == VMX_EXTEND_ZERO ? AXV_MMIO_F_ZERO_EXTEND : 0;
-	if (d.high_byte)
-		run->mmio.flags |= AXV_MMIO_F_HIGH_BYTE;
-	run->mmio.pad = 0;
-	vmx_count(vmx, AXV_EXIT_MMIO);
-	if (d.op == VMX_INSN_LOAD) {
-		run->mmio.data = 0;
-		vmx->pend_mmio = d;
-		vmx->pend_insn_len = d.len;
-		vmx->pending = VMX_PENDING_MMIO_READ;
-		return 0;
-	}
-	run->mmio.data = vmx_store_value(vmx, &d) &
-			 (d.size == 8 ? ~0ULL : BIT_ULL(d.size * 8) - 1);
-	if (d.op == VMX_INSN_STOS) {
-		/* One element per exit; the guest repeats the instruction. */
-		vmx_io_advance(vmx, VMX_RDI, 1, d.size, d.addr_size, d.rep,
-			       vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_DF);
-		run->mmio.reg = AXV_REG_NONE;
-	} else {
-		vmx_skip_insn(vmx);
-	}
-	return 0;
+	return vmx_emulate(vmx, gpa, vmx->exit_qual & EPT_Q_GLA_VALID);
 }

@@ -88,6 +88,7 @@ static int vmx_check_extension(unsigned int cap)
 		return VMX_MAX_MSRS;
 	case AXV_CAP_NOP_HYPERCALL:
 	case AXV_CAP_LAPIC:
+	case AXV_CAP_EMULATOR:
 		return 1;
 	case AXV_CAP_TRAPS:
 		/* 1: exceptions; 3: exceptions and debug-register accesses. */

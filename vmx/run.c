@@ -175,6 +175,15 @@ void vmx_vcpu_put(struct vmx_vcpu *vmx)
 	put_cpu();
 }
 
+/* The exceptions that are faults (SDM Vol. 3, 6.15, Table 6-1). */
+#define VMX_FAULT_VECTORS	(BIT(X86_TRAP_DE) | BIT(X86_TRAP_BR) |	\
+				 BIT(X86_TRAP_UD) | BIT(X86_TRAP_NM) |	\
+				 BIT(X86_TRAP_TS) | BIT(X86_TRAP_NP) |	\
+				 BIT(X86_TRAP_SS) | BIT(X86_TRAP_GP) |	\
+				 BIT(X86_TRAP_PF) | BIT(X86_TRAP_MF) |	\
+				 BIT(X86_TRAP_AC) | BIT(X86_TRAP_XF) |	\
+				 BIT(X86_TRAP_VE))
+
 void vmx_queue_exception(struct vmx_vcpu *vmx, u8 vector, bool has_error,
 			 u32 error_code)
 {
@@ -184,6 +193,15 @@ void vmx_queue_exception(struct vmx_vcpu *vmx, u8 vector, bool has_error,
 			vector | (has_error ? INTR_INFO_DELIVER_CODE_MASK : 0),
 		.error_code = error_code,
 	};
+	/*
+	 * A fault pushes RFLAGS with RF set, so that the instruction the
+	 * handler returns to does not hit its instruction breakpoint again
+	 * (6.12.1, 18.3.1.1); an injected event pushes RFLAGS as it is in
+	 * the VMCS.
+	 */
+	if (vector < 32 && (VMX_FAULT_VECTORS & BIT(vector)))
+		vmcs_writel(GUEST_RFLAGS,
+			    vmcs_readl(GUEST_RFLAGS) | X86_EFLAGS_RF);
 }
 
 /*
@@ -600,6 +618,12 @@ int vmx_vcpu_run(struct axv_vcpu *vcpu)
 		}
 		if (vmx->fault_pending) {
 			ret = vmx_fault_in(vmx);
+			if (ret <= 0)
+				return ret;
+		}
+		/* An instruction whose emulation waited for that memory. */
+		if (vmx->pending == VMX_PENDING_EMULATE) {
+			ret = vmx_complete_userspace_exit(vmx);
 			if (ret <= 0)
 				return ret;
 		}

@@ -10,10 +10,9 @@
 #include <linux/types.h>
 
 #include <linux/axvcpu.h>
+#include <axvcpu/emul.h>
 #include <axvcpu/ept.h>
 #include <axvcpu/vcpu.h>
-
-#include "decode.h"
 
 struct axv_chunk;
 struct axv_vcpu;
@@ -41,7 +40,7 @@ enum vmx_pending {
 	VMX_PENDING_NONE,
 	VMX_PENDING_IN,		/* IN: data to AL/AX/EAX */
 	VMX_PENDING_INS,	/* INS: data to guest memory */
-	VMX_PENDING_MMIO_READ,	/* a load: data to a register */
+	VMX_PENDING_EMULATE,	/* an instruction being emulated goes on */
 	VMX_PENDING_HYPERCALL,	/* result to RAX */
 	VMX_PENDING_MSR_READ,	/* RDMSR: data to EDX:EAX, or #GP */
 	VMX_PENDING_MSR_WRITE,	/* WRMSR: done, or #GP */
@@ -106,7 +105,8 @@ struct vmx_event {
  * @exc_bitmap_user: exceptions userspace traps (AXV_SET_TRAPS).
  * @pending: enum vmx_pending.
  * @pend_insn_len: length of the instruction the pending exit completes.
- * @pend_mmio: the decoded load of a pending MMIO read.
+ * @emu: the instruction being emulated (vmx/mmio.c), kept between the
+ *	exits its accesses make.
  * @pend_ins_gla: guest-linear address of the first INS element.
  * @pend_count: elements of a pending INS.
  * @pend_size: element size of a pending IN/INS.
@@ -168,7 +168,7 @@ struct vmx_vcpu {
 	u32 exc_bitmap_user;
 	enum vmx_pending pending;
 	u32 pend_insn_len;
-	struct vmx_mmio_insn pend_mmio;
+	struct emu_ctxt emu;
 	u64 pend_ins_gla;
 	u32 pend_count;
 	u8 pend_size;
@@ -263,13 +263,17 @@ void vmx_io_advance(struct vmx_vcpu *vmx, unsigned int reg, u32 n,
 /* mmio.c */
 int vmx_exit_ept_violation(struct vmx_vcpu *vmx);
 int vmx_apic_access_emulate(struct vmx_vcpu *vmx, u64 gpa);
+int vmx_emulate_resume(struct vmx_vcpu *vmx);
 
 /* complete.c */
 int vmx_complete_userspace_exit(struct vmx_vcpu *vmx);
-void vmx_mmio_load(struct vmx_vcpu *vmx, const struct vmx_mmio_insn *d,
-		   u64 data);
 
-/* gva.c */
+/* gva.c: access bits, as in a page-fault error code (SDM 4.7). */
+#define VMX_PF_PRESENT		BIT(0)
+#define VMX_ACC_WRITE		BIT(1)
+#define VMX_ACC_USER		BIT(2)
+int vmx_gva_translate(struct vmx_vcpu *vmx, u64 gva, u32 acc, u64 *gpa,
+		      u32 *pf_err);
 int vmx_gva_to_gpa(struct vmx_vcpu *vmx, u64 gva, u64 *gpa);
 int vmx_copy_gpa(struct vmx_vcpu *vmx, u64 gpa, void *buf, unsigned int len,
 		 bool write);

@@ -46,6 +46,7 @@
 #define AXV_CAP_LAPIC			16	/* AXV_VM_F_LAPIC: in-kernel local APICs */
 #define AXV_CAP_NOP_HYPERCALL		17	/* AXV_HC_NOP is answered in the kernel */
 #define AXV_CAP_VM_STATS		18	/* AXV_GET_VM_STATS */
+#define AXV_CAP_EMULATOR		19	/* MMIO by any memory instruction; value: 1 */
 
 /* AXV_VMX_F_*: VMX features decoded from the capability MSRs. */
 #define AXV_VMX_F_TRUE_CTLS		_BITULL(0)	/* IA32_VMX_TRUE_*_CTLS exist */
@@ -481,7 +482,10 @@ struct axv_memory_region {
  *	(not written: the VMM emulates debug registers once it traps them),
  *	or for a MOV from DR the value userspace stores for the register.
  * @internal: %AXV_EXIT_INTERNAL_ERROR.  @suberror (AXV_INTERNAL_*),
- *	@data: what the sub-error says.
+ *	@ndata entries of @data: what the sub-error says; for
+ *	%AXV_INTERNAL_EMULATION_FAILED also @insn_len bytes of the
+ *	instruction in @insn (0 to 15; @insn_len and @insn are 0 for the
+ *	other sub-errors).
  * @exit_pad: fixes the union's size.
  * @reserved2: zero; room for the union to grow.
  * @data: I/O data (see @io).
@@ -572,6 +576,9 @@ struct axv_run {
 			__u32 suberror;
 			__u32 ndata;
 			__u64 data[4];
+			__u32 insn_len;
+			__u32 pad;
+			__u8 insn[16];
 		} internal;
 		struct {
 			__u32 dr;
@@ -590,6 +597,16 @@ struct axv_run {
 #define AXV_INTERNAL_EMULATION		1	/* data[0]: gpa, data[1]: guest RIP */
 #define AXV_INTERNAL_GUEST_MEMORY	2	/* data[0]: gva that could not be read */
 #define AXV_INTERNAL_MEMORY_FAULT	3	/* data[0]: gpa, data[1]: errno */
+/* data[0]: gpa, data[1]: RIP, data[2]: AXV_EMUL_FAIL_*; insn, insn_len */
+#define AXV_INTERNAL_EMULATION_FAILED	4
+
+/* struct axv_run.internal.data[2] of AXV_INTERNAL_EMULATION_FAILED */
+#define AXV_EMUL_FAIL_OPCODE		1	/* an instruction or form not emulated */
+#define AXV_EMUL_FAIL_FETCH		2	/* the instruction could not be read */
+#define AXV_EMUL_FAIL_MODE		3	/* a CPU mode not emulated (virtual-8086) */
+#define AXV_EMUL_FAIL_NO_MEMORY		4	/* no memory operand (register form) */
+#define AXV_EMUL_FAIL_REPLAY		5	/* guest state changed between accesses */
+#define AXV_EMUL_FAIL_TOO_MANY		6	/* more accesses than one instruction may make */
 
 /* struct axv_run.fail_entry.check: the VM-entry rule found broken (SDM 27.3.1). */
 #define AXV_ENTRY_CHECK_NONE		0	/* no rule matched; see the raw fields */
