@@ -1518,6 +1518,12 @@ static const struct {
 } checks[] = {
 	{ "run_io_hypercall_halt", check_io },
 	{ "run_mmio_decode", check_mmio },
+	{ "emul_testl_poll", check_emul_poll },
+	{ "emul_read_modify_write", check_emul_rmw },
+	{ "emul_rep_movs", check_emul_string },
+	{ "emul_sse_moves", check_emul_sse },
+	{ "emul_unknown_instruction", check_emul_unknown },
+	{ "emul_single_step", check_emul_single_step },
 	{ "run_triple_fault", check_triple_fault },
 	{ "run_fail_entry_names_cs", check_fail_entry },
 	{ "run_busy_and_kick", check_busy_and_kick },

@@ -76,4 +76,21 @@ int check_huge_memory(void);
 int check_hugetlb_memory(void);
 int check_huge_readonly(void);
 
+/* emul_guests.S */
+extern const __u8 emul_poll_code[], emul_poll_code_end[];
+extern const __u8 emul_rmw_code[], emul_rmw_code_end[];
+extern const __u8 emul_string_code[], emul_string_code_end[];
+extern const __u8 emul_sse_code[], emul_sse_code_end[];
+extern const __u8 emul_unknown_code[], emul_unknown_code_end[];
+extern const __u8 emul_step_code[], emul_step_code_end[];
+extern const __u8 emul_step_next[], emul_step_handler[];
+
+/* emul_test.c */
+int check_emul_poll(void);
+int check_emul_rmw(void);
+int check_emul_string(void);
+int check_emul_sse(void);
+int check_emul_unknown(void);
+int check_emul_single_step(void);
+
 #endif /* RUN_TEST_H */

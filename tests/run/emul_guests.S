@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Guest code of emul_test.c, for flat 32-bit protected mode, run at CODE
+ * (0x1000) with RAM below 256 KiB and nothing at 0xd0000: every access
+ * there is the VMM's, one AXV_EXIT_MMIO each.  The instructions are the
+ * ones drivers and compilers use on device registers beyond plain MOV.
+ */
+
+	.pushsection .rodata
+	.code32
+
+/* A delivery-status poll as GCC writes it for a volatile read (testl). */
+	.globl emul_poll_code
+emul_poll_code:
+1:	testl $0x1000, 0xd0300
+	jnz 1b
+	cli
+	hlt
+	.globl emul_poll_code_end
+emul_poll_code_end:
+
+/* Read-modify-writes: each is one read exit, then one write exit. */
+	.globl emul_rmw_code
+emul_rmw_code:
+	mov $35, %eax
+	lock orl $0x5, 0xd0010
+	lock btsl %eax, 0xd0000		/* bit 3 of the dword at 0xd0004 */
+	lock btrl $1, 0xd0040
+	mov $0x11111111, %ecx
+	xchg %ecx, 0xd0020
+	mov $2, %edx
+	lock xaddl %edx, 0xd0030
+	mov $0x77, %eax
+	mov $0x99, %ebx
+	lock cmpxchgl %ebx, 0xd0050	/* equal: 0x99 goes in */
+	addb $1, 0xd0060
+	negw 0xd0062
+	shll $4, 0xd0064
+	cmpl $7, 0xd0068		/* a read only */
+	setz 0xd0070
+	cli
+	hlt
+	.globl emul_rmw_code_end
+emul_rmw_code_end:
+
+/* String copies between RAM and the device, up and down. */
+	.globl emul_string_code
+emul_string_code:
+	mov $0x2000, %esi
+	mov $0xd0100, %edi
+	mov $3, %ecx
+	cld
+	rep movsl
+	mov $0xd0208, %esi
+	mov $0x2100, %edi
+	mov $2, %ecx
+	std
+	rep movsl
+	cld
+	cli
+	hlt
+	.globl emul_string_code_end
+emul_string_code_end:
+
+/* 16-byte SSE moves, each two 8-byte accesses. */
+	.globl emul_sse_code
+emul_sse_code:
+	mov %cr4, %eax
+	or $0x200, %eax			/* CR4.OSFXSR */
+	mov %eax, %cr4
+	movdqu 0xd0400, %xmm0
+	movdqu %xmm0, 0xd0500
+	cli
+	hlt
+	.globl emul_sse_code_end
+emul_sse_code_end:
+
+/* An instruction the emulator does not know, on the device. */
+	.globl emul_unknown_code
+emul_unknown_code:
+	imull 0xd0000, %eax
+	cli
+	hlt
+	.globl emul_unknown_code_end
+emul_unknown_code_end:
+
+/*
+ * Single-stepping across an exit: TF is set for the MMIO load, whose #DB
+ * must come right after it, once, with the next instruction's address;
+ * the handler sends that address to port 0xf1 and clears TF.
+ */
+	.globl emul_step_code
+emul_step_code:
+	mov $0x8000, %esp
+	pushf
+	orl $0x100, (%esp)
+	popf
+	movl 0xd0000, %eax
+	.globl emul_step_next
+emul_step_next:
+	nop
+	cli
+	hlt
+	.globl emul_step_handler
+emul_step_handler:
+	mov (%esp), %eax
+	out %eax, $0xf1
+	andl $~0x100, 8(%esp)
+	iret
+	.globl emul_step_code_end
+emul_step_code_end:
+
+	.code64
+	.popsection
+	.section .note.GNU-stack,"",@progbits
