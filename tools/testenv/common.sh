@@ -37,7 +37,7 @@ testenv_key() {
 testenv_copy_kernel_sources() {
 	local dst=$1 dir dirs=()
 
-	for dir in Kbuild include module vcpu vmx ept apic uapi kunit; do
+	for dir in Kbuild include module vcpu vmx ept apic emul uapi kunit; do
 		[ -e "$project_dir/$dir" ] && dirs+=("$dir")
 	done
 	mkdir -p "$dst"
