@@ -25,7 +25,8 @@ u64 emu_addr_mask(unsigned int addr_size)
 int emu_fault(struct emu_ctxt *c, u8 vector, bool has_error, u32 error)
 {
 	c->exc.vector = vector;
-	c->exc.has_error_code = has_error;
+	/* Real mode pushes no error code (Vol. 3, 20.1.4). */
+	c->exc.has_error_code = has_error && c->mode != EMU_MODE_REAL;
 	c->exc.error_code = error;
 	c->exc.cr2 = 0;
 	return EMU_FAULT;

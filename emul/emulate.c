@@ -46,6 +46,8 @@ int emu_emulate(struct emu_ctxt *c)
 	c->next = 0;
 	c->vec_pending = false;
 	c->exit_pending = false;
+	if (c->mode == EMU_MODE_VM86)
+		return emu_unhandled(c, EMU_FAIL_MODE);
 	ret = emu_decode(c, &in);
 	if (ret)
 		return ret;
@@ -85,5 +87,10 @@ int emu_complete_read(struct emu_ctxt *c, const void *data)
 
 const struct emu_access *emu_pending_access(const struct emu_ctxt *c)
 {
-	return c->naccess ? &c->access[c->naccess - 1] : NULL;
+	const struct emu_access *a;
+
+	if (!c->naccess)
+		return NULL;
+	a = &c->access[c->naccess - 1];
+	return a->done ? NULL : a;
 }

@@ -240,24 +240,29 @@ static int emu_exec_exchange(struct emu_ctxt *c, struct emu_insn *in)
  */
 static int emu_exec_cmpxchg8b(struct emu_ctxt *c, struct emu_insn *in)
 {
-	unsigned int half = in->opsize == 8 ? 8 : 4, i;
+	unsigned int half = in->opsize == 8 ? 8 : 4;
 	u64 mask = emu_addr_mask(half), old[2] = { 0, 0 }, new[2];
+	u32 old32[2], new32[2];
 	bool equal;
 	int ret;
 
 	if (half == 8) {
-		u64 la = in->ea + (in->seg >= EMU_FS ? c->segs[in->seg].base : 0);
+		u64 la = in->ea;
 
+		if (c->mode != EMU_MODE_LONG || in->seg >= EMU_FS)
+			la += c->segs[in->seg].base;
 		/* CMPXCHG16B: #GP(0) off a 16-byte boundary. */
 		if (la & 15)
 			return emu_fault(c, EMU_VEC_GP, true, 0);
+		ret = emu_read_rmw(c, in->seg, in->ea, old, 16, 16);
+	} else {
+		/* One 8-byte access, as the CPU makes it. */
+		ret = emu_read_rmw(c, in->seg, in->ea, old32, 8, 8);
+		old[0] = old32[0];
+		old[1] = old32[1];
 	}
-	for (i = 0; i < 2; i++) {
-		ret = emu_read_rmw(c, in->seg, in->ea + i * half, &old[i],
-				   half, 2 * half);
-		if (ret)
-			return ret;
-	}
+	if (ret)
+		return ret;
 	equal = old[0] == (c->gprs[EMU_RAX] & mask) &&
 		old[1] == (c->gprs[EMU_RDX] & mask);
 	if (equal) {
@@ -267,12 +272,15 @@ static int emu_exec_cmpxchg8b(struct emu_ctxt *c, struct emu_insn *in)
 		new[0] = old[0];
 		new[1] = old[1];
 	}
-	for (i = 0; i < 2; i++) {
-		ret = emu_write(c, in->seg, in->ea + i * half, &new[i], half,
-				2 * half);
-		if (ret)
-			return ret;
+	if (half == 8) {
+		ret = emu_write(c, in->seg, in->ea, new, 16, 16);
+	} else {
+		new32[0] = new[0];
+		new32[1] = new[1];
+		ret = emu_write(c, in->seg, in->ea, new32, 8, 8);
 	}
+	if (ret)
+		return ret;
 	if (equal) {
 		c->rflags |= EMU_FL_ZF;
 	} else {

@@ -31,6 +31,17 @@ int emu_exec_string(struct emu_ctxt *c, struct emu_insn *in)
 	si = c->gprs[EMU_RSI] & mask;
 	di = c->gprs[EMU_RDI] & mask;
 
+	/*
+	 * The destination is checked before the source is read, so that a
+	 * fault on it does not make a device see the read twice.
+	 */
+	if (in->op == EMU_OP_MOVS || in->op == EMU_OP_CMPS) {
+		ret = emu_check_address(c, EMU_ES, di, size,
+					in->op == EMU_OP_MOVS);
+		if (ret)
+			return ret;
+	}
+
 	switch (in->op) {
 	case EMU_OP_MOVS:
 		ret = emu_read(c, in->seg, si, &a, size, size);

@@ -76,7 +76,7 @@ struct emu_segment {
 /* struct emu_ctxt.mode: how the CPU executes (Vol. 3, 2.2). */
 enum emu_mode {
 	EMU_MODE_REAL,		/* CR0.PE clear */
-	EMU_MODE_VM86,		/* protected mode with RFLAGS.VM */
+	EMU_MODE_VM86,		/* protected mode with RFLAGS.VM (not emulated) */
 	EMU_MODE_PROT,		/* protected mode, or compatibility mode */
 	EMU_MODE_LONG,		/* 64-bit mode (EFER.LMA and CS.L) */
 };
@@ -326,10 +326,11 @@ int emu_emulate(struct emu_ctxt *c);
 int emu_complete_read(struct emu_ctxt *c, const void *data);
 
 /**
- * emu_pending_access() - the access an %EMU_EXIT handed on.
+ * emu_pending_access() - the read an %EMU_EXIT left waiting for its data.
  * @c: the context.
  *
- * Return: the access, or NULL when there is none.
+ * Return: the access (emu_complete_read() gives its data), or NULL when
+ * no read is waiting.
  */
 const struct emu_access *emu_pending_access(const struct emu_ctxt *c);
 
