@@ -27,19 +27,37 @@
 #include "vmcs.h"
 #include "vmx_vcpu.h"
 
-void vmx_skip_insn(struct vmx_vcpu *vmx)
+/* Pending debug exceptions: BS, a single-step trap (25.4.2, Table 25-4). */
+#define VMX_PENDING_DBG_BS	BIT(14)
+
+void vmx_insn_done(struct vmx_vcpu *vmx)
 {
-	unsigned long rip = vmcs_readl(GUEST_RIP) + vmx->exit_insn_len;
 	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
 
-	if (!vmx_guest_long_mode())
-		rip = (u32)rip;
-	vmcs_writel(GUEST_RIP, rip);
 	/* An emulated instruction ends STI and MOV SS blocking (26.3.1.5). */
 	if (intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
 		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
 			     intr & ~(GUEST_INTR_STATE_STI |
 				      GUEST_INTR_STATE_MOV_SS));
+	/*
+	 * Under RFLAGS.TF the instruction the processor did not finish
+	 * itself still owes its single-step trap: left pending, it is
+	 * delivered after the entry (27.7.3), as for one it executed.
+	 */
+	if (vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_TF)
+		vmcs_writel(GUEST_PENDING_DBG_EXCEPTIONS,
+			    vmcs_readl(GUEST_PENDING_DBG_EXCEPTIONS) |
+			    VMX_PENDING_DBG_BS);
+}
+
+void vmx_skip_insn(struct vmx_vcpu *vmx)
+{
+	unsigned long rip = vmcs_readl(GUEST_RIP) + vmx->exit_insn_len;
+
+	if (!vmx_guest_long_mode())
+		rip = (u32)rip;
+	vmcs_writel(GUEST_RIP, rip);
+	vmx_insn_done(vmx);
 }
 
 /* Fill the header of the run structure and count the exit. */

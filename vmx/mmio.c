@@ -41,9 +41,6 @@
 #define VMX_XSAVE_BV		512
 #define VMX_XSAVE_YMM_HI	576
 
-/* Pending debug exceptions: BS, a single-step trap (25.4.2, Table 25-4). */
-#define VMX_PENDING_DBG_BS	BIT(14)
-
 static int vmx_npf(struct vmx_vcpu *vmx, u64 gpa)
 {
 	struct axv_run *run = vmx->vcpu->run;
@@ -304,29 +301,15 @@ static int vmx_emu_fetch(struct vmx_vcpu *vmx)
 }
 
 /* The instruction completed: its registers into the guest. */
-static void vmx_emu_commit(struct vmx_vcpu *vmx, u64 old_rflags)
+static void vmx_emu_commit(struct vmx_vcpu *vmx)
 {
 	const struct emu_ctxt *c = &vmx->emu;
-	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
 
 	memcpy(vmx->regs, c->gprs, sizeof(vmx->regs));
 	vmcs_writel(GUEST_RSP, c->gprs[VMX_RSP]);
 	vmcs_writel(GUEST_RIP, c->rip);
 	vmcs_writel(GUEST_RFLAGS, c->rflags);
-	/* An emulated instruction ends STI and MOV SS blocking (26.3.1.5). */
-	if (intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
-		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
-			     intr & ~(GUEST_INTR_STATE_STI |
-				      GUEST_INTR_STATE_MOV_SS));
-	/*
-	 * Single-stepping: the trap the instruction would have raised is
-	 * left pending, for the processor to deliver after the entry
-	 * (27.7.3), as it does for one it executed itself.
-	 */
-	if (old_rflags & X86_EFLAGS_TF)
-		vmcs_writel(GUEST_PENDING_DBG_EXCEPTIONS,
-			    vmcs_readl(GUEST_PENDING_DBG_EXCEPTIONS) |
-			    VMX_PENDING_DBG_BS);
+	vmx_insn_done(vmx);
 }
 
 static const char *const vmx_emu_fail_reason[] = {
@@ -374,13 +357,12 @@ static int vmx_emu_failed(struct vmx_vcpu *vmx)
 static int vmx_emu_run(struct vmx_vcpu *vmx)
 {
 	struct emu_ctxt *c = &vmx->emu;
-	u64 old_rflags = c->rflags;
 	u64 fail_gpa = c->fail_gpa;
 
 	switch (emu_emulate(c)) {
 	case EMU_OK:
 		vmx->pending = VMX_PENDING_NONE;
-		vmx_emu_commit(vmx, old_rflags);
+		vmx_emu_commit(vmx);
 		/* Its last write is the VMM's: it sees it in the run structure. */
 		return !c->exit_pending;
 	case EMU_EXIT:
@@ -418,10 +400,6 @@ static int vmx_emulate(struct vmx_vcpu *vmx, u64 gpa, bool hint)
 		c->hint_gpa = gpa & PAGE_MASK;
 		c->hint_write = vmx->exit_qual & EPT_Q_WRITE;
 	}
-	if (c->mode == EMU_MODE_VM86) {
-		c->fail = EMU_FAIL_MODE;
-		return vmx_emu_failed(vmx);
-	}
 	/* Not readable yet: the guest runs it again once it is in. */
 	if (vmx_emu_fetch(vmx))
 		return 1;
@@ -435,7 +413,7 @@ int vmx_emulate_resume(struct vmx_vcpu *vmx)
 	struct emu_ctxt *c = &vmx->emu;
 	const struct emu_access *a = emu_pending_access(c);
 
-	if (a && !a->done)
+	if (a)
 		emu_complete_read(c, &vmx->vcpu->run->mmio.data);
 	vmx_emu_load_regs(vmx);
 	return vmx_emu_run(vmx);
@@ -463,6 +441,12 @@ int vmx_exit_ept_violation(struct vmx_vcpu *vmx)
 	if ((vmx->exit_qual & EPT_Q_FETCH) ||
 	    ((vmx->exit_qual & EPT_Q_GLA_VALID) &&
 	     !(vmx->exit_qual & EPT_Q_GLA_DATA)))
+		return vmx_npf(vmx, gpa);
+	/*
+	 * Neither is an access made while delivering an event (an IDT or a
+	 * stack in a hole): the instruction at RIP did not make it.
+	 */
+	if (vmx->idt_vectoring & VECTORING_INFO_VALID_MASK)
 		return vmx_npf(vmx, gpa);
 	return vmx_emulate(vmx, gpa, vmx->exit_qual & EPT_Q_GLA_VALID);
 }

@@ -87,7 +87,8 @@ emul_unknown_code_end:
 /*
  * Single-stepping across an exit: TF is set for the MMIO load, whose #DB
  * must come right after it, once, with the next instruction's address;
- * the handler sends that address to port 0xf1 and clears TF.
+ * the handler sends that address to port 0xf1 and clears TF.  Then the
+ * same for CPUID, which the kernel answers without the guest running it.
  */
 	.globl emul_step_code
 emul_step_code:
@@ -98,6 +99,12 @@ emul_step_code:
 	movl 0xd0000, %eax
 	.globl emul_step_next
 emul_step_next:
+	pushf
+	orl $0x100, (%esp)
+	popf
+	cpuid
+	.globl emul_step_next2
+emul_step_next2:
 	nop
 	cli
 	hlt

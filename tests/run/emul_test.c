@@ -243,8 +243,10 @@ static void set_gate(__u8 *idt, unsigned int vector, __u32 handler)
 int check_emul_single_step(void)
 {
 	__u32 next = CODE + (emul_step_next - emul_step_code);
+	__u32 next2 = CODE + (emul_step_next2 - emul_step_code);
 	const struct step script[] = {
-		R(0xd0000, 4, 0x42), OUT(0xf1, 4, next), HALT,
+		R(0xd0000, 4, 0x42), OUT(0xf1, 4, next), OUT(0xf1, 4, next2),
+		HALT,
 	};
 	struct axv_regs regs;
 	struct vm v;
@@ -257,11 +259,11 @@ int check_emul_single_step(void)
 		ret = vm_set_flat32(&v, 0x3000, 0xff);
 	}
 	if (!ret)
-		ret = run_script(&v, "single-step over an MMIO load", script,
+		ret = run_script(&v, "single-step over an MMIO load and CPUID", script,
 				 ARRAY_LEN(script));
 	if (!ret)
 		ret = get_regs(&v, &regs);
-	if (!ret && ((__u32)regs.rax != next || (regs.rflags & 0x100)))
+	if (!ret && ((__u32)regs.rax != next2 || (regs.rflags & 0x100)))
 		ret = fail("eax %#llx rflags %#llx",
 			   (unsigned long long)regs.rax,
 			   (unsigned long long)regs.rflags);

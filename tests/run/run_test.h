@@ -83,7 +83,7 @@ extern const __u8 emul_string_code[], emul_string_code_end[];
 extern const __u8 emul_sse_code[], emul_sse_code_end[];
 extern const __u8 emul_unknown_code[], emul_unknown_code_end[];
 extern const __u8 emul_step_code[], emul_step_code_end[];
-extern const __u8 emul_step_next[], emul_step_handler[];
+extern const __u8 emul_step_next[], emul_step_next2[], emul_step_handler[];
 
 /* emul_test.c */
 int check_emul_poll(void);
