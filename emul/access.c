@@ -132,8 +132,10 @@ static int emu_access_once(struct emu_ctxt *c, u64 gpa, void *buf,
 			return emu_unhandled(c, EMU_FAIL_REPLAY);
 		}
 		/* A read still waiting for its data: hand it on again. */
-		if (!a->done)
+		if (!a->done) {
+			c->handed_on = c->next + 1;
 			return EMU_EXIT;
+		}
 		if (!write)
 			memcpy(buf, a->data, size);
 		c->next++;
@@ -161,6 +163,8 @@ static int emu_access_once(struct emu_ctxt *c, u64 gpa, void *buf,
 	if (ret != EMU_OK && ret != EMU_EXIT)
 		return ret;
 	c->naccess++;
+	if (ret == EMU_EXIT)
+		c->handed_on = c->naccess;
 	/*
 	 * A write handed on is done, and the instruction goes on as long as
 	 * it needs no other access; a read handed on waits for its data.

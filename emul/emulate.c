@@ -19,6 +19,7 @@ void emu_reset(struct emu_ctxt *c)
 {
 	c->naccess = 0;
 	c->next = 0;
+	c->handed_on = 0;
 	c->vec_pending = false;
 	c->fail = EMU_FAIL_NONE;
 	c->fail_gpa = 0;
@@ -44,6 +45,7 @@ int emu_emulate(struct emu_ctxt *c)
 	int ret;
 
 	c->next = 0;
+	c->handed_on = 0;
 	c->vec_pending = false;
 	c->exit_pending = false;
 	if (c->mode == EMU_MODE_VM86)
@@ -87,10 +89,5 @@ int emu_complete_read(struct emu_ctxt *c, const void *data)
 
 const struct emu_access *emu_pending_access(const struct emu_ctxt *c)
 {
-	const struct emu_access *a;
-
-	if (!c->naccess)
-		return NULL;
-	a = &c->access[c->naccess - 1];
-	return a->done ? NULL : a;
+	return c->handed_on ? &c->access[c->handed_on - 1] : NULL;
 }

@@ -413,7 +413,7 @@ int vmx_emulate_resume(struct vmx_vcpu *vmx)
 	struct emu_ctxt *c = &vmx->emu;
 	const struct emu_access *a = emu_pending_access(c);
 
-	if (a)
+	if (a && !a->write)
 		emu_complete_read(c, &vmx->vcpu->run->mmio.data);
 	vmx_emu_load_regs(vmx);
 	return vmx_emu_run(vmx);

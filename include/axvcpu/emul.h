@@ -234,6 +234,8 @@ struct emu_ops {
  *	(see %EMU_OK).
  * @naccess: accesses recorded in @access (internal).
  * @next: the next access in this pass (internal).
+ * @handed_on: 1 + the index in @access of the access this pass handed
+ *	on, or 0 (internal).
  * @access: the accesses made so far (internal).
  * @vec_pending: a vector register write waits for completion (internal).
  * @vec_reg: its register (internal).
@@ -276,6 +278,7 @@ struct emu_ctxt {
 
 	u8 naccess;
 	u8 next;
+	u8 handed_on;
 	struct emu_access access[EMU_MAX_ACCESSES];
 	bool vec_pending;
 	u8 vec_reg;
@@ -326,11 +329,15 @@ int emu_emulate(struct emu_ctxt *c);
 int emu_complete_read(struct emu_ctxt *c, const void *data);
 
 /**
- * emu_pending_access() - the read an %EMU_EXIT left waiting for its data.
+ * emu_pending_access() - the access the last emu_emulate() handed on.
  * @c: the context.
  *
- * Return: the access (emu_complete_read() gives its data), or NULL when
- * no read is waiting.
+ * After %EMU_EXIT, the access handed on: a read waiting for its data
+ * (emu_complete_read()), or a write the VMM has yet to see, after which
+ * the instruction needs another access.  After %EMU_OK with
+ * @c->exit_pending, the write handed on.
+ *
+ * Return: the access, or NULL when the last call handed none on.
  */
 const struct emu_access *emu_pending_access(const struct emu_ctxt *c);
 
