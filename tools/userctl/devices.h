@@ -2,9 +2,10 @@
 /*
  * The guest's devices: a port I/O bus and an MMIO bus, each a table of
  * address ranges with read and write callbacks, and what userctl puts on
- * them: a 16550 UART at 0x3f8 (COM1) and the debug-exit port 0xf4.
- * Everything else is an empty PC bus: reads return all ones, writes are
- * dropped (or, with --strict-io, either is an error).
+ * them: a 16550 UART at 0x3f8 (COM1), the debug-exit port 0xf4 and, for
+ * tests, a recording MMIO device (--test-device).  Everything else is an
+ * empty PC bus: reads return all ones, writes are dropped (or, with
+ * --strict-io, either is an error).
  */
 #ifndef USERCTL_DEVICES_H
 #define USERCTL_DEVICES_H
@@ -52,6 +53,40 @@
 #define UART_MSR_DSR		0x20
 #define UART_MSR_RI		0x40
 #define UART_MSR_DCD		0x80
+
+/*
+ * The recording test device (Documentation/userctl.rst, "Test device"):
+ * two pages of guest-physical addresses with no RAM behind them.  Offsets
+ * 0-0x1eff behave as memory, filled at the start with a pattern, and every
+ * access to them is recorded; offsets 0x1f00-0x1fff are registers through
+ * which the guest reads the record back.  tests/guests/include/testdev.h
+ * has the same numbers for the guests (tests/guests/check.sh compares
+ * them).
+ */
+#define TESTDEV_DEFAULT_BASE	0xd0000000ULL
+#define TESTDEV_SIZE		0x2000
+#define TESTDEV_DATA_SIZE	0x1f00
+#define TESTDEV_RECORD_MAX	256
+
+/* Registers: offsets from the base, 8 bytes each, little-endian. */
+#define TESTDEV_ID		0x1f00	/* r: TESTDEV_ID_VALUE */
+#define TESTDEV_COUNT		0x1f08	/* r: data accesses since the last clear */
+#define TESTDEV_CTRL		0x1f10	/* w: TESTDEV_CTRL_*; reads 0 */
+#define TESTDEV_INDEX		0x1f18	/* rw: the entry the E_ registers show */
+#define TESTDEV_E_GPA		0x1f20	/* r: its guest-physical address */
+#define TESTDEV_E_VALUE		0x1f28	/* r: the value written or read */
+#define TESTDEV_E_RIP		0x1f30	/* r: the RIP its exit reported */
+#define TESTDEV_E_INFO		0x1f38	/* r: size | TESTDEV_INFO_WRITE; 0: none */
+#define TESTDEV_CAPACITY	0x1f40	/* r: TESTDEV_RECORD_MAX */
+#define TESTDEV_BUSY_OFFSET	0x1f48	/* rw: data offset of the busy bits */
+#define TESTDEV_BUSY_MASK	0x1f50	/* rw: the busy bits, in 8 bytes there */
+#define TESTDEV_BUSY_READS	0x1f58	/* rw: reads before they clear; 0: off */
+
+#define TESTDEV_ID_VALUE	0x3156454454565841ULL	/* "AXVTDEV1" */
+#define TESTDEV_CTRL_CLEAR	0x1	/* forget the record, INDEX = 0 */
+#define TESTDEV_CTRL_FILL	0x2	/* the pattern again, BUSY_READS = 0 */
+#define TESTDEV_INFO_SIZE	0xff
+#define TESTDEV_INFO_WRITE	0x100
 
 /* Ranges per bus, and distinct unhandled addresses listed with --verbose. */
 #define BUS_MAX_DEVICES		8
@@ -122,6 +157,46 @@ struct uart {
 };
 
 /**
+ * struct testdev_entry - one access the test device saw.
+ * @gpa: its guest-physical address.
+ * @value: the value written, or the value the read returned.
+ * @rip: the RIP the access's exit reported.
+ * @size: bytes.
+ * @write: a write.
+ */
+struct testdev_entry {
+	__u64 gpa;
+	__u64 value;
+	__u64 rip;
+	__u8 size;
+	bool write;
+};
+
+/**
+ * struct testdev - the recording test device.
+ * @base: its first guest-physical address.
+ * @rip: where the RIP of the access being made is (struct devices.rip).
+ * @data: the memory-like part.
+ * @record: the first TESTDEV_RECORD_MAX accesses since the last clear.
+ * @count: accesses since the last clear, recorded or not.
+ * @index: INDEX.
+ * @busy_offset: BUSY_OFFSET.
+ * @busy_mask: BUSY_MASK.
+ * @busy_reads: BUSY_READS.
+ */
+struct testdev {
+	__u64 base;
+	const __u64 *rip;
+	__u8 data[TESTDEV_DATA_SIZE];
+	struct testdev_entry record[TESTDEV_RECORD_MAX];
+	__u64 count;
+	__u64 index;
+	__u64 busy_offset;
+	__u64 busy_mask;
+	__u64 busy_reads;
+};
+
+/**
  * struct unhandled - accesses that found nothing on the bus.
  * @seen: the first UNHANDLED_LISTED distinct (bus, address) pairs, each
  *	listed once when --verbose.
@@ -145,12 +220,16 @@ struct unhandled {
  * @uart_port: its first port.
  * @debug_exit: the debug-exit port exists.
  * @debug_exit_port: its port.
+ * @testdev: the recording test device exists.
+ * @testdev_base: its guest-physical base.
  */
 struct devices_layout {
 	bool uart;
 	__u16 uart_port;
 	bool debug_exit;
 	__u16 debug_exit_port;
+	bool testdev;
+	__u64 testdev_base;
 };
 
 /**
@@ -158,6 +237,8 @@ struct devices_layout {
  * @pio: the port bus.
  * @mmio: the MMIO bus.
  * @uart: COM1.
+ * @testdev: the recording test device (on @mmio when the layout has it).
+ * @rip: the guest's RIP at the access being handled.
  * @exit_requested: the guest wrote the debug-exit port.
  * @exit_value: what it wrote there.
  * @log: where --verbose lines go (stderr).
@@ -169,6 +250,8 @@ struct devices {
 	struct bus pio;
 	struct bus mmio;
 	struct uart uart;
+	struct testdev testdev;
+	__u64 rip;
 	bool exit_requested;
 	__u64 exit_value;
 	FILE *log;
@@ -197,6 +280,13 @@ __u64 uart_read(void *opaque, __u64 offset, unsigned int size);
 void uart_write(void *opaque, __u64 offset, unsigned int size, __u64 value);
 /* Flush @uart->out when something was written since the last flush. */
 void uart_flush(struct uart *uart);
+
+/* The test device at @base, its data the pattern, its record empty; RIPs from *@rip. */
+void testdev_init(struct testdev *t, __u64 base, const __u64 *rip);
+/* Byte @offset of the data's pattern: (@offset ^ (@offset >> 8) ^ 0xa5) & 0xff. */
+__u8 testdev_pattern(__u64 offset);
+__u64 testdev_read(void *opaque, __u64 offset, unsigned int size);
+void testdev_write(void *opaque, __u64 offset, unsigned int size, __u64 value);
 
 /*
  * Set up @dev: the UART on COM1 writing to @out, the debug-exit port,

@@ -35,6 +35,7 @@ const struct axv_name axv_cap_names[] = {
 	{ AXV_CAP_LAPIC,		"lapic" },
 	{ AXV_CAP_NOP_HYPERCALL,	"nop_hypercall" },
 	{ AXV_CAP_VM_STATS,		"vm_stats" },
+	{ AXV_CAP_EMULATOR,		"emulator" },
 	{ 0, NULL }
 };
 
@@ -158,6 +159,16 @@ const struct axv_name axv_entry_check_names[] = {
 	{ AXV_ENTRY_CHECK_SEG_BASE,	"seg_base" },
 	{ AXV_ENTRY_CHECK_MSR_LOAD,	"msr_load" },
 	{ AXV_ENTRY_CHECK_CR3,		"cr3" },
+	{ 0, NULL }
+};
+
+const struct axv_name axv_emul_fail_names[] = {
+	{ AXV_EMUL_FAIL_OPCODE,		"opcode" },
+	{ AXV_EMUL_FAIL_FETCH,		"fetch" },
+	{ AXV_EMUL_FAIL_MODE,		"mode" },
+	{ AXV_EMUL_FAIL_NO_MEMORY,	"no_memory" },
+	{ AXV_EMUL_FAIL_REPLAY,		"replay" },
+	{ AXV_EMUL_FAIL_TOO_MANY,	"too_many" },
 	{ 0, NULL }
 };
 
@@ -925,6 +936,11 @@ const char *axv_exit_name(__u32 reason)
 const char *axv_entry_check_name(__u32 check)
 {
 	return axv_lookup(axv_entry_check_names, check);
+}
+
+const char *axv_emul_fail_name(__u32 reason)
+{
+	return axv_lookup(axv_emul_fail_names, reason);
 }
 
 const char *axv_vm_flag_name(__u64 flag)

@@ -37,7 +37,8 @@ struct axv_err {
 /**
  * struct axv_name - one entry of a number -> name table.
  * @value: AXV_CAP_* number, AXV_VMX_F_* bit, AXV_VCPU_STATE_* number,
- *	AXV_VCPU_OP_* number, AXV_EXIT_* number or AXV_ENTRY_CHECK_* number.
+ *	AXV_VCPU_OP_* number, AXV_EXIT_* number, AXV_ENTRY_CHECK_* number or
+ *	AXV_EMUL_FAIL_* number.
  * @name: lower-case name without the prefix, e.g. "x86_vmx"; NULL ends
  *	the table.
  */
@@ -103,6 +104,8 @@ extern const struct axv_name axv_vcpu_op_names[];
 extern const struct axv_name axv_exit_names[];
 /* Every AXV_ENTRY_CHECK_* number, in numeric order. */
 extern const struct axv_name axv_entry_check_names[];
+/* Every AXV_EMUL_FAIL_* number, in numeric order. */
+extern const struct axv_name axv_emul_fail_names[];
 
 /* Raw wrappers: the ioctl() return value, errno intact. */
 int axv_raw_ioctl(int fd, unsigned long req, unsigned long arg);
@@ -358,6 +361,12 @@ const char *axv_exit_name(__u32 reason);
 
 /* Name of AXV_ENTRY_CHECK_* number @check, e.g. "data_seg"; NULL when unknown. */
 const char *axv_entry_check_name(__u32 check);
+
+/*
+ * Name of AXV_EMUL_FAIL_* number @reason (internal.data[2] of
+ * AXV_INTERNAL_EMULATION_FAILED), e.g. "opcode"; NULL when unknown.
+ */
+const char *axv_emul_fail_name(__u32 reason);
 
 /* AXV_VMX_F_* bits of @features that have no name. */
 __u64 axv_vmx_unknown_features(__u64 features);

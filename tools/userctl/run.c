@@ -31,7 +31,7 @@ const char run_synopsis[] =
 	"       [--mode real|protected|long] [--module FILE[,ARGS]]... [--cmdline STR]\n"
 	"       [--apic-id V:ID]... [--allowed-cpus [V:]LIST]... [--favoured-cpu [V:]CPU]...\n"
 	"       [--no-lapic] [--uart-vector V] [--timeout SECONDS] [--stats] [--verbose]\n"
-	"       [--strict-io] [IMAGE [ARGS]]";
+	"       [--strict-io] [--test-device[=ADDR]] [IMAGE [ARGS]]";
 
 const char run_summary[] =
 	"boot IMAGE (flat, ELF or Multiboot) in a new VM and run it";
@@ -72,12 +72,15 @@ const char run_details[] =
 	"                     run ended on stderr\n"
 	"  --strict-io        an access to a port, address or MSR that nothing handles\n"
 	"                     is an error\n"
+	"  --test-device[=ADDR]\n"
+	"                     add the recording test device (two pages at ADDR,\n"
+	"                     default 0xd0000000): memory that records each access\n"
 	"\n"
 	"The last MiB of guest RAM (of the first 4 GiB when there is more) is\n"
 	"reserved for userctl's GDT, TSS and page tables: images must not load there.\n"
 	"Devices: a 16550 UART at port 0x3f8 (output on stdout; its interrupt goes\n"
-	"to the BSP's local APIC), the debug-exit port 0xf4.  Hypercall 0 returns its\n"
-	"first argument plus 1.\n"
+	"to the BSP's local APIC), the debug-exit port 0xf4; with --test-device, the\n"
+	"recording test device.  Hypercall 0 returns its first argument plus 1.\n"
 	"\n"
 	"Exit status: (V << 1 | 1) & 0xff when the guest writes V to port 0xf4;\n"
 	"0 when it halts with interrupts off (without the local APIC) or powers off;\n"
@@ -101,6 +104,7 @@ enum {
 	OPT_NO_LAPIC,
 	OPT_UART_VECTOR,
 	OPT_TIMEOUT,
+	OPT_TEST_DEVICE,
 };
 
 int run_parse_u64(const char *str, __u64 *value)
@@ -315,6 +319,13 @@ static int run_parse_option(struct run_opts *opts, int opt, const char *arg)
 	case OPT_STRICT_IO:
 		opts->strict_io = true;
 		return 0;
+	case OPT_TEST_DEVICE:
+		opts->test_device = true;
+		opts->test_device_base = TESTDEV_DEFAULT_BASE;
+		if (arg && run_parse_u64(arg, &opts->test_device_base))
+			return cli_usage_error("run",
+					       "run: --test-device=%s: expected an address", arg);
+		return 0;
 	}
 	return EXIT_USAGE;
 }
@@ -339,6 +350,7 @@ enum run_parse_result run_parse_args(int argc, char *const *argv, struct run_opt
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "strict-io", no_argument, NULL, OPT_STRICT_IO },
+		{ "test-device", optional_argument, NULL, OPT_TEST_DEVICE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -552,6 +564,11 @@ int run_resolve(const struct run_opts *opts, struct vm_config *cfg, struct axv_e
 			return axv_err_set(err, EINVAL, "--uart-vector: %s has no uart",
 					   cfg->source ? cfg->source : "the VM");
 		cfg->uart_vector = opts->uart_vector;
+	}
+	if (opts->test_device) {
+		cfg->testdev = true;
+		cfg->testdev_base = opts->test_device_base;
+		snprintf(cfg->testdev_origin, sizeof(cfg->testdev_origin), "--test-device");
 	}
 	return vmc_validate(cfg, err);
 }
@@ -1231,6 +1248,11 @@ static void run_describe(const struct vm *vm, const struct boot_result *boot)
 			"the kernel has no AXV_CAP_LAPIC",
 			n > 1 ? "; only the BSP runs, the others wait for a start IPI" : "");
 	}
+	if (cfg->testdev)
+		fprintf(stderr,
+			"userctl: test device at 0x%llx-0x%llx: memory up to 0x%llx, registers above\n",
+			cfg->testdev_base, cfg->testdev_base + TESTDEV_SIZE - 1,
+			cfg->testdev_base + TESTDEV_DATA_SIZE - 1);
 }
 
 static void run_print_all_stats(struct vm *vm, __u64 wall_ns)
@@ -1307,6 +1329,7 @@ static int run_guest(const struct run_opts *opts, struct vm_config *cfg)
 	struct devices_layout layout = {
 		.uart = cfg->uart, .uart_port = cfg->uart_port,
 		.debug_exit = cfg->debug_exit, .debug_exit_port = cfg->debug_exit_port,
+		.testdev = cfg->testdev, .testdev_base = cfg->testdev_base,
 	};
 	struct boot_params params;
 	struct boot_result boot;

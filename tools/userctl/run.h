@@ -76,6 +76,8 @@ struct run_vcpu_opt {
  * @stats: --stats.
  * @verbose: --verbose.
  * @strict_io: --strict-io.
+ * @test_device: --test-device was given.
+ * @test_device_base: its address (TESTDEV_DEFAULT_BASE without one).
  * @image: IMAGE, or NULL (then the description names it).
  * @args: ARGS (into argv).
  * @nargs: how many.
@@ -102,6 +104,8 @@ struct run_opts {
 	bool stats;
 	bool verbose;
 	bool strict_io;
+	bool test_device;
+	__u64 test_device_base;
 	const char *image;
 	char *const *args;
 	int nargs;

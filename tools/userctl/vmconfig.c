@@ -694,6 +694,7 @@ static int vmc_parse_devices(struct vmc_parser *p, int node)
 	static const char *const no_props[] = { NULL };
 	static const char *const uart_props[] = { "port", "vector", NULL };
 	static const char *const exit_props[] = { "port", NULL };
+	static const char *const testdev_props[] = { "base", NULL };
 	struct vm_config *c = p->c;
 	int sub, ret;
 	__u32 v;
@@ -704,6 +705,7 @@ static int vmc_parse_devices(struct vmc_parser *p, int node)
 	/* A devices node lists every device: those it omits do not exist. */
 	c->uart = false;
 	c->debug_exit = false;
+	c->testdev = false;
 	fdt_for_each_subnode(sub, p->fdt, node) {
 		const char *name = fdt_get_name(p->fdt, sub, NULL);
 
@@ -732,8 +734,20 @@ static int vmc_parse_devices(struct vmc_parser *p, int node)
 				ret = vmc_parse_port(p, sub, &c->debug_exit_port);
 			if (ret)
 				return ret;
+		} else if (!strcmp(name, "test-device")) {
+			c->testdev = true;
+			c->testdev_base = TESTDEV_DEFAULT_BASE;
+			vmc_node_where(p, sub, c->testdev_origin, sizeof(c->testdev_origin));
+			ret = vmc_check_props(p, sub, testdev_props);
+			if (!ret)
+				ret = vmc_no_subnodes(p, sub);
+			if (!ret)
+				ret = vmc_prop_u64(p, sub, "base", &c->testdev_base);
+			if (ret < 0)
+				return ret;
 		} else {
-			return vmc_bad(p, sub, NULL, "unknown node (expected uart or debug-exit)");
+			return vmc_bad(p, sub, NULL,
+				       "unknown node (expected uart, debug-exit or test-device)");
 		}
 	}
 	return 0;
@@ -1097,6 +1111,44 @@ static int vmc_validate_vcpus(const struct vm_config *c, struct axv_err *err)
 	return 0;
 }
 
+/* The local APIC's page, which the kernel handles when the VM has local APICs. */
+#define VMC_LAPIC_PAGE		0xfee00000ULL
+
+/*
+ * The test device: page aligned, no wrap-around, and only where its
+ * accesses reach userctl: no memory region there, nor the local APIC.
+ */
+static int vmc_validate_testdev(const struct vm_config *c, struct axv_err *err)
+{
+	__u64 base = c->testdev_base, last = base + TESTDEV_SIZE - 1;
+	char w[VMC_ORIGIN_LEN + 32];
+	unsigned int i;
+
+	if (!c->testdev)
+		return 0;
+	vmc_where(w, sizeof(w), c->testdev_origin, "base");
+	if (base % GUEST_PAGE_SIZE)
+		return axv_err_set(err, EINVAL, "%s: 0x%llx: not a multiple of 4K", w, base);
+	if (last < base)
+		return axv_err_set(err, EINVAL, "%s: 0x%llx: the device's %u bytes wrap around",
+				   w, base, TESTDEV_SIZE);
+	for (i = 0; i < c->nregions; i++) {
+		const struct vmc_region *r = &c->regions[i];
+
+		if (base <= r->base + r->size - 1 && last >= r->base)
+			return axv_err_set(err, EINVAL,
+					   "%s: test device 0x%llx-0x%llx overlaps memory 0x%llx-0x%llx (%s)",
+					   w, base, last, r->base, r->base + r->size - 1,
+					   r->origin);
+	}
+	if (c->lapic != VMC_LAPIC_OFF && base <= VMC_LAPIC_PAGE + GUEST_PAGE_SIZE - 1 &&
+	    last >= VMC_LAPIC_PAGE)
+		return axv_err_set(err, EINVAL,
+				   "%s: test device 0x%llx-0x%llx overlaps the local APIC's page 0x%llx (turn the local APICs off to use it)",
+				   w, base, last, VMC_LAPIC_PAGE);
+	return 0;
+}
+
 static int vmc_validate_devices(const struct vm_config *c, struct axv_err *err)
 {
 	if (c->uart && c->uart_port > 0x10000 - UART_NR_REGS)
@@ -1111,7 +1163,7 @@ static int vmc_validate_devices(const struct vm_config *c, struct axv_err *err)
 				   "debug-exit: port 0x%x is one of the UART's ports 0x%x-0x%x",
 				   c->debug_exit_port, c->uart_port,
 				   c->uart_port + UART_NR_REGS - 1);
-	return 0;
+	return vmc_validate_testdev(c, err);
 }
 
 int vmc_validate(const struct vm_config *c, struct axv_err *err)
@@ -1275,5 +1327,10 @@ void vmc_print_dts(FILE *f, const struct vm_config *c)
 	if (c->debug_exit)
 		fprintf(f, "\t\tdebug-exit {\n\t\t\tport = <0x%x>;\n\t\t};\n",
 			c->debug_exit_port);
+	if ((c->uart || c->debug_exit) && c->testdev)
+		fprintf(f, "\n");
+	if (c->testdev)
+		fprintf(f, "\t\ttest-device {\n\t\t\tbase = <0x%llx 0x%llx>;\n\t\t};\n",
+			c->testdev_base >> 32, c->testdev_base & 0xffffffffULL);
 	fprintf(f, "\t};\n};\n");
 }

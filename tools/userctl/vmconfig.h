@@ -109,6 +109,10 @@ struct vmc_image {
  * @uart_vector: the vector of its interrupt.
  * @debug_exit: the debug-exit port exists.
  * @debug_exit_port: its port.
+ * @testdev: the recording test device exists.
+ * @testdev_base: its guest-physical base (TESTDEV_SIZE bytes from there).
+ * @testdev_origin: where it was described ("vm.dts: /devices/test-device",
+ *	"--test-device").
  */
 struct vm_config {
 	char *source;
@@ -126,6 +130,9 @@ struct vm_config {
 	__u32 uart_vector;
 	bool debug_exit;
 	__u16 debug_exit_port;
+	bool testdev;
+	__u64 testdev_base;
+	char testdev_origin[VMC_ORIGIN_LEN];
 };
 
 /* The defaults: no region, no vCPU, no image, UART at 0x3f8 (vector 0x24), port 0xf4. */
@@ -178,7 +185,9 @@ const struct vmc_region *vmc_main_ram(const struct vm_config *c);
  * Check @c as a whole: an image; a main RAM region of at least 2 MiB;
  * regions page aligned and not overlapping; 1 to VMC_MAX_VCPUS vCPUs with
  * unique APIC IDs and exactly one BSP; favoured CPUs among the allowed
- * ones; device ports that fit and do not overlap; a UART vector 32-255.
+ * ones; device ports that fit and do not overlap; a UART vector 32-255;
+ * a test device on page-aligned addresses that no memory region and not
+ * the local APIC's page (unless the local APICs are off) overlap.
  * 0 or -EINVAL, the message naming the node or option.
  */
 int vmc_validate(const struct vm_config *c, struct axv_err *err);

@@ -232,12 +232,70 @@ static enum vmexit_action vmexit_fail_entry(struct vmexit_ctx *ctx, struct axv_r
 	return vmexit_stop(ctx, RUN_STATUS_ERROR);
 }
 
+/* What AXV_EMUL_FAIL_* @reason means, for the report of a failed emulation. */
+static const char *emul_fail_reason(__u64 reason)
+{
+	switch (reason) {
+	case AXV_EMUL_FAIL_OPCODE:
+		return "an instruction or form the emulator does not handle";
+	case AXV_EMUL_FAIL_FETCH:
+		return "the instruction could not be read";
+	case AXV_EMUL_FAIL_MODE:
+		return "virtual-8086 mode, which the emulator does not handle";
+	case AXV_EMUL_FAIL_NO_MEMORY:
+		return "the instruction has no memory operand";
+	case AXV_EMUL_FAIL_REPLAY:
+		return "the guest's state changed between the instruction's accesses";
+	case AXV_EMUL_FAIL_TOO_MANY:
+		return "more accesses than one instruction may make";
+	}
+	return NULL;
+}
+
+/*
+ * AXV_INTERNAL_EMULATION_FAILED, on one line:
+ * "emulation failed at RIP R: gpa G, REASON (NAME), instruction: 0f 0b".
+ * data[0] is the address, data[1] the RIP, data[2] the AXV_EMUL_FAIL_*
+ * reason, each only when ndata covers it.
+ */
+static enum vmexit_action vmexit_emul_failed(struct vmexit_ctx *ctx, struct axv_run *run)
+{
+	unsigned int n = run->internal.ndata, len = run->internal.insn_len, i;
+	char gpa[32] = "gpa unknown", reason[128], bytes[16 * 3 + 1] = " (not available)";
+	__u64 rip = n >= 2 ? run->internal.data[1] : run->rip;
+	const char *desc, *name;
+	char *p = bytes;
+
+	if (n >= 1)
+		snprintf(gpa, sizeof(gpa), "gpa 0x%llx", run->internal.data[0]);
+	if (n >= 3) {
+		desc = emul_fail_reason(run->internal.data[2]);
+		name = axv_emul_fail_name(run->internal.data[2]);
+		if (desc)
+			snprintf(reason, sizeof(reason), "%s (%s)", desc, name);
+		else
+			snprintf(reason, sizeof(reason), "reason %llu",
+				 run->internal.data[2]);
+	} else {
+		snprintf(reason, sizeof(reason), "reason not given");
+	}
+	if (len > sizeof(run->internal.insn))
+		len = sizeof(run->internal.insn);
+	for (i = 0; i < len; i++)
+		p += sprintf(p, " %02x", run->internal.insn[i]);
+	vmexit_log(ctx, "emulation failed at RIP 0x%llx: %s, %s, instruction:%s", rip, gpa,
+		   reason, bytes);
+	return vmexit_stop(ctx, RUN_STATUS_ERROR);
+}
+
 static enum vmexit_action vmexit_internal(struct vmexit_ctx *ctx, struct axv_run *run)
 {
 	unsigned int n = run->internal.ndata, i;
 	char data[4 * 20 + 1] = "";
 	char *p = data;
 
+	if (run->internal.suberror == AXV_INTERNAL_EMULATION_FAILED)
+		return vmexit_emul_failed(ctx, run);
 	if (n > 4)
 		n = 4;
 	for (i = 0; i < n; i++)

@@ -746,7 +746,9 @@ static void test_name_lookup(void)
 	      !strcmp(axv_cap_name(AXV_CAP_GPA_BITS), "gpa_bits"));
 	CHECK(axv_cap_name(AXV_CAP_VM_STATS) &&
 	      !strcmp(axv_cap_name(AXV_CAP_VM_STATS), "vm_stats"));
-	CHECK(!axv_cap_name(AXV_CAP_VM_STATS + 1));
+	CHECK(axv_cap_name(AXV_CAP_EMULATOR) &&
+	      !strcmp(axv_cap_name(AXV_CAP_EMULATOR), "emulator"));
+	CHECK(!axv_cap_name(AXV_CAP_EMULATOR + 1));
 }
 
 static void test_vcpu_state_name_lookup(void)
@@ -1835,6 +1837,11 @@ static void test_abi_run_layout(void)
 	CHECK_INT(offsetof(struct axv_run, unknown.qualification), 72);
 	CHECK_INT(offsetof(struct axv_run, internal.ndata), 68);
 	CHECK_INT(offsetof(struct axv_run, internal.data), 72);
+	CHECK_INT(offsetof(struct axv_run, internal.insn_len), 104);
+	CHECK_INT(offsetof(struct axv_run, internal.insn), 112);
+	CHECK_INT(sizeof(((struct axv_run *)0)->internal.insn), 16);
+	CHECK_INT(AXV_INTERNAL_EMULATION_FAILED, 4);
+	CHECK_INT(AXV_CAP_EMULATOR, 19);
 
 	CHECK_INT(AXV_IO_IN, 0);
 	CHECK_INT(AXV_IO_OUT, 1);
@@ -1973,6 +1980,15 @@ static void test_entry_check_names_cover_header(void)
 			     17);
 }
 
+static void test_emul_fail_names_cover_header(void)
+{
+	check_number_defines("AXV_EMUL_FAIL_", axv_emul_fail_name, axv_emul_fail_names, 6);
+	CHECK_STR_EQ(axv_emul_fail_name(AXV_EMUL_FAIL_OPCODE), "opcode");
+	CHECK_STR_EQ(axv_emul_fail_name(AXV_EMUL_FAIL_TOO_MANY), "too_many");
+	CHECK(!axv_emul_fail_name(0));
+	CHECK(!axv_emul_fail_name(AXV_EMUL_FAIL_TOO_MANY + 1));
+}
+
 static void test_run_name_lookup(void)
 {
 	CHECK_STR_EQ(axv_exit_name(AXV_EXIT_UNKNOWN), "unknown");
@@ -1995,7 +2011,8 @@ static void test_run_name_lookup(void)
 	CHECK_STR_EQ(axv_cap_name(AXV_CAP_LAPIC), "lapic");
 	CHECK_STR_EQ(axv_cap_name(AXV_CAP_NOP_HYPERCALL), "nop_hypercall");
 	CHECK_STR_EQ(axv_cap_name(AXV_CAP_VM_STATS), "vm_stats");
-	CHECK(!axv_cap_name(AXV_CAP_VM_STATS + 1));
+	CHECK_STR_EQ(axv_cap_name(AXV_CAP_EMULATOR), "emulator");
+	CHECK(!axv_cap_name(AXV_CAP_EMULATOR + 1));
 }
 
 /* --- the run support: wrappers --------------------------------------- */
@@ -2563,6 +2580,7 @@ int main(void)
 	RUN(test_abi_run_ioctls);
 	RUN(test_exit_names_cover_header);
 	RUN(test_entry_check_names_cover_header);
+	RUN(test_emul_fail_names_cover_header);
 	RUN(test_run_name_lookup);
 	RUN(test_raw_run_wrappers_keep_errno);
 	RUN(test_run_wrappers_on_dev_null);

@@ -2185,6 +2185,90 @@ static void test_exit_fatal(void)
 	exit_env_end(&e);
 }
 
+/* AXV_INTERNAL_EMULATION_FAILED: one line with the RIP, address, reason and bytes. */
+static void test_exit_emulation_failed(void)
+{
+	static const __u8 ud2[] = { 0x0f, 0x0b };
+	static const __u8 long_insn[16] = {
+		0x26, 0x66, 0x67, 0xf0, 0x0f, 0xc7, 0x8c, 0x98, 0x78, 0x56, 0x34, 0x12,
+		0x90, 0x90, 0x90, 0xaa,
+	};
+	struct exit_env e;
+
+	exit_env_start(&e, false, false);
+	e.run->exit_reason = AXV_EXIT_INTERNAL_ERROR;
+	e.run->internal.suberror = AXV_INTERNAL_EMULATION_FAILED;
+	e.run->internal.ndata = 3;
+	e.run->internal.data[0] = 0xd0000100;
+	e.run->internal.data[1] = 0x100234;
+	e.run->internal.data[2] = AXV_EMUL_FAIL_OPCODE;
+	e.run->internal.insn_len = sizeof(ud2);
+	memcpy(e.run->internal.insn, ud2, sizeof(ud2));
+	CHECK_INT(vmexit_handle(&e.ctx, e.run), VMEXIT_STOP);
+	CHECK_INT(e.ctx.status, 1);
+	CHECK_STR_EQ(capture_text(&e.log),
+		     "userctl: emulation failed at RIP 0x100234: gpa 0xd0000100, an instruction or form the emulator does not handle (opcode), instruction: 0f 0b\n");
+
+	/* Each reason has its words; the whole 15 bytes; the RIP of data[1]. */
+	e.run->rip = 0x999;
+	e.run->internal.data[2] = AXV_EMUL_FAIL_REPLAY;
+	e.run->internal.insn_len = 15;
+	memcpy(e.run->internal.insn, long_insn, sizeof(long_insn));
+	check_fatal_exit(&e,
+			 "userctl: emulation failed at RIP 0x100234: gpa 0xd0000100, the guest's state changed between the instruction's accesses (replay), instruction: 26 66 67 f0 0f c7 8c 98 78 56 34 12 90 90 90\n",
+			 __LINE__);
+	e.run->internal.data[2] = AXV_EMUL_FAIL_FETCH;
+	check_fatal_exit(&e, ", the instruction could not be read (fetch), instruction:", __LINE__);
+	e.run->internal.data[2] = AXV_EMUL_FAIL_MODE;
+	check_fatal_exit(&e, ", virtual-8086 mode, which the emulator does not handle (mode),",
+			 __LINE__);
+	e.run->internal.data[2] = AXV_EMUL_FAIL_NO_MEMORY;
+	check_fatal_exit(&e, ", the instruction has no memory operand (no_memory),", __LINE__);
+	e.run->internal.data[2] = AXV_EMUL_FAIL_TOO_MANY;
+	check_fatal_exit(&e, ", more accesses than one instruction may make (too_many),",
+			 __LINE__);
+
+	/* A length beyond the buffer is clamped to its 16 bytes. */
+	e.run->internal.insn_len = 1000;
+	check_fatal_exit(&e, "instruction: 26 66 67 f0 0f c7 8c 98 78 56 34 12 90 90 90 aa\n",
+			 __LINE__);
+
+	/* No bytes (the fetch failed), an unknown reason. */
+	e.run->internal.insn_len = 0;
+	e.run->internal.data[2] = 77;
+	check_fatal_exit(&e,
+			 "userctl: emulation failed at RIP 0x100234: gpa 0xd0000100, reason 77, instruction: (not available)\n",
+			 __LINE__);
+
+	/* Fewer data than the sub-error defines: what is missing is said so. */
+	e.run->internal.ndata = 1;
+	check_fatal_exit(&e,
+			 "userctl: emulation failed at RIP 0x999: gpa 0xd0000100, reason not given, instruction: (not available)\n",
+			 __LINE__);
+	e.run->internal.ndata = 0;
+	check_fatal_exit(&e, "at RIP 0x999: gpa unknown, reason not given,", __LINE__);
+	exit_env_end(&e);
+
+	/* With several vCPUs, the vCPU prefix; and the other sub-errors keep their line. */
+	exit_env_start(&e, false, false);
+	e.ctx.prefix = "vCPU 2: ";
+	e.run->exit_reason = AXV_EXIT_INTERNAL_ERROR;
+	e.run->internal.suberror = AXV_INTERNAL_EMULATION_FAILED;
+	e.run->internal.ndata = 3;
+	e.run->internal.data[1] = 0x5000;
+	e.run->internal.data[2] = AXV_EMUL_FAIL_OPCODE;
+	check_fatal_exit(&e, "userctl: vCPU 2: emulation failed at RIP 0x5000: gpa 0x0,",
+			 __LINE__);
+	e.run->internal.suberror = AXV_INTERNAL_MEMORY_FAULT;
+	e.run->internal.ndata = 2;
+	e.run->internal.data[0] = 0xd0000000;
+	e.run->internal.data[1] = 14;
+	check_fatal_exit(&e,
+			 "userctl: vCPU 2: axvcpu internal error at RIP 0x1234: suberror 3, data: 0xd0000000 0xe\n",
+			 __LINE__);
+	exit_env_end(&e);
+}
+
 /* --- the command line ----------------------------------------------------- */
 
 #define ARGC(argv)	((int)(sizeof(argv) / sizeof(argv[0])) - 1)
@@ -3080,7 +3164,7 @@ static void test_config_refusals(void)
 		},
 		{ DTS_HEAD DTS_MEM DTS_CPUS DTS_IMAGE
 		  "\tdevices { rtc { }; };\n" DTS_TAIL,
-		  ": /devices/rtc: unknown node (expected uart or debug-exit)",
+		  ": /devices/rtc: unknown node (expected uart, debug-exit or test-device)",
 		},
 		{ DTS_HEAD DTS_MEM DTS_CPUS DTS_IMAGE
 		  "\tdevices { uart { }; debug-exit { port = <0x3fc>; }; };\n" DTS_TAIL,
@@ -3507,6 +3591,434 @@ static void test_devices_layout(void)
 	capture_end(&log);
 }
 
+/* --- the recording test device ------------------------------------------- */
+
+/* The test device's register @reg, read as the guest would (8 bytes). */
+static __u64 td_reg(struct testdev *t, __u64 reg)
+{
+	return testdev_read(t, reg, 8);
+}
+
+/* Entry @i of the record, through INDEX and the E_ registers. */
+static void td_entry(struct testdev *t, __u64 i, __u64 *gpa, __u64 *value, __u64 *rip,
+		     __u64 *info)
+{
+	testdev_write(t, TESTDEV_INDEX, 8, i);
+	*gpa = td_reg(t, TESTDEV_E_GPA);
+	*value = td_reg(t, TESTDEV_E_VALUE);
+	*rip = td_reg(t, TESTDEV_E_RIP);
+	*info = td_reg(t, TESTDEV_E_INFO);
+}
+
+/* Entry @i is a @size-byte access (@write or not) at base + @offset, of @value, at @rip. */
+static void check_td_entry(struct testdev *t, __u64 i, bool write, __u64 offset,
+			   unsigned int size, __u64 value, __u64 rip, int line)
+{
+	__u64 g, v, r, info;
+
+	td_entry(t, i, &g, &v, &r, &info);
+	if (g != t->base + offset || v != value || r != rip ||
+	    info != (size | (write ? TESTDEV_INFO_WRITE : 0)))
+		check_failed(__FILE__, line,
+			     "entry %llu: gpa 0x%llx value 0x%llx rip 0x%llx info 0x%llx, expected gpa 0x%llx value 0x%llx rip 0x%llx info 0x%llx",
+			     i, g, v, r, info, t->base + offset, value, rip,
+			     size | (write ? TESTDEV_INFO_WRITE : 0ULL));
+}
+
+#define CHECK_TD_ENTRY(t, i, w, off, size, value, rip) \
+	check_td_entry(t, i, w, off, size, value, rip, __LINE__)
+
+static void test_testdev_memory(void)
+{
+	struct testdev t;
+	__u64 rip = 0x100010;
+
+	testdev_init(&t, 0xd0000000, &rip);
+	/* The pattern: the offset's low byte, xor its 256-byte block, xor 0xa5. */
+	CHECK_HEX(testdev_pattern(0), 0xa5);
+	CHECK_HEX(testdev_pattern(0x1ff), 0x5b);
+	CHECK_HEX(testdev_pattern(0x1eff), 0x44);
+	CHECK_HEX(testdev_read(&t, 0, 1), 0xa5);
+	CHECK_HEX(testdev_read(&t, 0x10, 4), 0xb6b7b4b5);
+	CHECK_HEX(testdev_read(&t, 0xfe, 4), 0xa5a45a5b);	/* across a 256-byte block */
+
+	/* Memory: what was written reads back, at every width. */
+	rip = 0x100020;
+	testdev_write(&t, 0x20, 1, 0x5c);
+	testdev_write(&t, 0x22, 2, 0xbeef);
+	testdev_write(&t, 0x24, 4, 0x12345678);
+	testdev_write(&t, 0x28, 8, 0x0123456789abcdefULL);
+	rip = 0x100030;
+	CHECK_HEX(testdev_read(&t, 0x20, 8), 0x12345678beef845cULL);
+	CHECK_HEX(testdev_read(&t, 0x28, 8), 0x0123456789abcdefULL);
+	CHECK_HEX(testdev_read(&t, 0x2b, 2), 0x6789);
+	CHECK_HEX(testdev_read(&t, 0x21, 1), 0x84);	/* untouched: the pattern */
+
+	/* Each access recorded, in order; window reads (above) are not. */
+	CHECK_HEX(td_reg(&t, TESTDEV_COUNT), 11);
+	CHECK_TD_ENTRY(&t, 0, false, 0, 1, 0xa5, 0x100010);
+	CHECK_TD_ENTRY(&t, 2, false, 0xfe, 4, 0xa5a45a5b, 0x100010);
+	CHECK_TD_ENTRY(&t, 3, true, 0x20, 1, 0x5c, 0x100020);
+	CHECK_TD_ENTRY(&t, 4, true, 0x22, 2, 0xbeef, 0x100020);
+	CHECK_TD_ENTRY(&t, 6, true, 0x28, 8, 0x0123456789abcdefULL, 0x100020);
+	CHECK_TD_ENTRY(&t, 7, false, 0x20, 8, 0x12345678beef845cULL, 0x100030);
+	CHECK_TD_ENTRY(&t, 9, false, 0x2b, 2, 0x6789, 0x100030);
+	CHECK_TD_ENTRY(&t, 10, false, 0x21, 1, 0x84, 0x100030);
+	CHECK_HEX(td_reg(&t, TESTDEV_COUNT), 11);
+	CHECK_HEX(td_reg(&t, TESTDEV_INDEX), 10);
+
+	/* No entry 11: all ones, and INFO 0. */
+	testdev_write(&t, TESTDEV_INDEX, 8, 11);
+	CHECK_HEX(td_reg(&t, TESTDEV_E_GPA), ~0ULL);
+	CHECK_HEX(td_reg(&t, TESTDEV_E_VALUE), ~0ULL);
+	CHECK_HEX(td_reg(&t, TESTDEV_E_RIP), ~0ULL);
+	CHECK_HEX(td_reg(&t, TESTDEV_E_INFO), 0);
+
+	/* The data ends at 0x1eff: bytes past it read 0xff and are not written. */
+	testdev_write(&t, 0x1efe, 4, 0x11223344);
+	CHECK_HEX(testdev_read(&t, 0x1efc, 8), 0xffff33440000ULL | 0xffff000000000000ULL |
+		  testdev_pattern(0x1efc) | testdev_pattern(0x1efd) << 8);
+	CHECK_HEX(td_reg(&t, TESTDEV_ID), TESTDEV_ID_VALUE);
+
+	/* CTRL: clear the record (INDEX too), refill the data. */
+	testdev_write(&t, TESTDEV_CTRL, 8, TESTDEV_CTRL_CLEAR);
+	CHECK_HEX(td_reg(&t, TESTDEV_COUNT), 0);
+	CHECK_HEX(td_reg(&t, TESTDEV_INDEX), 0);
+	CHECK_HEX(td_reg(&t, TESTDEV_E_INFO), 0);
+	CHECK_HEX(t.data[0x24], 0x78);	/* the data stays */
+	testdev_write(&t, TESTDEV_CTRL, 4, TESTDEV_CTRL_FILL);
+	CHECK_HEX(t.data[0x24], testdev_pattern(0x24));
+	CHECK_HEX(t.data[0x1eff], testdev_pattern(0x1eff));
+	CHECK_HEX(td_reg(&t, TESTDEV_COUNT), 0);	/* FILL alone keeps the record */
+	CHECK_HEX(td_reg(&t, TESTDEV_CTRL), 0);
+}
+
+static void test_testdev_registers(void)
+{
+	struct testdev t;
+	__u64 rip = 0x2000;
+	unsigned int i;
+
+	testdev_init(&t, 0xd0000000, &rip);
+
+	/* Any width and alignment reads the registers' bytes ("AXVTDEV1"). */
+	CHECK_HEX(testdev_read(&t, TESTDEV_ID, 4), 0x54565841);
+	CHECK_HEX(testdev_read(&t, TESTDEV_ID + 4, 4), 0x31564544);
+	CHECK_HEX(testdev_read(&t, TESTDEV_ID + 1, 1), 'X');
+	CHECK_HEX(testdev_read(&t, TESTDEV_ID + 6, 4), 0x00003156);	/* COUNT's low bytes */
+	CHECK_HEX(td_reg(&t, TESTDEV_CAPACITY), TESTDEV_RECORD_MAX);
+	CHECK_HEX(testdev_read(&t, 0x1ffc, 8), 0xffffffff00000000ULL);	/* past the end */
+	CHECK_HEX(td_reg(&t, 0x1f80), 0);	/* unused */
+
+	/* A 32-bit guest writes a 64-bit register in halves. */
+	testdev_write(&t, TESTDEV_BUSY_MASK, 4, 0x89abcdef);
+	testdev_write(&t, TESTDEV_BUSY_MASK + 4, 4, 0x01234567);
+	CHECK_HEX(td_reg(&t, TESTDEV_BUSY_MASK), 0x0123456789abcdefULL);
+	testdev_write(&t, TESTDEV_BUSY_MASK + 2, 1, 0);
+	CHECK_HEX(td_reg(&t, TESTDEV_BUSY_MASK), 0x012345678900cdefULL);
+	/* Read-only registers ignore writes; nothing is recorded. */
+	testdev_write(&t, TESTDEV_COUNT, 8, 55);
+	testdev_write(&t, TESTDEV_ID, 8, 0);
+	CHECK_HEX(td_reg(&t, TESTDEV_ID), TESTDEV_ID_VALUE);
+	CHECK_HEX(td_reg(&t, TESTDEV_COUNT), 0);
+
+	/* More accesses than entries: COUNT counts them all, the first 256 kept. */
+	for (i = 0; i < TESTDEV_RECORD_MAX + 44; i++) {
+		rip = 0x3000 + i;
+		testdev_write(&t, 8 * (i % 64), 8, i);
+	}
+	CHECK_HEX(td_reg(&t, TESTDEV_COUNT), TESTDEV_RECORD_MAX + 44);
+	CHECK_TD_ENTRY(&t, 0, true, 0, 8, 0, 0x3000);
+	CHECK_TD_ENTRY(&t, TESTDEV_RECORD_MAX - 1, true, 8 * 63, 8, TESTDEV_RECORD_MAX - 1,
+		       0x3000 + TESTDEV_RECORD_MAX - 1);
+	testdev_write(&t, TESTDEV_INDEX, 4, TESTDEV_RECORD_MAX);
+	CHECK_HEX(td_reg(&t, TESTDEV_E_INFO), 0);
+	testdev_write(&t, TESTDEV_CTRL, 1, TESTDEV_CTRL_CLEAR | TESTDEV_CTRL_FILL);
+	CHECK_HEX(td_reg(&t, TESTDEV_COUNT), 0);
+	CHECK_HEX(testdev_read(&t, 8, 8), 0xaaaba8a9aeafacadULL);
+}
+
+/* A polling loop on a bit that the device clears after a number of reads. */
+static void test_testdev_busy(void)
+{
+	struct testdev t;
+	__u64 rip = 0x4000;
+	int i;
+
+	testdev_init(&t, 0xd0000000, NULL);
+	testdev_write(&t, 0x40, 4, 0x1008);
+	testdev_write(&t, TESTDEV_BUSY_OFFSET, 8, 0x40);
+	testdev_write(&t, TESTDEV_BUSY_MASK, 8, 0x1000);
+	testdev_write(&t, TESTDEV_BUSY_READS, 8, 3);
+	CHECK_HEX(testdev_read(&t, 0x48, 4), 0xeeefeced);	/* not the busy bytes */
+	CHECK_HEX(td_reg(&t, TESTDEV_BUSY_READS), 3);
+	for (i = 0; i < 3; i++)
+		CHECK_HEX(testdev_read(&t, 0x40, 4), 0x1008);
+	CHECK_HEX(td_reg(&t, TESTDEV_BUSY_READS), 0);
+	CHECK_HEX(testdev_read(&t, 0x40, 4), 0x0008);
+	CHECK_HEX(testdev_read(&t, 0x40, 4), 0x0008);
+	/* Without a RIP source the record says 0. */
+	CHECK_TD_ENTRY(&t, 2, false, 0x40, 4, 0x1008, 0);
+	CHECK_TD_ENTRY(&t, 5, false, 0x40, 4, 0x0008, 0);
+
+	/* A byte read of one of the 8 bytes counts; writes do not. */
+	testdev_write(&t, 0x40, 4, 0x1008);
+	testdev_write(&t, TESTDEV_BUSY_READS, 8, 2);
+	testdev_write(&t, 0x41, 1, 0x10);
+	CHECK_HEX(testdev_read(&t, 0x47, 1), testdev_pattern(0x47));
+	CHECK_HEX(testdev_read(&t, 0x3e, 4), 0x10089a9b);
+	CHECK_HEX(testdev_read(&t, 0x40, 4), 0x0008);
+	/* FILL disarms it. */
+	testdev_write(&t, TESTDEV_BUSY_READS, 8, 1);
+	testdev_write(&t, TESTDEV_CTRL, 8, TESTDEV_CTRL_FILL);
+	CHECK_HEX(td_reg(&t, TESTDEV_BUSY_READS), 0);
+	(void)rip;
+}
+
+/* On the MMIO bus: the RIP of each exit is recorded; its two pages and no more. */
+static void test_testdev_bus(void)
+{
+	const struct devices_layout layout = {
+		.uart = true, .uart_port = 0x3f8, .testdev = true, .testdev_base = 0xc0000000,
+	};
+	struct capture out, log;
+	struct devices dev;
+	struct axv_err err;
+	__u64 v;
+
+	capture_start(&out);
+	capture_start(&log);
+	devices_init_layout(&dev, &layout, out.f, log.f, true, true);
+	v = 0xfeedf00d;
+	CHECK_INT(devices_mmio(&dev, 0x100100, 0xc0000ffe, 4, true, &v, &err), 0);
+	v = 0;
+	CHECK_INT(devices_mmio(&dev, 0x100108, 0xc0000ffe, 4, false, &v, &err), 0);
+	CHECK_HEX(v, 0xfeedf00d);
+	CHECK_INT(devices_mmio(&dev, 0x100110, 0xc0001f08, 8, false, &v, &err), 0);
+	CHECK_HEX(v, 2);
+	CHECK_TD_ENTRY(&dev.testdev, 0, true, 0xffe, 4, 0xfeedf00d, 0x100100);
+	CHECK_TD_ENTRY(&dev.testdev, 1, false, 0xffe, 4, 0xfeedf00d, 0x100108);
+	/* Outside: the empty bus (here --strict-io). */
+	CHECK_INT(devices_mmio(&dev, 0x100118, 0xc0002000, 4, false, &v, &err), -EIO);
+	CHECK_INT(devices_mmio(&dev, 0x100118, 0xbffffffc, 4, false, &v, &err), -EIO);
+	devices_finish(&dev);
+	CHECK_STR_EQ(capture_text(&out), "");
+	capture_end(&out);
+	capture_end(&log);
+
+	/* Without it in the layout, nothing at 0xd0000000. */
+	capture_start(&out);
+	capture_start(&log);
+	devices_init(&dev, out.f, log.f, false, false);
+	CHECK_INT(devices_mmio(&dev, 0x100100, 0xd0001f00, 8, false, &v, &err), 0);
+	CHECK_HEX(v, ~0ULL);
+	capture_end(&out);
+	capture_end(&log);
+}
+
+static void test_testdev_config(void)
+{
+	char *const opt[] = { "run", "--test-device", "x.elf", NULL };
+	char *const opt_at[] = { "run", "--test-device=0xc0000000", "x.elf", NULL };
+	char *const on_ram[] = { "run", "--mem", "4G", "--test-device", "x.elf", NULL };
+	char *const on_apic[] = { "run", "--test-device=0xfedff000", "x.elf", NULL };
+	char *const apic_off[] = {
+		"run", "--no-lapic", "--test-device=0xfee00000", "x.elf", NULL,
+	};
+	char *const over[] = {
+		"run", "--config", NULL, "--test-device=0xe0000000", NULL,
+	};
+	char *const dry[] = { "run", "--dry-run", "--test-device", "/x.elf", NULL };
+	char *const again[] = { "run", "--config", NULL, "--dry-run", NULL };
+	struct run_output o, o2;
+	struct vm_config c;
+	struct axv_err err;
+	struct run_opts ro;
+	char first[4096];
+	const char *path;
+
+	/* Options. */
+	CHECK_INT(parse(ARGC(opt), opt, &ro), RUN_PARSE_OK);
+	CHECK(ro.test_device);
+	CHECK_HEX(ro.test_device_base, 0xd0000000);
+	run_opts_free(&ro);
+	CHECK_USAGE("--test-device=0xzz", "x");
+	CHECK_USAGE("--test-device=", "x");
+
+	CHECK_INT(resolve(opt, ARGC(opt), &c, &err), 0);
+	CHECK(c.testdev);
+	CHECK_HEX(c.testdev_base, 0xd0000000);
+	vmc_free(&c);
+	CHECK(!c.testdev);
+	CHECK_INT(resolve(opt_at, ARGC(opt_at), &c, &err), 0);
+	CHECK_HEX(c.testdev_base, 0xc0000000);
+	vmc_free(&c);
+	CHECK_INT(resolve(on_ram, ARGC(on_ram), &c, &err), -EINVAL);
+	CHECK_STR_EQ(err.msg,
+		     "--test-device: test device 0xd0000000-0xd0001fff overlaps memory 0x0-0xffffffff (--mem)");
+	vmc_free(&c);
+	CHECK_INT(resolve(on_apic, ARGC(on_apic), &c, &err), -EINVAL);
+	CHECK_STR_HAS(err.msg,
+		      "--test-device: test device 0xfedff000-0xfee00fff overlaps the local APIC's page 0xfee00000");
+	vmc_free(&c);
+	CHECK_INT(resolve(apic_off, ARGC(apic_off), &c, &err), 0);
+	vmc_free(&c);
+
+	/* The description's node: the default base, or its own. */
+	CHECK_INT(load_dts(DTS_HEAD DTS_MEM DTS_CPUS DTS_IMAGE
+			   "\tdevices { debug-exit { }; test-device { }; };\n" DTS_TAIL,
+			   &c, &err), 0);
+	CHECK(c.testdev && !c.uart && c.debug_exit);
+	CHECK_HEX(c.testdev_base, 0xd0000000);
+	CHECK_STR_HAS(c.testdev_origin, ": /devices/test-device");
+	vmc_free(&c);
+	CHECK_INT(load_dts(DTS_HEAD DTS_MEM DTS_CPUS DTS_IMAGE
+			   "\tdevices { test-device { base = <0x1 0x0>; }; };\n" DTS_TAIL,
+			   &c, &err), 0);
+	CHECK_HEX(c.testdev_base, 0x100000000ULL);
+	vmc_free(&c);
+	CHECK_INT(load_dts(DTS_HEAD DTS_MEM DTS_CPUS DTS_IMAGE DTS_TAIL, &c, &err), 0);
+	CHECK(!c.testdev);
+	vmc_free(&c);
+
+	/* Refusals name the node and property. */
+	CHECK_INT(load_dts(DTS_HEAD DTS_MEM DTS_CPUS DTS_IMAGE
+			   "\tdevices { test-device { base = <0xd0000800>; }; };\n" DTS_TAIL, &c,
+			   &err), -EINVAL);
+	CHECK_STR_HAS(err.msg,
+		      ": /devices/test-device: property 'base': 0xd0000800: not a multiple of 4K");
+	vmc_free(&c);
+	CHECK_INT(load_dts(DTS_HEAD DTS_MEM DTS_CPUS DTS_IMAGE
+			   "\tdevices { test-device { base = <0xffffffff 0xfffff000>; }; };\n"
+			   DTS_TAIL, &c, &err), -EINVAL);
+	CHECK_STR_HAS(err.msg,
+		      ": property 'base': 0xfffffffffffff000: the device's 8192 bytes wrap around");
+	vmc_free(&c);
+	CHECK_INT(load_dts(DTS_HEAD DTS_MEM DTS_CPUS DTS_IMAGE
+			   "\tdevices { test-device { base = <0x3fff000>; }; };\n" DTS_TAIL, &c,
+			   &err), -EINVAL);
+	CHECK_STR_HAS(err.msg,
+		      ": /devices/test-device: property 'base': test device 0x3fff000-0x4000fff overlaps memory 0x0-0x3ffffff (");
+	vmc_free(&c);
+	CHECK_INT(load_dts(DTS_HEAD DTS_MEM DTS_CPUS DTS_IMAGE
+			   "\tdevices { test-device { size = <1>; }; };\n" DTS_TAIL, &c, &err),
+		  -EINVAL);
+	CHECK_STR_HAS(err.msg, ": /devices/test-device: unknown property 'size'");
+	vmc_free(&c);
+	CHECK_INT(load_dts(DTS_HEAD DTS_MEM DTS_CPUS DTS_IMAGE
+			   "\tdevices { test-device { base = <1 2 3>; }; };\n" DTS_TAIL, &c, &err),
+		  -EINVAL);
+	CHECK_STR_HAS(err.msg, ": property 'base': expected one or two cells");
+	vmc_free(&c);
+
+	/* The option moves the description's device. */
+	path = temp_file(DTS_HEAD DTS_MEM DTS_CPUS DTS_IMAGE
+			 "\tdevices { test-device { }; };\n" DTS_TAIL, "dts");
+	((char **)over)[2] = (char *)path;
+	CHECK_INT(resolve(over, ARGC(over), &c, &err), 0);
+	CHECK_HEX(c.testdev_base, 0xe0000000);
+	CHECK_STR_EQ(c.testdev_origin, "--test-device");
+	vmc_free(&c);
+	unlink(path);
+
+	/* --dry-run prints it, and reads it back the same. */
+	fake_run(dry, ARGC(dry), script_busy, &o);
+	CHECK_INT(o.status, 0);
+	CHECK_STR_HAS(o.out, "\t\tdebug-exit {\n\t\t\tport = <0xf4>;\n\t\t};\n\n"
+		      "\t\ttest-device {\n\t\t\tbase = <0x0 0xd0000000>;\n\t\t};\n\t};\n};\n");
+	snprintf(first, sizeof(first), "%s", o.out);
+	path = temp_file(first, "dts");
+	((char **)again)[2] = (char *)path;
+	fake_run(again, ARGC(again), script_busy, &o2);
+	CHECK_INT(o2.status, 0);
+	CHECK_STR_EQ(strstr(o2.out, "/ {"), strstr(first, "/ {"));
+	unlink(path);
+}
+
+/*
+ * A whole run: the guest writes the test device, reads it back, then reads
+ * the record through the registers, as tests/guests/mmio_insn_test does.
+ */
+static int script_testdev(struct axv_run *run, int step)
+{
+	static const __u64 want_info[] = { 4 | TESTDEV_INFO_WRITE, 4, 1 };
+	__u64 got = run->mmio.data;	/* what the last read returned */
+
+	memset(&run->exit_pad, 0, sizeof(run->exit_pad));
+	run->exit_reason = AXV_EXIT_MMIO;
+	run->rip = 0x100000 + 0x10 * step;
+	switch (step) {
+	case 0:
+		run->mmio.gpa = 0xd0000100;
+		run->mmio.size = 4;
+		run->mmio.is_write = 1;
+		run->mmio.data = 0xcafe0001;
+		return 0;
+	case 1:
+		run->mmio.gpa = 0xd0000100;
+		run->mmio.size = 4;
+		return 0;
+	case 2:
+		CHECK_HEX(got, 0xcafe0001);
+		run->mmio.gpa = 0xd0000103;
+		run->mmio.size = 1;
+		return 0;
+	case 3:
+		CHECK_HEX(got, 0xca);
+		run->mmio.gpa = 0xd0000000 + TESTDEV_COUNT;
+		run->mmio.size = 8;
+		return 0;
+	case 4:
+	case 6:
+	case 8:
+		/* COUNT, then the INFO of entries 0 and 1; INDEX = entry (step - 4) / 2. */
+		CHECK_HEX(got, step == 4 ? 3 : want_info[(step - 6) / 2]);
+		run->mmio.gpa = 0xd0000000 + TESTDEV_INDEX;
+		run->mmio.size = 4;
+		run->mmio.is_write = 1;
+		run->mmio.data = (step - 4) / 2;
+		return 0;
+	case 5:
+	case 7:
+	case 9:
+		run->mmio.gpa = 0xd0000000 + TESTDEV_E_INFO;
+		run->mmio.size = 4;
+		return 0;
+	case 10:
+		CHECK_HEX(got, want_info[2]);
+		run->mmio.gpa = 0xd0000000 + TESTDEV_E_RIP;
+		run->mmio.size = 8;
+		return 0;
+	case 11:
+		CHECK_HEX(got, 0x100020);
+		io_step(run, DEBUG_EXIT_PORT, AXV_IO_OUT, "\x10", 1);
+		return 0;
+	}
+	check_failed(__FILE__, __LINE__, "entered again after the debug exit");
+	run->exit_reason = AXV_EXIT_HALT;
+	return 0;
+}
+
+static void test_run_testdev(void)
+{
+	char *const argv[] = { "run", "--verbose", "--strict-io", "--test-device", flat_path,
+			       NULL };
+	char *const without[] = { "run", "--strict-io", flat_path, NULL };
+	struct run_output o;
+
+	fake_run(argv, ARGC(argv), script_testdev, &o);
+	CHECK_INT(o.status, 33);
+	CHECK_INT(fk.step, 12);
+	CHECK_STR_HAS(o.err,
+		      "userctl: test device at 0xd0000000-0xd0001fff: memory up to 0xd0001eff, registers above\n");
+
+	/* Without the option, nothing is there. */
+	fake_run(without, ARGC(without), script_testdev, &o);
+	CHECK_INT(o.status, 1);
+	CHECK_STR_HAS(o.err,
+		      "userctl: --strict-io: guest at RIP 0x100000: 4-byte write to MMIO address 0xd0000100 (value 0xcafe0001): nothing there\n");
+}
+
 /* --- the end of a run ---------------------------------------------------- */
 
 static void test_run_end(void)
@@ -3822,6 +4334,7 @@ int main(void)
 	RUN(test_exit_triple_fault);
 	RUN(test_exit_fail_entry);
 	RUN(test_exit_fatal);
+	RUN(test_exit_emulation_failed);
 	RUN(test_parse_defaults);
 	RUN(test_parse_all);
 	RUN(test_parse_errors);
@@ -3844,6 +4357,12 @@ int main(void)
 	RUN(test_parse_new_options);
 	RUN(test_uart_interrupts);
 	RUN(test_devices_layout);
+	RUN(test_testdev_memory);
+	RUN(test_testdev_registers);
+	RUN(test_testdev_busy);
+	RUN(test_testdev_bus);
+	RUN(test_testdev_config);
+	RUN(test_run_testdev);
 	RUN(test_run_end);
 	RUN(test_run_smp);
 	RUN(test_run_smp_ends);
