@@ -10,7 +10,9 @@
 #     8192 bytes, with a zero checksum (and grub-file agrees, if installed);
 #     no other ELF has the magic there, or userctl would boot it as one;
 #   - real_hello.bin fits between 0x1000 and the stack, and its code, as
-#     16-bit code, starts with the right instruction and holds no (bad).
+#     16-bit code, starts with the right instruction and holds no (bad);
+#   - include/testdev.h has the numbers of userctl's test device as
+#     tools/userctl/devices.h defines them.
 #
 # Usage: check.sh BUILD_DIR
 
@@ -120,9 +122,36 @@ check_flat() {
 	fi
 }
 
+# Print "NAME VALUE" for each "#define TESTDEV_NAME VALUE" of a header,
+# the value without its U and L suffixes; TESTDEV_DEFAULT_BASE is the
+# guests' TESTDEV_BASE.
+testdev_defines() {
+	sed -n 's/^#define[[:space:]]\{1,\}\(TESTDEV_[A-Z_]*\)[[:space:]]\{1,\}\(0x[0-9a-fA-F]*\|[0-9]*\)[uUlL]*\([[:space:]].*\)\{0,1\}$/\1 \2/p' "$1" |
+		sed 's/^TESTDEV_DEFAULT_BASE /TESTDEV_BASE /'
+}
+
+check_testdev() {
+	src=$(dirname "$0")
+	guest_h=$src/include/testdev.h
+	userctl_h=$src/../../tools/userctl/devices.h
+	if [ ! -f "$userctl_h" ]; then
+		pass "testdev.h: no tools/userctl/devices.h to compare with"
+		return
+	fi
+	want=$(testdev_defines "$userctl_h" | sort)
+	got=$(testdev_defines "$guest_h" | sort)
+	if [ -z "$got" ] || [ "$got" != "$want" ]; then
+		bad "testdev.h has '$(echo "$got" | grep -v -x -F "$want" | tr '\n' ';')'," \
+			"tools/userctl/devices.h '$(echo "$want" | grep -v -x -F "$got" | tr '\n' ';')'"
+	else
+		pass "testdev.h: $(echo "$got" | wc -l) numbers as in tools/userctl/devices.h"
+	fi
+}
+
 for f in "$dir"/*.elf; do
 	check_elf "$f"
 done
 check_flat
+check_testdev
 [ $failed = 0 ] && echo "all checks passed"
 exit $failed

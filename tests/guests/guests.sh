@@ -109,20 +109,45 @@ guest_aps() {
 }
 
 # guest_lapic_cap: the value of the capability "lapic" in "userctl info"
-# (the in-kernel local APICs, AXV_CAP_LAPIC), 0 when absent; and
-# guest_max_vcpus, that of "max_vcpus".
+# (the in-kernel local APICs, AXV_CAP_LAPIC), 0 when absent;
+# guest_max_vcpus, that of "max_vcpus"; and guest_emulator_cap, that of
+# "emulator" (AXV_CAP_EMULATOR: MMIO by any memory instruction), 0 when
+# absent.
 guest_lapic_caps() {
 	guest_info=$("$guest_userctl" info 2>/dev/null)
 	guest_lapic_cap=$(printf '%s\n' "$guest_info" |
 		awk '$1 == "lapic" { print $2; exit }')
 	guest_max_vcpus=$(printf '%s\n' "$guest_info" |
 		awk '$1 == "max_vcpus" { print $2; exit }')
+	guest_emulator_cap=$(printf '%s\n' "$guest_info" |
+		awk '$1 == "emulator" { print $2; exit }')
 	case $guest_lapic_cap in
 	'' | *[!0-9]*) guest_lapic_cap=0 ;;
 	esac
 	case $guest_max_vcpus in
 	'' | *[!0-9]*) guest_max_vcpus=1 ;;
 	esac
+	case $guest_emulator_cap in
+	'' | *[!0-9]*) guest_emulator_cap=0 ;;
+	esac
+}
+
+# Every kind of memory instruction on userctl's recording test device
+# (--test-device at 0xd0000000), and on the local APIC's page when the VM
+# has the kernel's: needs the instruction emulator (AXV_CAP_EMULATOR);
+# without it only MOV reaches a device and these are skipped.
+run_guest_insn_tests() {
+	for guest_g in mmio_insn_test mmio_insn_test64; do
+		if [ "$guest_emulator_cap" -eq 0 ]; then
+			guest_why="no instruction emulator (userctl info: no emulator)"
+			skip "guest_$guest_g" "$guest_why"
+			skip "guest_${guest_g}_output" "$guest_why"
+			continue
+		fi
+		guest_run $guest_g $guest_status_pass --test-device \
+			"$guest_dir/$guest_g.elf"
+		guest_lines $guest_g "PASS $guest_g"
+	done
 }
 
 # guest_smp NAME VCPUS IMAGE: run IMAGE with "userctl run --vcpus VCPUS"
@@ -206,6 +231,7 @@ run_guest_tests() {
 	else
 		skip guest_cpuid_test "no in-kernel local APIC (userctl info: no lapic)"
 	fi
+	run_guest_insn_tests
 
 	guest_run multiboot_test $guest_status_pass \
 		--module "$guest_dir/module1.txt,mod-one 1" \
