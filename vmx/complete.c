@@ -69,6 +69,10 @@ static int vmx_complete_locked(struct vmx_vcpu *vmx)
 		break;
 	case VMX_PENDING_INS:
 		return vmx_complete_ins(vmx);
+	case VMX_PENDING_INS_MMIO:
+		return vmx_complete_string_mmio(vmx, true);
+	case VMX_PENDING_OUTS_MMIO:
+		return vmx_complete_string_mmio(vmx, false);
 	case VMX_PENDING_EMULATE:
 		/* The data of a read, if any; then the rest, maybe more exits. */
 		return vmx_emulate_resume(vmx);

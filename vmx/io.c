@@ -6,7 +6,9 @@
  * IN and INS are completed by the next AXV_RUN with the data userspace
  * wrote (complete.c).  A REP string instruction moves as many elements
  * per exit as fit in the run structure and one guest page, and is
- * executed again by the guest until RCX reaches 0.
+ * executed again by the guest until RCX reaches 0.  A string operand on
+ * a device (a hole) moves one element per pair of exits: the device's
+ * read then the port's OUT, or the port's IN then the device's write.
  */
 #include <linux/kernel.h>
 #include <asm/vmx.h>
@@ -96,13 +98,107 @@ void vmx_io_advance(struct vmx_vcpu *vmx, unsigned int reg, u32 n,
 	vmx_skip_insn(vmx);
 }
 
+/*
+ * Where the first element of a string operand lies: 1 in guest memory
+ * (or anywhere the old path must judge: an element across pages, no
+ * translation), 0 in a hole (@gpa set), -EAGAIN when memory must come
+ * in first.
+ */
+static int vmx_io_probe(struct vmx_vcpu *vmx, u64 gla, unsigned int size,
+			u64 *gpa)
+{
+	u32 probe;
+	int err;
+
+	if ((gla & ~PAGE_MASK) + size > PAGE_SIZE ||
+	    vmx_gva_to_gpa(vmx, gla, gpa))
+		return 1;
+	err = vmx_copy_gpa(vmx, *gpa, &probe, size, false);
+	if (err == -EAGAIN)
+		return err;
+	/* The local APIC's page takes no string I/O: the old path refuses it. */
+	return err && !vmx_apic_page(vmx, *gpa) ? 0 : 1;
+}
+
+/* One element between a port and a device: the first of its two exits. */
+static int vmx_io_device(struct vmx_vcpu *vmx, bool in, u64 gpa)
+{
+	struct axv_run *run = vmx->vcpu->run;
+
+	vmx->pend_gpa = gpa;
+	vmx->pend_port = run->io.port;
+	if (in) {
+		vmx_user_exit(vmx, AXV_EXIT_IO);
+		vmx_count(vmx, AXV_EXIT_IO);
+		run->io.flags = AXV_IO_F_STRING |
+				(vmx->pend_rep ? AXV_IO_F_REP : 0);
+		run->io.count = 1;
+		memset(run->data, 0, vmx->pend_size);
+		vmx->pending = VMX_PENDING_INS_MMIO;
+		return 0;
+	}
+	vmx_user_exit(vmx, AXV_EXIT_MMIO);
+	vmx_count(vmx, AXV_EXIT_MMIO);
+	run->mmio.gpa = gpa;
+	run->mmio.data = 0;
+	run->mmio.size = vmx->pend_size;
+	run->mmio.is_write = 0;
+	run->mmio.reg = AXV_REG_NONE;
+	run->mmio.pad = 0;
+	run->mmio.flags = 0;
+	vmx->pending = VMX_PENDING_OUTS_MMIO;
+	return 0;
+}
+
+/*
+ * The second exit of an element between a port and a device, made by the
+ * next AXV_RUN: the device's write of what IN read, or the port's OUT of
+ * what the device gave.  The element is then done.
+ */
+int vmx_complete_string_mmio(struct vmx_vcpu *vmx, bool in)
+{
+	bool down = vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_DF;
+	struct axv_run *run = vmx->vcpu->run;
+	unsigned int size = vmx->pend_size;
+	u64 data = 0;
+
+	if (in) {
+		memcpy(&data, run->data, size);
+		vmx_user_exit(vmx, AXV_EXIT_MMIO);
+		vmx_count(vmx, AXV_EXIT_MMIO);
+		run->mmio.gpa = vmx->pend_gpa;
+		run->mmio.data = data;
+		run->mmio.size = size;
+		run->mmio.is_write = 1;
+		run->mmio.reg = AXV_REG_NONE;
+		run->mmio.pad = 0;
+		run->mmio.flags = 0;
+	} else {
+		data = run->mmio.data;
+		vmx_user_exit(vmx, AXV_EXIT_IO);
+		vmx_count(vmx, AXV_EXIT_IO);
+		run->io.port = vmx->pend_port;
+		run->io.size = size;
+		run->io.direction = AXV_IO_OUT;
+		run->io.flags = AXV_IO_F_STRING |
+				(vmx->pend_rep ? AXV_IO_F_REP : 0);
+		run->io.count = 1;
+		run->io.data_offset = offsetof(struct axv_run, data);
+		memcpy(run->data, &data, size);
+	}
+	vmx_io_advance(vmx, in ? VMX_RDI : VMX_RSI, 1, size,
+		       vmx->pend_addr_size, vmx->pend_rep, down);
+	return 0;
+}
+
 int vmx_exit_io(struct vmx_vcpu *vmx)
 {
 	struct axv_run *run = vmx->vcpu->run;
 	unsigned int size, addr_size;
 	struct vmx_io_qual q;
-	u64 gla, count, mask;
+	u64 gla, count, mask, gpa;
 	bool in, down;
+	int ret;
 	u32 n;
 
 	if (vmx_decode_io_qual(vmx->exit_qual, &q))
@@ -142,6 +238,13 @@ int vmx_exit_io(struct vmx_vcpu *vmx)
 		return 1;
 	}
 	gla = vmcs_readl(GUEST_LINEAR_ADDRESS);
+	vmx->pend_addr_size = addr_size;
+	vmx->pend_rep = q.rep;
+	ret = vmx_io_probe(vmx, gla, size, &gpa);
+	if (ret == -EAGAIN)
+		return 1;
+	if (!ret)
+		return vmx_io_device(vmx, in, gpa);
 	n = min3(count, (u64)AXV_RUN_DATA_SIZE / size,
 		 (u64)vmx_io_page_room(gla, size, down));
 	/* An element across a page boundary goes alone. */

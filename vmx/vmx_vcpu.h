@@ -41,6 +41,8 @@ enum vmx_pending {
 	VMX_PENDING_IN,		/* IN: data to AL/AX/EAX */
 	VMX_PENDING_INS,	/* INS: data to guest memory */
 	VMX_PENDING_EMULATE,	/* an instruction being emulated goes on */
+	VMX_PENDING_INS_MMIO,	/* INS: the port's data to a device */
+	VMX_PENDING_OUTS_MMIO,	/* OUTS: a device's data to the port */
 	VMX_PENDING_HYPERCALL,	/* result to RAX */
 	VMX_PENDING_MSR_READ,	/* RDMSR: data to EDX:EAX, or #GP */
 	VMX_PENDING_MSR_WRITE,	/* WRMSR: done, or #GP */
@@ -112,6 +114,8 @@ struct vmx_event {
  * @pend_size: element size of a pending IN/INS.
  * @pend_addr_size: address size of a pending INS, bytes.
  * @pend_rep: the pending INS has a REP prefix.
+ * @pend_port: port of a pending INS or OUTS with a device operand.
+ * @pend_gpa: guest-physical address of that operand.
  * @pend_msr: MSR number of a pending RDMSR/WRMSR.
  * @pend_reg: general register of a pending MOV from DR.
  * @hypercall_ret: result for the next AXV_RUN to write into RAX.
@@ -174,6 +178,8 @@ struct vmx_vcpu {
 	u8 pend_size;
 	u8 pend_addr_size;
 	bool pend_rep;
+	u16 pend_port;
+	u64 pend_gpa;
 	u32 pend_msr;
 	u8 pend_reg;
 	u64 hypercall_ret;
@@ -260,6 +266,7 @@ int vmx_io_fault(struct vmx_vcpu *vmx, u64 gla);
 void vmx_io_advance(struct vmx_vcpu *vmx, unsigned int reg, u32 n,
 		    unsigned int size, unsigned int addr_size, bool rep,
 		    bool down);
+int vmx_complete_string_mmio(struct vmx_vcpu *vmx, bool in);
 
 /* mmio.c */
 int vmx_exit_ept_violation(struct vmx_vcpu *vmx);

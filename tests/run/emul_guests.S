@@ -75,6 +75,23 @@ emul_sse_code:
 	.globl emul_sse_code_end
 emul_sse_code_end:
 
+/* String I/O with the device as its memory operand, both ways. */
+	.globl emul_strio_code
+emul_strio_code:
+	mov $0xd0000, %esi
+	mov $0xf2, %dx
+	mov $2, %ecx
+	cld
+	rep outsb
+	mov $0xd0100, %edi
+	mov $0xf3, %dx
+	mov $2, %ecx
+	rep insb
+	cli
+	hlt
+	.globl emul_strio_code_end
+emul_strio_code_end:
+
 /* An instruction the emulator does not know, on the device. */
 	.globl emul_unknown_code
 emul_unknown_code:

@@ -28,6 +28,7 @@ struct step {
 #define R(a, s, d)	{ AXV_EXIT_MMIO, (a), (s), 0, (d) }
 #define W(a, s, d)	{ AXV_EXIT_MMIO, (a), (s), 1, (d) }
 #define OUT(p, s, d)	{ AXV_EXIT_IO, (p), (s), 1, (d) }
+#define IN(p, s, d)	{ AXV_EXIT_IO, (p), (s), 0, (d) }
 #define HALT		{ AXV_EXIT_HALT, 0, 0, 0, 0 }
 
 /* Run @v through @n steps; the first that differs fails the check. */
@@ -65,12 +66,17 @@ static int run_script(struct vm *v, const char *what, const struct step *s,
 
 			memcpy(&data, (__u8 *)run + run->io.data_offset,
 			       run->io.size);
+			if (!s->write)
+				data = s->data;
 			if (run->io.port != s->addr || run->io.size != s->size ||
-			    data != s->data)
+			    run->io.direction != s->write || data != s->data)
 				return fail("%s: step %u: port %#x size %u data %#x; want %#llx %u %#llx",
 					    what, i, run->io.port, run->io.size,
 					    data, (unsigned long long)s->addr,
 					    s->size, (unsigned long long)s->data);
+			if (!s->write)
+				memcpy((__u8 *)run + run->io.data_offset,
+				       &data, run->io.size);
 		}
 	}
 	return 0;
@@ -196,6 +202,35 @@ int check_emul_sse(void)
 	ret = start(&v, emul_sse_code, emul_sse_code_end);
 	if (!ret)
 		ret = run_script(&v, "movdqu", script, ARRAY_LEN(script));
+	vm_destroy(&v);
+	return ret;
+}
+
+int check_emul_string_io(void)
+{
+	static const struct step script[] = {
+		R(0xd0000, 1, 0x61), OUT(0xf2, 1, 0x61),
+		R(0xd0001, 1, 0x62), OUT(0xf2, 1, 0x62),
+		IN(0xf3, 1, 0x71), W(0xd0100, 1, 0x71),
+		IN(0xf3, 1, 0x72), W(0xd0101, 1, 0x72),
+		HALT,
+	};
+	struct axv_regs regs;
+	struct vm v;
+	int ret;
+
+	ret = start(&v, emul_strio_code, emul_strio_code_end);
+	if (!ret)
+		ret = run_script(&v, "rep outsb, rep insb", script,
+				 ARRAY_LEN(script));
+	if (!ret)
+		ret = get_regs(&v, &regs);
+	if (!ret && ((__u32)regs.rsi != 0xd0002 || (__u32)regs.rdi != 0xd0102 ||
+		     (__u32)regs.rcx))
+		ret = fail("esi %#llx edi %#llx ecx %#llx",
+			   (unsigned long long)regs.rsi,
+			   (unsigned long long)regs.rdi,
+			   (unsigned long long)regs.rcx);
 	vm_destroy(&v);
 	return ret;
 }

@@ -1523,6 +1523,7 @@ static const struct {
 	{ "emul_rep_movs", check_emul_string },
 	{ "emul_sse_moves", check_emul_sse },
 	{ "emul_unknown_instruction", check_emul_unknown },
+	{ "emul_string_io_device", check_emul_string_io },
 	{ "emul_single_step", check_emul_single_step },
 	{ "run_triple_fault", check_triple_fault },
 	{ "run_fail_entry_names_cs", check_fail_entry },

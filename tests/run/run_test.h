@@ -82,6 +82,7 @@ extern const __u8 emul_rmw_code[], emul_rmw_code_end[];
 extern const __u8 emul_string_code[], emul_string_code_end[];
 extern const __u8 emul_sse_code[], emul_sse_code_end[];
 extern const __u8 emul_unknown_code[], emul_unknown_code_end[];
+extern const __u8 emul_strio_code[], emul_strio_code_end[];
 extern const __u8 emul_step_code[], emul_step_code_end[];
 extern const __u8 emul_step_next[], emul_step_next2[], emul_step_handler[];
 
@@ -91,6 +92,7 @@ int check_emul_rmw(void);
 int check_emul_string(void);
 int check_emul_sse(void);
 int check_emul_unknown(void);
+int check_emul_string_io(void);
 int check_emul_single_step(void);
 
 #endif /* RUN_TEST_H */
