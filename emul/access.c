@@ -250,7 +250,7 @@ int emu_write(struct emu_ctxt *c, unsigned int seg, u64 offset,
 }
 
 int emu_check_address(struct emu_ctxt *c, unsigned int seg, u64 offset,
-		      unsigned int size, bool write)
+		      unsigned int size, unsigned int align, bool write)
 {
-	return emu_access(c, seg, offset, NULL, size, 1, write, write);
+	return emu_access(c, seg, offset, NULL, size, align, write, write);
 }

@@ -287,9 +287,12 @@ static unsigned int emu_size_of(struct emu_ctxt *c, const struct emu_insn *in,
 	case EMU_S_DQ:
 		return 16;
 	case EMU_S_STACK:
-		/* 64 bits in 64-bit mode, or 16 with 66; no 32 (2.2.1.3). */
+		/*
+		 * 64 bits in 64-bit mode, or 16 with 66 (REX.W wins over
+		 * it); no 32 (2.2.1.3).
+		 */
 		if (c->mode == EMU_MODE_LONG)
-			return in->opsize_prefix ? 2 : 8;
+			return in->opsize_prefix && !(in->rex & REX_W) ? 2 : 8;
 		return in->opsize;
 	default:
 		return 0;
@@ -405,6 +408,13 @@ static int emu_check_form(struct emu_ctxt *c, struct emu_insn *in,
 		return emu_unhandled(c, EMU_FAIL_OPCODE);
 	if ((e->flags & EMU_F_ONLY64) && c->mode != EMU_MODE_LONG)
 		return emu_unhandled(c, EMU_FAIL_OPCODE);
+	/*
+	 * LOCK is #UD but on the read-modify-write instructions listed
+	 * for it, with a memory destination (Vol. 2, LOCK).
+	 */
+	if (in->lock && (!(e->flags & EMU_F_LOCK) || in->vex ||
+			 (in->has_modrm && (in->modrm >> 6) == 3)))
+		return emu_fault(c, EMU_VEC_UD, false, 0);
 	if (in->has_modrm && (in->modrm >> 6) == 3)
 		return emu_unhandled(c, (e->flags & EMU_F_MEM_ONLY) ?
 				     EMU_FAIL_OPCODE : EMU_FAIL_NO_MEMORY);
@@ -428,12 +438,6 @@ static int emu_check_form(struct emu_ctxt *c, struct emu_insn *in,
 		    in->vex_l)
 			return emu_fault(c, EMU_VEC_UD, false, 0);
 	}
-	/*
-	 * LOCK is #UD but on the read-modify-write instructions listed
-	 * for it, with a memory destination (Vol. 2, LOCK).
-	 */
-	if (in->lock && (!(e->flags & EMU_F_LOCK) || in->vex))
-		return emu_fault(c, EMU_VEC_UD, false, 0);
 	return EMU_OK;
 }
 

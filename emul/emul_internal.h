@@ -76,7 +76,9 @@ enum emu_op {
 	EMU_OP_VSTORE,		/* memory = vector register */
 	EMU_OP_MOVD_LOAD,	/* MOVD/MOVQ xmm, r/m: zero-extended into xmm */
 	EMU_OP_MOVD_STORE,	/* MOVD/MOVQ r/m, xmm: the low dword/qword */
-	EMU_OP_NOACCESS,	/* CLFLUSH, CLFLUSHOPT, PREFETCHh: checks only */
+	EMU_OP_NOACCESS,	/* CLFLUSH, CLFLUSHOPT: checks only */
+	EMU_OP_PREFETCH,	/* PREFETCHh, PREFETCHW: nothing, never a fault */
+	EMU_OP_UD,		/* a form that raises #UD */
 };
 
 /*
@@ -271,7 +273,7 @@ int emu_read_rmw(struct emu_ctxt *c, unsigned int seg, u64 offset, void *buf,
 int emu_write(struct emu_ctxt *c, unsigned int seg, u64 offset,
 	      const void *buf, unsigned int size, unsigned int align);
 int emu_check_address(struct emu_ctxt *c, unsigned int seg, u64 offset,
-		      unsigned int size, bool write);
+		      unsigned int size, unsigned int align, bool write);
 int emu_fault(struct emu_ctxt *c, u8 vector, bool has_error, u32 error);
 int emu_unhandled(struct emu_ctxt *c, u8 why);
 

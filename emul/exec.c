@@ -385,7 +385,12 @@ int emu_execute(struct emu_ctxt *c, struct emu_insn *in)
 		return emu_exec_vector(c, in);
 	case EMU_OP_NOACCESS:
 		/* The address must be valid; nothing is read (CLFLUSH: #GP/#PF). */
-		return emu_check_address(c, in->seg, in->ea, 1, false);
+		return emu_check_address(c, in->seg, in->ea, 1, 1, false);
+	case EMU_OP_PREFETCH:
+		/* A hint: no access, and no fault whatever the address. */
+		return EMU_OK;
+	case EMU_OP_UD:
+		return emu_fault(c, EMU_VEC_UD, false, 0);
 	default:
 		return emu_unhandled(c, EMU_FAIL_OPCODE);
 	}

@@ -185,7 +185,7 @@ const struct emu_opcode emu_map1[256] = {
  * execute as NOPs; 0F 0D: PREFETCH, PREFETCHW.  They never fault and,
  * on emulated memory, do nothing.
  */
-#define NOACCESS_MEM	ENT(NOACCESS, 0, E, NONE, B, NONE, \
+#define NOACCESS_MEM	ENT(PREFETCH, 0, E, NONE, B, NONE, \
 			    MODRM | EMU_F_MEM_ONLY)
 static const struct emu_opcode emu_grp_prefetch[8] = {
 	NOACCESS_MEM, NOACCESS_MEM, NOACCESS_MEM, NOACCESS_MEM,
@@ -279,9 +279,12 @@ static const struct emu_opcode emu_sse_e7[4] = {	/* MOVNTDQ */
 	[1] = ENT(VSTORE, 0, E, V, DQ, DQ, SSE | EMU_F_ALIGN | EMU_F_MEM_ONLY),
 };
 
-/* 0F C3: MOVNTI m, r (no mandatory prefix). */
+/* 0F C3: MOVNTI m, r; with 66, F3 or F2 it is #UD. */
 static const struct emu_opcode emu_movnti[4] = {
 	[0] = ENT(MOV, 0, E, G, Y, Y, MODRM | EMU_F_MEM_ONLY | EMU_F_MOV),
+	[1] = ENT(UD, 0, NONE, NONE, NONE, NONE, MODRM),
+	[2] = ENT(UD, 0, NONE, NONE, NONE, NONE, MODRM),
+	[3] = ENT(UD, 0, NONE, NONE, NONE, NONE, MODRM),
 };
 
 const struct emu_opcode emu_map2[256] = {

@@ -36,7 +36,7 @@ int emu_exec_string(struct emu_ctxt *c, struct emu_insn *in)
 	 * fault on it does not make a device see the read twice.
 	 */
 	if (in->op == EMU_OP_MOVS || in->op == EMU_OP_CMPS) {
-		ret = emu_check_address(c, EMU_ES, di, size,
+		ret = emu_check_address(c, EMU_ES, di, size, size,
 					in->op == EMU_OP_MOVS);
 		if (ret)
 			return ret;
