@@ -125,3 +125,25 @@ release_vm() {
 		fail "$1" "VM holder exited with status $?"
 	fi
 }
+
+# emul_diff_results ARGS...: run /emul_diff (tests/emul: the instruction
+# emulator compared, case by case, with the CPU, here the one the machine
+# emulates) and report one result per form, emul_FORM.  Its other lines
+# (the seed, any failure with the command that reproduces it) go to the
+# console as they are.
+emul_diff_results() {
+	local out
+	out=$(timeout 600 /emul_diff "$@" 2>&1)
+	echo "$out" | grep -v '^form '
+	echo "$out" | sed -n 's/^form \([^:]*\): \(.*\)$/\1 \2/p' |
+		while read -r name rest; do
+			case $rest in
+			skipped*) skip "emul_$name" "$rest" ;;
+			*" 0 failed") ok "emul_$name" ;;
+			*) fail "emul_$name" "$rest" ;;
+			esac
+		done
+	if ! echo "$out" | tail -n 1 | grep -q '^[0-9]* passed, [0-9]* failed$'; then
+		fail emul_diff "no summary line: $(echo "$out" | tail -n 3 | tr '\n' ' ')"
+	fi
+}

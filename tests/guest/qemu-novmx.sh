@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# QEMU TCG, no VMX: the KUnit suites, and axvcpu.ko refusing to load.
+# QEMU TCG, no VMX: the KUnit suites, axvcpu.ko refusing to load, and the
+# instruction emulator against QEMU's CPU.
 . /tests/lib.sh
 
 expect kunit_module_load insmod /axvcpu_kunit.ko
@@ -13,4 +14,7 @@ if [ -e /dev/axvcpu ]; then
 else
 	ok novmx_no_device
 fi
+# QEMU's TCG is one more CPU to compare the emulator with (its -cpu max
+# has AVX, MOVBE and CLFLUSHOPT; no #AC, which emul_diff finds out).
+emul_diff_results --cases 300
 kmemleak_clean kmemleak_qemu

@@ -4,7 +4,7 @@
 # Build everything a test boot needs into OUT (default out/build):
 #   OUT/debug/*.ko    modules for the debug test kernel
 #   OUT/distro/*.ko   modules for Debian's cloud kernel
-#   OUT/bin/          static userctl, abi_test, kvm_hold
+#   OUT/bin/          static userctl, abi_test, run_test, emul_diff, kvm_hold
 # Each kernel gets its own copy of the sources, because Kbuild writes
 # objects next to them.  Copies keep timestamps, so rebuilds are
 # incremental.  With CI set, warnings are errors.
@@ -38,6 +38,8 @@ make -s -C "$project_dir/tests/abi" >&2
 cp "$project_dir/tests/abi/abi_test" "$out/bin/abi_test"
 make -s -C "$project_dir/tests/run" >&2
 cp "$project_dir/tests/run/run_test" "$out/bin/run_test"
+make -s -C "$project_dir/tests/emul" emul_diff-static >&2
+cp "$project_dir/tests/emul/emul_diff-static" "$out/bin/emul_diff"
 make -s -C "$project_dir/tests/guests" >&2
 rm -rf "$out/guests"
 mkdir -p "$out/guests"

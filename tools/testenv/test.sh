@@ -3,7 +3,8 @@
 #
 # make test: every test tier, one summary.
 #
-#   host          userctl's unit tests, on the build machine
+#   host          userctl's unit tests, and the emulator's differential
+#                 test against the CPU (tests/emul), on the build machine
 #   qemu          QEMU TCG (no VMX), debug kernel, 2 CPUs: KUnit; insmod
 #                 refused with -ENODEV
 #   bochs-1cpu    Bochs (Intel VMX), debug kernel, 1 CPU: KUnit with VMX,
@@ -61,6 +62,38 @@ run_host() {
 	fi
 }
 
+# The instruction emulator against this CPU: one result per form of
+# tests/emul, "host:emul_FORM".  The seed is random; a failure's line in
+# the log names the seed and case that reproduce it.
+run_emul_diff() {
+	local log=$out/host-emul.log line
+	if ! make -s -C "$project_dir/tests/emul" >"$log" 2>&1; then
+		record FAIL "host:emul_diff:build (see $log)"
+		return
+	fi
+	"$project_dir/tests/emul/emul_diff" --cases 5000 >>"$log" 2>&1
+	while read -r line; do
+		if [[ $line =~ ^form\ ([^:]+):\ skipped ]]; then
+			echo "SKIP host:emul_${BASH_REMATCH[1]}" >>"$results"
+		elif [[ $line =~ ^form\ ([^:]+):\ [0-9]+\ cases,\ 0\ failed$ ]]; then
+			echo "PASS host:emul_${BASH_REMATCH[1]}" >>"$results"
+		elif [[ $line =~ ^form\ ([^:]+):\ (.*)$ ]]; then
+			record FAIL "host:emul_${BASH_REMATCH[1]} ${BASH_REMATCH[2]} (see $log)"
+		fi
+	done <"$log"
+	if ! tail -n1 "$log" | grep -Eq '^[0-9]+ passed, [0-9]+ failed$'; then
+		record FAIL "host:emul_diff (no summary line; see $log)"
+	fi
+	# mmio_insn_test64's device cases, the emulator behind a fault handler.
+	log=$out/host-insn.log
+	if make -s -C "$project_dir/tests/guests" host-insn >"$log" 2>&1 &&
+	   grep -q '^PASS mmio_insn_test64' "$log"; then
+		record PASS host:guest_mmio_insn_native
+	else
+		record FAIL "host:guest_mmio_insn_native (see $log)"
+	fi
+}
+
 # boot TIER RUNNER KERNEL CPUS SCRIPT MODDIR [EXTRA FILES...]
 boot() {
 	local tier=$1 runner=$2 kernel=$3 cpus=$4 script=$5 moddir=$6
@@ -77,6 +110,7 @@ boot() {
 		-f "$project_dir/tests/guest/lib.sh:/tests/lib.sh" \
 		-f "$build/bin/userctl:/userctl" -f "$build/bin/abi_test:/abi_test" \
 		-f "$build/bin/run_test:/run_test" -f "$build/guests:/guests" \
+		-f "$build/bin/emul_diff:/emul_diff" \
 		-f "$project_dir/tests/guests/guests.sh:/tests/guests.sh" \
 		"${files[@]}" || { record FAIL "$tier:initramfs"; return; }
 
@@ -104,7 +138,8 @@ for tier in "${tiers[@]}"; do
 	echo "== $tier"
 	case $tier in
 	host)
-		run_host ;;
+		run_host
+		run_emul_diff ;;
 	qemu)
 		boot qemu run-qemu.sh "$debug_kernel" 2 qemu-novmx.sh "$build/debug" ;;
 	bochs-1cpu)
