@@ -484,6 +484,57 @@ static noinline u32 poll_testb(volatile u32 *p, unsigned long *rip)
 	return spins;
 }
 
+/*
+ * A 16550's line status on MMIO (reg-shift 0, as SoC UARTs and Linux's
+ * 8250 "mmio" iotype have it): wait for THRE before each byte, as
+ * serial8250's wait_for_xmitr() does with readb(), and as the plain
+ * volatile byte load GCC -O2 makes "testb $0x20, 0x5(%reg)" or "movzbl;
+ * test" of.  LSR reads THRE and TEMT set at once.
+ */
+#define UART_OFF	0x80
+#define UART_LSR	5
+#define UART_LSR_THRE	0x20
+
+static noinline u32 uart_wait_readb(volatile u8 *base)
+{
+	u32 spins = SPINS;
+
+	while (!(readb(base + UART_LSR) & UART_LSR_THRE)) {
+		if (!--spins)
+			break;
+	}
+	return spins;
+}
+
+static noinline u32 uart_wait_volatile(volatile u8 *base)
+{
+	u32 spins = SPINS;
+
+	while (!(base[UART_LSR] & UART_LSR_THRE)) {
+		if (!--spins)
+			break;
+	}
+	return spins;
+}
+
+static noinline void test_uart_lsr(void)
+{
+	volatile u8 *base = (volatile u8 *)dev(UART_OFF);
+	const struct acc want[] = { RD(UART_OFF + UART_LSR, 1, 0x60) };
+
+	dev_reset();
+	writeb(0x60, base + UART_LSR);
+	dev_clear();
+	value_eq("UART LSR, readb() loop: THRE", uart_wait_readb(base), SPINS);
+	expect("UART LSR, readb() loop: one byte read", want, N(want),
+	       RIP_SAME);
+	dev_clear();
+	value_eq("UART LSR, volatile loop: THRE", uart_wait_volatile(base),
+		 SPINS);
+	expect("UART LSR, volatile loop: one byte read", want, N(want),
+	       RIP_SAME);
+}
+
 static noinline void test_polling(void)
 {
 	unsigned long rip;
@@ -1720,6 +1771,7 @@ void guest_main(void)
 	}
 	test_accessors();
 	test_polling();
+	test_uart_lsr();
 	test_bitops_const();
 	test_bitops_var();
 	test_memcpy_io();
