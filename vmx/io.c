@@ -137,15 +137,7 @@ static int vmx_io_device(struct vmx_vcpu *vmx, bool in, u64 gpa)
 		vmx->pending = VMX_PENDING_INS_MMIO;
 		return 0;
 	}
-	vmx_user_exit(vmx, AXV_EXIT_MMIO);
-	vmx_count(vmx, AXV_EXIT_MMIO);
-	run->mmio.gpa = gpa;
-	run->mmio.data = 0;
-	run->mmio.size = vmx->pend_size;
-	run->mmio.is_write = 0;
-	run->mmio.reg = AXV_REG_NONE;
-	run->mmio.pad = 0;
-	run->mmio.flags = 0;
+	vmx_mmio_exit(vmx, gpa, vmx->pend_size, false, 0);
 	vmx->pending = VMX_PENDING_OUTS_MMIO;
 	return 0;
 }
@@ -164,15 +156,7 @@ int vmx_complete_string_mmio(struct vmx_vcpu *vmx, bool in)
 
 	if (in) {
 		memcpy(&data, run->data, size);
-		vmx_user_exit(vmx, AXV_EXIT_MMIO);
-		vmx_count(vmx, AXV_EXIT_MMIO);
-		run->mmio.gpa = vmx->pend_gpa;
-		run->mmio.data = data;
-		run->mmio.size = size;
-		run->mmio.is_write = 1;
-		run->mmio.reg = AXV_REG_NONE;
-		run->mmio.pad = 0;
-		run->mmio.flags = 0;
+		vmx_mmio_exit(vmx, vmx->pend_gpa, size, true, data);
 	} else {
 		data = run->mmio.data;
 		vmx_user_exit(vmx, AXV_EXIT_IO);

@@ -77,27 +77,38 @@ static int vmx_emu_translate(struct emu_ctxt *c, u64 la, u32 acc, u64 *gpa)
 	return EMU_FAULT;
 }
 
-/* One access for userspace: AXV_EXIT_MMIO. */
-static void vmx_emu_user_access(struct vmx_vcpu *vmx, u64 gpa,
-				const void *buf, unsigned int size, bool write)
+void vmx_mmio_exit(struct vmx_vcpu *vmx, u64 gpa, unsigned int size,
+		   bool write, u64 data)
 {
-	const struct emu_ctxt *c = &vmx->emu;
 	struct axv_run *run = vmx->vcpu->run;
 
 	vmx_user_exit(vmx, AXV_EXIT_MMIO);
 	run->mmio.gpa = gpa;
 	run->mmio.size = size;
 	run->mmio.is_write = write;
+	run->mmio.reg = AXV_REG_NONE;
+	run->mmio.flags = 0;
+	run->mmio.pad = 0;
+	run->mmio.data = write ? data : 0;
+	vmx_count(vmx, AXV_EXIT_MMIO);
+}
+
+/* One access of the emulator for userspace, with what a move names. */
+static void vmx_emu_user_access(struct vmx_vcpu *vmx, u64 gpa,
+				const void *buf, unsigned int size, bool write)
+{
+	const struct emu_ctxt *c = &vmx->emu;
+	struct axv_run *run = vmx->vcpu->run;
+	u64 data = 0;
+
+	if (write)
+		memcpy(&data, buf, size);
+	vmx_mmio_exit(vmx, gpa, size, write, data);
 	run->mmio.reg = c->mov_reg;
 	run->mmio.flags = c->mov_extend == 2 ? AXV_MMIO_F_SIGN_EXTEND :
 			  c->mov_extend == 1 ? AXV_MMIO_F_ZERO_EXTEND : 0;
 	if (c->mov_high)
 		run->mmio.flags |= AXV_MMIO_F_HIGH_BYTE;
-	run->mmio.pad = 0;
-	run->mmio.data = 0;
-	if (write)
-		memcpy(&run->mmio.data, buf, size);
-	vmx_count(vmx, AXV_EXIT_MMIO);
 }
 
 static int vmx_emu_read(struct emu_ctxt *c, u64 gpa, void *buf,
@@ -198,25 +209,12 @@ static const struct emu_ops vmx_emu_ops = {
 	.write_vec = vmx_emu_write_vec,
 };
 
-static const unsigned long vmx_seg_base[EMU_NR_SEGS] = {
-	GUEST_ES_BASE, GUEST_CS_BASE, GUEST_SS_BASE,
-	GUEST_DS_BASE, GUEST_FS_BASE, GUEST_GS_BASE,
-};
-
-static const unsigned long vmx_seg_limit[EMU_NR_SEGS] = {
-	GUEST_ES_LIMIT, GUEST_CS_LIMIT, GUEST_SS_LIMIT,
-	GUEST_DS_LIMIT, GUEST_FS_LIMIT, GUEST_GS_LIMIT,
-};
-
-static const unsigned long vmx_seg_ar[EMU_NR_SEGS] = {
-	GUEST_ES_AR_BYTES, GUEST_CS_AR_BYTES, GUEST_SS_AR_BYTES,
-	GUEST_DS_AR_BYTES, GUEST_FS_AR_BYTES, GUEST_GS_AR_BYTES,
-};
-
-static const unsigned long vmx_seg_sel[EMU_NR_SEGS] = {
-	GUEST_ES_SELECTOR, GUEST_CS_SELECTOR, GUEST_SS_SELECTOR,
-	GUEST_DS_SELECTOR, GUEST_FS_SELECTOR, GUEST_GS_SELECTOR,
-};
+/*
+ * The VMCS fields of a segment register: each is its ES field plus twice
+ * the register's number (SDM Vol. 3, Appendix B: the encodings of the
+ * six registers' fields follow each other in that order).
+ */
+#define VMX_SEG_FIELD(es_field, seg)	((es_field) + 2 * (seg))
 
 /*
  * The registers the emulator reads, from the VMCS and @vmx.  In 64-bit
@@ -264,10 +262,11 @@ static void vmx_emu_load(struct vmx_vcpu *vmx)
 		return;
 	}
 	for (i = 0; i < EMU_NR_SEGS; i++) {
-		c->segs[i].base = vmcs_readl(vmx_seg_base[i]);
-		c->segs[i].limit = vmcs_read32(vmx_seg_limit[i]);
-		c->segs[i].ar = vmcs_read32(vmx_seg_ar[i]);
-		c->segs[i].selector = vmcs_read16(vmx_seg_sel[i]);
+		c->segs[i].base = vmcs_readl(VMX_SEG_FIELD(GUEST_ES_BASE, i));
+		c->segs[i].limit = vmcs_read32(VMX_SEG_FIELD(GUEST_ES_LIMIT, i));
+		c->segs[i].ar = vmcs_read32(VMX_SEG_FIELD(GUEST_ES_AR_BYTES, i));
+		c->segs[i].selector =
+			vmcs_read16(VMX_SEG_FIELD(GUEST_ES_SELECTOR, i));
 	}
 }
 

@@ -272,6 +272,8 @@ int vmx_complete_string_mmio(struct vmx_vcpu *vmx, bool in);
 int vmx_exit_ept_violation(struct vmx_vcpu *vmx);
 int vmx_apic_access_emulate(struct vmx_vcpu *vmx, u64 gpa);
 int vmx_emulate_resume(struct vmx_vcpu *vmx);
+void vmx_mmio_exit(struct vmx_vcpu *vmx, u64 gpa, unsigned int size,
+		   bool write, u64 data);
 
 /* complete.c */
 int vmx_complete_userspace_exit(struct vmx_vcpu *vmx);
