@@ -54,7 +54,7 @@ static bool emu_canonical(const struct emu_ctxt *c, u64 la)
 static int emu_segment_check(struct emu_ctxt *c, unsigned int seg, u64 offset,
 			     unsigned int size, bool write)
 {
-	const struct emu_segment *s = &c->segs[seg];
+	const struct emu_segment *s = emu_seg(c, seg);
 	u8 vec = seg == EMU_SS ? EMU_VEC_SS : EMU_VEC_GP;
 	u64 last = offset + size - 1, top;
 
@@ -89,7 +89,7 @@ static int emu_linear(struct emu_ctxt *c, unsigned int seg, u64 offset,
 
 	if (c->mode == EMU_MODE_LONG) {
 		/* Only FS and GS have a base; no limits (3.2.4). */
-		*la = offset + (seg >= EMU_FS ? c->segs[seg].base : 0);
+		*la = offset + (seg >= EMU_FS ? emu_seg(c, seg)->base : 0);
 		if (!emu_canonical(c, *la) || !emu_canonical(c, *la + size - 1))
 			return emu_fault(c, seg == EMU_SS ? EMU_VEC_SS :
 					 EMU_VEC_GP, true, 0);
@@ -98,7 +98,7 @@ static int emu_linear(struct emu_ctxt *c, unsigned int seg, u64 offset,
 	ret = emu_segment_check(c, seg, offset, size, write);
 	if (ret)
 		return ret;
-	*la = (u32)(c->segs[seg].base + offset);
+	*la = (u32)(emu_seg(c, seg)->base + offset);
 	return EMU_OK;
 }
 

@@ -451,7 +451,7 @@ static void emu_sizes(struct emu_ctxt *c, struct emu_insn *in, bool addr67)
 		in->addr_size = addr67 ? 4 : 8;
 		return;
 	}
-	if (c->mode == EMU_MODE_PROT && (c->segs[EMU_CS].ar & EMU_AR_DB))
+	if (c->mode == EMU_MODE_PROT && (emu_seg(c, EMU_CS)->ar & EMU_AR_DB))
 		def = 4;
 	else
 		def = 2;

@@ -261,6 +261,17 @@ struct emu_insn {
 	struct emu_operand src;
 };
 
+/* A segment register, loaded through the ops if it is not yet. */
+static inline const struct emu_segment *emu_seg(struct emu_ctxt *c,
+						unsigned int seg)
+{
+	if (c->ops->load_segment && !(c->segs_valid & BIT(seg))) {
+		c->ops->load_segment(c, seg);
+		c->segs_valid |= BIT(seg);
+	}
+	return &c->segs[seg];
+}
+
 /* decode.c */
 int emu_decode(struct emu_ctxt *c, struct emu_insn *in);
 

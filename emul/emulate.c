@@ -27,13 +27,13 @@ void emu_reset(struct emu_ctxt *c)
 }
 
 /* The next instruction's RIP: IP wraps at 64 KiB in 16-bit code. */
-static u64 emu_next_rip(const struct emu_ctxt *c, unsigned int len)
+static u64 emu_next_rip(struct emu_ctxt *c, unsigned int len)
 {
 	u64 next = c->rip + len;
 
 	if (c->mode == EMU_MODE_LONG)
 		return next;
-	if (c->mode == EMU_MODE_PROT && (c->segs[EMU_CS].ar & EMU_AR_DB))
+	if (c->mode == EMU_MODE_PROT && (emu_seg(c, EMU_CS)->ar & EMU_AR_DB))
 		return (u32)next;
 	return (u16)next;
 }

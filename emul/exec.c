@@ -250,7 +250,7 @@ static int emu_exec_cmpxchg8b(struct emu_ctxt *c, struct emu_insn *in)
 		u64 la = in->ea;
 
 		if (c->mode != EMU_MODE_LONG || in->seg >= EMU_FS)
-			la += c->segs[in->seg].base;
+			la += emu_seg(c, in->seg)->base;
 		/* CMPXCHG16B: #GP(0) off a 16-byte boundary. */
 		if (la & 15)
 			return emu_fault(c, EMU_VEC_GP, true, 0);
@@ -292,11 +292,11 @@ static int emu_exec_cmpxchg8b(struct emu_ctxt *c, struct emu_insn *in)
 }
 
 /* The stack's address size: 64-bit mode, else SS.B (Vol. 3, 3.4.5). */
-static unsigned int emu_stack_addr_size(const struct emu_ctxt *c)
+static unsigned int emu_stack_addr_size(struct emu_ctxt *c)
 {
 	if (c->mode == EMU_MODE_LONG)
 		return 8;
-	if (c->mode == EMU_MODE_PROT && (c->segs[EMU_SS].ar & EMU_AR_DB))
+	if (c->mode == EMU_MODE_PROT && (emu_seg(c, EMU_SS)->ar & EMU_AR_DB))
 		return 4;
 	return 2;
 }

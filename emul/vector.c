@@ -44,7 +44,7 @@ int emu_exec_vector(struct emu_ctxt *c, struct emu_insn *in)
 		u64 la = in->ea;
 
 		if (c->mode != EMU_MODE_LONG || in->seg >= EMU_FS)
-			la += c->segs[in->seg].base;
+			la += emu_seg(c, in->seg)->base;
 		if (la & (size - 1))
 			return emu_fault(c, EMU_VEC_GP, true, 0);
 	}

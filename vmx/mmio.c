@@ -201,20 +201,31 @@ static void vmx_emu_write_vec(struct emu_ctxt *c, unsigned int reg,
 		memset(area + VMX_XSAVE_YMM_HI + 16 * reg, 0, 16);
 }
 
-static const struct emu_ops vmx_emu_ops = {
-	.translate = vmx_emu_translate,
-	.read = vmx_emu_read,
-	.write = vmx_emu_write,
-	.read_vec = vmx_emu_read_vec,
-	.write_vec = vmx_emu_write_vec,
-};
-
 /*
  * The VMCS fields of a segment register: each is its ES field plus twice
  * the register's number (SDM Vol. 3, Appendix B: the encodings of the
  * six registers' fields follow each other in that order).
  */
 #define VMX_SEG_FIELD(es_field, seg)	((es_field) + 2 * (seg))
+
+static void vmx_emu_load_segment(struct emu_ctxt *c, unsigned int seg)
+{
+	struct emu_segment *s = &c->segs[seg];
+
+	s->base = vmcs_readl(VMX_SEG_FIELD(GUEST_ES_BASE, seg));
+	s->limit = vmcs_read32(VMX_SEG_FIELD(GUEST_ES_LIMIT, seg));
+	s->ar = vmcs_read32(VMX_SEG_FIELD(GUEST_ES_AR_BYTES, seg));
+	s->selector = vmcs_read16(VMX_SEG_FIELD(GUEST_ES_SELECTOR, seg));
+}
+
+static const struct emu_ops vmx_emu_ops = {
+	.translate = vmx_emu_translate,
+	.read = vmx_emu_read,
+	.write = vmx_emu_write,
+	.read_vec = vmx_emu_read_vec,
+	.write_vec = vmx_emu_write_vec,
+	.load_segment = vmx_emu_load_segment,
+};
 
 /*
  * The registers the emulator reads, from the VMCS and @vmx.  In 64-bit
@@ -234,7 +245,6 @@ static void vmx_emu_load(struct vmx_vcpu *vmx)
 {
 	struct emu_ctxt *c = &vmx->emu;
 	u32 cs_ar = vmcs_read32(GUEST_CS_AR_BYTES);
-	unsigned int i;
 
 	c->ops = &vmx_emu_ops;
 	c->priv = vmx;
@@ -254,20 +264,22 @@ static void vmx_emu_load(struct vmx_vcpu *vmx)
 	} else {
 		c->mode = EMU_MODE_PROT;
 	}
+	/*
+	 * Only the segments the instruction uses are read (load_segment);
+	 * CS now, for the fetch.  In 64-bit mode only the FS and GS bases
+	 * count, and no limit.
+	 */
 	memset(c->segs, 0, sizeof(c->segs));
-	c->segs[EMU_CS].ar = cs_ar;
 	if (c->mode == EMU_MODE_LONG) {
+		c->segs[EMU_CS].ar = cs_ar;
 		c->segs[EMU_FS].base = vmcs_readl(GUEST_FS_BASE);
 		c->segs[EMU_GS].base = vmcs_readl(GUEST_GS_BASE);
+		c->segs_valid = GENMASK(EMU_NR_SEGS - 1, 0);
 		return;
 	}
-	for (i = 0; i < EMU_NR_SEGS; i++) {
-		c->segs[i].base = vmcs_readl(VMX_SEG_FIELD(GUEST_ES_BASE, i));
-		c->segs[i].limit = vmcs_read32(VMX_SEG_FIELD(GUEST_ES_LIMIT, i));
-		c->segs[i].ar = vmcs_read32(VMX_SEG_FIELD(GUEST_ES_AR_BYTES, i));
-		c->segs[i].selector =
-			vmcs_read16(VMX_SEG_FIELD(GUEST_ES_SELECTOR, i));
-	}
+	c->segs_valid = 0;
+	vmx_emu_load_segment(c, EMU_CS);
+	c->segs_valid = BIT(EMU_CS);
 }
 
 /*

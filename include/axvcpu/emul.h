@@ -181,6 +181,9 @@ struct emu_ctxt;
  *	@vex, the bytes above @size up to the widest register are cleared
  *	(a VEX-encoded load), otherwise they are kept (a legacy SSE load).
  *	Called only once the instruction completes.
+ * @load_segment: optional: fill @c->segs[@seg], which the emulator needs
+ *	and @c->segs_valid does not list yet.  Without it, every entry of
+ *	@c->segs must be filled before emu_emulate().
  */
 struct emu_ops {
 	int (*translate)(struct emu_ctxt *c, u64 la, u32 acc, u64 *gpa);
@@ -191,6 +194,7 @@ struct emu_ops {
 			 unsigned int size);
 	void (*write_vec)(struct emu_ctxt *c, unsigned int reg, const void *buf,
 			  unsigned int size, bool vex);
+	void (*load_segment)(struct emu_ctxt *c, unsigned int seg);
 };
 
 /**
@@ -206,7 +210,10 @@ struct emu_ops {
  * @rip: RIP of the instruction, in; of the next one, out after %EMU_OK
  *	(a REP string instruction that has more to do leaves it unchanged).
  * @rflags: RFLAGS, in and out.
- * @segs: segment registers (in).
+ * @segs: segment registers (in), those in @segs_valid, or all when
+ *	@ops->load_segment is NULL.
+ * @segs_valid: with @ops->load_segment, bit N set: @segs[N] is filled;
+ *	the emulator has the others loaded as it needs them.
  * @insn: the instruction's bytes, read by the backend from CS:RIP.
  * @insn_avail: how many bytes of @insn are valid (the instruction may be
  *	shorter; a longer one is %EMU_UNHANDLED with %EMU_FAIL_FETCH).
@@ -260,6 +267,7 @@ struct emu_ctxt {
 	u64 rip;
 	u64 rflags;
 	struct emu_segment segs[EMU_NR_SEGS];
+	u8 segs_valid;
 	u8 insn[EMU_INSN_MAX];
 	u8 insn_avail;
 	bool hint_valid;
