@@ -107,9 +107,9 @@ static int emu_translate(struct emu_ctxt *c, u64 la, bool write, u64 *gpa)
 	u32 acc = (write ? EMU_ACC_WRITE : 0) |
 		  (c->cpl == 3 ? EMU_ACC_USER : 0);
 
-	if (c->hint_valid && (la & EMU_PAGE_MASK) == c->hint_la &&
+	if (c->hint_valid && !((la ^ c->hint_la) & EMU_PAGE_MASK) &&
 	    (!write || c->hint_write)) {
-		*gpa = c->hint_gpa | (la & ~EMU_PAGE_MASK);
+		*gpa = (c->hint_gpa & EMU_PAGE_MASK) | (la & ~EMU_PAGE_MASK);
 		return EMU_OK;
 	}
 	return c->ops->translate(c, la, acc, gpa);
@@ -194,6 +194,23 @@ static int emu_access(struct emu_ctxt *c, unsigned int seg, u64 offset,
 	u64 la, la2 = 0, gpa[2];
 	int ret;
 
+	/*
+	 * The access the processor made and checked itself, before the exit
+	 * (one memory operand, so it is this one): its checks passed.
+	 */
+	if (c->hint_exact && c->one_operand && (!check_write || c->hint_write)) {
+		la = offset;
+		if (c->mode != EMU_MODE_LONG)
+			la = (u32)(emu_seg(c, seg)->base + offset);
+		else if (seg >= EMU_FS)
+			la += emu_seg(c, seg)->base;
+		if (la == c->hint_la &&
+		    (la & ~EMU_PAGE_MASK) + size <= EMU_PAGE_SIZE) {
+			gpa[0] = c->hint_gpa;
+			first = size;
+			goto access;
+		}
+	}
 	ret = emu_linear(c, seg, offset, size, check_write, &la);
 	if (ret)
 		return ret;
@@ -214,6 +231,7 @@ static int emu_access(struct emu_ctxt *c, unsigned int seg, u64 offset,
 		if (ret)
 			return ret;
 	}
+access:
 	if (!buf)
 		return EMU_OK;
 

@@ -54,11 +54,13 @@ static int emu_take(struct emu_ctxt *c, struct emu_cursor *cur,
 
 static int emu_take_byte(struct emu_ctxt *c, struct emu_cursor *cur, u8 *b)
 {
-	u64 val;
-	int ret = emu_take(c, cur, 1, &val);
-
-	*b = val;
-	return ret;
+	if (likely(cur->pos < cur->avail && cur->pos < EMU_INSN_MAX)) {
+		*b = cur->insn[cur->pos++];
+		return EMU_OK;
+	}
+	if (cur->pos >= EMU_INSN_MAX)
+		return emu_fault(c, EMU_VEC_GP, true, 0);
+	return emu_unhandled(c, EMU_FAIL_FETCH);
 }
 
 /* Segment-override prefixes, by segment (Vol. 2, 2.1.1, group 2). */
@@ -338,6 +340,8 @@ static void emu_operand(struct emu_ctxt *c, struct emu_insn *in,
 {
 	op->kind = kind;
 	op->size = emu_size_of(c, in, size);
+	op->reg = 0;
+	op->high = false;
 	switch (kind) {
 	case EMU_K_G:
 		emu_gpr_operand(op, ((in->modrm >> 3) & 7) |
@@ -483,7 +487,8 @@ int emu_decode(struct emu_ctxt *c, struct emu_insn *in)
 	u8 b;
 	int ret;
 
-	memset(in, 0, sizeof(*in));
+	/* Only what the decoder may leave unset; the rest it always sets. */
+	memset(in, 0, offsetof(struct emu_insn, dst));
 	in->seg = EMU_DS;
 	c->mov_reg = EMU_NO_REG;
 	c->mov_high = false;

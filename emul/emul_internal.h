@@ -183,16 +183,12 @@ extern const struct emu_opcode emu_map_vex[256];
  * @size: bytes.
  * @reg: register number, for EMU_K_G, EMU_K_Z, EMU_K_V, EMU_K_ACC.
  * @high: @reg 0-3 is AH, CH, DH, BH.
- * @val: the value (registers, immediates, memory up to 8 bytes).
- * @vec: the value of a vector operand, 16 or 32 bytes.
  */
 struct emu_operand {
 	u8 kind;
 	u8 size;
 	u8 reg;
 	bool high;
-	u64 val;
-	u8 vec[32];
 };
 
 /**

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The emulator's entry points (include/axvcpu/emul.h): decode, execute,
- * and commit the registers only when the instruction completes, so that
+ * and let the registers change only when the instruction completes, so that
  * an instruction stopped by an access handed to the VMM, by guest memory
  * not in yet or by an exception leaves the guest's registers as they
  * were.  Run again, it makes the same accesses in the same order, and
@@ -40,7 +40,7 @@ static u64 emu_next_rip(struct emu_ctxt *c, unsigned int len)
 
 int emu_emulate(struct emu_ctxt *c)
 {
-	u64 gprs[EMU_NR_GPRS], rflags = c->rflags;
+	u64 rflags = c->rflags;
 	struct emu_insn in;
 	int ret;
 
@@ -53,10 +53,11 @@ int emu_emulate(struct emu_ctxt *c)
 	ret = emu_decode(c, &in);
 	if (ret)
 		return ret;
-	memcpy(gprs, c->gprs, sizeof(gprs));
+	c->one_operand = in.has_mem && in.op != EMU_OP_PUSH &&
+			 in.op != EMU_OP_POP;
+	/* The routines write registers only after their last access. */
 	ret = emu_execute(c, &in);
 	if (ret) {
-		memcpy(c->gprs, gprs, sizeof(gprs));
 		c->rflags = rflags;
 		c->vec_pending = false;
 		return ret;

@@ -3,9 +3,10 @@
  * Execution of the decoded instruction: one routine per kind of
  * instruction (enum emu_op), each reading its memory operand through
  * access.c, computing with alu.c, and writing registers and flags into
- * struct emu_ctxt.  emulate.c keeps the registers as they were unless the
- * instruction completes.  Strings are in string.c, vector moves in
- * vector.c.
+ * struct emu_ctxt.  Every routine writes the general registers only after
+ * its last access, so that an access that stops the instruction leaves
+ * them as they were (emulate.c restores RFLAGS).  Strings are in
+ * string.c, vector moves in vector.c.
  */
 #include <linux/kernel.h>
 
@@ -337,14 +338,18 @@ static int emu_exec_pop(struct emu_ctxt *c, struct emu_insn *in)
 	ret = emu_read(c, EMU_SS, sp, &val, size, size);
 	if (ret)
 		return ret;
-	emu_set_reg(c, EMU_RSP, false, sas, sp + size);
-	if (in->dst.kind == EMU_K_Z) {
-		emu_set_reg(c, in->dst.reg, false, size, val);
-		return EMU_OK;
+	if (in->dst.kind == EMU_K_E) {
+		if (in->base == EMU_RSP)
+			in->ea = (in->ea + size) & emu_addr_mask(in->addr_size);
+		ret = emu_store(c, in, val, size);
+		if (ret)
+			return ret;
 	}
-	if (in->base == EMU_RSP)
-		in->ea = (in->ea + size) & emu_addr_mask(in->addr_size);
-	return emu_store(c, in, val, size);
+	/* Registers last: nothing changes unless the instruction completes. */
+	emu_set_reg(c, EMU_RSP, false, sas, sp + size);
+	if (in->dst.kind == EMU_K_Z)
+		emu_set_reg(c, in->dst.reg, false, size, val);
+	return EMU_OK;
 }
 
 int emu_execute(struct emu_ctxt *c, struct emu_insn *in)

@@ -111,6 +111,15 @@ static void vmx_emu_user_access(struct vmx_vcpu *vmx, u64 gpa,
 		run->mmio.flags |= AXV_MMIO_F_HIGH_BYTE;
 }
 
+/*
+ * @gpa is in the page of the EPT violation being emulated, where guest
+ * memory is not readable (a read exited) or not writable (a write did).
+ */
+static bool vmx_exit_page(const struct emu_ctxt *c, u64 gpa)
+{
+	return c->hint_valid && !((gpa ^ c->hint_gpa) & PAGE_MASK);
+}
+
 static int vmx_emu_read(struct emu_ctxt *c, u64 gpa, void *buf,
 			unsigned int size)
 {
@@ -123,11 +132,15 @@ static int vmx_emu_read(struct emu_ctxt *c, u64 gpa, void *buf,
 		memcpy(buf, &val, size);
 		return EMU_OK;
 	}
+	/* The page a read exited for is no guest memory: no need to look. */
+	if (vmx_exit_page(c, gpa) && !c->hint_write)
+		goto user;
 	err = vmx_copy_gpa(vmx, gpa, buf, size, false);
 	if (!err)
 		return EMU_OK;
 	if (err == -EAGAIN)
 		return EMU_AGAIN;
+user:
 	vmx_emu_user_access(vmx, gpa, NULL, size, false);
 	return EMU_EXIT;
 }
@@ -145,11 +158,15 @@ static int vmx_emu_write(struct emu_ctxt *c, u64 gpa, const void *buf,
 		vmx_apic_mmio_write(vmx, gpa & ~PAGE_MASK, size, val);
 		return EMU_OK;
 	}
+	/* Nor is a write to the page of the exit (a hole, or read-only). */
+	if (vmx_exit_page(c, gpa))
+		goto user;
 	err = vmx_copy_gpa(vmx, gpa, (void *)buf, size, true);
 	if (!err)
 		return EMU_OK;
 	if (err == -EAGAIN)
 		return EMU_AGAIN;
+user:
 	/* A hole, or a read-only region: the VMM's. */
 	vmx_emu_user_access(vmx, gpa, buf, size, true);
 	return EMU_EXIT;
@@ -406,9 +423,10 @@ static int vmx_emulate(struct vmx_vcpu *vmx, u64 gpa, bool hint)
 	vmx_emu_load(vmx);
 	c->fail_gpa = gpa;
 	c->hint_valid = hint;
+	c->hint_exact = hint;
 	if (hint) {
-		c->hint_la = vmcs_readl(GUEST_LINEAR_ADDRESS) & PAGE_MASK;
-		c->hint_gpa = gpa & PAGE_MASK;
+		c->hint_la = vmcs_readl(GUEST_LINEAR_ADDRESS);
+		c->hint_gpa = gpa;
 		c->hint_write = vmx->exit_qual & EPT_Q_WRITE;
 	}
 	/* Not readable yet: the guest runs it again once it is in. */

@@ -218,11 +218,17 @@ struct emu_ops {
  * @insn_avail: how many bytes of @insn are valid (the instruction may be
  *	shorter; a longer one is %EMU_UNHANDLED with %EMU_FAIL_FETCH).
  * @hint_valid: the backend knows the translation of one page: linear
- *	@hint_la to guest-physical @hint_gpa (both page-aligned), as the VM
- *	exit gave it; @ops->translate is not called for that page.
+ *	@hint_la to guest-physical @hint_gpa (their page offsets are
+ *	ignored), as the VM exit gave it; @ops->translate is not called for
+ *	that page.
  * @hint_write: the translation in @hint_la holds for writes too (the
  *	exit was for a write); without it, writes to that page are
  *	translated through @ops->translate.
+ * @hint_exact: @hint_la and @hint_gpa are the exact addresses of an
+ *	access the processor itself checked and made (the one that caused
+ *	the exit): for an instruction with one memory operand, an access at
+ *	that address within one page skips the segment, canonical and
+ *	alignment checks, which the processor passed.
  * @hint_la: see @hint_valid.
  * @hint_gpa: see @hint_valid.
  * @insn_len: out: the instruction's length, once decoded.
@@ -243,6 +249,7 @@ struct emu_ops {
  * @next: the next access in this pass (internal).
  * @handed_on: 1 + the index in @access of the access this pass handed
  *	on, or 0 (internal).
+ * @one_operand: the instruction has one memory operand (internal).
  * @access: the accesses made so far (internal).
  * @vec_pending: a vector register write waits for completion (internal).
  * @vec_reg: its register (internal).
@@ -272,6 +279,7 @@ struct emu_ctxt {
 	u8 insn_avail;
 	bool hint_valid;
 	bool hint_write;
+	bool hint_exact;
 	u64 hint_la;
 	u64 hint_gpa;
 
@@ -287,6 +295,7 @@ struct emu_ctxt {
 	u8 naccess;
 	u8 next;
 	u8 handed_on;
+	bool one_operand;
 	struct emu_access access[EMU_MAX_ACCESSES];
 	bool vec_pending;
 	u8 vec_reg;
