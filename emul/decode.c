@@ -469,9 +469,9 @@ static void emu_effective_address(struct emu_ctxt *c, struct emu_insn *in)
 	u64 ea = in->disp;
 
 	if (in->base != EMU_NO_REG)
-		ea += c->gprs[in->base];
+		ea += c->regs[in->base];
 	if (in->index != EMU_NO_REG)
-		ea += c->gprs[in->index] * in->scale;
+		ea += c->regs[in->index] * in->scale;
 	/* Relative to the next instruction's RIP (2.2.1.6). */
 	if (in->rip_rel)
 		ea += c->rip + in->len;

@@ -44,6 +44,7 @@ int emu_emulate(struct emu_ctxt *c)
 	struct emu_insn in;
 	int ret;
 
+	c->regs = c->reg_file ?: c->gprs;
 	c->next = 0;
 	c->handed_on = 0;
 	c->vec_pending = false;

@@ -15,7 +15,7 @@
 u64 emu_get_reg(const struct emu_ctxt *c, unsigned int reg, bool high,
 		unsigned int size)
 {
-	u64 v = c->gprs[reg & 15];
+	u64 v = c->regs[reg & 15];
 
 	if (high)
 		return (v >> 8) & 0xff;
@@ -29,7 +29,7 @@ u64 emu_get_reg(const struct emu_ctxt *c, unsigned int reg, bool high,
 void emu_set_reg(struct emu_ctxt *c, unsigned int reg, bool high,
 		 unsigned int size, u64 val)
 {
-	u64 *r = &c->gprs[reg & 15];
+	u64 *r = &c->regs[reg & 15];
 
 	switch (size) {
 	case 1:
@@ -65,7 +65,7 @@ static u64 emu_src_value(const struct emu_ctxt *c, const struct emu_insn *in)
 	case EMU_K_IB_RAW:
 		return in->imm & emu_addr_mask(s->size);
 	case EMU_K_CL:
-		return c->gprs[EMU_RCX] & 0xff;
+		return c->regs[EMU_RCX] & 0xff;
 	case EMU_K_ONE:
 		return 1;
 	default:
@@ -195,7 +195,7 @@ static int emu_exec_cc(struct emu_ctxt *c, struct emu_insn *in)
 		return ret;
 	/* A 32-bit CMOVcc clears bits 63:32 even when it does not move. */
 	if (!cond)
-		val = c->gprs[d->reg];
+		val = c->regs[d->reg];
 	emu_set_reg(c, d->reg, false, d->size, val);
 	return EMU_OK;
 }
@@ -220,11 +220,11 @@ static int emu_exec_exchange(struct emu_ctxt *c, struct emu_insn *in)
 		break;
 	default:
 		/* Written back, unchanged, when the comparison fails. */
-		rax = c->gprs[EMU_RAX];
+		rax = c->regs[EMU_RAX];
 		val = emu_cmpxchg(size, old, reg, &rax, &c->rflags);
 		ret = emu_store(c, in, val, size);
 		if (!ret)
-			c->gprs[EMU_RAX] = rax;
+			c->regs[EMU_RAX] = rax;
 		return ret;
 	}
 	ret = emu_store(c, in, val, size);
@@ -264,11 +264,11 @@ static int emu_exec_cmpxchg8b(struct emu_ctxt *c, struct emu_insn *in)
 	}
 	if (ret)
 		return ret;
-	equal = old[0] == (c->gprs[EMU_RAX] & mask) &&
-		old[1] == (c->gprs[EMU_RDX] & mask);
+	equal = old[0] == (c->regs[EMU_RAX] & mask) &&
+		old[1] == (c->regs[EMU_RDX] & mask);
 	if (equal) {
-		new[0] = c->gprs[EMU_RBX] & mask;
-		new[1] = c->gprs[EMU_RCX] & mask;
+		new[0] = c->regs[EMU_RBX] & mask;
+		new[1] = c->regs[EMU_RCX] & mask;
 	} else {
 		new[0] = old[0];
 		new[1] = old[1];
@@ -317,7 +317,7 @@ static int emu_exec_push(struct emu_ctxt *c, struct emu_insn *in)
 		/* PUSH rSP pushes its value from before the instruction. */
 		val = emu_src_value(c, in);
 	}
-	sp = (c->gprs[EMU_RSP] - size) & emu_addr_mask(sas);
+	sp = (c->regs[EMU_RSP] - size) & emu_addr_mask(sas);
 	ret = emu_write(c, EMU_SS, sp, &val, size, size);
 	if (ret)
 		return ret;
@@ -332,7 +332,7 @@ static int emu_exec_push(struct emu_ctxt *c, struct emu_insn *in)
 static int emu_exec_pop(struct emu_ctxt *c, struct emu_insn *in)
 {
 	unsigned int size = in->src.size, sas = emu_stack_addr_size(c);
-	u64 val = 0, sp = c->gprs[EMU_RSP] & emu_addr_mask(sas);
+	u64 val = 0, sp = c->regs[EMU_RSP] & emu_addr_mask(sas);
 	int ret;
 
 	ret = emu_read(c, EMU_SS, sp, &val, size, size);

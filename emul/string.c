@@ -23,13 +23,13 @@ int emu_exec_string(struct emu_ctxt *c, struct emu_insn *in)
 	int ret;
 
 	if (rep) {
-		count = c->gprs[EMU_RCX] & mask;
+		count = c->regs[EMU_RCX] & mask;
 		/* A zero count does nothing, not even a check (Vol. 2, REP). */
 		if (!count)
 			return EMU_OK;
 	}
-	si = c->gprs[EMU_RSI] & mask;
-	di = c->gprs[EMU_RDI] & mask;
+	si = c->regs[EMU_RSI] & mask;
+	di = c->regs[EMU_RDI] & mask;
 
 	/*
 	 * The destination is checked before the source is read, so that a
@@ -49,7 +49,7 @@ int emu_exec_string(struct emu_ctxt *c, struct emu_insn *in)
 			ret = emu_write(c, EMU_ES, di, &a, size, size);
 		break;
 	case EMU_OP_STOS:
-		a = c->gprs[EMU_RAX];
+		a = c->regs[EMU_RAX];
 		ret = emu_write(c, EMU_ES, di, &a, size, size);
 		break;
 	case EMU_OP_LODS:
@@ -68,7 +68,7 @@ int emu_exec_string(struct emu_ctxt *c, struct emu_insn *in)
 	default:	/* SCAS */
 		ret = emu_read(c, EMU_ES, di, &b, size, size);
 		if (!ret)
-			emu_alu(EMU_ALU_CMP, size, c->gprs[EMU_RAX], b,
+			emu_alu(EMU_ALU_CMP, size, c->regs[EMU_RAX], b,
 				&c->rflags);
 		break;
 	}

@@ -253,7 +253,8 @@ static void vmx_emu_load_regs(struct vmx_vcpu *vmx)
 {
 	struct emu_ctxt *c = &vmx->emu;
 
-	memcpy(c->gprs, vmx->regs, sizeof(c->gprs));
+	/* unsigned long and u64 are one type of 64 bits on x86_64. */
+	c->reg_file = (u64 *)vmx->regs;
 	c->rip = vmcs_readl(GUEST_RIP);
 	c->rflags = vmcs_readl(GUEST_RFLAGS);
 }
@@ -286,7 +287,6 @@ static void vmx_emu_load(struct vmx_vcpu *vmx)
 	 * CS now, for the fetch.  In 64-bit mode only the FS and GS bases
 	 * count, and no limit.
 	 */
-	memset(c->segs, 0, sizeof(c->segs));
 	if (c->mode == EMU_MODE_LONG) {
 		c->segs[EMU_CS].ar = cs_ar;
 		c->segs[EMU_FS].base = vmcs_readl(GUEST_FS_BASE);
@@ -333,8 +333,8 @@ static void vmx_emu_commit(struct vmx_vcpu *vmx)
 {
 	const struct emu_ctxt *c = &vmx->emu;
 
-	memcpy(vmx->regs, c->gprs, sizeof(vmx->regs));
-	vmcs_writel(GUEST_RSP, c->gprs[VMX_RSP]);
+	/* The registers are vmx->regs already; RSP lives in the VMCS too. */
+	vmcs_writel(GUEST_RSP, vmx->regs[VMX_RSP]);
 	vmcs_writel(GUEST_RIP, c->rip);
 	vmcs_writel(GUEST_RFLAGS, c->rflags);
 	vmx_insn_done(vmx);

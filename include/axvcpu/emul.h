@@ -206,7 +206,12 @@ struct emu_ops {
  * @cr0: guest CR0 (PE, EM, TS, AM are read).
  * @cr4: guest CR4 (OSFXSR, OSXSAVE are read).
  * @xcr0: guest XCR0 (SSE and AVX state enabled for VEX instructions).
- * @gprs: general registers, in, and out after %EMU_OK.
+ * @gprs: general registers, in, and out after %EMU_OK; unless
+ *	@reg_file is set.
+ * @reg_file: optional: the backend's own 16 general registers, used in
+ *	place of @gprs (no copy in or out).  Either way they are written only
+ *	when the instruction completes.
+ * @regs: the registers in use, @reg_file or @gprs (internal).
  * @rip: RIP of the instruction, in; of the next one, out after %EMU_OK
  *	(a REP string instruction that has more to do leaves it unchanged).
  * @rflags: RFLAGS, in and out.
@@ -271,6 +276,8 @@ struct emu_ctxt {
 	u64 cr4;
 	u64 xcr0;
 	u64 gprs[EMU_NR_GPRS];
+	u64 *reg_file;
+	u64 *regs;
 	u64 rip;
 	u64 rflags;
 	struct emu_segment segs[EMU_NR_SEGS];
