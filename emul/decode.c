@@ -475,7 +475,8 @@ static void emu_effective_address(struct emu_ctxt *c, struct emu_insn *in)
 	/* Relative to the next instruction's RIP (2.2.1.6). */
 	if (in->rip_rel)
 		ea += c->rip + in->len;
-	in->ea = ea & emu_addr_mask(in->addr_size);
+	in->ea0 = ea & emu_addr_mask(in->addr_size);
+	in->ea = in->ea0;
 }
 
 int emu_decode(struct emu_ctxt *c, struct emu_insn *in)

@@ -218,7 +218,9 @@ struct emu_operand {
  * @index: index register, or EMU_NO_REG.
  * @scale: scale factor, 1, 2, 4 or 8.
  * @disp: displacement, sign-extended.
- * @ea: the effective address (offset in @seg), computed once decoded.
+ * @ea: the effective address (offset in @seg) an execution uses; BT and
+ *	POP move it.
+ * @ea0: the effective address as decoded.
  * @repeat: out of execution: a REP string instruction goes on; RIP stays.
  * @imm: the immediate, sign- or zero-extended as the table says.
  * @dst: the destination operand.
@@ -251,6 +253,7 @@ struct emu_insn {
 	u8 scale;
 	s64 disp;
 	u64 ea;
+	u64 ea0;
 	bool repeat;
 	u64 imm;
 	struct emu_operand dst;

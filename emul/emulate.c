@@ -15,9 +15,13 @@
 
 #define EMU_FL_RF	BIT(16)
 
+static_assert(sizeof(struct emu_insn) <=
+	      sizeof(((struct emu_ctxt *)NULL)->insn_state));
+
 void emu_reset(struct emu_ctxt *c)
 {
 	c->naccess = 0;
+	c->decoded = false;
 	c->next = 0;
 	c->handed_on = 0;
 	c->vec_pending = false;
@@ -40,8 +44,8 @@ static u64 emu_next_rip(struct emu_ctxt *c, unsigned int len)
 
 int emu_emulate(struct emu_ctxt *c)
 {
+	struct emu_insn *in = (struct emu_insn *)c->insn_state;
 	u64 rflags = c->rflags;
-	struct emu_insn in;
 	int ret;
 
 	c->regs = c->reg_file ?: c->gprs;
@@ -51,20 +55,25 @@ int emu_emulate(struct emu_ctxt *c)
 	c->exit_pending = false;
 	if (c->mode == EMU_MODE_VM86)
 		return emu_unhandled(c, EMU_FAIL_MODE);
-	ret = emu_decode(c, &in);
-	if (ret)
-		return ret;
-	c->one_operand = in.has_mem && in.op != EMU_OP_PUSH &&
-			 in.op != EMU_OP_POP;
+	if (!c->decoded) {
+		ret = emu_decode(c, in);
+		if (ret)
+			return ret;
+		c->decoded = true;
+		c->one_operand = in->has_mem && in->op != EMU_OP_PUSH &&
+				 in->op != EMU_OP_POP;
+	}
+	in->ea = in->ea0;
+	in->repeat = false;
 	/* The routines write registers only after their last access. */
-	ret = emu_execute(c, &in);
+	ret = emu_execute(c, in);
 	if (ret) {
 		c->rflags = rflags;
 		c->vec_pending = false;
 		return ret;
 	}
-	if (!in.repeat)
-		c->rip = emu_next_rip(c, in.len);
+	if (!in->repeat)
+		c->rip = emu_next_rip(c, in->len);
 	/* RF is cleared once an instruction completes (Vol. 3, 18.3.1.1). */
 	c->rflags &= ~(u64)EMU_FL_RF;
 	if (c->vec_pending) {

@@ -2694,8 +2694,10 @@ static void device_read_only_ops(struct kunit *test)
 
 /*
  * A resumed instruction whose access differs from the one the device saw
- * (here the guest's RAX moved between the calls) is not finished with the
- * answer to another access: %EMU_UNHANDLED, %EMU_FAIL_REPLAY.
+ * (here the guest's page table moved the page between the calls) is not
+ * finished with the answer to another access: %EMU_UNHANDLED,
+ * %EMU_FAIL_REPLAY.  (The instruction itself is not decoded again: its
+ * addresses are those of the first call.)
  */
 static void device_replay_mismatch(struct kunit *test)
 {
@@ -2709,7 +2711,7 @@ static void device_replay_mismatch(struct kunit *test)
 	set_insn(c, insn, 3, 3);
 	KUNIT_ASSERT_EQ(test, emu_emulate(c), EMU_EXIT);
 	KUNIT_ASSERT_EQ(test, emu_complete_read(c, data), 0);
-	c->gprs[GPR_AX] = DEV_GPA + 0x100;
+	fake_set_page(f, DEV_GPA, DEV_GPA + 0x1000, 0);
 	KUNIT_EXPECT_EQ(test, emu_emulate(c), EMU_UNHANDLED);
 	KUNIT_EXPECT_EQ(test, c->fail, EMU_FAIL_REPLAY);
 	KUNIT_EXPECT_EQ(test, f->nlog, 1U);

@@ -255,6 +255,9 @@ struct emu_ops {
  * @handed_on: 1 + the index in @access of the access this pass handed
  *	on, or 0 (internal).
  * @one_operand: the instruction has one memory operand (internal).
+ * @decoded: @insn_state holds the instruction decoded (internal).
+ * @insn_state: the decoded instruction, kept while it is emulated, so
+ *	that going on after an exit needs no second decode (internal).
  * @access: the accesses made so far (internal).
  * @vec_pending: a vector register write waits for completion (internal).
  * @vec_reg: its register (internal).
@@ -303,6 +306,8 @@ struct emu_ctxt {
 	u8 next;
 	u8 handed_on;
 	bool one_operand;
+	bool decoded;
+	u64 insn_state[16];
 	struct emu_access access[EMU_MAX_ACCESSES];
 	bool vec_pending;
 	u8 vec_reg;
@@ -336,7 +341,8 @@ void emu_reset(struct emu_ctxt *c);
  * it again (interrupts can be taken between iterations, as on the CPU).
  *
  * A call after %EMU_EXIT or %EMU_AGAIN runs the instruction again from
- * its start, with the accesses already made answered from @c->access
+ * its start, as it was decoded the first time (its operands' addresses
+ * included), with the accesses already made answered from @c->access
  * instead of the ops, so that the guest's devices see each access once.
  *
  * Return: enum emu_result.

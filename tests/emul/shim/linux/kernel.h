@@ -8,6 +8,7 @@
 #ifndef _SHIM_LINUX_KERNEL_H
 #define _SHIM_LINUX_KERNEL_H
 
+#include <assert.h>		/* static_assert(), as <linux/build_bug.h> */
 #include <linux/types.h>
 #include <linux/bits.h>
 #include <linux/compiler.h>
