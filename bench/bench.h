@@ -28,8 +28,12 @@
 #define BENCH_PORT		0x2f0
 #define BENCH_DONE_PORT		0xf4
 
-/* A guest-physical address without memory: writes exit as MMIO. */
+/*
+ * A guest-physical address without memory: accesses exit as MMIO, and
+ * the runners answer each read with 0xff bytes.
+ */
 #define BENCH_MMIO_ADDR		0xe0000000UL
+#define BENCH_MMIO_VALUE	0xffffffffULL	/* what a 32-bit read gets */
 
 /*
  * The null hypercall: AXV_HC_NOP of uapi/linux/axvcpu.h, answered by
@@ -72,6 +76,7 @@ enum bench_test {
 	BENCH_T_VMCALL,		/* VMCALL with RAX = BENCH_HC_NR */
 	BENCH_T_PIO,		/* OUT to BENCH_PORT */
 	BENCH_T_MMIO,		/* 32-bit write to BENCH_MMIO_ADDR */
+	BENCH_T_MMIO_READ,	/* 32-bit read of BENCH_MMIO_ADDR */
 	BENCH_T_RDMSR,		/* RDMSR of BENCH_MSR */
 	BENCH_T_HLT,		/* STI; HLT forever: the runner kicks it */
 	BENCH_T_TOUCH,		/* write one byte per 4 KiB page of slot 1 */
@@ -79,6 +84,9 @@ enum bench_test {
 	BENCH_T_TIMER_PENDING,	/* HLT with the timer interrupt pending */
 	BENCH_T_SELF_IPI,	/* self-IPI through ICR, handler, EOI */
 	BENCH_T_IPI,		/* IPI to vCPU 1 and its answer */
+	BENCH_T_APIC_MOV,	/* MOV from the xAPIC page's TPR */
+	BENCH_T_APIC_TEST,	/* TEST of the ICR's delivery status bit */
+	BENCH_T_APIC_OR,	/* OR of 0 into the xAPIC page's TPR */
 	BENCH_T_COUNT
 };
 
@@ -92,7 +100,8 @@ enum bench_test {
  * @total: out: TSC cycles of all iterations (RDTSC before and after each).
  * @min: out: cycles of the fastest iteration.
  * @max: out: cycles of the slowest iteration.
- * @value: out: RAX after the last VMCALL, EDX:EAX of the last RDMSR;
+ * @value: out: RAX after the last VMCALL, EDX:EAX of the last RDMSR,
+ *	what the last BENCH_T_MMIO_READ or BENCH_T_APIC_MOV loaded;
  *	BENCH_T_TIMER: how many interrupts came before their deadline
  *	(counted as 0 cycles); BENCH_NO_DEADLINE without a TSC-deadline
  *	timer.

@@ -38,6 +38,10 @@ vmcall|cycles|VMCALL null hypercall, handled in the kernel
 rdmsr|cycles|RDMSR IA32_EFER, handled in the kernel
 pio|cycles|OUT exit to userspace and back
 mmio|cycles|MMIO write exit to userspace and back
+mmio_read|cycles|MMIO read exit to userspace and back
+xapic_mov|cycles|xAPIC register read by MOV, handled in the kernel
+xapic_test|cycles|xAPIC register TEST, handled in the kernel
+xapic_or|cycles|xAPIC register OR, handled in the kernel
 hlt_kick|host cycles|HLT: kick to RUN returning (KVM: signal)
 hlt_signal|host cycles|HLT: signal to RUN returning
 hlt_timer|cycles|HLT woken by the LAPIC timer: TSC deadline to handler

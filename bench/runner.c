@@ -47,14 +47,15 @@ static unsigned int mem_vms = 16;
 static unsigned int mem_vcpus = 4;
 static unsigned int lifecycles = 20;
 static const char *only;
+static const char *skip;
 static int ipi_cpus[2] = { -1, -1 };
 static int failures;
 
-/* What --only accepts: one benchmark, or one group of rows. */
+/* What --only and --skip accept: one benchmark, or one group of rows. */
 static const char *const bench_names[] = {
-	"loop", "cpuid", "vmcall", "rdmsr", "pio", "mmio", "hlt_kick",
-	"hlt_signal", "hlt_timer", "hlt_timer_pending", "self_ipi", "ipi",
-	"lifecycle", "mem", "kmem",
+	"loop", "cpuid", "vmcall", "rdmsr", "pio", "mmio", "mmio_read",
+	"xapic", "hlt_kick", "hlt_signal", "hlt_timer", "hlt_timer_pending",
+	"self_ipi", "ipi", "lifecycle", "mem", "kmem",
 };
 
 /* The vCPU a SIGUSR1 is for: its handler asks RUN to return at once. */
@@ -396,6 +397,13 @@ static void guest_bench(const char *key, enum bench_test test, unsigned int n,
 			  (unsigned long long)mb->value,
 			  (unsigned long long)hv->hc_result);
 		what = "wrong hypercall result";
+		goto fail;
+	}
+	if (test == BENCH_T_MMIO_READ && mb->value != BENCH_MMIO_VALUE) {
+		errno = 0;
+		bench_err("MMIO read loaded %#llx, expected %#llx",
+			  (unsigned long long)mb->value, BENCH_MMIO_VALUE);
+		what = "wrong MMIO read result";
 		goto fail;
 	}
 	if (test == BENCH_T_RDMSR)
@@ -1049,19 +1057,20 @@ static const char *parse_name(const char *opt, const char *s)
 	exit(2);
 }
 
-/* Whether --only leaves benchmark @name to run. */
+/* Whether --only and --skip leave benchmark @name to run. */
 static bool wanted(const char *name)
 {
-	return !only || !strcmp(only, name);
+	return (!only || !strcmp(only, name)) && (!skip || strcmp(skip, name));
 }
 
 static void print_usage(const char *prog)
 {
 	fprintf(stderr,
 		"usage: %s [--guest FILE] [--iters N] [--touch-mib N] [--vms N]\n"
-		"       [--vcpus-per-vm N] [--lifecycles N] [--only NAME] [--ipi-cpus A,B]\n"
-		"NAME: loop cpuid vmcall rdmsr pio mmio hlt_kick hlt_signal hlt_timer\n"
-		"      hlt_timer_pending self_ipi ipi lifecycle mem kmem\n", prog);
+		"       [--vcpus-per-vm N] [--lifecycles N] [--only NAME] [--skip NAME]\n"
+		"       [--ipi-cpus A,B]\n"
+		"NAME: loop cpuid vmcall rdmsr pio mmio mmio_read xapic hlt_kick hlt_signal\n"
+		"      hlt_timer hlt_timer_pending self_ipi ipi lifecycle mem kmem\n", prog);
 	exit(2);
 }
 
@@ -1089,6 +1098,8 @@ int bench_main(int argc, char **argv, struct bench_hv *ops)
 			lifecycles = parse_uint(opt, argv[++i]);
 		else if (!strcmp(opt, "--only"))
 			only = parse_name(opt, argv[++i]);
+		else if (!strcmp(opt, "--skip"))
+			skip = parse_name(opt, argv[++i]);
 		else if (!strcmp(opt, "--ipi-cpus"))
 			parse_cpus(opt, argv[++i]);
 		else
@@ -1113,6 +1124,13 @@ int bench_main(int argc, char **argv, struct bench_hv *ops)
 		guest_bench("pio", BENCH_T_PIO, iters, false, 0);
 	if (wanted("mmio"))
 		guest_bench("mmio", BENCH_T_MMIO, iters, false, 0);
+	if (wanted("mmio_read"))
+		guest_bench("mmio_read", BENCH_T_MMIO_READ, iters, false, 0);
+	if (wanted("xapic")) {
+		lapic_bench("xapic_mov", BENCH_T_APIC_MOV, iters, 0);
+		lapic_bench("xapic_test", BENCH_T_APIC_TEST, iters, 0);
+		lapic_bench("xapic_or", BENCH_T_APIC_OR, iters, 0);
+	}
 	if (wanted("hlt_kick"))
 		kick_bench("hlt_kick", false, iters);
 	if (wanted("hlt_signal"))

@@ -11,6 +11,21 @@
 #include "guest.h"
 #include "../bench.h"
 
+/* The local APIC's registers and bits the benchmarks use. */
+#define APIC_TASKPRI		0x080
+#define APIC_EOI		0x0b0
+#define APIC_SVR		0x0f0
+#define APIC_ICR_LOW		0x300
+#define APIC_ICR_HIGH		0x310
+#define APIC_LVT_TIMER		0x320
+#define APIC_TIMER_DIV		0x3e0
+#define APIC_SVR_ENABLE		0x100
+#define APIC_ICR_BUSY		BIT(12)	/* delivery status: send pending */
+#define APIC_SH_SELF		BIT(18)
+#define APIC_TIMER_DEADLINE	(2U << 17)
+#define MSR_IA32_TSC_DEADLINE	0x6e0
+#define CPUID1_ECX_TSC_DEADLINE	BIT(24)
+
 static inline u64 rdtsc(void)
 {
 	u32 lo, hi;
@@ -43,9 +58,38 @@ static inline void bench_op(unsigned int test, u64 *value)
 		asm volatile("movl %0, (%1)"
 			     : : "r"(0), "r"(BENCH_MMIO_ADDR) : "memory");
 		break;
+	case BENCH_T_MMIO_READ:
+		/* MOV r32, r/m32 (0x8b): the common form of an MMIO load. */
+		asm volatile("movl (%1), %0"
+			     : "=r"(a) : "r"(BENCH_MMIO_ADDR) : "memory");
+		*value = a;
+		break;
 	case BENCH_T_RDMSR:
 		asm volatile("rdmsr" : "=a"(a), "=d"(d) : "c"(BENCH_MSR));
 		*value = ((u64)d << 32) | a;
+		break;
+	/*
+	 * The xAPIC page, addressed as a kernel's apic_read() does: ModRM
+	 * with a 32-bit displacement and no register (8B 0D, F7 05, 83 0D).
+	 * ECX, so that the MOV is not the A1 form only EAX has.
+	 */
+	case BENCH_T_APIC_MOV:
+		asm volatile("movl %c1, %0"
+			     : "=c"(c) : "i"(BENCH_APIC_BASE + APIC_TASKPRI)
+			     : "memory");
+		*value = c;
+		break;
+	case BENCH_T_APIC_TEST:
+		/* Polling the ICR's delivery status, as before an IPI. */
+		asm volatile("testl %1, %c0"
+			     : : "i"(BENCH_APIC_BASE + APIC_ICR_LOW),
+				 "i"(APIC_ICR_BUSY) : "cc", "memory");
+		break;
+	case BENCH_T_APIC_OR:
+		/* A read-modify-write of the TPR that leaves it as it is. */
+		asm volatile("orl $0, %c0"
+			     : : "i"(BENCH_APIC_BASE + APIC_TASKPRI)
+			     : "cc", "memory");
 		break;
 	default:
 		break;
@@ -80,18 +124,6 @@ static inline void bench_op(unsigned int test, u64 *value)
 	} while (0)
 
 /* --- The local APIC benchmarks. */
-
-#define APIC_EOI		0x0b0
-#define APIC_SVR		0x0f0
-#define APIC_ICR_LOW		0x300
-#define APIC_ICR_HIGH		0x310
-#define APIC_LVT_TIMER		0x320
-#define APIC_TIMER_DIV		0x3e0
-#define APIC_SVR_ENABLE		0x100
-#define APIC_SH_SELF		BIT(18)
-#define APIC_TIMER_DEADLINE	(2U << 17)
-#define MSR_IA32_TSC_DEADLINE	0x6e0
-#define CPUID1_ECX_TSC_DEADLINE	BIT(24)
 
 static inline u32 apic_read(u32 reg)
 {
@@ -421,6 +453,9 @@ void guest_main(void)
 	case BENCH_T_MMIO:
 		BENCH_LOOP(BENCH_T_MMIO, mb);
 		break;
+	case BENCH_T_MMIO_READ:
+		BENCH_LOOP(BENCH_T_MMIO_READ, mb);
+		break;
 	case BENCH_T_RDMSR:
 		BENCH_LOOP(BENCH_T_RDMSR, mb);
 		break;
@@ -442,6 +477,19 @@ void guest_main(void)
 		break;
 	case BENCH_T_IPI:
 		ipi_bench(mb);
+		break;
+	/* The APIC as the other local APIC rows leave it: enabled, xAPIC. */
+	case BENCH_T_APIC_MOV:
+		idt_setup();
+		BENCH_LOOP(BENCH_T_APIC_MOV, mb);
+		break;
+	case BENCH_T_APIC_TEST:
+		idt_setup();
+		BENCH_LOOP(BENCH_T_APIC_TEST, mb);
+		break;
+	case BENCH_T_APIC_OR:
+		idt_setup();
+		BENCH_LOOP(BENCH_T_APIC_OR, mb);
 		break;
 	default:
 		guest_puts("bench_guest: unknown test\n");
