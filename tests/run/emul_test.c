@@ -31,6 +31,18 @@ struct step {
 #define IN(p, s, d)	{ AXV_EXIT_IO, (p), (s), 0, (d) }
 #define HALT		{ AXV_EXIT_HALT, 0, 0, 0, 0 }
 
+/* The MMIO exit of step @i was not @s. */
+static int mmio_mismatch(const char *what, unsigned int i,
+			 const struct axv_run *run, const struct step *s)
+{
+	return fail("%s: step %u: %s of %u at %#llx (data %#llx), want %s of %u at %#llx (%#llx)",
+		    what, i, run->mmio.is_write ? "write" : "read",
+		    run->mmio.size, (unsigned long long)run->mmio.gpa,
+		    (unsigned long long)run->mmio.data,
+		    s->write ? "write" : "read", s->size,
+		    (unsigned long long)s->addr, (unsigned long long)s->data);
+}
+
 /* Run @v through @n steps; the first that differs fails the check. */
 static int run_script(struct vm *v, const char *what, const struct step *s,
 		      unsigned int n)
@@ -50,15 +62,7 @@ static int run_script(struct vm *v, const char *what, const struct step *s,
 			    run->mmio.size != s->size ||
 			    run->mmio.is_write != s->write ||
 			    (s->write && (run->mmio.data & mask) != s->data))
-				return fail("%s: step %u: %s of %u at %#llx data %#llx; want %s of %u at %#llx data %#llx",
-					    what, i,
-					    run->mmio.is_write ? "write" : "read",
-					    run->mmio.size,
-					    (unsigned long long)run->mmio.gpa,
-					    (unsigned long long)run->mmio.data,
-					    s->write ? "write" : "read", s->size,
-					    (unsigned long long)s->addr,
-					    (unsigned long long)s->data);
+				return mmio_mismatch(what, i, run, s);
 			if (!s->write)
 				run->mmio.data = s->data;
 		} else if (s->exit == AXV_EXIT_IO) {
@@ -70,7 +74,7 @@ static int run_script(struct vm *v, const char *what, const struct step *s,
 				data = s->data;
 			if (run->io.port != s->addr || run->io.size != s->size ||
 			    run->io.direction != s->write || data != s->data)
-				return fail("%s: step %u: port %#x size %u data %#x; want %#llx %u %#llx",
+				return fail("%s: step %u: port %#x/%u %#x, want %#llx/%u %#llx",
 					    what, i, run->io.port, run->io.size,
 					    data, (unsigned long long)s->addr,
 					    s->size, (unsigned long long)s->data);
@@ -253,7 +257,7 @@ int check_emul_unknown(void)
 		     run->internal.data[2] != AXV_EMUL_FAIL_OPCODE ||
 		     run->internal.insn_len < 7 ||
 		     memcmp(run->internal.insn, "\x0f\xaf\x05\x00\x00\x0d\x00", 7)))
-		ret = fail("suberror %u ndata %u data %#llx %#llx %#llx insn_len %u insn %02x %02x %02x",
+		ret = fail("suberror %u ndata %u data %#llx %#llx %#llx, %u bytes %02x %02x %02x",
 			   run->internal.suberror, run->internal.ndata,
 			   (unsigned long long)run->internal.data[0],
 			   (unsigned long long)run->internal.data[1],
