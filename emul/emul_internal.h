@@ -15,7 +15,6 @@
 #include <axvcpu/emul.h>
 
 /* Exception vectors (SDM Vol. 3, 6.3.1, Table 6-1). */
-#define EMU_VEC_DB		1
 #define EMU_VEC_UD		6
 #define EMU_VEC_NM		7
 #define EMU_VEC_SS		12
@@ -29,7 +28,6 @@
 #define EMU_FL_AF		BIT(4)
 #define EMU_FL_ZF		BIT(6)
 #define EMU_FL_SF		BIT(7)
-#define EMU_FL_TF		BIT(8)
 #define EMU_FL_DF		BIT(10)
 #define EMU_FL_OF		BIT(11)
 #define EMU_FL_AC		BIT(18)
@@ -38,7 +36,6 @@
 				 EMU_FL_ZF | EMU_FL_SF | EMU_FL_OF)
 
 /* Control register bits the emulator reads (Vol. 3, 2.5). */
-#define EMU_CR0_PE		BIT(0)
 #define EMU_CR0_EM		BIT(2)
 #define EMU_CR0_TS		BIT(3)
 #define EMU_CR0_AM		BIT(18)
@@ -132,20 +129,16 @@ enum emu_size {
 /* struct emu_opcode.flags */
 #define EMU_F_MODRM		BIT(0)	/* a ModRM byte follows */
 #define EMU_F_LOCK		BIT(1)	/* LOCK allowed (with a memory dst) */
-#define EMU_F_READ_DST		BIT(2)	/* dst is read before it is written */
-#define EMU_F_NO_WRITE		BIT(3)	/* dst is only read (CMP, TEST, BT) */
-#define EMU_F_REP		BIT(4)	/* REP allowed: a string instruction */
-#define EMU_F_REPCOND		BIT(5)	/* REPE/REPNE test ZF (CMPS, SCAS) */
-#define EMU_F_SSE		BIT(6)	/* legacy SSE: CR0/CR4 checks */
-#define EMU_F_ALIGN		BIT(7)	/* #GP unless aligned to its size */
-#define EMU_F_NO64		BIT(8)	/* #UD in 64-bit mode */
-#define EMU_F_ONLY64		BIT(9)	/* another instruction outside it */
-#define EMU_F_MOV		BIT(10)	/* a plain move (emu_ctxt.mov_reg) */
-#define EMU_F_GROUP		BIT(11)	/* @group[ModRM reg] gives the entry */
-#define EMU_F_PREFIXED		BIT(12)	/* @group[mandatory prefix] gives it */
-#define EMU_F_VEX		BIT(13)	/* only with a VEX prefix */
-#define EMU_F_NO_VEX		BIT(14)	/* only without one */
-#define EMU_F_MEM_ONLY		BIT(15)	/* the register form is another insn */
+#define EMU_F_NO_WRITE		BIT(2)	/* dst is only read (CMP, TEST, BT) */
+#define EMU_F_REP		BIT(3)	/* REP allowed: a string instruction */
+#define EMU_F_REPCOND		BIT(4)	/* REPE/REPNE test ZF (CMPS, SCAS) */
+#define EMU_F_ALIGN		BIT(5)	/* #GP unless aligned to its size */
+#define EMU_F_ONLY64		BIT(6)	/* another instruction outside it */
+#define EMU_F_MOV		BIT(7)	/* a plain move (emu_ctxt.mov_reg) */
+#define EMU_F_GROUP		BIT(8)	/* @group[ModRM reg] gives the entry */
+#define EMU_F_PREFIXED		BIT(9)	/* @group[mandatory prefix] gives it */
+#define EMU_F_VEX		BIT(10)	/* only with a VEX prefix */
+#define EMU_F_MEM_ONLY		BIT(11)	/* the register form is another insn */
 
 /**
  * struct emu_opcode - how to decode and execute one opcode.

@@ -18,7 +18,8 @@
 #define PREFIXED(g)	{ .flags = EMU_F_PREFIXED | EMU_F_MODRM, .group = (g) }
 
 #define MODRM		EMU_F_MODRM
-#define RMW		(EMU_F_MODRM | EMU_F_READ_DST)
+/* A read-modify-write of its r/m; READ_ONLY does not write it back. */
+#define RMW		EMU_F_MODRM
 #define RMW_LOCK	(RMW | EMU_F_LOCK)
 #define READ_ONLY	(RMW | EMU_F_NO_WRITE)
 
@@ -222,7 +223,8 @@ static const struct emu_opcode emu_grp9[8] = {
  * EMU_OP_VSTORE.  MOVSS, MOVSD, MOVD and MOVQ loads zero the rest of the
  * XMM register (EMU_OP_MOVD_LOAD).
  */
-#define SSE		(EMU_F_MODRM | EMU_F_SSE)
+/* Legacy SSE; vector.c makes the CR0/CR4 checks of either encoding. */
+#define SSE		EMU_F_MODRM
 static const struct emu_opcode emu_sse_10[4] = {
 	ENT(VLOAD, 0, V, E, DQ, DQ, SSE),		/* MOVUPS */
 	ENT(VLOAD, 0, V, E, DQ, DQ, SSE),		/* MOVUPD */
