@@ -30,7 +30,7 @@
 /* Pending debug exceptions: BS, a single-step trap (25.4.2, Table 25-4). */
 #define VMX_PENDING_DBG_BS	BIT(14)
 
-void vmx_insn_done(struct vmx_vcpu *vmx)
+void vmx_insn_done(struct vmx_vcpu *vmx, unsigned long rflags)
 {
 	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
 
@@ -44,7 +44,7 @@ void vmx_insn_done(struct vmx_vcpu *vmx)
 	 * itself still owes its single-step trap: left pending, it is
 	 * delivered after the entry (27.7.3), as for one it executed.
 	 */
-	if (vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_TF)
+	if (rflags & X86_EFLAGS_TF)
 		vmcs_writel(GUEST_PENDING_DBG_EXCEPTIONS,
 			    vmcs_readl(GUEST_PENDING_DBG_EXCEPTIONS) |
 			    VMX_PENDING_DBG_BS);
@@ -57,7 +57,7 @@ void vmx_skip_insn(struct vmx_vcpu *vmx)
 	if (!vmx_guest_long_mode())
 		rip = (u32)rip;
 	vmcs_writel(GUEST_RIP, rip);
-	vmx_insn_done(vmx);
+	vmx_insn_done(vmx, vmcs_readl(GUEST_RFLAGS));
 }
 
 /* Fill the header of the run structure and count the exit. */

@@ -337,7 +337,7 @@ static void vmx_emu_commit(struct vmx_vcpu *vmx)
 	vmcs_writel(GUEST_RSP, vmx->regs[VMX_RSP]);
 	vmcs_writel(GUEST_RIP, c->rip);
 	vmcs_writel(GUEST_RFLAGS, c->rflags);
-	vmx_insn_done(vmx);
+	vmx_insn_done(vmx, c->rflags);
 }
 
 static const char *const vmx_emu_fail_reason[] = {

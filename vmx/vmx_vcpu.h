@@ -252,7 +252,7 @@ void vmx_nmi_unblocked_by_iret(struct vmx_vcpu *vmx);
 int vmx_handle_exit(struct vmx_vcpu *vmx);
 bool vmx_exit_fastpath(struct vmx_vcpu *vmx, u32 reason);
 void vmx_skip_insn(struct vmx_vcpu *vmx);
-void vmx_insn_done(struct vmx_vcpu *vmx);
+void vmx_insn_done(struct vmx_vcpu *vmx, unsigned long rflags);
 void vmx_user_exit(struct vmx_vcpu *vmx, u32 reason);
 void vmx_count(struct vmx_vcpu *vmx, u32 reason);
 int vmx_exit_unknown(struct vmx_vcpu *vmx);
