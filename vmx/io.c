@@ -224,11 +224,14 @@ int vmx_exit_io(struct vmx_vcpu *vmx)
 	gla = vmcs_readl(GUEST_LINEAR_ADDRESS);
 	vmx->pend_addr_size = addr_size;
 	vmx->pend_rep = q.rep;
-	ret = vmx_io_probe(vmx, gla, size, &gpa);
-	if (ret == -EAGAIN)
-		return 1;
-	if (!ret)
-		return vmx_io_device(vmx, in, gpa);
+	/* INS must know before its exit whether a device takes its data. */
+	if (in) {
+		ret = vmx_io_probe(vmx, gla, size, &gpa);
+		if (ret == -EAGAIN)
+			return 1;
+		if (!ret)
+			return vmx_io_device(vmx, true, gpa);
+	}
 	n = min3(count, (u64)AXV_RUN_DATA_SIZE / size,
 		 (u64)vmx_io_page_room(gla, size, down));
 	/* An element across a page boundary goes alone. */
@@ -240,8 +243,14 @@ int vmx_exit_io(struct vmx_vcpu *vmx)
 		/* Not in yet: the guest runs OUTS again once it is. */
 		if (err == -EAGAIN)
 			return 1;
-		if (err)
-			return vmx_io_fault(vmx, gla);
+		/* Not guest memory: a device's, an element at a time, or none. */
+		if (err) {
+			ret = vmx_io_probe(vmx, gla, size, &gpa);
+			if (ret == -EAGAIN)
+				return 1;
+			return ret ? vmx_io_fault(vmx, gla) :
+				     vmx_io_device(vmx, false, gpa);
+		}
 	}
 
 	vmx_user_exit(vmx, AXV_EXIT_IO);
@@ -252,8 +261,6 @@ int vmx_exit_io(struct vmx_vcpu *vmx)
 		vmx->pending = VMX_PENDING_INS;
 		vmx->pend_ins_gla = gla;
 		vmx->pend_count = n;
-		vmx->pend_addr_size = addr_size;
-		vmx->pend_rep = q.rep;
 		memset(run->data, 0, n * size);
 		return 0;
 	}
