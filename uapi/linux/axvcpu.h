@@ -424,7 +424,7 @@ struct axv_memory_region {
 #define AXV_REG_RSI	6
 #define AXV_REG_RDI	7
 /* R8 to R15 are 8 to 15. */
-#define AXV_REG_NONE	0xff	/* an immediate or string operand */
+#define AXV_REG_NONE	0xff	/* no register, or not a plain move */
 
 /* Bytes of struct axv_run.data. */
 #define AXV_RUN_DATA_SIZE	2048
@@ -447,11 +447,15 @@ struct axv_memory_region {
  *	For OUT the data is there; for IN userspace writes it there and
  *	the next AXV_RUN gives it to the guest.  A REP string instruction
  *	may exit several times, each for as many elements as fit.
- * @mmio: %AXV_EXIT_MMIO.  @gpa, @size (1, 2, 4 or 8), @is_write, @flags
- *	(AXV_MMIO_F_*), @reg (AXV_REG_*) the guest register the
- *	instruction reads or loads, and @data: the value written, or for a
- *	read, the value userspace stores there for the next AXV_RUN to
- *	load into the register (extended as @flags say).
+ * @mmio: %AXV_EXIT_MMIO: one access of the instruction axvcpu emulates
+ *	(a read-modify-write is a read exit, then a write exit).  @gpa,
+ *	@size (1, 2, 4 or 8), @is_write, and @data: the value written, or
+ *	for a read, the value userspace stores there for the next AXV_RUN
+ *	to give the instruction.  For a plain move (MOV, MOVZX, MOVSX,
+ *	MOVSXD, MOVNTI, MOVBE, STOS, LODS), @reg (AXV_REG_*) is the guest
+ *	register it loads or stores and @flags (AXV_MMIO_F_*) its
+ *	extension; otherwise AXV_REG_NONE and 0.  Informational: the
+ *	kernel finishes the instruction itself.
  * @msr: %AXV_EXIT_MSR.  @index, @is_write, @data: the value written, or
  *	for a read the value userspace stores for the guest; @error: 0 at
  *	the exit, set to 1 by userspace to make the access raise #GP.
