@@ -37,6 +37,9 @@ int emu_exec_vector(struct emu_ctxt *c, struct emu_insn *in)
 	u8 buf[32];
 	int ret;
 
+	/* The registers are not at hand: the backend runs it elsewhere. */
+	if (!c->ops->read_vec || !c->ops->write_vec)
+		return EMU_AGAIN;
 	ret = emu_vector_checks(c, in);
 	if (ret)
 		return ret;

@@ -21,6 +21,7 @@
 
 #include <axvcpu/core.h>
 #include <axvcpu/emul.h>
+#include <axvcpu/lapic.h>
 #include <axvcpu/vcpu.h>
 
 #include "vmcs.h"
@@ -245,6 +246,44 @@ static const struct emu_ops vmx_emu_ops = {
 };
 
 /*
+ * The fast path's accesses (vmx_mmio_fastpath()): the local APIC's page
+ * only.  Anything else, and the vector registers (live in the CPU, not
+ * in vmx->xsave, until the run loop saves them), is for the exit handler.
+ */
+static int vmx_emu_fast_read(struct emu_ctxt *c, u64 gpa, void *buf,
+			     unsigned int size)
+{
+	struct vmx_vcpu *vmx = c->priv;
+	u64 val;
+
+	if (!vmx_apic_page(vmx, gpa))
+		return EMU_AGAIN;
+	val = vmx_apic_mmio_read(vmx, gpa & ~PAGE_MASK, size);
+	memcpy(buf, &val, size);
+	return EMU_OK;
+}
+
+static int vmx_emu_fast_write(struct emu_ctxt *c, u64 gpa, const void *buf,
+			      unsigned int size)
+{
+	struct vmx_vcpu *vmx = c->priv;
+	u64 val = 0;
+
+	if (!vmx_apic_page(vmx, gpa))
+		return EMU_AGAIN;
+	memcpy(&val, buf, size);
+	vmx_apic_mmio_write(vmx, gpa & ~PAGE_MASK, size, val);
+	return EMU_OK;
+}
+
+static const struct emu_ops vmx_emu_fast_ops = {
+	.translate = vmx_emu_translate,
+	.read = vmx_emu_fast_read,
+	.write = vmx_emu_fast_write,
+	.load_segment = vmx_emu_load_segment,
+};
+
+/*
  * The registers the emulator reads, from the VMCS and @vmx.  In 64-bit
  * mode only FS and GS have a base and no segment has a limit: the other
  * fields are not read.  CPL is SS.DPL (25.4.1).
@@ -259,12 +298,12 @@ static void vmx_emu_load_regs(struct vmx_vcpu *vmx)
 	c->rflags = vmcs_readl(GUEST_RFLAGS);
 }
 
-static void vmx_emu_load(struct vmx_vcpu *vmx)
+static void vmx_emu_load(struct vmx_vcpu *vmx, const struct emu_ops *ops)
 {
 	struct emu_ctxt *c = &vmx->emu;
 	u32 cs_ar = vmcs_read32(GUEST_CS_AR_BYTES);
 
-	c->ops = &vmx_emu_ops;
+	c->ops = ops;
 	c->priv = vmx;
 	c->cr0 = vmx_guest_cr0();
 	c->cr4 = vmx_guest_cr4();
@@ -413,14 +452,17 @@ static int vmx_emu_run(struct vmx_vcpu *vmx)
 	}
 }
 
-/* Emulate the instruction at RIP, whose access to @gpa made the exit. */
-static int vmx_emulate(struct vmx_vcpu *vmx, u64 gpa, bool hint)
+/*
+ * A new emulation of the instruction at RIP, whose access to @gpa made
+ * the exit, with its bytes.  -EAGAIN when they are not readable yet.
+ */
+static int vmx_emu_start(struct vmx_vcpu *vmx, u64 gpa, bool hint,
+			 const struct emu_ops *ops)
 {
 	struct emu_ctxt *c = &vmx->emu;
-	int ret;
 
 	emu_reset(c);
-	vmx_emu_load(vmx);
+	vmx_emu_load(vmx, ops);
 	c->fail_gpa = gpa;
 	c->hint_valid = hint;
 	c->hint_exact = hint;
@@ -429,8 +471,16 @@ static int vmx_emulate(struct vmx_vcpu *vmx, u64 gpa, bool hint)
 		c->hint_gpa = gpa;
 		c->hint_write = vmx->exit_qual & EPT_Q_WRITE;
 	}
+	return vmx_emu_fetch(vmx);
+}
+
+/* Emulate the instruction at RIP, whose access to @gpa made the exit. */
+static int vmx_emulate(struct vmx_vcpu *vmx, u64 gpa, bool hint)
+{
+	int ret;
+
 	/* Not readable yet: the guest runs it again once it is in. */
-	if (vmx_emu_fetch(vmx))
+	if (vmx_emu_start(vmx, gpa, hint, &vmx_emu_ops))
 		return 1;
 	/* These exits give no instruction length (28.2.5): the emulator's. */
 	ret = vmx_emu_run(vmx);
@@ -453,6 +503,46 @@ int vmx_apic_access_emulate(struct vmx_vcpu *vmx, u64 gpa)
 	return vmx_emulate(vmx, gpa, false);
 }
 
+/* A data access by an instruction, not by the processor's page walk. */
+static bool vmx_ept_data_access(u64 qual)
+{
+	return !(qual & EPT_Q_FETCH) &&
+	       (!(qual & EPT_Q_GLA_VALID) || (qual & EPT_Q_GLA_DATA));
+}
+
+bool vmx_mmio_fastpath(struct vmx_vcpu *vmx)
+{
+	struct lapic *apic = vmx->lapic;
+	struct emu_ctxt *c = &vmx->emu;
+	u64 gpa, qual;
+
+	if (!apic || vmx->apicv_on ||
+	    (vmcs_read32(IDT_VECTORING_INFO_FIELD) & VECTORING_INFO_VALID_MASK))
+		return false;
+	gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
+	if (!vmx_apic_page(vmx, gpa))
+		return false;
+	qual = vmcs_readl(EXIT_QUALIFICATION);
+	if (!(qual & EPT_Q_GLA_VALID) || !vmx_ept_data_access(qual))
+		return false;
+	/* What the run loop reads after the last exit, read for this one. */
+	vmx->exit_qual = qual;
+	vmx->regs[VMX_RSP] = vmcs_readl(GUEST_RSP);
+	if (vmx_emu_start(vmx, gpa, true, &vmx_emu_fast_ops) ||
+	    emu_emulate(c) != EMU_OK)
+		return false;
+	vmx_emu_commit(vmx);
+	/*
+	 * A write that may have changed which interrupt the guest takes
+	 * next, or an ICR write to send, ends the loop: the run loop looks
+	 * before the next entry.  With no interrupt requested, no write but
+	 * to ICR changes what is delivered.
+	 */
+	if (apic->icr_pending || lapic_highest_irr(apic) >= 0)
+		set_bit(AXV_VCPU_REQ_EVENT, &vmx->vcpu->requests);
+	return true;
+}
+
 int vmx_exit_ept_violation(struct vmx_vcpu *vmx)
 {
 	u64 gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
@@ -467,9 +557,7 @@ int vmx_exit_ept_violation(struct vmx_vcpu *vmx)
 	 * An instruction fetch from a hole, or guest page tables in one (the
 	 * processor's own walk faulted, bit 8 clear), cannot be emulated.
 	 */
-	if ((vmx->exit_qual & EPT_Q_FETCH) ||
-	    ((vmx->exit_qual & EPT_Q_GLA_VALID) &&
-	     !(vmx->exit_qual & EPT_Q_GLA_DATA)))
+	if (!vmx_ept_data_access(vmx->exit_qual))
 		return vmx_npf(vmx, gpa);
 	/*
 	 * Neither is an access made while delivering an event (an IDT or a

@@ -634,6 +634,12 @@ int vmx_vcpu_run(struct axv_vcpu *vcpu)
 		if (ret == -EAGAIN) {
 			vmx_vcpu_put(vmx);
 			vcpu->exec_ns += guest_ns;
+			/* An ICR write in the exits' fast path. */
+			if (vmx->lapic && vmx->lapic->icr_pending) {
+				ret = vmx_apic_send(vmx);
+				if (ret <= 0)
+					return ret;
+			}
 			continue;
 		}
 		if (ret)

@@ -271,6 +271,23 @@ int vmx_complete_string_mmio(struct vmx_vcpu *vmx, bool in);
 /* mmio.c */
 int vmx_exit_ept_violation(struct vmx_vcpu *vmx);
 int vmx_apic_access_emulate(struct vmx_vcpu *vmx, u64 gpa);
+/**
+ * vmx_mmio_fastpath() - an EPT violation on the local APIC's page, in the
+ * exits' fast path.
+ * @vmx: the vCPU, its exit just taken: guest state still loaded,
+ *	interrupts off, the exit's fields not read yet.
+ *
+ * Emulates the instruction when the in-kernel local APIC is in xAPIC mode
+ * without APIC virtualization and the instruction completes here, with
+ * no access but to the APIC's page and no vector register.  Anything else
+ * is the exit handler's, which emulates it again from the start: the APIC
+ * reads it repeats have no side effects, and an instruction's write is
+ * its last access.  Sets AXV_VCPU_REQ_EVENT when a write may change the
+ * interrupt to deliver or leaves an IPI to send.
+ *
+ * Return: whether the exit was handled.
+ */
+bool vmx_mmio_fastpath(struct vmx_vcpu *vmx);
 int vmx_emulate_resume(struct vmx_vcpu *vmx);
 void vmx_mmio_exit(struct vmx_vcpu *vmx, u64 gpa, unsigned int size,
 		   bool write, u64 data);

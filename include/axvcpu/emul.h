@@ -99,8 +99,9 @@ enum emu_mode {
  *	the same context goes on from there (see emu_emulate()).
  * @EMU_FAULT: an exception, described by struct emu_ctxt.exc.  Nothing
  *	changed in the guest's registers; the backend delivers it.
- * @EMU_AGAIN: guest memory is not there yet (it comes in on first use):
- *	call emu_emulate() again once it is, as for %EMU_EXIT.
+ * @EMU_AGAIN: guest memory is not there yet (it comes in on first use),
+ *	or the vector registers are not (no @read_vec): call emu_emulate()
+ *	again once they are, as for %EMU_EXIT.
  * @EMU_UNHANDLED: an instruction the emulator does not know (see
  *	struct emu_ctxt.fail); nothing changed.
  */
@@ -176,7 +177,10 @@ struct emu_ctxt;
  *	needs another access; that one waits for the next emu_emulate()) or
  *	%EMU_AGAIN.  Called once per access, as @read.
  * @read_vec: copy the low @size bytes (8, 16 or 32) of vector register
- *	@reg (XMM/YMM 0-15) into @buf.
+ *	@reg (XMM/YMM 0-15) into @buf.  Optional with @write_vec: a backend
+ *	that cannot reach the vector registers where it emulates leaves
+ *	both NULL, and an instruction that moves one is %EMU_AGAIN before
+ *	any access.
  * @write_vec: set vector register @reg to the @size bytes at @buf; with
  *	@vex, the bytes above @size up to the widest register are cleared
  *	(a VEX-encoded load), otherwise they are kept (a legacy SSE load).
