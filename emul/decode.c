@@ -479,7 +479,7 @@ static void emu_effective_address(struct emu_ctxt *c, struct emu_insn *in)
 	in->ea = in->ea0;
 }
 
-int emu_decode(struct emu_ctxt *c, struct emu_insn *in)
+static int emu_decode_insn(struct emu_ctxt *c, struct emu_insn *in)
 {
 	struct emu_dec d = { .cur = { .insn = c->insn, .avail = c->insn_avail },
 			     .map = 1 };
@@ -586,5 +586,51 @@ int emu_decode(struct emu_ctxt *c, struct emu_insn *in)
 					in->src.size < in->dst.size ? 2 : 0;
 		}
 	}
+	return EMU_OK;
+}
+
+/*
+ * What the decoding depends on beside the bytes: the mode and, in
+ * protected mode, CS.D (the default operand and address sizes).
+ */
+static u8 emu_decode_key(struct emu_ctxt *c)
+{
+	if (c->mode == EMU_MODE_PROT && (emu_seg(c, EMU_CS)->ar & EMU_AR_DB))
+		return c->mode | 0x80;
+	return c->mode;
+}
+
+/* @in holds the instruction at @c->insn, decoded last time. */
+static bool emu_decoded_before(const struct emu_ctxt *c, u8 key)
+{
+	unsigned int i;
+
+	if (!c->dec_len || c->dec_key != key || c->insn_avail < c->dec_len)
+		return false;
+	for (i = 0; i < c->dec_len; i++)
+		if (c->insn[i] != c->dec_insn[i])
+			return false;
+	return true;
+}
+
+int emu_decode(struct emu_ctxt *c, struct emu_insn *in)
+{
+	u8 key = emu_decode_key(c);
+	int ret;
+
+	if (emu_decoded_before(c, key)) {
+		c->insn_len = in->len;
+		if (in->has_mem)
+			emu_effective_address(c, in);
+		return EMU_OK;
+	}
+	/* @in is overwritten, whether the decoding succeeds or not. */
+	c->dec_len = 0;
+	ret = emu_decode_insn(c, in);
+	if (ret)
+		return ret;
+	c->dec_len = in->len;
+	c->dec_key = key;
+	memcpy(c->dec_insn, c->insn, in->len);
 	return EMU_OK;
 }

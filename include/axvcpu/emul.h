@@ -262,6 +262,13 @@ struct emu_ops {
  * @decoded: @insn_state holds the instruction decoded (internal).
  * @insn_state: the decoded instruction, kept while it is emulated, so
  *	that going on after an exit needs no second decode (internal).
+ * @dec_len: the length of the instruction last decoded into @insn_state,
+ *	or 0 (internal).  The next instruction with the same bytes, in the
+ *	same mode, reuses it: only its effective address is computed again.
+ *	Device drivers access a device from the same few instructions.
+ * @dec_key: the mode and default operand size it was decoded for
+ *	(internal).
+ * @dec_insn: its bytes (internal).
  * @access: the accesses made so far (internal).
  * @vec_pending: a vector register write waits for completion (internal).
  * @vec_reg: its register (internal).
@@ -312,6 +319,9 @@ struct emu_ctxt {
 	bool one_operand;
 	bool decoded;
 	u64 insn_state[16];
+	u8 dec_len;
+	u8 dec_key;
+	u8 dec_insn[EMU_INSN_MAX];
 	struct emu_access access[EMU_MAX_ACCESSES];
 	bool vec_pending;
 	u8 vec_reg;
