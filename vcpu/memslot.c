@@ -229,16 +229,21 @@ void axv_memslot_release(struct axv_vm *vm, struct axv_memslot *mem)
 /* The region holding @gpa, or NULL.  vm->mem_lock or vm->mem_mutex held. */
 static struct axv_memslot *axv_vm_find_memslot(struct axv_vm *vm, u64 gpa)
 {
-	unsigned int i;
+	unsigned long used = vm->used_slots;
 
 	lockdep_assert(lockdep_is_held(&vm->mem_lock) ||
 		       lockdep_is_held(&vm->mem_mutex));
-	/* Every MMIO exit looks here: only the slots in use. */
-	for_each_set_bit(i, &vm->used_slots, AXV_MAX_MEMSLOTS) {
-		struct axv_memslot *mem = &vm->memslots[i];
+	/*
+	 * Every MMIO exit, and each level of a guest page walk, looks here:
+	 * only the slots in use, one bit at a time (one word holds them all).
+	 */
+	BUILD_BUG_ON(AXV_MAX_MEMSLOTS > BITS_PER_LONG);
+	while (used) {
+		struct axv_memslot *mem = &vm->memslots[__ffs(used)];
 
 		if (mem->chunks && gpa >= mem->gpa && gpa - mem->gpa < mem->size)
 			return mem;
+		used &= used - 1;
 	}
 	return NULL;
 }
