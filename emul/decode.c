@@ -479,6 +479,28 @@ static void emu_effective_address(struct emu_ctxt *c, struct emu_insn *in)
 	in->ea = in->ea0;
 }
 
+/* What a plain move names for the backend (emu_ctxt.mov_reg). */
+static void emu_mov_register(struct emu_insn *in)
+{
+	const struct emu_opcode *e = &in->opc;
+	const struct emu_operand *r;
+
+	in->mov_reg = EMU_NO_REG;
+	in->mov_high = false;
+	in->mov_extend = 0;
+	if (!(e->flags & EMU_F_MOV))
+		return;
+	r = e->dst == EMU_K_E || e->dst == EMU_K_MOFFS ||
+	    e->dst == EMU_K_DST_STR ? &in->src : &in->dst;
+	if (r->kind == EMU_K_G || r->kind == EMU_K_ACC) {
+		in->mov_reg = r->reg;
+		in->mov_high = r->high;
+		in->mov_extend = e->op == EMU_OP_MOVZX ? 1 :
+				 e->op == EMU_OP_MOVSX &&
+				 in->src.size < in->dst.size ? 2 : 0;
+	}
+}
+
 static int emu_decode_insn(struct emu_ctxt *c, struct emu_insn *in)
 {
 	struct emu_dec d = { .cur = { .insn = c->insn, .avail = c->insn_avail },
@@ -491,9 +513,6 @@ static int emu_decode_insn(struct emu_ctxt *c, struct emu_insn *in)
 	/* Only what the decoder may leave unset; the rest it always sets. */
 	memset(in, 0, offsetof(struct emu_insn, dst));
 	in->seg = EMU_DS;
-	c->mov_reg = EMU_NO_REG;
-	c->mov_high = false;
-	c->mov_extend = 0;
 	ret = emu_prefixes(c, in, &d, &b);
 	if (ret)
 		return ret;
@@ -572,20 +591,7 @@ static int emu_decode_insn(struct emu_ctxt *c, struct emu_insn *in)
 		in->repne = d.last_rep == 0xf2;
 	}
 
-	if (e->flags & EMU_F_MOV) {
-		const struct emu_operand *r = e->dst == EMU_K_E ||
-					      e->dst == EMU_K_MOFFS ||
-					      e->dst == EMU_K_DST_STR ?
-					      &in->src : &in->dst;
-
-		if (r->kind == EMU_K_G || r->kind == EMU_K_ACC) {
-			c->mov_reg = r->reg;
-			c->mov_high = r->high;
-			c->mov_extend = e->op == EMU_OP_MOVZX ? 1 :
-					e->op == EMU_OP_MOVSX &&
-					in->src.size < in->dst.size ? 2 : 0;
-		}
-	}
+	emu_mov_register(in);
 	return EMU_OK;
 }
 
@@ -619,18 +625,22 @@ int emu_decode(struct emu_ctxt *c, struct emu_insn *in)
 	int ret;
 
 	if (emu_decoded_before(c, key)) {
-		c->insn_len = in->len;
 		if (in->has_mem)
 			emu_effective_address(c, in);
-		return EMU_OK;
+	} else {
+		/* @in is overwritten, whether the decoding succeeds or not. */
+		c->dec_len = 0;
+		c->mov_reg = EMU_NO_REG;
+		ret = emu_decode_insn(c, in);
+		if (ret)
+			return ret;
+		c->dec_len = in->len;
+		c->dec_key = key;
+		memcpy(c->dec_insn, c->insn, in->len);
 	}
-	/* @in is overwritten, whether the decoding succeeds or not. */
-	c->dec_len = 0;
-	ret = emu_decode_insn(c, in);
-	if (ret)
-		return ret;
-	c->dec_len = in->len;
-	c->dec_key = key;
-	memcpy(c->dec_insn, c->insn, in->len);
+	c->insn_len = in->len;
+	c->mov_reg = in->mov_reg;
+	c->mov_high = in->mov_high;
+	c->mov_extend = in->mov_extend;
 	return EMU_OK;
 }

@@ -218,6 +218,9 @@ struct emu_operand {
  * @imm: the immediate, sign- or zero-extended as the table says.
  * @dst: the destination operand.
  * @src: the source operand.
+ * @mov_reg: what emu_ctxt.mov_reg says of it.
+ * @mov_high: what emu_ctxt.mov_high says of it.
+ * @mov_extend: what emu_ctxt.mov_extend says of it.
  */
 struct emu_insn {
 	u8 len;
@@ -251,6 +254,9 @@ struct emu_insn {
 	u64 imm;
 	struct emu_operand dst;
 	struct emu_operand src;
+	u8 mov_reg;
+	bool mov_high;
+	u8 mov_extend;
 };
 
 /* A segment register, loaded through the ops if it is not yet. */

@@ -262,7 +262,42 @@ static void seg_in(struct emu_segment *s, const struct seg_desc *d)
 	s->ar = d->ar;
 }
 
-void emulate_case(const struct test_case *tc, struct outcome *out)
+bool exact_hint_of_last(struct exact_hint *h)
+{
+	u64 lo = ~0ULL, hi = 0;
+	unsigned int i;
+
+	if (!dev.nlog)
+		return false;
+	h->write = false;
+	for (i = 0; i < dev.nlog; i++) {
+		lo = min(lo, dev.log[i].gpa);
+		hi = max(hi, dev.log[i].gpa + dev.log[i].size);
+		h->write |= dev.log[i].write;
+	}
+	/* The identity paging: guest-physical is linear. */
+	h->la = lo;
+	return hi - lo <= 8 && page_of(lo) == page_of(hi - 1);
+}
+
+/*
+ * Keep what the emulator decoded last while clearing the rest of @c, as a
+ * backend's context lives on from one exit to the next.
+ */
+static void clear_keeping_decode(struct emu_ctxt *c)
+{
+	static struct emu_ctxt keep;
+
+	keep = *c;
+	memset(c, 0, sizeof(*c));
+	c->dec_len = keep.dec_len;
+	c->dec_key = keep.dec_key;
+	memcpy(c->dec_insn, keep.dec_insn, sizeof(c->dec_insn));
+	memcpy(c->insn_state, keep.insn_state, sizeof(c->insn_state));
+}
+
+void emulate_case(const struct test_case *tc, struct outcome *out,
+		  const struct exact_hint *exact)
 {
 	static struct emu_ctxt c;
 	unsigned int i;
@@ -284,7 +319,10 @@ void emulate_case(const struct test_case *tc, struct outcome *out)
 		break;
 	}
 
-	memset(&c, 0, sizeof(c));
+	if (exact)
+		clear_keeping_decode(&c);
+	else
+		memset(&c, 0, sizeof(c));
 	emu_reset(&c);
 	c.ops = &fake_ops;
 	c.priv = &dev;
@@ -304,8 +342,18 @@ void emulate_case(const struct test_case *tc, struct outcome *out)
 	memset(c.insn, 0xcc, sizeof(c.insn));
 	memcpy(c.insn, tc->insn, tc->len);
 	c.insn_avail = rng_chance(4) ? tc->len : EMU_INSN_MAX;
-	/* Sometimes the exit gave the translation of a data page. */
-	if (rng_chance(4)) {
+	if (exact) {
+		/* The access the processor made, checked and exited for. */
+		dev.hint = true;
+		dev.hint_write = exact->write;
+		dev.hint_la = page_of(exact->la);
+		c.hint_valid = true;
+		c.hint_exact = true;
+		c.hint_write = exact->write;
+		c.hint_la = exact->la;
+		c.hint_gpa = exact->la;
+	} else if (rng_chance(4)) {
+		/* Sometimes the exit gave the translation of a data page. */
 		dev.hint = true;
 		dev.hint_write = rng_chance(2);
 		dev.hint_la = (uintptr_t)arena.data + ARENA_PAGE * rng_below(DATA_PAGES);

@@ -192,8 +192,16 @@ void native_run(const struct test_case *tc, struct outcome *out);
 void native_prepare_memory(void);
 void native_set_current(const struct test_case *tc);
 
+/* The exact address a VMX exit reports for a case's memory operand. */
+struct exact_hint {
+	u64 la;
+	bool write;
+};
+
 /* check.c */
-void emulate_case(const struct test_case *tc, struct outcome *out);
+void emulate_case(const struct test_case *tc, struct outcome *out,
+		  const struct exact_hint *exact);
+bool exact_hint_of_last(struct exact_hint *h);
 bool compare_case(const struct test_case *tc, const struct outcome *nat,
 		  const struct outcome *emu, char *why, size_t len);
 void report_case(FILE *f, const struct test_case *tc, const struct outcome *nat,
