@@ -116,10 +116,15 @@ int axv_vcpu_run(struct axv_vcpu *vcpu)
 		if (err)
 			return err;
 	}
-	/* From here the VM-wide set-up that must precede running is closed. */
-	mutex_lock(&vcpu->vm->lock);
-	vcpu->ran = true;
-	mutex_unlock(&vcpu->vm->lock);
+	/*
+	 * From here the VM-wide set-up that must precede running is closed:
+	 * the first RUN says so under the VM's lock, where set-up looks.
+	 */
+	if (!vcpu->ran) {
+		mutex_lock(&vcpu->vm->lock);
+		vcpu->ran = true;
+		mutex_unlock(&vcpu->vm->lock);
+	}
 	err = axv_vcpu_enter_running(vcpu);
 	if (err)
 		return err;
