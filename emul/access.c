@@ -137,7 +137,7 @@ static int emu_access_once(struct emu_ctxt *c, u64 gpa, void *buf,
 			return EMU_EXIT;
 		}
 		if (!write)
-			memcpy(buf, a->data, size);
+			emu_copy_data(buf, a->data, size);
 		c->next++;
 		return EMU_OK;
 	}
@@ -154,7 +154,7 @@ static int emu_access_once(struct emu_ctxt *c, u64 gpa, void *buf,
 	a->write = write;
 	a->done = false;
 	if (write) {
-		memcpy(a->data, buf, size);
+		emu_copy_data(a->data, buf, size);
 		ret = c->ops->write(c, gpa, buf, size);
 	} else {
 		memset(a->data, 0, sizeof(a->data));
@@ -176,7 +176,7 @@ static int emu_access_once(struct emu_ctxt *c, u64 gpa, void *buf,
 	a->done = true;
 	c->next++;
 	if (!write)
-		memcpy(buf, a->data, size);
+		emu_copy_data(buf, a->data, size);
 	return EMU_OK;
 }
 

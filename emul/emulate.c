@@ -93,7 +93,7 @@ int emu_complete_read(struct emu_ctxt *c, const void *data)
 	a = &c->access[c->naccess - 1];
 	if (a->done || a->write)
 		return -EINVAL;
-	memcpy(a->data, data, a->size);
+	emu_copy_data(a->data, data, a->size);
 	a->done = true;
 	return 0;
 }

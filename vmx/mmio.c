@@ -103,7 +103,7 @@ static void vmx_emu_user_access(struct vmx_vcpu *vmx, u64 gpa,
 	u64 data = 0;
 
 	if (write)
-		memcpy(&data, buf, size);
+		emu_copy_data(&data, buf, size);
 	vmx_mmio_exit(vmx, gpa, size, write, data);
 	run->mmio.reg = c->mov_reg;
 	run->mmio.flags = c->mov_extend == 2 ? AXV_MMIO_F_SIGN_EXTEND :
@@ -130,7 +130,7 @@ static int vmx_emu_read(struct emu_ctxt *c, u64 gpa, void *buf,
 	if (vmx_apic_page(vmx, gpa)) {
 		u64 val = vmx_apic_mmio_read(vmx, gpa & ~PAGE_MASK, size);
 
-		memcpy(buf, &val, size);
+		emu_copy_data(buf, &val, size);
 		return EMU_OK;
 	}
 	/* The page a read exited for is no guest memory: no need to look. */
@@ -155,7 +155,7 @@ static int vmx_emu_write(struct emu_ctxt *c, u64 gpa, const void *buf,
 	if (vmx_apic_page(vmx, gpa)) {
 		u64 val = 0;
 
-		memcpy(&val, buf, size);
+		emu_copy_data(&val, buf, size);
 		vmx_apic_mmio_write(vmx, gpa & ~PAGE_MASK, size, val);
 		return EMU_OK;
 	}
@@ -259,7 +259,7 @@ static int vmx_emu_fast_read(struct emu_ctxt *c, u64 gpa, void *buf,
 	if (!vmx_apic_page(vmx, gpa))
 		return EMU_AGAIN;
 	val = vmx_apic_mmio_read(vmx, gpa & ~PAGE_MASK, size);
-	memcpy(buf, &val, size);
+	emu_copy_data(buf, &val, size);
 	return EMU_OK;
 }
 
@@ -271,7 +271,7 @@ static int vmx_emu_fast_write(struct emu_ctxt *c, u64 gpa, const void *buf,
 
 	if (!vmx_apic_page(vmx, gpa))
 		return EMU_AGAIN;
-	memcpy(&val, buf, size);
+	emu_copy_data(&val, buf, size);
 	vmx_apic_mmio_write(vmx, gpa & ~PAGE_MASK, size, val);
 	return EMU_OK;
 }
@@ -346,18 +346,25 @@ static void vmx_emu_load(struct vmx_vcpu *vmx, const struct emu_ops *ops)
 static int vmx_emu_fetch(struct vmx_vcpu *vmx)
 {
 	struct emu_ctxt *c = &vmx->emu;
-	u64 la = c->rip;
+	u64 la = c->rip, gpa;
 	bool missing = false;
 	unsigned int n;
 
 	if (c->mode != EMU_MODE_LONG)
 		la = (u32)(c->segs[EMU_CS].base + la);
-	for (n = EMU_INSN_MAX; n; n--) {
-		int err = vmx_read_gva(vmx, la, c->insn, n);
+	/* All of it in one page, the common case: one walk, one copy. */
+	if ((la & ~PAGE_MASK) <= PAGE_SIZE - EMU_INSN_MAX &&
+	    !vmx_gva_to_gpa(vmx, la, &gpa) &&
+	    !vmx_copy_gpa(vmx, gpa, c->insn, EMU_INSN_MAX, false)) {
+		n = EMU_INSN_MAX;
+	} else {
+		for (n = EMU_INSN_MAX; n; n--) {
+			int err = vmx_read_gva(vmx, la, c->insn, n);
 
-		if (!err)
-			break;
-		missing |= err == -EAGAIN;
+			if (!err)
+				break;
+			missing |= err == -EAGAIN;
+		}
 	}
 	c->insn_avail = n;
 	if (missing && n < EMU_INSN_MAX)

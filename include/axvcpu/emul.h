@@ -15,6 +15,7 @@
 #ifndef _AXVCPU_EMUL_H
 #define _AXVCPU_EMUL_H
 
+#include <linux/string.h>
 #include <linux/types.h>
 
 /* The longest instruction (SDM Vol. 2, 2.3.11). */
@@ -329,6 +330,37 @@ struct emu_ctxt {
 	bool vec_vex;
 	u8 vec_data[32];
 };
+
+/**
+ * emu_copy_data() - copy the data of one access.
+ * @dst: where to.
+ * @src: where from.
+ * @size: bytes, 1 to 8.
+ *
+ * The sizes of most accesses (1, 2, 4 and 8) are one move each, where a
+ * memcpy() whose size is known only at run time is a call.
+ */
+static inline void emu_copy_data(void *dst, const void *src,
+				 unsigned int size)
+{
+	switch (size) {
+	case 1:
+		memcpy(dst, src, 1);
+		break;
+	case 2:
+		memcpy(dst, src, 2);
+		break;
+	case 4:
+		memcpy(dst, src, 4);
+		break;
+	case 8:
+		memcpy(dst, src, 8);
+		break;
+	default:
+		memcpy(dst, src, size);
+		break;
+	}
+}
 
 /**
  * emu_reset() - forget the accesses of the previous instruction.
