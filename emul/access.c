@@ -119,7 +119,7 @@ static int emu_translate(struct emu_ctxt *c, u64 la, bool write, u64 *gpa)
  * One access of at most 8 bytes in a page, made through the ops the
  * first time and answered from the log when the instruction runs again.
  */
-static int emu_access_once(struct emu_ctxt *c, u64 gpa, void *buf,
+static int emu_access_once(struct emu_ctxt *c, u64 gpa, u64 la, void *buf,
 			   unsigned int size, bool write)
 {
 	struct emu_access *a;
@@ -150,6 +150,7 @@ static int emu_access_once(struct emu_ctxt *c, u64 gpa, void *buf,
 	}
 	a = &c->access[c->naccess];
 	a->gpa = gpa;
+	a->la = la;
 	a->size = size;
 	a->write = write;
 	a->done = false;
@@ -238,10 +239,11 @@ access:
 	for (done = 0; done < size; done += piece) {
 		unsigned int page = done < first ? 0 : 1;
 		u64 base = page ? gpa[1] + (done - first) : gpa[0] + done;
+		u64 at = page ? la2 + (done - first) : la + done;
 
 		part = page ? size - done : first - done;
 		piece = min(part, 8U);
-		ret = emu_access_once(c, base, buf + done, piece, write);
+		ret = emu_access_once(c, base, at, buf + done, piece, write);
 		if (ret)
 			return ret;
 	}

@@ -98,6 +98,13 @@ int emu_complete_read(struct emu_ctxt *c, const void *data)
 	return 0;
 }
 
+const struct emu_access *emu_accesses(const struct emu_ctxt *c,
+				      unsigned int *n)
+{
+	*n = c->naccess;
+	return c->access;
+}
+
 const struct emu_access *emu_pending_access(const struct emu_ctxt *c)
 {
 	return c->handed_on ? &c->access[c->handed_on - 1] : NULL;

@@ -348,6 +348,17 @@ static void vmx_xsave(void *area, u64 mask)
  * failed, with the exit fields read into @vmx.  Preemption off, VMCS
  * current.
  */
+/*
+ * The guest has a breakpoint enabled in DR7 and owns DR0-DR3 (with MOV-DR
+ * exiting, the VMM keeps them).  VMCS current.
+ */
+static bool vmx_guest_db_in_use(void)
+{
+	return (vmcs_readl(GUEST_DR7) & VMX_DR7_ENABLED) &&
+	       !(vmcs_read32(CPU_BASED_VM_EXEC_CONTROL) &
+		 CPU_BASED_MOV_DR_EXITING);
+}
+
 static int vmx_enter_once(struct vmx_vcpu *vmx, u64 *guest_ns)
 {
 	u64 host_xcr0 = vmx_host_xcr0;
@@ -359,7 +370,7 @@ static int vmx_enter_once(struct vmx_vcpu *vmx, u64 *guest_ns)
 	unsigned long dr7, host_cr2;
 	u64 kgs = 0, debugctl, t0;
 	struct desc_ptr gdt;
-	bool syscall_msrs;
+	bool syscall_msrs, entered = false;
 	u16 ds, es, ldt;
 	int failed, fast;
 
@@ -408,6 +419,18 @@ static int vmx_enter_once(struct vmx_vcpu *vmx, u64 *guest_ns)
 	if (host_cr2 != vmx->cr2)
 		native_write_cr2(vmx->cr2);
 	dr7 = native_get_debugreg(7);
+	/*
+	 * The guest's breakpoint addresses, once it uses breakpoints: the
+	 * host's own are disarmed first (the exit restores DR7 below).
+	 */
+	if (vmx->guest_db_saved) {
+		if (dr7 & VMX_DR7_ENABLED)
+			native_set_debugreg(0, 7);
+		native_set_debugreg(vmx->guest_db[0], 0);
+		native_set_debugreg(vmx->guest_db[1], 1);
+		native_set_debugreg(vmx->guest_db[2], 2);
+		native_set_debugreg(vmx->guest_db[3], 3);
+	}
 
 	WRITE_ONCE(vmx->in_guest, smp_processor_id());
 	/* Publish in_guest before looking at requests (see vcpu/run.c). */
@@ -424,6 +447,7 @@ static int vmx_enter_once(struct vmx_vcpu *vmx, u64 *guest_ns)
 		failed = vmx_enter_guest(vmx->regs, vmx->launched);
 		if (failed)
 			break;
+		entered = true;
 		vmx->launched = true;
 		/*
 		 * Exits that need nothing of the host (CPUID, the null
@@ -476,6 +500,18 @@ out_restore:
 	 * Linux restores it lazily, before a task using ioperm() runs.
 	 */
 	invalidate_tss_limit();
+	/*
+	 * DR0-DR3 are the guest's as it left them (the exit saves only DR7,
+	 * 27.3.1): kept once it has enabled a breakpoint, for the emulator's
+	 * data breakpoints and for the next entry.
+	 */
+	if (entered && (vmx->guest_db_saved || vmx_guest_db_in_use())) {
+		vmx->guest_db[0] = native_get_debugreg(0);
+		vmx->guest_db[1] = native_get_debugreg(1);
+		vmx->guest_db[2] = native_get_debugreg(2);
+		vmx->guest_db[3] = native_get_debugreg(3);
+		vmx->guest_db_saved = true;
+	}
 	/* A VM exit sets DR7 to 0x400 (27.5.1). */
 	if (dr7 != 0x400)
 		native_set_debugreg(7, dr7);

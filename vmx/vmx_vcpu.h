@@ -109,6 +109,10 @@ struct vmx_event {
  * @pend_insn_len: length of the instruction the pending exit completes.
  * @emu: the instruction being emulated (vmx/mmio.c), kept between the
  *	exits its accesses make.
+ * @guest_db: the guest's DR0-DR3, saved at each exit once it has enabled
+ *	a breakpoint (@guest_db_saved), and loaded again before each entry:
+ *	the host may use the registers in between.
+ * @guest_db_saved: @guest_db holds them.
  * @pend_ins_gla: guest-linear address of the first INS element.
  * @pend_count: elements of a pending INS.
  * @pend_size: element size of a pending IN/INS.
@@ -173,6 +177,8 @@ struct vmx_vcpu {
 	enum vmx_pending pending;
 	u32 pend_insn_len;
 	struct emu_ctxt emu;
+	unsigned long guest_db[4];
+	bool guest_db_saved;
 	u64 pend_ins_gla;
 	u32 pend_count;
 	u8 pend_size;
@@ -288,6 +294,9 @@ int vmx_apic_access_emulate(struct vmx_vcpu *vmx, u64 gpa);
  * Return: whether the exit was handled.
  */
 bool vmx_mmio_fastpath(struct vmx_vcpu *vmx);
+
+/* DR7: L0-L3 and G0-G3, the breakpoints' enable bits (SDM Vol. 3, 18.2.4). */
+#define VMX_DR7_ENABLED		0xffUL
 int vmx_emulate_resume(struct vmx_vcpu *vmx);
 void vmx_mmio_exit(struct vmx_vcpu *vmx, u64 gpa, unsigned int size,
 		   bool write, u64 data);

@@ -143,6 +143,7 @@ struct emu_exception {
 /**
  * struct emu_access - one access to guest-physical memory, made once.
  * @gpa: its guest-physical address.
+ * @la: its linear address (what data breakpoints match).
  * @size: bytes, 1 to 8, within one page.
  * @write: a write.
  * @done: finished: for a read, @data holds what was read.
@@ -150,6 +151,7 @@ struct emu_exception {
  */
 struct emu_access {
 	u64 gpa;
+	u64 la;
 	u8 size;
 	bool write;
 	bool done;
@@ -416,5 +418,20 @@ int emu_complete_read(struct emu_ctxt *c, const void *data);
  * Return: the access, or NULL when the last call handed none on.
  */
 const struct emu_access *emu_pending_access(const struct emu_ctxt *c);
+
+/**
+ * emu_accesses() - the accesses the instruction made.
+ * @c: the context, after %EMU_OK.
+ * @n: out: how many.
+ *
+ * For the backend's data breakpoints (SDM Vol. 3, 18.2.4), which match
+ * the linear addresses of what an instruction read and wrote, and trap
+ * once it completes: a REP string instruction's list is the last
+ * iteration's.
+ *
+ * Return: the accesses, in the order made.
+ */
+const struct emu_access *emu_accesses(const struct emu_ctxt *c,
+				      unsigned int *n);
 
 #endif /* _AXVCPU_EMUL_H */

@@ -377,6 +377,18 @@ void emulate_case(const struct test_case *tc, struct outcome *out,
 	}
 	if (i == 1000)
 		dev_err("emu_emulate() still not done after 1000 calls");
+	/* What the backend's data breakpoints read: linear is physical here. */
+	if (r == EMU_OK) {
+		const struct emu_access *a;
+		unsigned int n;
+
+		a = emu_accesses(&c, &n);
+		for (i = 0; i < n; i++)
+			if (a[i].la != a[i].gpa)
+				dev_err("access %u: linear %#llx for physical %#llx",
+					i, (unsigned long long)a[i].la,
+					(unsigned long long)a[i].gpa);
+	}
 	/* The instruction completed with its last write still to hand on. */
 	if (r == EMU_OK && c.exit_pending)
 		finish_exit(&c);

@@ -134,6 +134,46 @@ emul_step_handler:
 	.globl emul_step_code_end
 emul_step_code_end:
 
+/*
+ * Data breakpoints on emulated accesses: DR0 on writes of the 4 bytes at
+ * 0xd0004, DR1 on reads and writes of the byte at 0xd0010.  The store
+ * meets DR0, the load of the same bytes does not, the 2-byte load at
+ * 0xd000f meets DR1; each #DB comes once, after its instruction.  The
+ * handler sends DR6's B0-B3 and BS to port 0xf2 and the return address
+ * to port 0xf1, and clears DR6.
+ */
+	.globl emul_dbp_code
+emul_dbp_code:
+	mov $0x8000, %esp
+	mov $0xd0004, %eax
+	mov %eax, %dr0
+	mov $0xd0010, %eax
+	mov %eax, %dr1
+	/* L0, R/W0 01, LEN0 11; L1, R/W1 11, LEN1 00. */
+	mov $(1 | 1 << 2 | 1 << 16 | 3 << 18 | 3 << 20), %eax
+	mov %eax, %dr7
+	movl $0x11, 0xd0004
+	.globl emul_dbp_next
+emul_dbp_next:
+	movl 0xd0004, %eax
+	movw 0xd000f, %ax
+	.globl emul_dbp_next2
+emul_dbp_next2:
+	cli
+	hlt
+	.globl emul_dbp_handler
+emul_dbp_handler:
+	mov %dr6, %eax
+	and $0x400f, %eax
+	out %eax, $0xf2
+	mov (%esp), %eax
+	out %eax, $0xf1
+	xor %eax, %eax
+	mov %eax, %dr6
+	iret
+	.globl emul_dbp_code_end
+emul_dbp_code_end:
+
 	.code64
 	.popsection
 	.section .note.GNU-stack,"",@progbits

@@ -309,3 +309,29 @@ int check_emul_single_step(void)
 	vm_destroy(&v);
 	return ret;
 }
+
+int check_emul_data_breakpoints(void)
+{
+	__u32 next = CODE + (emul_dbp_next - emul_dbp_code);
+	__u32 next2 = CODE + (emul_dbp_next2 - emul_dbp_code);
+	const struct step script[] = {
+		W(0xd0004, 4, 0x11), OUT(0xf2, 4, 0x1), OUT(0xf1, 4, next),
+		R(0xd0004, 4, 0x55), R(0xd000f, 2, 0x66),
+		OUT(0xf2, 4, 0x2), OUT(0xf1, 4, next2),
+		HALT,
+	};
+	struct vm v;
+	int ret;
+
+	ret = vm_create(&v, emul_dbp_code, emul_dbp_code_end - emul_dbp_code);
+	if (!ret) {
+		set_gate(v.mem + 0x3000, 1,
+			 CODE + (emul_dbp_handler - emul_dbp_code));
+		ret = vm_set_flat32(&v, 0x3000, 0xff);
+	}
+	if (!ret)
+		ret = run_script(&v, "data breakpoints on emulated accesses",
+				 script, ARRAY_LEN(script));
+	vm_destroy(&v);
+	return ret;
+}

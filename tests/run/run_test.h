@@ -85,6 +85,8 @@ extern const __u8 emul_unknown_code[], emul_unknown_code_end[];
 extern const __u8 emul_strio_code[], emul_strio_code_end[];
 extern const __u8 emul_step_code[], emul_step_code_end[];
 extern const __u8 emul_step_next[], emul_step_next2[], emul_step_handler[];
+extern const __u8 emul_dbp_code[], emul_dbp_code_end[];
+extern const __u8 emul_dbp_next[], emul_dbp_next2[], emul_dbp_handler[];
 
 /* emul_test.c */
 int check_emul_poll(void);
@@ -94,5 +96,6 @@ int check_emul_sse(void);
 int check_emul_unknown(void);
 int check_emul_string_io(void);
 int check_emul_single_step(void);
+int check_emul_data_breakpoints(void);
 
 #endif /* RUN_TEST_H */
