@@ -207,6 +207,10 @@ static int emu_access(struct emu_ctxt *c, unsigned int seg, u64 offset,
 			la += emu_seg(c, seg)->base;
 		if (la == c->hint_la &&
 		    (la & ~EMU_PAGE_MASK) + size <= EMU_PAGE_SIZE) {
+			/* Most often one piece: a MOV, a TEST, an OR. */
+			if (buf && size <= 8)
+				return emu_access_once(c, c->hint_gpa, la, buf,
+						       size, write);
 			gpa[0] = c->hint_gpa;
 			first = size;
 			goto access;

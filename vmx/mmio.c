@@ -327,13 +327,12 @@ static void vmx_emu_load(struct vmx_vcpu *vmx, const struct emu_ops *ops)
 	/*
 	 * Only the segments the instruction uses are read (load_segment);
 	 * CS now, for the fetch.  In 64-bit mode only the FS and GS bases
-	 * count, and no limit.
+	 * count, and no limit: the others are not read at all.
 	 */
 	if (c->mode == EMU_MODE_LONG) {
 		c->segs[EMU_CS].ar = cs_ar;
-		c->segs[EMU_FS].base = vmcs_readl(GUEST_FS_BASE);
-		c->segs[EMU_GS].base = vmcs_readl(GUEST_GS_BASE);
-		c->segs_valid = GENMASK(EMU_NR_SEGS - 1, 0);
+		c->segs_valid = GENMASK(EMU_NR_SEGS - 1, 0) &
+				~(BIT(EMU_FS) | BIT(EMU_GS));
 		return;
 	}
 	c->segs_valid = 0;

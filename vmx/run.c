@@ -425,11 +425,11 @@ static int vmx_enter_once(struct vmx_vcpu *vmx, u64 *guest_ns)
 	 */
 	if (vmx->guest_db_saved) {
 		if (dr7 & VMX_DR7_ENABLED)
-			native_set_debugreg(0, 7);
-		native_set_debugreg(vmx->guest_db[0], 0);
-		native_set_debugreg(vmx->guest_db[1], 1);
-		native_set_debugreg(vmx->guest_db[2], 2);
-		native_set_debugreg(vmx->guest_db[3], 3);
+			native_set_debugreg(7, 0);
+		native_set_debugreg(0, vmx->guest_db[0]);
+		native_set_debugreg(1, vmx->guest_db[1]);
+		native_set_debugreg(2, vmx->guest_db[2]);
+		native_set_debugreg(3, vmx->guest_db[3]);
 	}
 
 	WRITE_ONCE(vmx->in_guest, smp_processor_id());
