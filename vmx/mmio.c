@@ -394,7 +394,7 @@ static void vmx_emu_data_breakpoints(struct vmx_vcpu *vmx)
 	unsigned int i, j, n;
 	u64 hit = 0;
 
-	if (!(dr7 & VMX_DR7_ENABLED) || !vmx->guest_db_saved)
+	if (!(dr7 & VMX_DR7_ENABLED))
 		return;
 	a = emu_accesses(&vmx->emu, &n);
 	for (i = 0; i < 4; i++) {
@@ -427,7 +427,9 @@ static void vmx_emu_commit(struct vmx_vcpu *vmx)
 	vmcs_writel(GUEST_RIP, c->rip);
 	vmcs_writel(GUEST_RFLAGS, c->rflags);
 	vmx_insn_done(vmx, c->rflags);
-	vmx_emu_data_breakpoints(vmx);
+	/* Saved at the exit when breakpoints are on; the fast path has none. */
+	if (vmx->guest_db_saved)
+		vmx_emu_data_breakpoints(vmx);
 }
 
 static const char *const vmx_emu_fail_reason[] = {

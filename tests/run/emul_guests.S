@@ -136,9 +136,11 @@ emul_step_code_end:
 
 /*
  * Data breakpoints on emulated accesses: DR0 on writes of the 4 bytes at
- * 0xd0004, DR1 on reads and writes of the byte at 0xd0010.  The store
- * meets DR0, the load of the same bytes does not, the 2-byte load at
- * 0xd000f meets DR1; each #DB comes once, after its instruction.  The
+ * 0xd0004, DR1 on reads and writes of the byte at 0xd0010, DR2 on writes
+ * of the 4 bytes at 0x7000 in RAM.  The store to RAM meets DR2 in the
+ * processor itself: its #DB is the reference.  Then the store to the
+ * device meets DR0, the load of the same bytes does not, the 2-byte load
+ * at 0xd000f meets DR1; each #DB comes once, after its instruction.  The
  * handler sends DR6's B0-B3 and BS to port 0xf2 and the return address
  * to port 0xf1, and clears DR6.
  */
@@ -149,9 +151,15 @@ emul_dbp_code:
 	mov %eax, %dr0
 	mov $0xd0010, %eax
 	mov %eax, %dr1
-	/* L0, R/W0 01, LEN0 11; L1, R/W1 11, LEN1 00. */
-	mov $(1 | 1 << 2 | 1 << 16 | 3 << 18 | 3 << 20), %eax
+	mov $0x7000, %eax
+	mov %eax, %dr2
+	/* L0, R/W0 01, LEN0 11; L1, R/W1 11, LEN1 00; L2, R/W2 01, LEN2 11. */
+	mov $(1 | 1 << 2 | 1 << 4 | 1 << 16 | 3 << 18 | 3 << 20 | \
+	      1 << 24 | 3 << 26), %eax
 	mov %eax, %dr7
+	movl $0x22, 0x7000
+	.globl emul_dbp_next0
+emul_dbp_next0:
 	movl $0x11, 0xd0004
 	.globl emul_dbp_next
 emul_dbp_next:

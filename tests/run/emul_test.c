@@ -312,15 +312,18 @@ int check_emul_single_step(void)
 
 int check_emul_data_breakpoints(void)
 {
+	__u32 next0 = CODE + (emul_dbp_next0 - emul_dbp_code);
 	__u32 next = CODE + (emul_dbp_next - emul_dbp_code);
 	__u32 next2 = CODE + (emul_dbp_next2 - emul_dbp_code);
-	const struct step script[] = {
+	const struct step cpu[] = { OUT(0xf1, 4, next0) };
+	struct step script[] = {
 		W(0xd0004, 4, 0x11), OUT(0xf2, 4, 0x1), OUT(0xf1, 4, next),
 		R(0xd0004, 4, 0x55), R(0xd000f, 2, 0x66),
 		OUT(0xf2, 4, 0x2), OUT(0xf1, 4, next2),
 		HALT,
 	};
 	struct vm v;
+	__u32 dr6 = 0;
 	int ret;
 
 	ret = vm_create(&v, emul_dbp_code, emul_dbp_code_end - emul_dbp_code);
@@ -329,6 +332,20 @@ int check_emul_data_breakpoints(void)
 			 CODE + (emul_dbp_handler - emul_dbp_code));
 		ret = vm_set_flat32(&v, 0x3000, 0xff);
 	}
+	/* What the processor puts in DR6 for a breakpoint it met (B2). */
+	if (!ret)
+		ret = run_expect(&v, AXV_EXIT_IO);
+	if (!ret) {
+		memcpy(&dr6, (__u8 *)v.run + v.run->io.data_offset, 4);
+		if (v.run->io.port != 0xf2 || (dr6 & 0xf) != 0x4)
+			ret = fail("the processor's own #DB: port %#x, DR6 %#x",
+				   v.run->io.port, dr6);
+	}
+	if (!ret)
+		ret = run_script(&v, "data breakpoint in RAM", cpu, 1);
+	/* The emulated accesses' #DBs must look the same but for B0-B3. */
+	script[1].data = (dr6 & ~0xfU) | 0x1;
+	script[5].data = (dr6 & ~0xfU) | 0x2;
 	if (!ret)
 		ret = run_script(&v, "data breakpoints on emulated accesses",
 				 script, ARRAY_LEN(script));

@@ -86,7 +86,8 @@ extern const __u8 emul_strio_code[], emul_strio_code_end[];
 extern const __u8 emul_step_code[], emul_step_code_end[];
 extern const __u8 emul_step_next[], emul_step_next2[], emul_step_handler[];
 extern const __u8 emul_dbp_code[], emul_dbp_code_end[];
-extern const __u8 emul_dbp_next[], emul_dbp_next2[], emul_dbp_handler[];
+extern const __u8 emul_dbp_next0[], emul_dbp_next[], emul_dbp_next2[];
+extern const __u8 emul_dbp_handler[];
 
 /* emul_test.c */
 int check_emul_poll(void);
