@@ -661,11 +661,10 @@ bool vmx_exit_fastpath(struct vmx_vcpu *vmx, u32 reason)
 		if (!vmx_fast_msr(vmx->regs[VMX_RCX]))
 			return false;
 		break;
-	case EXIT_REASON_EPT_VIOLATION:
-		/* The local APIC's page, when an instruction completes here. */
-		return vmx_mmio_fastpath(vmx);
 	default:
-		return false;
+		/* The local APIC's page, when an instruction completes here. */
+		return reason == EXIT_REASON_EPT_VIOLATION &&
+		       vmx_mmio_fastpath(vmx);
 	}
 	/*
 	 * The table's own handlers, which for these exits always finish in

@@ -147,6 +147,9 @@ emul_step_code_end:
 	.globl emul_dbp_code
 emul_dbp_code:
 	mov $0x8000, %esp
+	/* DR6 is not switched: clear what an earlier guest left in it. */
+	xor %eax, %eax
+	mov %eax, %dr6
 	mov $0xd0004, %eax
 	mov %eax, %dr0
 	mov $0xd0010, %eax
