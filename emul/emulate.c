@@ -42,10 +42,9 @@ static u64 emu_next_rip(struct emu_ctxt *c, unsigned int len)
 	return (u16)next;
 }
 
-int emu_emulate(struct emu_ctxt *c)
+/* The start of every call: the instruction decoded, once. */
+static int emu_prepare(struct emu_ctxt *c, struct emu_insn *in)
 {
-	struct emu_insn *in = (struct emu_insn *)c->insn_state;
-	u64 rflags = c->rflags;
 	int ret;
 
 	c->regs = c->reg_file ?: c->gprs;
@@ -63,6 +62,61 @@ int emu_emulate(struct emu_ctxt *c)
 		c->one_operand = in->has_mem && in->op != EMU_OP_PUSH &&
 				 in->op != EMU_OP_POP;
 	}
+	return EMU_OK;
+}
+
+int emu_quick_store(struct emu_ctxt *c, u64 *val)
+{
+	struct emu_insn *in = (struct emu_insn *)c->insn_state;
+	const struct emu_operand *s = &in->src;
+	struct emu_access *a;
+	unsigned int size;
+	u64 la;
+
+	if (c->naccess || !c->hint_exact || !c->hint_write ||
+	    emu_prepare(c, in))
+		return 0;
+	size = in->dst.size;
+	if (in->op != EMU_OP_MOV || !c->one_operand ||
+	    in->dst.kind != EMU_K_E ||
+	    (s->kind != EMU_K_G && s->kind != EMU_K_I))
+		return 0;
+	/* The linear address as emu_access() computes it for the hint. */
+	la = in->ea0;
+	if (c->mode != EMU_MODE_LONG)
+		la = (u32)(emu_seg(c, in->seg)->base + la);
+	else if (in->seg >= EMU_FS)
+		la += emu_seg(c, in->seg)->base;
+	if (la != c->hint_la || (la & 0xfff) + size > 0x1000)
+		return 0;
+	/* As emu_exec_mov() and emu_access() make it, and log it. */
+	*val = s->kind == EMU_K_G ? emu_get_reg(c, s->reg, s->high, size) :
+	       in->imm & emu_addr_mask(size);
+	a = &c->access[0];
+	a->gpa = c->hint_gpa;
+	a->la = la;
+	a->size = size;
+	a->write = true;
+	a->done = true;
+	memcpy(a->data, val, sizeof(a->data));
+	c->naccess = 1;
+	c->next = 1;
+	c->handed_on = 1;
+	c->exit_pending = true;
+	c->rip = emu_next_rip(c, in->len);
+	c->rflags &= ~(u64)EMU_FL_RF;
+	return size;
+}
+
+int emu_emulate(struct emu_ctxt *c)
+{
+	struct emu_insn *in = (struct emu_insn *)c->insn_state;
+	u64 rflags = c->rflags;
+	int ret;
+
+	ret = emu_prepare(c, in);
+	if (ret)
+		return ret;
 	in->ea = in->ea0;
 	in->repeat = false;
 	/* The routines write registers only after their last access. */

@@ -159,9 +159,10 @@ bool vmx_apic_page(struct vmx_vcpu *vmx, u64 gpa)
 {
 	struct lapic *apic = vmx->lapic;
 
-	return apic && lapic_hw_enabled(apic) && !lapic_x2apic(apic) &&
-	       (gpa & PAGE_MASK) == (apic->base & LAPIC_BASE_ADDR_MASK &
-				     PAGE_MASK);
+	/* The address first: every MMIO access asks, few are the APIC's. */
+	return apic && (gpa & PAGE_MASK) == (apic->base & LAPIC_BASE_ADDR_MASK &
+					     PAGE_MASK) &&
+	       lapic_hw_enabled(apic) && !lapic_x2apic(apic);
 }
 
 /*

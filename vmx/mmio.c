@@ -530,11 +530,28 @@ static int vmx_emu_start(struct vmx_vcpu *vmx, u64 gpa, bool hint,
 /* Emulate the instruction at RIP, whose access to @gpa made the exit. */
 static int vmx_emulate(struct vmx_vcpu *vmx, u64 gpa, bool hint)
 {
+	struct emu_ctxt *c = &vmx->emu;
+	unsigned int size;
+	u64 val;
 	int ret;
 
 	/* Not readable yet: the guest runs it again once it is in. */
 	if (vmx_emu_start(vmx, gpa, hint, &vmx_emu_ops))
 		return 1;
+	/*
+	 * A MOV to the device whose write exited, the commonest of all,
+	 * goes to userspace as the emulator's write op would send it.
+	 */
+	if (c->hint_write && !vmx_apic_page(vmx, gpa)) {
+		size = emu_quick_store(c, &val);
+		if (size) {
+			/* The exit's RIP is the instruction's: commit after. */
+			vmx_emu_user_access(vmx, gpa, &val, size, true);
+			vmx->pending = VMX_PENDING_NONE;
+			vmx_emu_commit(vmx);
+			return 0;
+		}
+	}
 	/* These exits give no instruction length (28.2.5): the emulator's. */
 	ret = vmx_emu_run(vmx);
 	return ret == -EAGAIN ? 1 : ret;

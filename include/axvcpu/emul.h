@@ -398,6 +398,24 @@ void emu_reset(struct emu_ctxt *c);
 int emu_emulate(struct emu_ctxt *c);
 
 /**
+ * emu_quick_store() - a plain store to the access of the exit, done short.
+ * @c: the context, filled as for a first emu_emulate(), with an exact hint
+ *	for a write (@c->hint_exact, @c->hint_write).
+ * @val: out: the value stored.
+ *
+ * The commonest access to a device: a MOV from a general register or an
+ * immediate to the one memory operand, which is the access the processor
+ * checked and exited for.  The store is not made: the backend hands it on
+ * (to @c->hint_gpa, @c->hint_la) as an %EMU_OK with @c->exit_pending
+ * would; the instruction is complete (RIP, RFLAGS.RF) and logged for
+ * emu_accesses().  Any other instruction is left decoded for
+ * emu_emulate().
+ *
+ * Return: the size stored, 1 to 8, or 0 for any other instruction.
+ */
+int emu_quick_store(struct emu_ctxt *c, u64 *val);
+
+/**
  * emu_complete_read() - the data of a read handed on with %EMU_EXIT.
  * @c: the context.
  * @data: the bytes read, as many as the access's size.

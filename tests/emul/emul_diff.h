@@ -202,6 +202,7 @@ struct exact_hint {
 void emulate_case(const struct test_case *tc, struct outcome *out,
 		  const struct exact_hint *exact);
 bool exact_hint_of_last(struct exact_hint *h);
+extern unsigned long quick_stores;	/* emu_quick_store() took the case */
 bool compare_case(const struct test_case *tc, const struct outcome *nat,
 		  const struct outcome *emu, char *why, size_t len);
 void report_case(FILE *f, const struct test_case *tc, const struct outcome *nat,

@@ -375,6 +375,7 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	printf("emul_diff: %lu cases (%lu of them again with an exact hint,",
 	       total, hinted);
+	printf(" %lu by emu_quick_store(),", quick_stores);
 	printf(" and %lu more REP iterations, %lu encodings redrawn)",
 	       iterations, retries);
 	printf(" in %.1f s, seed %#llx\n",

@@ -316,8 +316,9 @@ int check_emul_data_breakpoints(void)
 	__u32 next = CODE + (emul_dbp_next - emul_dbp_code);
 	__u32 next2 = CODE + (emul_dbp_next2 - emul_dbp_code);
 	const struct step cpu[] = { OUT(0xf1, 4, next0) };
+	const struct step store[] = { W(0xd0004, 4, 0x11) };
 	struct step script[] = {
-		W(0xd0004, 4, 0x11), OUT(0xf2, 4, 0x1), OUT(0xf1, 4, next),
+		OUT(0xf2, 4, 0x1), OUT(0xf1, 4, next),
 		R(0xd0004, 4, 0x55), R(0xd000f, 2, 0x66),
 		OUT(0xf2, 4, 0x2), OUT(0xf1, 4, next2),
 		HALT,
@@ -343,9 +344,15 @@ int check_emul_data_breakpoints(void)
 	}
 	if (!ret)
 		ret = run_script(&v, "data breakpoint in RAM", cpu, 1);
+	/* The store's exit gives the store's address, not the next one's. */
+	if (!ret)
+		ret = run_script(&v, "the store to the device", store, 1);
+	if (!ret && v.run->rip != next0)
+		ret = fail("the store's exit: rip %#llx, want %#x",
+			   (unsigned long long)v.run->rip, next0);
 	/* The emulated accesses' #DBs must look the same but for B0-B3. */
-	script[1].data = (dr6 & ~0xfU) | 0x1;
-	script[5].data = (dr6 & ~0xfU) | 0x2;
+	script[0].data = (dr6 & ~0xfU) | 0x1;
+	script[4].data = (dr6 & ~0xfU) | 0x2;
 	if (!ret)
 		ret = run_script(&v, "data breakpoints on emulated accesses",
 				 script, ARRAY_LEN(script));
