@@ -17,11 +17,6 @@
 #define EMU_PAGE_MASK	(~(EMU_PAGE_SIZE - 1))
 #define EMU_CR4_LA57	BIT(12)
 
-u64 emu_addr_mask(unsigned int addr_size)
-{
-	return addr_size >= 8 ? ~0ULL : BIT_ULL(8 * addr_size) - 1;
-}
-
 int emu_fault(struct emu_ctxt *c, u8 vector, bool has_error, u32 error)
 {
 	c->exc.vector = vector;

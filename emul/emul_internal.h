@@ -259,6 +259,23 @@ struct emu_insn {
 	u8 mov_extend;
 };
 
+/* The mask of an address or operand of @size bytes (1 to 8). */
+static inline u64 emu_addr_mask(unsigned int size)
+{
+	return size >= 8 ? ~0ULL : BIT_ULL(8 * size) - 1;
+}
+
+/* General register @reg, @size bytes of it (AH-BH with @high). */
+static inline u64 emu_get_reg(const struct emu_ctxt *c, unsigned int reg,
+			      bool high, unsigned int size)
+{
+	u64 v = c->regs[reg & 15];
+
+	if (high)
+		return (v >> 8) & 0xff;
+	return v & emu_addr_mask(size);
+}
+
 /* A segment register, loaded through the ops if it is not yet. */
 static inline const struct emu_segment *emu_seg(struct emu_ctxt *c,
 						unsigned int seg)
@@ -274,7 +291,6 @@ static inline const struct emu_segment *emu_seg(struct emu_ctxt *c,
 int emu_decode(struct emu_ctxt *c, struct emu_insn *in);
 
 /* access.c: memory operands, through segments, paging and the log. */
-u64 emu_addr_mask(unsigned int addr_size);
 int emu_read(struct emu_ctxt *c, unsigned int seg, u64 offset, void *buf,
 	     unsigned int size, unsigned int align);
 int emu_read_rmw(struct emu_ctxt *c, unsigned int seg, u64 offset, void *buf,
@@ -293,8 +309,6 @@ u64 emu_cmpxchg(unsigned int size, u64 dst, u64 src, u64 *rax, u64 *rflags);
 bool emu_cond(unsigned int cc, u64 rflags);
 
 /* exec.c */
-u64 emu_get_reg(const struct emu_ctxt *c, unsigned int reg, bool high,
-		unsigned int size);
 void emu_set_reg(struct emu_ctxt *c, unsigned int reg, bool high,
 		 unsigned int size, u64 val);
 int emu_execute(struct emu_ctxt *c, struct emu_insn *in);

@@ -12,16 +12,6 @@
 
 #include "emul_internal.h"
 
-u64 emu_get_reg(const struct emu_ctxt *c, unsigned int reg, bool high,
-		unsigned int size)
-{
-	u64 v = c->regs[reg & 15];
-
-	if (high)
-		return (v >> 8) & 0xff;
-	return v & emu_addr_mask(size);
-}
-
 /*
  * A write of @size bytes: 8- and 16-bit writes keep the rest of the
  * register, 32-bit writes clear bits 63:32 (Vol. 1, 3.4.1.1).

@@ -155,14 +155,9 @@ void vmx_apic_set_cr8(struct vmx_vcpu *vmx, u64 cr8)
 		((u32 *)page_address(vmx->vapic))[0x80 / 4] = (cr8 & 0xf) << 4;
 }
 
-bool vmx_apic_page(struct vmx_vcpu *vmx, u64 gpa)
+bool vmx_apic_xapic(struct vmx_vcpu *vmx)
 {
-	struct lapic *apic = vmx->lapic;
-
-	/* The address first: every MMIO access asks, few are the APIC's. */
-	return apic && (gpa & PAGE_MASK) == (apic->base & LAPIC_BASE_ADDR_MASK &
-					     PAGE_MASK) &&
-	       lapic_hw_enabled(apic) && !lapic_x2apic(apic);
+	return lapic_hw_enabled(vmx->lapic) && !lapic_x2apic(vmx->lapic);
 }
 
 /*

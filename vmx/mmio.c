@@ -417,6 +417,18 @@ static void vmx_emu_data_breakpoints(struct vmx_vcpu *vmx)
 			    VMX_PENDING_DBG_BP);
 }
 
+/* The instruction completed: RIP, and what completing it owes. */
+static void vmx_emu_commit_rip(struct vmx_vcpu *vmx)
+{
+	const struct emu_ctxt *c = &vmx->emu;
+
+	vmcs_writel(GUEST_RIP, c->rip);
+	vmx_insn_done(vmx, c->rflags);
+	/* Saved at the exit when breakpoints are on; the fast path has none. */
+	if (vmx->guest_db_saved)
+		vmx_emu_data_breakpoints(vmx);
+}
+
 /* The instruction completed: its registers into the guest. */
 static void vmx_emu_commit(struct vmx_vcpu *vmx)
 {
@@ -424,12 +436,8 @@ static void vmx_emu_commit(struct vmx_vcpu *vmx)
 
 	/* The registers are vmx->regs already; RSP lives in the VMCS too. */
 	vmcs_writel(GUEST_RSP, vmx->regs[VMX_RSP]);
-	vmcs_writel(GUEST_RIP, c->rip);
 	vmcs_writel(GUEST_RFLAGS, c->rflags);
-	vmx_insn_done(vmx, c->rflags);
-	/* Saved at the exit when breakpoints are on; the fast path has none. */
-	if (vmx->guest_db_saved)
-		vmx_emu_data_breakpoints(vmx);
+	vmx_emu_commit_rip(vmx);
 }
 
 static const char *const vmx_emu_fail_reason[] = {
@@ -543,12 +551,17 @@ static int vmx_emulate(struct vmx_vcpu *vmx, u64 gpa, bool hint)
 	 * goes to userspace as the emulator's write op would send it.
 	 */
 	if (c->hint_write && !vmx_apic_page(vmx, gpa)) {
+		unsigned long rflags = c->rflags;
+
 		size = emu_quick_store(c, &val);
 		if (size) {
 			/* The exit's RIP is the instruction's: commit after. */
 			vmx_emu_user_access(vmx, gpa, &val, size, true);
 			vmx->pending = VMX_PENDING_NONE;
-			vmx_emu_commit(vmx);
+			/* A MOV: RSP as it was, RFLAGS but for RF too. */
+			if (c->rflags != rflags)
+				vmcs_writel(GUEST_RFLAGS, c->rflags);
+			vmx_emu_commit_rip(vmx);
 			return 0;
 		}
 	}

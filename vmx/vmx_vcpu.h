@@ -12,6 +12,7 @@
 #include <linux/axvcpu.h>
 #include <axvcpu/emul.h>
 #include <axvcpu/ept.h>
+#include <axvcpu/lapic.h>
 #include <axvcpu/vcpu.h>
 
 struct axv_chunk;
@@ -369,7 +370,19 @@ void vmx_apic_taken(struct vmx_vcpu *vmx, u8 vector);
 void vmx_apic_update_tpr_threshold(struct vmx_vcpu *vmx);
 u64 vmx_apic_cr8(struct vmx_vcpu *vmx);
 void vmx_apic_set_cr8(struct vmx_vcpu *vmx, u64 cr8);
-bool vmx_apic_page(struct vmx_vcpu *vmx, u64 gpa);
+bool vmx_apic_xapic(struct vmx_vcpu *vmx);
+
+/*
+ * @gpa is in the page of the in-kernel local APIC in xAPIC mode.  The
+ * address first, inline: every emulated access asks, few are the APIC's.
+ */
+static inline bool vmx_apic_page(struct vmx_vcpu *vmx, u64 gpa)
+{
+	const struct lapic *apic = vmx->lapic;
+
+	return apic && !((gpa ^ apic->base) & LAPIC_BASE_ADDR_MASK & PAGE_MASK) &&
+	       vmx_apic_xapic(vmx);
+}
 u64 vmx_apic_mmio_read(struct vmx_vcpu *vmx, u32 offset, unsigned int size);
 void vmx_apic_mmio_write(struct vmx_vcpu *vmx, u32 offset, unsigned int size,
 			 u64 value);
