@@ -383,6 +383,7 @@ static inline bool vmx_apic_page(struct vmx_vcpu *vmx, u64 gpa)
 	return apic && !((gpa ^ apic->base) & LAPIC_BASE_ADDR_MASK & PAGE_MASK) &&
 	       vmx_apic_xapic(vmx);
 }
+
 u64 vmx_apic_mmio_read(struct vmx_vcpu *vmx, u32 offset, unsigned int size);
 void vmx_apic_mmio_write(struct vmx_vcpu *vmx, u32 offset, unsigned int size,
 			 u64 value);
