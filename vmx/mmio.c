@@ -124,18 +124,39 @@ static bool vmx_exit_page(const struct emu_ctxt *c, u64 gpa)
 	return c->hint_valid && !((gpa ^ c->hint_gpa) & PAGE_MASK);
 }
 
+/* An access to the in-kernel local APIC's page: whether it was one. */
+static bool vmx_emu_apic_read(struct vmx_vcpu *vmx, u64 gpa, void *buf,
+			      unsigned int size)
+{
+	u64 val;
+
+	if (!vmx_apic_page(vmx, gpa))
+		return false;
+	val = vmx_apic_mmio_read(vmx, gpa & ~PAGE_MASK, size);
+	emu_copy_data(buf, &val, size);
+	return true;
+}
+
+static bool vmx_emu_apic_write(struct vmx_vcpu *vmx, u64 gpa,
+			       const void *buf, unsigned int size)
+{
+	u64 val = 0;
+
+	if (!vmx_apic_page(vmx, gpa))
+		return false;
+	emu_copy_data(&val, buf, size);
+	vmx_apic_mmio_write(vmx, gpa & ~PAGE_MASK, size, val);
+	return true;
+}
+
 static int vmx_emu_read(struct emu_ctxt *c, u64 gpa, void *buf,
 			unsigned int size)
 {
 	struct vmx_vcpu *vmx = c->priv;
 	int err;
 
-	if (vmx_apic_page(vmx, gpa)) {
-		u64 val = vmx_apic_mmio_read(vmx, gpa & ~PAGE_MASK, size);
-
-		emu_copy_data(buf, &val, size);
+	if (vmx_emu_apic_read(vmx, gpa, buf, size))
 		return EMU_OK;
-	}
 	/* The page a read exited for is no guest memory: no need to look. */
 	if (vmx_exit_page(c, gpa) && !c->hint_write)
 		goto user;
@@ -155,13 +176,8 @@ static int vmx_emu_write(struct emu_ctxt *c, u64 gpa, const void *buf,
 	struct vmx_vcpu *vmx = c->priv;
 	int err;
 
-	if (vmx_apic_page(vmx, gpa)) {
-		u64 val = 0;
-
-		emu_copy_data(&val, buf, size);
-		vmx_apic_mmio_write(vmx, gpa & ~PAGE_MASK, size, val);
+	if (vmx_emu_apic_write(vmx, gpa, buf, size))
 		return EMU_OK;
-	}
 	/* Nor is a write to the page of the exit (a hole, or read-only). */
 	if (vmx_exit_page(c, gpa))
 		goto user;
@@ -256,27 +272,13 @@ static const struct emu_ops vmx_emu_ops = {
 static int vmx_emu_fast_read(struct emu_ctxt *c, u64 gpa, void *buf,
 			     unsigned int size)
 {
-	struct vmx_vcpu *vmx = c->priv;
-	u64 val;
-
-	if (!vmx_apic_page(vmx, gpa))
-		return EMU_AGAIN;
-	val = vmx_apic_mmio_read(vmx, gpa & ~PAGE_MASK, size);
-	emu_copy_data(buf, &val, size);
-	return EMU_OK;
+	return vmx_emu_apic_read(c->priv, gpa, buf, size) ? EMU_OK : EMU_AGAIN;
 }
 
 static int vmx_emu_fast_write(struct emu_ctxt *c, u64 gpa, const void *buf,
 			      unsigned int size)
 {
-	struct vmx_vcpu *vmx = c->priv;
-	u64 val = 0;
-
-	if (!vmx_apic_page(vmx, gpa))
-		return EMU_AGAIN;
-	emu_copy_data(&val, buf, size);
-	vmx_apic_mmio_write(vmx, gpa & ~PAGE_MASK, size, val);
-	return EMU_OK;
+	return vmx_emu_apic_write(c->priv, gpa, buf, size) ? EMU_OK : EMU_AGAIN;
 }
 
 static const struct emu_ops vmx_emu_fast_ops = {

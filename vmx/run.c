@@ -344,11 +344,6 @@ static void vmx_xsave(void *area, u64 mask)
 }
 
 /*
- * One entry and exit.  Returns 0 after a VM exit, 1 when the entry
- * failed, with the exit fields read into @vmx.  Preemption off, VMCS
- * current.
- */
-/*
  * The guest has a breakpoint enabled in DR7 and owns DR0-DR3 (with MOV-DR
  * exiting, the VMM keeps them).  VMCS current.
  */
@@ -359,6 +354,11 @@ static bool vmx_guest_db_in_use(void)
 		 CPU_BASED_MOV_DR_EXITING);
 }
 
+/*
+ * One entry and exit.  Returns 0 after a VM exit, 1 when the entry
+ * failed, with the exit fields read into @vmx.  Preemption off, VMCS
+ * current.
+ */
 static int vmx_enter_once(struct vmx_vcpu *vmx, u64 *guest_ns)
 {
 	u64 host_xcr0 = vmx_host_xcr0;
