@@ -56,6 +56,7 @@ struct host {
 	bool clflushopt;
 	bool compat;		/* compatibility mode could be entered */
 	bool ldt;		/* modify_ldt() works: segments with a base */
+	bool rsp_any;		/* a return to user space takes any RSP */
 	/*
 	 * Where this CPU is not a faithful oracle (QEMU's TCG is not), or
 	 * where CPUs differ; probed by native.c, each named in the header.

@@ -196,6 +196,8 @@ static void gen_begin(struct gen *g, struct test_case *tc)
 	tc->note[0] = 0;
 	for (i = 0; i < EMU_NR_GPRS; i++)
 		tc->in.gprs[i] = rng_value();
+	if (!host.rsp_any)
+		tc->in.gprs[EMU_RSP] = sign_extend64(tc->in.gprs[EMU_RSP], 47);
 	tc->in.rip = (uintptr_t)arena.code + rng_below(ARENA_PAGE - 32);
 	tc->in.rflags = 0x202 | (rng() & (FL_ARITH | FL_DF));
 	/* RFLAGS.AC with CR0.AM at CPL 3: misaligned accesses raise #AC. */

@@ -475,11 +475,14 @@ static void probe(struct outcome *out, bool compat, const u8 *insn,
 }
 
 /*
- * What this CPU does where the harness cannot take it as the reference:
+ * What this CPU, or the kernel under the harness, does where the harness
+ * cannot take it as the reference.  Some kernels cannot return to user
+ * space with a non-canonical RSP (a PVM guest's does not: #GP before the
+ * first instruction).  On this CPU:
  * QEMU's TCG raises no #AC, no #UD for an illegal LOCK, checks no segment
  * in compatibility mode, reports a read-modify-write's #PF as a read,
  * never faults on CLFLUSH, raises #GP for a non-canonical stack
- * reference, and loads 16 bits for MOVBE with 66 and REX.W; and where
+ * reference (as seems to, where RSP cannot be non-canonical), and loads 16 bits for MOVBE with 66 and REX.W; and where
  * CPUs differ: MOVSXD with a 16-bit operand reads 4 bytes on AMD, 2 on
  * Intel (as emul/ does).
  */
@@ -488,6 +491,9 @@ static void probe_quirks(void)
 	u64 data = (uintptr_t)arena.data, guard = (uintptr_t)arena.hi;
 	struct outcome out;
 
+	/* nop, with RSP non-canonical */
+	probe(&out, false, (const u8[]){ 0x90 }, 1, data ^ BIT_ULL(63), 0);
+	host.rsp_any = out.vector == -1;
 	/* mov eax, [rbx+1] */
 	probe(&out, false, (const u8[]){ 0x8b, 0x43, 0x01 }, 3, data, FL_AC);
 	host.ac = out.vector == 17;
