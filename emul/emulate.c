@@ -25,6 +25,7 @@ void emu_reset(struct emu_ctxt *c)
 	c->next = 0;
 	c->handed_on = 0;
 	c->vec_pending = false;
+	c->quick_load = false;
 	c->fail = EMU_FAIL_NONE;
 	c->fail_gpa = 0;
 	c->insn_len = 0;
@@ -52,6 +53,7 @@ static int emu_prepare(struct emu_ctxt *c, struct emu_insn *in)
 	c->handed_on = 0;
 	c->vec_pending = false;
 	c->exit_pending = false;
+	c->quick_load = false;
 	if (c->mode == EMU_MODE_VM86)
 		return emu_unhandled(c, EMU_FAIL_MODE);
 	if (!c->decoded) {
@@ -65,11 +67,54 @@ static int emu_prepare(struct emu_ctxt *c, struct emu_insn *in)
 	return EMU_OK;
 }
 
+/* A general register, or rAX as the moffs forms name it. */
+static bool emu_quick_reg(const struct emu_operand *op)
+{
+	return op->kind == EMU_K_G || op->kind == EMU_K_ACC;
+}
+
+static bool emu_quick_mem(const struct emu_operand *op)
+{
+	return op->kind == EMU_K_E || op->kind == EMU_K_MOFFS;
+}
+
+/*
+ * The memory operand of a plain move is the exact access of the exit
+ * (emu_access() would take the checks the processor made as passed),
+ * in one page: its linear address in @la.
+ */
+static bool emu_quick_la(struct emu_ctxt *c, const struct emu_insn *in,
+			 unsigned int size, u64 *la)
+{
+	*la = in->ea0;
+	if (c->mode != EMU_MODE_LONG)
+		*la = (u32)(emu_seg(c, in->seg)->base + *la);
+	else if (in->seg >= EMU_FS)
+		*la += emu_seg(c, in->seg)->base;
+	return *la == c->hint_la && (*la & 0xfff) + size <= 0x1000;
+}
+
+/* Log the access as emu_access_once() logs one handed on. */
+static struct emu_access *emu_quick_log(struct emu_ctxt *c, u64 la,
+					unsigned int size, bool write)
+{
+	struct emu_access *a = &c->access[0];
+
+	a->gpa = c->hint_gpa;
+	a->la = la;
+	a->size = size;
+	a->write = write;
+	a->done = write;
+	c->naccess = 1;
+	c->next = write;
+	c->handed_on = 1;
+	return a;
+}
+
 int emu_quick_store(struct emu_ctxt *c, u64 *val)
 {
 	struct emu_insn *in = (struct emu_insn *)c->insn_state;
 	const struct emu_operand *s = &in->src;
-	struct emu_access *a;
 	unsigned int size;
 	u64 la;
 
@@ -78,34 +123,61 @@ int emu_quick_store(struct emu_ctxt *c, u64 *val)
 		return 0;
 	size = in->dst.size;
 	if (in->op != EMU_OP_MOV || !c->one_operand ||
-	    in->dst.kind != EMU_K_E ||
-	    (s->kind != EMU_K_G && s->kind != EMU_K_I))
-		return 0;
-	/* The linear address as emu_access() computes it for the hint. */
-	la = in->ea0;
-	if (c->mode != EMU_MODE_LONG)
-		la = (u32)(emu_seg(c, in->seg)->base + la);
-	else if (in->seg >= EMU_FS)
-		la += emu_seg(c, in->seg)->base;
-	if (la != c->hint_la || (la & 0xfff) + size > 0x1000)
+	    !emu_quick_mem(&in->dst) ||
+	    (!emu_quick_reg(s) && s->kind != EMU_K_I) ||
+	    !emu_quick_la(c, in, size, &la))
 		return 0;
 	/* As emu_exec_mov() and emu_access() make it, and log it. */
-	*val = s->kind == EMU_K_G ? emu_get_reg(c, s->reg, s->high, size) :
-	       in->imm & emu_addr_mask(size);
-	a = &c->access[0];
-	a->gpa = c->hint_gpa;
-	a->la = la;
-	a->size = size;
-	a->write = true;
-	a->done = true;
-	memcpy(a->data, val, sizeof(a->data));
-	c->naccess = 1;
-	c->next = 1;
-	c->handed_on = 1;
+	*val = s->kind == EMU_K_I ? in->imm & emu_addr_mask(size) :
+	       emu_get_reg(c, s->reg, s->high, size);
+	memcpy(emu_quick_log(c, la, size, true)->data, val, sizeof(*val));
 	c->exit_pending = true;
 	c->rip = emu_next_rip(c, in->len);
 	c->rflags &= ~(u64)EMU_FL_RF;
 	return size;
+}
+
+int emu_quick_load(struct emu_ctxt *c)
+{
+	struct emu_insn *in = (struct emu_insn *)c->insn_state;
+	unsigned int size;
+	u64 la;
+
+	if (c->naccess || !c->hint_exact || c->hint_write ||
+	    emu_prepare(c, in))
+		return 0;
+	size = in->src.size;
+	if ((in->op != EMU_OP_MOV && in->op != EMU_OP_MOVZX &&
+	     in->op != EMU_OP_MOVSX) || !c->one_operand ||
+	    !emu_quick_reg(&in->dst) || !emu_quick_mem(&in->src) ||
+	    !emu_quick_la(c, in, size, &la))
+		return 0;
+	/* The read handed on, as emu_emulate() leaves it after EMU_EXIT. */
+	memset(emu_quick_log(c, la, size, false)->data, 0, sizeof(u64));
+	c->quick_load = true;
+	return size;
+}
+
+int emu_quick_load_complete(struct emu_ctxt *c, const void *data)
+{
+	struct emu_insn *in = (struct emu_insn *)c->insn_state;
+	const struct emu_operand *d = &in->dst;
+	u64 val = 0;
+
+	if (!c->quick_load || emu_complete_read(c, data))
+		return -EINVAL;
+	c->quick_load = false;
+	/* As emu_exec_mov() completes the load. */
+	emu_copy_data(&val, data, in->src.size);
+	if (in->op == EMU_OP_MOVSX)
+		val = sign_extend64(val, 8 * in->src.size - 1);
+	c->regs = c->reg_file ?: c->gprs;
+	emu_set_reg(c, d->reg, d->high, d->size, val);
+	c->next = 1;
+	c->handed_on = 0;
+	c->rip = emu_next_rip(c, in->len);
+	c->rflags &= ~(u64)EMU_FL_RF;
+	return 0;
 }
 
 int emu_emulate(struct emu_ctxt *c)

@@ -537,39 +537,70 @@ static int vmx_emu_start(struct vmx_vcpu *vmx, u64 gpa, bool hint,
 	return vmx_emu_fetch(vmx);
 }
 
+/*
+ * A MOV to or from the device whose access exited, the commonest of all:
+ * the access goes to userspace as the emulator's write or read op would
+ * send it, without emu_emulate().  Whether it was one.
+ */
+static bool vmx_emu_quick(struct vmx_vcpu *vmx, u64 gpa)
+{
+	struct emu_ctxt *c = &vmx->emu;
+	unsigned long rflags = c->rflags;
+	unsigned int size;
+	u64 val;
+
+	if (vmx_apic_page(vmx, gpa))
+		return false;
+	if (!c->hint_write) {
+		size = emu_quick_load(c);
+		if (!size)
+			return false;
+		vmx_emu_user_access(vmx, gpa, NULL, size, false);
+		/* Finished by vmx_emu_quick_load_resume(). */
+		vmx->pending = VMX_PENDING_EMULATE;
+		return true;
+	}
+	size = emu_quick_store(c, &val);
+	if (!size)
+		return false;
+	/* The exit's RIP is the instruction's: commit after. */
+	vmx_emu_user_access(vmx, gpa, &val, size, true);
+	vmx->pending = VMX_PENDING_NONE;
+	/* A MOV: RSP as it was, RFLAGS but for RF too. */
+	if (c->rflags != rflags)
+		vmcs_writel(GUEST_RFLAGS, c->rflags);
+	vmx_emu_commit_rip(vmx);
+	return true;
+}
+
 /* Emulate the instruction at RIP, whose access to @gpa made the exit. */
 static int vmx_emulate(struct vmx_vcpu *vmx, u64 gpa, bool hint)
 {
-	struct emu_ctxt *c = &vmx->emu;
-	unsigned int size;
-	u64 val;
 	int ret;
 
 	/* Not readable yet: the guest runs it again once it is in. */
 	if (vmx_emu_start(vmx, gpa, hint, &vmx_emu_ops))
 		return 1;
-	/*
-	 * A MOV to the device whose write exited, the commonest of all,
-	 * goes to userspace as the emulator's write op would send it.
-	 */
-	if (c->hint_write && !vmx_apic_page(vmx, gpa)) {
-		unsigned long rflags = c->rflags;
-
-		size = emu_quick_store(c, &val);
-		if (size) {
-			/* The exit's RIP is the instruction's: commit after. */
-			vmx_emu_user_access(vmx, gpa, &val, size, true);
-			vmx->pending = VMX_PENDING_NONE;
-			/* A MOV: RSP as it was, RFLAGS but for RF too. */
-			if (c->rflags != rflags)
-				vmcs_writel(GUEST_RFLAGS, c->rflags);
-			vmx_emu_commit_rip(vmx);
-			return 0;
-		}
-	}
+	if (vmx_emu_quick(vmx, gpa))
+		return 0;
 	/* These exits give no instruction length (28.2.5): the emulator's. */
 	ret = vmx_emu_run(vmx);
 	return ret == -EAGAIN ? 1 : ret;
+}
+
+/* The data of emu_quick_load()'s read: the register, RIP, and RF. */
+static int vmx_emu_quick_load_resume(struct vmx_vcpu *vmx)
+{
+	struct emu_ctxt *c = &vmx->emu;
+	unsigned long rflags = c->rflags;
+
+	emu_quick_load_complete(c, &vmx->vcpu->run->mmio.data);
+	if (c->mov_reg == EMU_RSP && !c->mov_high)
+		vmcs_writel(GUEST_RSP, vmx->regs[VMX_RSP]);
+	if (c->rflags != rflags)
+		vmcs_writel(GUEST_RFLAGS, c->rflags);
+	vmx_emu_commit_rip(vmx);
+	return 1;
 }
 
 int vmx_emulate_resume(struct vmx_vcpu *vmx)
@@ -577,9 +608,11 @@ int vmx_emulate_resume(struct vmx_vcpu *vmx)
 	struct emu_ctxt *c = &vmx->emu;
 	const struct emu_access *a = emu_pending_access(c);
 
+	vmx_emu_load_regs(vmx);
+	if (c->quick_load)
+		return vmx_emu_quick_load_resume(vmx);
 	if (a && !a->write)
 		emu_complete_read(c, &vmx->vcpu->run->mmio.data);
-	vmx_emu_load_regs(vmx);
 	return vmx_emu_run(vmx);
 }
 

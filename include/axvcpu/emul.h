@@ -263,6 +263,7 @@ struct emu_ops {
  *	on, or 0 (internal).
  * @one_operand: the instruction has one memory operand (internal).
  * @decoded: @insn_state holds the instruction decoded (internal).
+ * @quick_load: the read handed on is emu_quick_load()'s (internal).
  * @insn_state: the decoded instruction, kept while it is emulated, so
  *	that going on after an exit needs no second decode (internal).
  * @dec_len: the length of the instruction last decoded into @insn_state,
@@ -321,6 +322,7 @@ struct emu_ctxt {
 	u8 handed_on;
 	bool one_operand;
 	bool decoded;
+	bool quick_load;
 	u64 insn_state[16];
 	u8 dec_len;
 	u8 dec_key;
@@ -414,6 +416,37 @@ int emu_emulate(struct emu_ctxt *c);
  * Return: the size stored, 1 to 8, or 0 for any other instruction.
  */
 int emu_quick_store(struct emu_ctxt *c, u64 *val);
+
+/**
+ * emu_quick_load() - a plain load from the access of the exit, handed on.
+ * @c: the context, filled as for a first emu_emulate(), with an exact hint
+ *	for a read (@c->hint_exact, @c->hint_write clear).
+ *
+ * The commonest read of a device: a MOV, MOVZX or MOVSX (MOVSXD) into a
+ * general register from the one memory operand, which is the access the
+ * processor checked and exited for.  The read is logged and left waiting
+ * for its data, as emu_emulate() leaves one it handed on with %EMU_EXIT:
+ * the backend hands it on (@c->hint_gpa, the size returned) and finishes
+ * the instruction with emu_quick_load_complete(), or with
+ * emu_complete_read() and emu_emulate().  Any other instruction is left
+ * decoded for emu_emulate().
+ *
+ * Return: the size to read, 1 to 8, or 0 for any other instruction.
+ */
+int emu_quick_load(struct emu_ctxt *c);
+
+/**
+ * emu_quick_load_complete() - finish the load emu_quick_load() handed on.
+ * @c: the context; @c->rip and @c->rflags as emu_emulate() takes them.
+ * @data: the bytes read, as many as the load's size.
+ *
+ * Writes the destination register (widened as the instruction does),
+ * @c->rip (the next instruction's) and @c->rflags (RF cleared), and logs
+ * the access as done for emu_accesses().
+ *
+ * Return: 0, or -EINVAL when no load of emu_quick_load() is waiting.
+ */
+int emu_quick_load_complete(struct emu_ctxt *c, const void *data);
 
 /**
  * emu_complete_read() - the data of a read handed on with %EMU_EXIT.

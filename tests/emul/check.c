@@ -223,7 +223,8 @@ static const struct emu_ops fake_ops = {
  * the access handed on, which emu_pending_access() names: write the data
  * of a write, answer a read with emu_complete_read().
  */
-static void finish_exit(struct emu_ctxt *c)
+/* Hand on the access the emulator left pending; @quick: emu_quick_load()'s. */
+static void finish_exit_as(struct emu_ctxt *c, bool quick)
 {
 	const struct emu_access *pa = emu_pending_access(c);
 	u8 data[8];
@@ -250,8 +251,14 @@ static void finish_exit(struct emu_ctxt *c)
 	}
 	memcpy(data, dev_mem(pa->gpa), pa->size);
 	log_access(pa->gpa, pa->size, false, data);
-	if (emu_complete_read(c, data))
-		dev_err("emu_complete_read() refused the data");
+	if (quick ? emu_quick_load_complete(c, data) : emu_complete_read(c, data))
+		dev_err("%s() refused the data",
+			quick ? "emu_quick_load_complete" : "emu_complete_read");
+}
+
+static void finish_exit(struct emu_ctxt *c)
+{
+	finish_exit_as(c, false);
 }
 
 static void seg_in(struct emu_segment *s, const struct seg_desc *d)
@@ -296,7 +303,7 @@ static void clear_keeping_decode(struct emu_ctxt *c)
 	memcpy(c->insn_state, keep.insn_state, sizeof(c->insn_state));
 }
 
-unsigned long quick_stores;
+unsigned long quick_stores, quick_loads;
 
 void emulate_case(const struct test_case *tc, struct outcome *out,
 		  const struct exact_hint *exact)
@@ -385,6 +392,28 @@ void emulate_case(const struct test_case *tc, struct outcome *out,
 			goto done;
 		}
 	}
+	/*
+	 * Half the loads too; of those, half finished short and half by
+	 * emu_emulate() from the log, as a backend may finish either way.
+	 */
+	if (exact && !exact->write && rng_chance(2)) {
+		unsigned int size = emu_quick_load(&c);
+
+		if (size) {
+			bool quick = rng_chance(2);
+
+			dev.pending = true;
+			dev.pend = (struct dev_access){
+				.gpa = c.hint_gpa, .size = size,
+			};
+			finish_exit_as(&c, quick);
+			quick_loads++;
+			if (quick) {
+				r = EMU_OK;
+				goto done;
+			}
+		}
+	}
 	for (i = 0; i < 1000; i++) {
 		dev.calls++;
 		r = emu_emulate(&c);
@@ -422,6 +451,8 @@ done:
 
 		if (emu_complete_read(&c, junk) != -EINVAL)
 			dev_err("emu_complete_read() accepted data after the end");
+		if (emu_quick_load_complete(&c, junk) != -EINVAL)
+			dev_err("emu_quick_load_complete() accepted data after the end");
 	}
 
 	memset(out, 0, sizeof(*out));

@@ -204,6 +204,7 @@ void emulate_case(const struct test_case *tc, struct outcome *out,
 		  const struct exact_hint *exact);
 bool exact_hint_of_last(struct exact_hint *h);
 extern unsigned long quick_stores;	/* emu_quick_store() took the case */
+extern unsigned long quick_loads;	/* emu_quick_load() took the case */
 bool compare_case(const struct test_case *tc, const struct outcome *nat,
 		  const struct outcome *emu, char *why, size_t len);
 void report_case(FILE *f, const struct test_case *tc, const struct outcome *nat,

@@ -384,7 +384,8 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	printf("emul_diff: %lu cases (%lu of them again with an exact hint,",
 	       total, hinted);
-	printf(" %lu by emu_quick_store(),", quick_stores);
+	printf(" %lu by emu_quick_store(), %lu by emu_quick_load(),",
+	       quick_stores, quick_loads);
 	printf(" and %lu more REP iterations, %lu encodings redrawn)",
 	       iterations, retries);
 	printf(" in %.1f s, seed %#llx\n",
