@@ -32,7 +32,7 @@ void emu_reset(struct emu_ctxt *c)
 }
 
 /* The next instruction's RIP: IP wraps at 64 KiB in 16-bit code. */
-static u64 emu_next_rip(struct emu_ctxt *c, unsigned int len)
+static __always_inline u64 emu_next_rip(struct emu_ctxt *c, unsigned int len)
 {
 	u64 next = c->rip + len;
 
@@ -43,8 +43,12 @@ static u64 emu_next_rip(struct emu_ctxt *c, unsigned int len)
 	return (u16)next;
 }
 
-/* The start of every call: the instruction decoded, once. */
-static int emu_prepare(struct emu_ctxt *c, struct emu_insn *in)
+/*
+ * The start of every call: the instruction decoded, once.  Inline in each
+ * entry point, the short ways' above all.
+ */
+static __always_inline int emu_prepare(struct emu_ctxt *c,
+				       struct emu_insn *in)
 {
 	int ret;
 
@@ -79,23 +83,31 @@ static bool emu_quick_mem(const struct emu_operand *op)
 }
 
 /*
- * The memory operand of a plain move is the exact access of the exit
- * (emu_access() would take the checks the processor made as passed),
- * in one page: its linear address in @la.
+ * The linear address of a plain move's memory operand, as emu_access()
+ * computes it for the exact access of the exit, whose checks the
+ * processor made (see emu_quick_fits()).
  */
-static bool emu_quick_la(struct emu_ctxt *c, const struct emu_insn *in,
-			 unsigned int size, u64 *la)
+static __always_inline u64 emu_quick_la(struct emu_ctxt *c,
+					const struct emu_insn *in)
 {
-	*la = in->ea0;
+	u64 la = in->ea0;
+
 	if (c->mode != EMU_MODE_LONG)
-		*la = (u32)(emu_seg(c, in->seg)->base + *la);
+		la = (u32)(emu_seg(c, in->seg)->base + la);
 	else if (in->seg >= EMU_FS)
-		*la += emu_seg(c, in->seg)->base;
-	return *la == c->hint_la && (*la & 0xfff) + size <= 0x1000;
+		la += emu_seg(c, in->seg)->base;
+	return la;
+}
+
+/* It is the exit's access, in one page. */
+static __always_inline bool emu_quick_fits(const struct emu_ctxt *c, u64 la,
+					   unsigned int size)
+{
+	return la == c->hint_la && (la & 0xfff) + size <= 0x1000;
 }
 
 /* Log the access as emu_access_once() logs one handed on. */
-static struct emu_access *emu_quick_log(struct emu_ctxt *c, u64 la,
+static __always_inline struct emu_access *emu_quick_log(struct emu_ctxt *c, u64 la,
 					unsigned int size, bool write)
 {
 	struct emu_access *a = &c->access[0];
@@ -124,8 +136,10 @@ int emu_quick_store(struct emu_ctxt *c, u64 *val)
 	size = in->dst.size;
 	if (in->op != EMU_OP_MOV || !c->one_operand ||
 	    !emu_quick_mem(&in->dst) ||
-	    (!emu_quick_reg(s) && s->kind != EMU_K_I) ||
-	    !emu_quick_la(c, in, size, &la))
+	    (!emu_quick_reg(s) && s->kind != EMU_K_I))
+		return 0;
+	la = emu_quick_la(c, in);
+	if (!emu_quick_fits(c, la, size))
 		return 0;
 	/* As emu_exec_mov() and emu_access() make it, and log it. */
 	*val = s->kind == EMU_K_I ? in->imm & emu_addr_mask(size) :
@@ -149,8 +163,10 @@ int emu_quick_load(struct emu_ctxt *c)
 	size = in->src.size;
 	if ((in->op != EMU_OP_MOV && in->op != EMU_OP_MOVZX &&
 	     in->op != EMU_OP_MOVSX) || !c->one_operand ||
-	    !emu_quick_reg(&in->dst) || !emu_quick_mem(&in->src) ||
-	    !emu_quick_la(c, in, size, &la))
+	    !emu_quick_reg(&in->dst) || !emu_quick_mem(&in->src))
+		return 0;
+	la = emu_quick_la(c, in);
+	if (!emu_quick_fits(c, la, size))
 		return 0;
 	/* The read handed on, as emu_emulate() leaves it after EMU_EXIT. */
 	memset(emu_quick_log(c, la, size, false)->data, 0, sizeof(u64));
@@ -162,13 +178,17 @@ int emu_quick_load_complete(struct emu_ctxt *c, const void *data)
 {
 	struct emu_insn *in = (struct emu_insn *)c->insn_state;
 	const struct emu_operand *d = &in->dst;
-	u64 val = 0;
+	struct emu_access *a = &c->access[0];
+	u64 val;
 
-	if (!c->quick_load || emu_complete_read(c, data))
+	if (!c->quick_load)
 		return -EINVAL;
 	c->quick_load = false;
-	/* As emu_exec_mov() completes the load. */
-	emu_copy_data(&val, data, in->src.size);
+	/* The read done, for emu_accesses(), as emu_complete_read() does. */
+	emu_copy_data(a->data, data, in->src.size);
+	a->done = true;
+	/* As emu_exec_mov() completes the load; zero above the size. */
+	memcpy(&val, a->data, sizeof(val));
 	if (in->op == EMU_OP_MOVSX)
 		val = sign_extend64(val, 8 * in->src.size - 1);
 	c->regs = c->reg_file ?: c->gprs;

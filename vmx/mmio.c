@@ -103,11 +103,10 @@ static void vmx_emu_user_access(struct vmx_vcpu *vmx, u64 gpa,
 {
 	const struct emu_ctxt *c = &vmx->emu;
 	struct axv_run *run = vmx->vcpu->run;
-	u64 data = 0;
 
+	vmx_mmio_exit(vmx, gpa, size, write, 0);
 	if (write)
-		emu_copy_data(&data, buf, size);
-	vmx_mmio_exit(vmx, gpa, size, write, data);
+		emu_copy_data(&run->mmio.data, buf, size);
 	run->mmio.reg = c->mov_reg;
 	run->mmio.flags = c->mov_extend == 2 ? AXV_MMIO_F_SIGN_EXTEND :
 			  c->mov_extend == 1 ? AXV_MMIO_F_ZERO_EXTEND : 0;
@@ -606,11 +605,12 @@ static int vmx_emu_quick_load_resume(struct vmx_vcpu *vmx)
 int vmx_emulate_resume(struct vmx_vcpu *vmx)
 {
 	struct emu_ctxt *c = &vmx->emu;
-	const struct emu_access *a = emu_pending_access(c);
+	const struct emu_access *a;
 
 	vmx_emu_load_regs(vmx);
 	if (c->quick_load)
 		return vmx_emu_quick_load_resume(vmx);
+	a = emu_pending_access(c);
 	if (a && !a->write)
 		emu_complete_read(c, &vmx->vcpu->run->mmio.data);
 	return vmx_emu_run(vmx);

@@ -344,7 +344,7 @@ struct emu_ctxt {
  * The sizes of most accesses (1, 2, 4 and 8) are one move each, where a
  * memcpy() whose size is known only at run time is a call.
  */
-static inline void emu_copy_data(void *dst, const void *src,
+static __always_inline void emu_copy_data(void *dst, const void *src,
 				 unsigned int size)
 {
 	switch (size) {
