@@ -5,3 +5,4 @@
 #include "../vmx/vmxon.c"
 #include "../vmx/entry_check.c"
 #include "../vmx/exit_info.c"
+#include "../vmx/dr7.c"

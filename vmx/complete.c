@@ -28,6 +28,7 @@ static void vmx_complete_in(struct vmx_vcpu *vmx, const struct axv_run *run)
 	else
 		*rax = (*rax & ~0xffUL) | (u8)data;
 	vmx_skip_insn(vmx);
+	vmx_breakpoints_pend(vmx, vmx->pend_db_hit);
 }
 
 static int vmx_complete_ins(struct vmx_vcpu *vmx)
@@ -46,6 +47,7 @@ static int vmx_complete_ins(struct vmx_vcpu *vmx)
 		return vmx_io_fault(vmx, vmx->pend_ins_gla);
 	vmx_io_advance(vmx, VMX_RDI, vmx->pend_count, vmx->pend_size,
 		       vmx->pend_addr_size, vmx->pend_rep, down);
+	vmx_breakpoints_pend(vmx, vmx->pend_db_hit);
 	return 1;
 }
 

@@ -92,10 +92,42 @@ void vmx_io_advance(struct vmx_vcpu *vmx, unsigned int reg, u32 n,
 		u64 c = (vmx->regs[VMX_RCX] & mask) - n;
 
 		vmx->regs[VMX_RCX] = (vmx->regs[VMX_RCX] & ~mask) | (c & mask);
-		if (c & mask)
+		/* An iteration owes its single-step trap too (one per exit). */
+		if (c & mask) {
+			vmx_insn_done(vmx, vmcs_readl(GUEST_RFLAGS));
 			return;
+		}
 	}
 	vmx_skip_insn(vmx);
+}
+
+/*
+ * How many of the @n elements from @gla to go now: up to the first that
+ * meets a breakpoint (on the port, or on its memory), whose #DB trap
+ * follows that iteration (@vmx->pend_db_hit, pended when it completes).
+ */
+static u32 vmx_io_string_breakpoints(struct vmx_vcpu *vmx, u16 port, u64 gla,
+				     u32 n, unsigned int size, bool down,
+				     bool in)
+{
+	unsigned int io, hit;
+	u32 i;
+
+	vmx->pend_db_hit = 0;
+	if (!vmx->guest_db_saved)
+		return n;
+	io = vmx_breakpoints_hit(vmx, port, size, VMX_BP_IO);
+	for (i = 0; i < n; i++) {
+		u64 at = down ? gla - (u64)i * size : gla + (u64)i * size;
+
+		hit = io | vmx_breakpoints_hit(vmx, at, size,
+					       in ? VMX_BP_WRITE : VMX_BP_READ);
+		if (hit) {
+			vmx->pend_db_hit = hit;
+			return i + 1;
+		}
+	}
+	return n;
 }
 
 /*
@@ -172,6 +204,7 @@ int vmx_complete_string_mmio(struct vmx_vcpu *vmx, bool in)
 	}
 	vmx_io_advance(vmx, in ? VMX_RDI : VMX_RSI, 1, size,
 		       vmx->pend_addr_size, vmx->pend_rep, down);
+	vmx_breakpoints_pend(vmx, vmx->pend_db_hit);
 	return 0;
 }
 
@@ -181,6 +214,8 @@ int vmx_exit_io(struct vmx_vcpu *vmx)
 	unsigned int size, addr_size;
 	struct vmx_io_qual q;
 	u64 gla, count, mask, gpa;
+	unsigned int hit;
+	unsigned long rflags;
 	bool in, down;
 	int ret;
 	u32 n;
@@ -201,12 +236,17 @@ int vmx_exit_io(struct vmx_vcpu *vmx)
 		vmx_user_exit(vmx, AXV_EXIT_IO);
 		vmx_count(vmx, AXV_EXIT_IO);
 		run->io.count = 1;
+		/* An I/O breakpoint's trap follows the instruction (18.3.1.2). */
 		if (in) {
+			vmx->pend_db_hit = vmx_breakpoints_hit(vmx, q.port, size,
+							       VMX_BP_IO);
 			vmx->pending = VMX_PENDING_IN;
 			memset(run->data, 0, size);
 		} else {
 			memcpy(run->data, &vmx->regs[VMX_RAX], size);
 			vmx_skip_insn(vmx);
+			hit = vmx_breakpoints_hit(vmx, q.port, size, VMX_BP_IO);
+			vmx_breakpoints_pend(vmx, hit);
 		}
 		return 0;
 	}
@@ -215,7 +255,8 @@ int vmx_exit_io(struct vmx_vcpu *vmx)
 	if (!addr_size)
 		return vmx_exit_unknown(vmx);
 	mask = vmx_addr_mask(addr_size);
-	down = vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_DF;
+	rflags = vmcs_readl(GUEST_RFLAGS);
+	down = rflags & X86_EFLAGS_DF;
 	count = q.rep ? vmx->regs[VMX_RCX] & mask : 1;
 	if (!count) {
 		vmx_skip_insn(vmx);
@@ -229,14 +270,21 @@ int vmx_exit_io(struct vmx_vcpu *vmx)
 		ret = vmx_io_probe(vmx, gla, size, &gpa);
 		if (ret == -EAGAIN)
 			return 1;
-		if (!ret)
+		if (!ret) {
+			vmx_io_string_breakpoints(vmx, q.port, gla, 1, size,
+						  down, true);
 			return vmx_io_device(vmx, true, gpa);
+		}
 	}
 	n = min3(count, (u64)AXV_RUN_DATA_SIZE / size,
 		 (u64)vmx_io_page_room(gla, size, down));
-	/* An element across a page boundary goes alone. */
-	if (!n)
+	/*
+	 * An element across a page boundary goes alone, and so does each
+	 * under RFLAGS.TF: every iteration traps (18.3.1.4).
+	 */
+	if (!n || (rflags & X86_EFLAGS_TF))
 		n = 1;
+	n = vmx_io_string_breakpoints(vmx, q.port, gla, n, size, down, in);
 	if (!in) {
 		int err = vmx_io_copy(vmx, gla, n, size, down, false);
 
@@ -248,8 +296,11 @@ int vmx_exit_io(struct vmx_vcpu *vmx)
 			ret = vmx_io_probe(vmx, gla, size, &gpa);
 			if (ret == -EAGAIN)
 				return 1;
-			return ret ? vmx_io_fault(vmx, gla) :
-				     vmx_io_device(vmx, false, gpa);
+			if (ret)
+				return vmx_io_fault(vmx, gla);
+			vmx_io_string_breakpoints(vmx, q.port, gla, 1, size,
+						  down, false);
+			return vmx_io_device(vmx, false, gpa);
 		}
 	}
 
@@ -265,5 +316,6 @@ int vmx_exit_io(struct vmx_vcpu *vmx)
 		return 0;
 	}
 	vmx_io_advance(vmx, VMX_RSI, n, size, addr_size, q.rep, down);
+	vmx_breakpoints_pend(vmx, vmx->pend_db_hit);
 	return 0;
 }

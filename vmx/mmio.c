@@ -32,9 +32,6 @@
 #define EPT_Q_GLA_VALID		BIT(7)
 #define EPT_Q_GLA_DATA		BIT(8)	/* the access, not the page walk */
 
-/* Pending debug exceptions: a data breakpoint met and enabled (25.4.2). */
-#define VMX_PENDING_DBG_BP	BIT(12)
-
 /*
  * Offsets in the standard-format XSAVE area (SDM Vol. 1, 13.4): the XMM
  * registers in the legacy region, XSTATE_BV in the header, and the upper
@@ -378,44 +375,20 @@ static int vmx_emu_fetch(struct vmx_vcpu *vmx)
 }
 
 /*
- * Data breakpoints (SDM Vol. 3, 18.2.4 and 18.3.1.2) on what the emulated
- * instruction read and wrote.  The processor did not make those accesses:
- * their #DB trap is left pending for the entry, as a single step is (B0-B3
- * and the enabled-breakpoint bit of the pending debug exceptions field,
- * 25.4.2), and the processor delivers it with DR6 set.  A breakpoint is
- * enabled by its L or G bit, is on data when its R/W bits are 01 (writes)
- * or 11 (reads and writes), and covers the 1, 2, 8 or 4 bytes LEN says
- * (00, 01, 10, 11), aligned.  Matched against the guest's DR0-DR3 saved
- * at the exit; with MOV-DR exiting they are the VMM's, and none is.
+ * Data breakpoints on what the emulated instruction read and wrote: out
+ * of line, off the path of a guest that has never enabled one.
  */
-static void vmx_emu_data_breakpoints(struct vmx_vcpu *vmx)
+static noinline void vmx_emu_data_breakpoints(struct vmx_vcpu *vmx)
 {
-	unsigned long dr7 = vmcs_readl(GUEST_DR7);
 	const struct emu_access *a;
-	unsigned int i, j, n;
-	u64 hit = 0;
+	unsigned int i, n, hit = 0;
 
-	if (!(dr7 & VMX_DR7_ENABLED))
-		return;
 	a = emu_accesses(&vmx->emu, &n);
-	for (i = 0; i < 4; i++) {
-		unsigned int rw = (dr7 >> (16 + 4 * i)) & 3;
-		unsigned int len = (dr7 >> (18 + 4 * i)) & 3;
-		u64 size = len == 2 ? 8 : len + 1;
-		u64 start = vmx->guest_db[i] & ~(size - 1);
-
-		if (!(dr7 & (3UL << (2 * i))) || !(rw & 1))
-			continue;
-		for (j = 0; j < n; j++) {
-			if ((a[j].write || rw == 3) && a[j].la < start + size &&
-			    start < a[j].la + a[j].size)
-				hit |= BIT(i);
-		}
-	}
-	if (hit)
-		vmcs_writel(GUEST_PENDING_DBG_EXCEPTIONS,
-			    vmcs_readl(GUEST_PENDING_DBG_EXCEPTIONS) | hit |
-			    VMX_PENDING_DBG_BP);
+	for (i = 0; i < n; i++)
+		hit |= vmx_breakpoints_hit(vmx, a[i].la, a[i].size,
+					   a[i].write ? VMX_BP_WRITE :
+					   VMX_BP_READ);
+	vmx_breakpoints_pend(vmx, hit);
 }
 
 /* The instruction completed: RIP, and what completing it owes. */

@@ -15,6 +15,8 @@
 #include <axvcpu/lapic.h>
 #include <axvcpu/vcpu.h>
 
+#include "dr7.h"
+
 struct axv_chunk;
 struct axv_vcpu;
 struct axv_vm;
@@ -121,6 +123,8 @@ struct vmx_event {
  * @pend_rep: the pending INS has a REP prefix.
  * @pend_port: port of a pending INS or OUTS with a device operand.
  * @pend_gpa: guest-physical address of that operand.
+ * @pend_db_hit: the breakpoints (B0-B3) a pending IN, or the element
+ *	of INS or OUTS in progress, meets: pended once it completes.
  * @pend_msr: MSR number of a pending RDMSR/WRMSR.
  * @pend_reg: general register of a pending MOV from DR.
  * @hypercall_ret: result for the next AXV_RUN to write into RAX.
@@ -187,6 +191,7 @@ struct vmx_vcpu {
 	bool pend_rep;
 	u16 pend_port;
 	u64 pend_gpa;
+	u8 pend_db_hit;
 	u32 pend_msr;
 	u8 pend_reg;
 	u64 hypercall_ret;
@@ -296,11 +301,49 @@ int vmx_apic_access_emulate(struct vmx_vcpu *vmx, u64 gpa);
  */
 bool vmx_mmio_fastpath(struct vmx_vcpu *vmx);
 
-/* DR7: L0-L3 and G0-G3, the breakpoints' enable bits (SDM Vol. 3, 18.2.4). */
-#define VMX_DR7_ENABLED		0xffUL
 int vmx_emulate_resume(struct vmx_vcpu *vmx);
 void vmx_mmio_exit(struct vmx_vcpu *vmx, u64 gpa, unsigned int size,
 		   bool write, u64 data);
+
+/* debug.c */
+
+/**
+ * __vmx_breakpoints_hit() - the guest's breakpoints an access meets.
+ * @vmx: the vCPU, VMCS current, after an exit.
+ * @addr: the access's guest-linear address, or its port.
+ * @len: its size in bytes.
+ * @acc: what it is.
+ *
+ * vmx_breakpoints_hit() looks only once the guest has enabled one.
+ *
+ * Return: B0-B3 of DR6 for the enabled breakpoints it meets, or 0.
+ */
+unsigned int __vmx_breakpoints_hit(struct vmx_vcpu *vmx, u64 addr,
+				   unsigned int len, enum vmx_bp_access acc);
+
+static inline unsigned int vmx_breakpoints_hit(struct vmx_vcpu *vmx, u64 addr,
+					       unsigned int len,
+					       enum vmx_bp_access acc)
+{
+	return vmx->guest_db_saved ? __vmx_breakpoints_hit(vmx, addr, len, acc) : 0;
+}
+
+/**
+ * __vmx_breakpoints_pend() - leave a breakpoint's #DB trap for the entry.
+ * @vmx: the vCPU, VMCS current.
+ * @hit: B0-B3, as vmx_breakpoints_hit() gives them, not 0 (the inline
+ *	vmx_breakpoints_pend() takes 0 too, and does nothing).
+ *
+ * Call once the instruction, or the iteration of a REP string
+ * instruction, that made the access is complete.
+ */
+void __vmx_breakpoints_pend(struct vmx_vcpu *vmx, unsigned int hit);
+
+static inline void vmx_breakpoints_pend(struct vmx_vcpu *vmx, unsigned int hit)
+{
+	if (hit)
+		__vmx_breakpoints_pend(vmx, hit);
+}
 
 /* complete.c */
 int vmx_complete_userspace_exit(struct vmx_vcpu *vmx);

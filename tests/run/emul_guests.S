@@ -185,6 +185,84 @@ emul_dbp_handler:
 	.globl emul_dbp_code_end
 emul_dbp_code_end:
 
+/*
+ * I/O and data breakpoints on what the kernel does for IN, OUT, INS and
+ * OUTS, and single-step over REP OUTS: each #DB trap must follow the
+ * instruction, or the iteration, that made the access (SDM Vol. 3,
+ * 18.3.1.2 and 18.3.1.4).  The handler sends DR6's B0-B3 and BS to port
+ * 0xf2 and the return EIP to 0xf1, clears DR6 and the saved TF.
+ */
+	.globl emul_iobp_code
+emul_iobp_code:
+	mov $0x8000, %esp
+	xor %eax, %eax
+	mov %eax, %dr6
+	mov %cr4, %eax
+	or $0x8, %eax			/* CR4.DE: R/W 10 is an I/O breakpoint */
+	mov %eax, %cr4
+	mov $0xe0, %eax
+	mov %eax, %dr0
+	mov $0x7002, %eax
+	mov %eax, %dr1
+	/* L0, R/W0 10 (I/O), LEN0 00; L1, R/W1 01 (writes), LEN1 00. */
+	mov $(1 | 1 << 2 | 2 << 16 | 1 << 20), %eax
+	mov %eax, %dr7
+	movw $0x7877, 0x7100
+	mov $0x5a, %al
+	out %al, $0xe0
+	.globl emul_iobp_next1
+emul_iobp_next1:
+	in $0xe0, %al
+	.globl emul_iobp_next2
+emul_iobp_next2:
+	out %al, $0xe1
+	cld
+	mov $0x7000, %edi
+	mov $4, %ecx
+	mov $0xe4, %dx
+	.globl emul_iobp_ins
+emul_iobp_ins:
+	rep insb
+	mov $0x7100, %esi
+	mov $2, %ecx
+	mov $0xe0, %dx
+	.globl emul_iobp_outs
+emul_iobp_outs:
+	rep outsb
+	.globl emul_iobp_next3
+emul_iobp_next3:
+	mov $0xd0000, %esi
+	mov $1, %ecx
+	rep outsb			/* from a device to the watched port */
+	.globl emul_iobp_next4
+emul_iobp_next4:
+	mov $0x7100, %esi
+	mov $3, %ecx
+	mov $0xe6, %dx
+	pushf
+	orl $0x100, (%esp)
+	popf
+	.globl emul_iobp_outs_tf
+emul_iobp_outs_tf:
+	rep outsb
+	cli
+	hlt
+	.globl emul_iobp_handler
+emul_iobp_handler:
+	push %eax
+	mov %dr6, %eax
+	and $0x400f, %eax
+	out %eax, $0xf2
+	mov 4(%esp), %eax
+	out %eax, $0xf1
+	xor %eax, %eax
+	mov %eax, %dr6
+	andl $~0x100, 12(%esp)
+	pop %eax
+	iret
+	.globl emul_iobp_code_end
+emul_iobp_code_end:
+
 	.code64
 	.popsection
 	.section .note.GNU-stack,"",@progbits

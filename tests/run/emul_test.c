@@ -23,13 +23,16 @@ struct step {
 	__u8 size;
 	__u8 write;
 	__u64 data;		/* answered to a read; expected of a write */
+	__u32 count;		/* string I/O: elements (0: not checked) */
 };
 
-#define R(a, s, d)	{ AXV_EXIT_MMIO, (a), (s), 0, (d) }
-#define W(a, s, d)	{ AXV_EXIT_MMIO, (a), (s), 1, (d) }
-#define OUT(p, s, d)	{ AXV_EXIT_IO, (p), (s), 1, (d) }
-#define IN(p, s, d)	{ AXV_EXIT_IO, (p), (s), 0, (d) }
-#define HALT		{ AXV_EXIT_HALT, 0, 0, 0, 0 }
+#define R(a, s, d)	{ AXV_EXIT_MMIO, (a), (s), 0, (d), 0 }
+#define W(a, s, d)	{ AXV_EXIT_MMIO, (a), (s), 1, (d), 0 }
+#define OUT(p, s, d)	{ AXV_EXIT_IO, (p), (s), 1, (d), 0 }
+#define IN(p, s, d)	{ AXV_EXIT_IO, (p), (s), 0, (d), 0 }
+#define HALT		{ AXV_EXIT_HALT, 0, 0, 0, 0, 0 }
+#define OUTS(p, s, d, n) { AXV_EXIT_IO, (p), (s), 1, (d), (n) }
+#define INS(p, s, d, n)	{ AXV_EXIT_IO, (p), (s), 0, (d), (n) }
 
 /* The MMIO exit of step @i was not @s. */
 static int mmio_mismatch(const char *what, unsigned int i,
@@ -73,10 +76,12 @@ static int run_script(struct vm *v, const char *what, const struct step *s,
 			if (!s->write)
 				data = s->data;
 			if (run->io.port != s->addr || run->io.size != s->size ||
-			    run->io.direction != s->write || data != s->data)
-				return fail("%s: step %u: port %#x/%u %#x, want %#llx/%u %#llx",
+			    run->io.direction != s->write || data != s->data ||
+			    (s->count && run->io.count != s->count))
+				return fail("%s: step %u: port %#x/%u %#x x%u, want %#llx/%u %#llx",
 					    what, i, run->io.port, run->io.size,
-					    data, (unsigned long long)s->addr,
+					    data, run->io.count,
+					    (unsigned long long)s->addr,
 					    s->size, (unsigned long long)s->data);
 			if (!s->write)
 				memcpy((__u8 *)run + run->io.data_offset,
@@ -356,6 +361,53 @@ int check_emul_data_breakpoints(void)
 	if (!ret)
 		ret = run_script(&v, "data breakpoints on emulated accesses",
 				 script, ARRAY_LEN(script));
+	vm_destroy(&v);
+	return ret;
+}
+
+/* A #DB in emul_iobp_handler: DR6's B0-B3 and BS, then where it returns. */
+#define IOBP_DR6(dr6)	OUT(0xf2, 4, (dr6))
+#define IOBP_RIP(sym)	OUT(0xf1, 4, CODE + ((sym) - emul_iobp_code))
+
+int check_emul_io_breakpoints(void)
+{
+	const struct step script[] = {
+		/* OUT and IN to the watched port: B0 after each. */
+		OUT(0xe0, 1, 0x5a), IOBP_DR6(0x1), IOBP_RIP(emul_iobp_next1),
+		IN(0xe0, 1, 0x33), IOBP_DR6(0x1), IOBP_RIP(emul_iobp_next2),
+		/* Another port: nothing. */
+		OUT(0xe1, 1, 0x33),
+		/* REP INSB into RAM: the third byte is watched (B1). */
+		INS(0xe4, 1, 0x10, 3), IOBP_DR6(0x2), IOBP_RIP(emul_iobp_ins),
+		INS(0xe4, 1, 0x13, 1),
+		/* REP OUTSB to the watched port: one element, one #DB. */
+		OUTS(0xe0, 1, 0x77, 1), IOBP_DR6(0x1), IOBP_RIP(emul_iobp_outs),
+		OUTS(0xe0, 1, 0x78, 1), IOBP_DR6(0x1), IOBP_RIP(emul_iobp_next3),
+		/* From a device to it: the device's read, the port's OUT. */
+		R(0xd0000, 1, 0x99), OUTS(0xe0, 1, 0x99, 1),
+		IOBP_DR6(0x1), IOBP_RIP(emul_iobp_next4),
+		/* Under TF: one iteration, its trap; then the rest at once. */
+		OUTS(0xe6, 1, 0x77, 1), IOBP_DR6(0x4000), IOBP_RIP(emul_iobp_outs_tf),
+		OUTS(0xe6, 1, 0x78, 2),
+		HALT,
+	};
+	static const __u8 ins_want[] = { 0x10, 0, 0, 0x13 };
+	struct vm v;
+	int ret;
+
+	ret = vm_create(&v, emul_iobp_code, emul_iobp_code_end - emul_iobp_code);
+	if (!ret) {
+		set_gate(v.mem + 0x3000, 1,
+			 CODE + (emul_iobp_handler - emul_iobp_code));
+		ret = vm_set_flat32(&v, 0x3000, 0xff);
+	}
+	if (!ret)
+		ret = run_script(&v, "I/O and data breakpoints on port I/O",
+				 script, ARRAY_LEN(script));
+	if (!ret && memcmp(v.mem + 0x7000, ins_want, sizeof(ins_want)))
+		ret = fail("REP INSB wrote %02x %02x %02x %02x",
+			   v.mem[0x7000], v.mem[0x7001], v.mem[0x7002],
+			   v.mem[0x7003]);
 	vm_destroy(&v);
 	return ret;
 }

@@ -1526,6 +1526,7 @@ static const struct {
 	{ "emul_string_io_device", check_emul_string_io },
 	{ "emul_single_step", check_emul_single_step },
 	{ "emul_data_breakpoints", check_emul_data_breakpoints },
+	{ "emul_io_breakpoints", check_emul_io_breakpoints },
 	{ "run_triple_fault", check_triple_fault },
 	{ "run_fail_entry_names_cs", check_fail_entry },
 	{ "run_busy_and_kick", check_busy_and_kick },

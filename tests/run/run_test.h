@@ -88,6 +88,10 @@ extern const __u8 emul_step_next[], emul_step_next2[], emul_step_handler[];
 extern const __u8 emul_dbp_code[], emul_dbp_code_end[];
 extern const __u8 emul_dbp_next0[], emul_dbp_next[], emul_dbp_next2[];
 extern const __u8 emul_dbp_handler[];
+extern const __u8 emul_iobp_code[], emul_iobp_code_end[];
+extern const __u8 emul_iobp_next1[], emul_iobp_next2[], emul_iobp_ins[];
+extern const __u8 emul_iobp_outs[], emul_iobp_next3[], emul_iobp_next4[];
+extern const __u8 emul_iobp_outs_tf[], emul_iobp_handler[];
 
 /* emul_test.c */
 int check_emul_poll(void);
@@ -98,5 +102,6 @@ int check_emul_unknown(void);
 int check_emul_string_io(void);
 int check_emul_single_step(void);
 int check_emul_data_breakpoints(void);
+int check_emul_io_breakpoints(void);
 
 #endif /* RUN_TEST_H */
