@@ -107,8 +107,8 @@ static __always_inline bool emu_quick_fits(const struct emu_ctxt *c, u64 la,
 }
 
 /* Log the access as emu_access_once() logs one handed on. */
-static __always_inline struct emu_access *emu_quick_log(struct emu_ctxt *c, u64 la,
-					unsigned int size, bool write)
+static __always_inline struct emu_access *
+emu_quick_log(struct emu_ctxt *c, u64 la, unsigned int size, bool write)
 {
 	struct emu_access *a = &c->access[0];
 

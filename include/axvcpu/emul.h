@@ -345,7 +345,7 @@ struct emu_ctxt {
  * memcpy() whose size is known only at run time is a call.
  */
 static __always_inline void emu_copy_data(void *dst, const void *src,
-				 unsigned int size)
+					  unsigned int size)
 {
 	switch (size) {
 	case 1:

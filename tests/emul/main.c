@@ -197,7 +197,7 @@ static void print_quirks(void)
 		const bool *ok;
 		const char *what;
 	} q[] = {
-		{ &host.rsp_any, "the kernel returns to user space with no non-canonical RSP: RSP canonical" },
+		{ &host.rsp_any, "no return to user space with RSP non-canonical: RSP canonical" },
 		{ &host.ac, "no #AC: RFLAGS.AC stays clear" },
 		{ &host.lock_ud, "no #UD for an illegal LOCK: lock_ud skipped" },
 		{ &host.seg_checks, "no segment checks in compatibility mode: flat segments only" },

@@ -475,16 +475,15 @@ static void probe(struct outcome *out, bool compat, const u8 *insn,
 }
 
 /*
- * What this CPU, or the kernel under the harness, does where the harness
- * cannot take it as the reference.  Some kernels cannot return to user
- * space with a non-canonical RSP (a PVM guest's does not: #GP before the
- * first instruction).  On this CPU:
- * QEMU's TCG raises no #AC, no #UD for an illegal LOCK, checks no segment
- * in compatibility mode, reports a read-modify-write's #PF as a read,
- * never faults on CLFLUSH, raises #GP for a non-canonical stack
- * reference (as seems to, where RSP cannot be non-canonical), and loads 16 bits for MOVBE with 66 and REX.W; and where
- * CPUs differ: MOVSXD with a 16-bit operand reads 4 bytes on AMD, 2 on
- * Intel (as emul/ does).
+ * Where the harness cannot take what it runs on as the reference.  The
+ * kernel: a PVM guest's cannot return to user space with a non-canonical
+ * RSP (#GP before the first instruction).  The CPU: QEMU's TCG raises no
+ * #AC, no #UD for an illegal LOCK, checks no segment in compatibility
+ * mode, reports a read-modify-write's #PF as a read, never faults on
+ * CLFLUSH, raises #GP for a non-canonical stack reference (so does any
+ * CPU under such a kernel), and loads 16 bits for MOVBE with 66 and
+ * REX.W; and CPUs differ: MOVSXD with a 16-bit operand reads 4 bytes on
+ * AMD, 2 on Intel (as emul/ does).
  */
 static void probe_quirks(void)
 {
