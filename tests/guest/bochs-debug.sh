@@ -66,6 +66,18 @@ virt_is virt_off_after_reload 0 0
 expect userctl_info /userctl info
 expect rmmod_again rmmod axvcpu
 
+# APIC virtualization (apicv=1; Bochs's CPU offers it): the run checks and
+# the guests that use the local APIC, and the emulator behind its
+# APIC-access exits, again; on the 2-CPU boot, which runs beside the
+# other tiers (test.sh).
+if [ "$ncpus" -ge 2 ]; then
+	expect insmod_apicv insmod /axvcpu.ko apicv=1
+	/run_test --apicv emul_ lapic_ run_hlt_kick_interrupt run_ap_start
+	run_guest_apicv_tests /userctl /guests
+	expect rmmod_apicv rmmod axvcpu
+	virt_is virt_off_after_apicv 0 0
+fi
+
 # Bochs's CPU (corei7_haswell_4770: AVX, MOVBE, no CLFLUSHOPT) is another
 # to compare the instruction emulator with: once, on the 1-CPU boot; a
 # case costs about 2 ms of emulated time here.

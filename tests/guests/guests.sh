@@ -253,3 +253,27 @@ run_guest_tests() {
 
 	[ $guest_failures -eq 0 ]
 }
+
+# run_guest_apicv_tests USERCTL DIR: the guests that use the local APIC
+# again, with "_apicv" after their names, for a module loaded with
+# apicv=1: APIC virtualization, and behind its APIC-access exits the
+# instruction emulator (mmio_insn_test64's cases on the APIC's page).
+run_guest_apicv_tests() {
+	guest_userctl=$1
+	guest_dir=$2
+	guest_failures=0
+
+	guest_lapic_caps
+	if [ "$guest_emulator_cap" -ne 0 ]; then
+		guest_run mmio_insn_test64_apicv $guest_status_pass \
+			--test-device "$guest_dir/mmio_insn_test64.elf"
+		guest_lines mmio_insn_test64_apicv "PASS mmio_insn_test64"
+	else
+		skip guest_mmio_insn_test64_apicv "no instruction emulator"
+	fi
+	guest_smp ipi_test_2_apicv 2 ipi_test
+	guest_smp lapic_timer_apicv 1 lapic_timer
+	guest_smp irq_test_apicv 1 irq_test
+
+	[ $guest_failures -eq 0 ]
+}

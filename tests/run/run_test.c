@@ -6,6 +6,12 @@
  * failure, a second thread's RUN, kicks, signals, immediate_exit and a
  * process killed in the guest.
  *
+ * Usage: run_test [--apicv] [PREFIX...]
+ * With prefixes, only the checks whose names begin with one of them run.
+ * --apicv is for a module loaded with apicv=1: it first checks that
+ * axvcpu runs guests with APIC virtualization (AXV_GET_VMX_CAPS), and
+ * the checks' names end in ".apicv".
+ *
  * Output, one line per check (tests/guest/lib.sh reads it):
  *	AXVTEST ok NAME
  *	AXVTEST fail NAME REASON
@@ -47,13 +53,15 @@ int fail(const char *fmt, ...)
 	return -1;
 }
 
+static const char *name_suffix = "";
+
 static void report(const char *name, int ret)
 {
 	if (ret) {
-		printf("AXVTEST fail %s %s\n", name, reason);
+		printf("AXVTEST fail %s%s %s\n", name, name_suffix, reason);
 		failures++;
 	} else {
-		printf("AXVTEST ok %s\n", name);
+		printf("AXVTEST ok %s%s\n", name, name_suffix);
 	}
 	reason[0] = '\0';
 }
@@ -1557,11 +1565,47 @@ static void on_alarm(int sig)
 	(void)sig;
 }
 
-int main(void)
+/*
+ * The secondary controls guests run with include APIC virtualization:
+ * virtualize APIC accesses, APIC-register virtualization, virtual-
+ * interrupt delivery (SDM Vol. 3, 25.6.2).
+ */
+static int check_apicv_in_use(void)
+{
+	const __u32 want = 1U << 0 | 1U << 8 | 1U << 9;
+	struct axv_vmx_caps caps;
+	int dev, ret;
+
+	dev = open("/dev/axvcpu", O_RDWR | O_CLOEXEC);
+	if (dev < 0)
+		return fail("open /dev/axvcpu: %s", strerror(errno));
+	ret = ioctl(dev, AXV_GET_VMX_CAPS, &caps);
+	close(dev);
+	if (ret)
+		return fail("AXV_GET_VMX_CAPS: %s", strerror(errno));
+	if ((caps.proc2_used & want) != want)
+		return fail("secondary controls used %#x, want %#x set",
+			    caps.proc2_used, want);
+	return 0;
+}
+
+/* No prefix given, or @name begins with one of them. */
+static bool selected(const char *name, char **prefixes, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strncmp(name, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return !n;
+}
+
+int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };
 	pthread_t wd;
 	unsigned int i;
+	bool apicv = argc > 1 && !strcmp(argv[1], "--apicv");
 
 	sigaction(SIGALRM, &sa, NULL);
 	if (pthread_create(&wd, NULL, watchdog, NULL)) {
@@ -1569,7 +1613,14 @@ int main(void)
 		return 1;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	argv += 1 + apicv;
+	argc -= 1 + apicv;
+	if (apicv) {
+		name_suffix = ".apicv";
+		report("run_apicv_in_use", check_apicv_in_use());
+	}
 	for (i = 0; i < ARRAY_LEN(checks); i++)
-		report(checks[i].name, checks[i].fn());
+		if (selected(checks[i].name, argv, argc))
+			report(checks[i].name, checks[i].fn());
 	return failures ? 1 : 0;
 }
