@@ -404,20 +404,29 @@ void native_prepare_memory(void)
 		die("mprotect");
 }
 
+/*
+ * DS, ES and GS as the case says (rt_sigreturn loads none of them in
+ * 64-bit mode).  A 64-bit case gets the process's DS and ES back after a
+ * compatibility-mode one: their bases do not count in 64-bit mode, but
+ * QEMU's TCG adds the base of an LDT segment left in ES to an ES-
+ * overridden address there.
+ */
 static void load_segments(const struct test_case *tc)
 {
-	static bool gs_dirty = true;
+	static bool dirty = true;
 
 	if (tc->compat) {
 		asm volatile("mov %0, %%ds" : : "r" (tc->segs[EMU_DS].sel));
 		asm volatile("mov %0, %%es" : : "r" (tc->segs[EMU_ES].sel));
 		/* In 64-bit mode this also sets GS.base from the descriptor. */
 		asm volatile("mov %0, %%gs" : : "r" (tc->segs[EMU_GS].sel));
-		gs_dirty = true;
-	} else if (gs_dirty) {
+		dirty = true;
+	} else if (dirty) {
+		asm volatile("mov %0, %%ds" : : "r" (host.ds));
+		asm volatile("mov %0, %%es" : : "r" (host.es));
 		if (syscall(SYS_arch_prctl, ARCH_SET_GS, host.gs_base))
 			die("arch_prctl(ARCH_SET_GS)");
-		gs_dirty = false;
+		dirty = false;
 	}
 }
 

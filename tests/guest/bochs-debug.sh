@@ -74,8 +74,8 @@ if [ "$ncpus" -ge 2 ]; then
 	expect insmod_apicv insmod /axvcpu.ko apicv=1
 	/run_test --apicv emul_ lapic_ run_hlt_kick_interrupt run_ap_start
 	run_guest_apicv_tests /userctl /guests
-	expect rmmod_apicv rmmod axvcpu
 	virt_is virt_off_after_apicv 0 0
+	expect rmmod_apicv rmmod axvcpu
 fi
 
 # Bochs's CPU (corei7_haswell_4770: AVX, MOVBE, no CLFLUSHOPT) is another
