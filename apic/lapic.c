@@ -310,6 +310,26 @@ int lapic_read(struct lapic *apic, u32 offset, u32 *value)
 	return 0;
 }
 
+/*
+ * A change to or from TSC-deadline mode disarms the timer (SDM Vol. 3,
+ * 10.5.4.1): the initial count and the deadline read 0.  Between
+ * one-shot and periodic mode the count goes on.
+ */
+static void lapic_write_timer_mode(struct lapic *apic, u32 mode)
+{
+	if (mode == apic->timer_mode)
+		return;
+	if (mode != APIC_LVT_TIMER_TSCDEADLINE &&
+	    apic->timer_mode != APIC_LVT_TIMER_TSCDEADLINE) {
+		lapic_timer_set_mode(apic, mode);
+		return;
+	}
+	apic->timer_mode = mode;
+	lapic_set_reg(apic, APIC_TMICT, 0);
+	apic->tsc_deadline = 0;
+	lapic_timer_restart(apic);
+}
+
 static void lapic_write_lvt(struct lapic *apic, u32 offset, u32 value)
 {
 	u32 bits = offset == APIC_LVTT ? LVT_TIMER_BITS :
@@ -321,13 +341,8 @@ static void lapic_write_lvt(struct lapic *apic, u32 offset, u32 value)
 	if (!(lapic_reg(apic, APIC_SPIV) & APIC_SPIV_APIC_ENABLED))
 		value |= APIC_LVT_MASKED;
 	lapic_set_reg(apic, offset, value);
-	/* A new timer mode starts from nothing (10.5.4.1). */
-	if (offset == APIC_LVTT && apic->timer_mode != (value & LAPIC_LVT_TIMER_MODE)) {
-		apic->timer_mode = value & LAPIC_LVT_TIMER_MODE;
-		lapic_set_reg(apic, APIC_TMICT, 0);
-		apic->tsc_deadline = 0;
-		lapic_timer_restart(apic);
-	}
+	if (offset == APIC_LVTT)
+		lapic_write_timer_mode(apic, value & LAPIC_LVT_TIMER_MODE);
 }
 
 int lapic_write(struct lapic *apic, u32 offset, u32 value)

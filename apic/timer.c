@@ -119,6 +119,19 @@ void lapic_timer_restart(struct lapic *apic)
 	lapic_timer_arm(apic, ktime_get_ns() + ns);
 }
 
+void lapic_timer_set_mode(struct lapic *apic, u32 mode)
+{
+	u64 period = 0;
+
+	apic->timer_mode = mode;
+	if (mode == APIC_LVT_TIMER_PERIODIC && apic->regs[APIC_TMICT >> 2])
+		period = max(lapic_timer_count_ns(apic->regs[APIC_TMICT >> 2],
+						  apic->timer_tdcr),
+			     LAPIC_MIN_PERIOD_NS);
+	/* Read by the hrtimer when the count reaches 0. */
+	WRITE_ONCE(apic->timer_period_ns, period);
+}
+
 void lapic_timer_set_divide(struct lapic *apic, u32 tdcr)
 {
 	u64 now = ktime_get_ns();

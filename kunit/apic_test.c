@@ -1005,12 +1005,14 @@ static void timer_periodic_min_period(struct kunit *test)
 }
 
 /*
- * TSC-deadline mode ignores the initial count; changing the timer mode
- * disarms the timer (SDM 10.5.4.1).
+ * TSC-deadline mode ignores the initial count; a change to or from it
+ * disarms the timer (SDM 10.5.4.1).  Between one-shot and periodic mode
+ * the count goes on, the initial count kept.
  */
 static void timer_modes(struct kunit *test)
 {
 	struct lapic *apic = new_enabled_apic(test, 3);
+	u64 expires;
 
 	lapic_write(apic, APIC_LVTT, APIC_LVT_TIMER_TSCDEADLINE |
 		    APIC_LVT_MASKED | 0x40);
@@ -1018,20 +1020,35 @@ static void timer_modes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rd(apic, APIC_TMICT), 0);
 	KUNIT_EXPECT_EQ(test, apic->timer_expires_ns, 0);
 
-	/* One-shot -> periodic: the count is cleared, the timer stopped. */
+	/* TSC-deadline -> one-shot, then a count of 12.8 s (1/128). */
 	lapic_write(apic, APIC_LVTT, APIC_LVT_MASKED | 0x40);
 	lapic_write(apic, APIC_TDCR, 0xa);
 	lapic_write(apic, APIC_TMICT, 100000000);
 	KUNIT_ASSERT_NE(test, apic->timer_expires_ns, 0);
+	expires = apic->timer_expires_ns;
 	/* The same mode: the count runs on. */
 	lapic_write(apic, APIC_LVTT, 0x41);
 	KUNIT_EXPECT_EQ(test, rd(apic, APIC_TMICT), 100000000);
-	KUNIT_EXPECT_NE(test, apic->timer_expires_ns, 0);
+	KUNIT_EXPECT_EQ(test, apic->timer_expires_ns, expires);
+	/* One-shot -> periodic: the count runs on, and will reload. */
 	lapic_write(apic, APIC_LVTT, APIC_LVT_TIMER_PERIODIC | 0x41);
+	KUNIT_EXPECT_EQ(test, rd(apic, APIC_TMICT), 100000000);
+	KUNIT_EXPECT_EQ(test, apic->timer_expires_ns, expires);
+	KUNIT_EXPECT_EQ(test, apic->timer_period_ns, 12800000000ULL);
+	KUNIT_EXPECT_TRUE(test, hrtimer_active(&apic->timer));
+	KUNIT_EXPECT_NE(test, rd(apic, APIC_TMCCT), 0);
+	/* Periodic -> one-shot: the count runs on, and will stop. */
+	lapic_write(apic, APIC_LVTT, 0x41);
+	KUNIT_EXPECT_EQ(test, rd(apic, APIC_TMICT), 100000000);
+	KUNIT_EXPECT_EQ(test, apic->timer_expires_ns, expires);
+	KUNIT_EXPECT_EQ(test, apic->timer_period_ns, 0);
+	KUNIT_EXPECT_TRUE(test, hrtimer_active(&apic->timer));
+	/* One-shot -> TSC-deadline: disarmed, the initial count 0. */
+	lapic_write(apic, APIC_LVTT, APIC_LVT_TIMER_TSCDEADLINE | 0x41);
 	KUNIT_EXPECT_EQ(test, rd(apic, APIC_TMICT), 0);
 	KUNIT_EXPECT_EQ(test, apic->timer_expires_ns, 0);
-	KUNIT_EXPECT_EQ(test, apic->timer_period_ns, 0);
 	KUNIT_EXPECT_FALSE(test, hrtimer_active(&apic->timer));
+	lapic_write(apic, APIC_LVTT, 0x41);
 
 	/* IA32_TSC_DEADLINE is ignored outside TSC-deadline mode. */
 	lapic_timer_set_deadline(apic, rdtsc() + 1000000000000ULL);
@@ -1049,6 +1066,39 @@ static void timer_modes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, apic->tsc_deadline, 0);
 	KUNIT_EXPECT_EQ(test, apic->timer_expires_ns, 0);
 	KUNIT_EXPECT_FALSE(test, hrtimer_active(&apic->timer));
+}
+
+/*
+ * A one-shot count switched to periodic mode before it ends reloads the
+ * initial count when it reaches 0, and keeps doing so; switched back, it
+ * stops after the current period.
+ */
+static void timer_oneshot_to_periodic(struct kunit *test)
+{
+	struct lapic *apic = new_enabled_apic(test, 3);
+	int fired, i;
+
+	lapic_write(apic, APIC_LVTT, APIC_LVT_MASKED | 0x40);
+	lapic_write(apic, APIC_TDCR, 0xb);		/* divide by 1: 1 ns */
+	lapic_write(apic, APIC_TMICT, 2000000);		/* 2 ms */
+	lapic_write(apic, APIC_LVTT, APIC_LVT_TIMER_PERIODIC |
+		    APIC_LVT_MASKED | 0x40);
+	/* Three expiries: a one-shot count gives one. */
+	for (i = 0; i < 400 && atomic_read(&apic->timer_fired) < 3; i++)
+		usleep_range(5000, 6000);
+	KUNIT_EXPECT_GE(test, atomic_read(&apic->timer_fired), 3);
+	KUNIT_EXPECT_TRUE(test, hrtimer_active(&apic->timer));
+	/* Back to one-shot: the period under way is the last. */
+	lapic_write(apic, APIC_LVTT, APIC_LVT_MASKED | 0x40);
+	for (i = 0; i < 400 && hrtimer_active(&apic->timer); i++)
+		usleep_range(5000, 6000);
+	KUNIT_EXPECT_FALSE(test, hrtimer_active(&apic->timer));
+	fired = atomic_read(&apic->timer_fired);
+	usleep_range(10000, 11000);
+	KUNIT_EXPECT_EQ(test, atomic_read(&apic->timer_fired), fired);
+	KUNIT_EXPECT_EQ(test, rd(apic, APIC_TMCCT), 0);
+	KUNIT_EXPECT_EQ(test, rd(apic, APIC_TMICT), 2000000);
+	lapic_timer_stop(apic);
 }
 
 /*
@@ -1175,6 +1225,7 @@ static struct kunit_case lapic_test_cases[] = {
 	KUNIT_CASE(timer_divide_change_keeps_count),
 	KUNIT_CASE(timer_periodic_min_period),
 	KUNIT_CASE(timer_modes),
+	KUNIT_CASE(timer_oneshot_to_periodic),
 	KUNIT_CASE(timer_far_deadline),
 	KUNIT_CASE(timer_take),
 	KUNIT_CASE(timer_deadline_passed),

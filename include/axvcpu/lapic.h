@@ -384,10 +384,21 @@ void lapic_timer_init(struct lapic *apic);
 
 /**
  * lapic_timer_restart() - (re)start or stop the timer after a write to
- *	the initial count or a change of the LVT timer mode.
+ *	the initial count, or a change to or from TSC-deadline mode.
  * @apic: the local APIC.
  */
 void lapic_timer_restart(struct lapic *apic);
+
+/**
+ * lapic_timer_set_mode() - switch between one-shot and periodic mode.
+ * @apic: the local APIC.
+ * @mode: %APIC_LVT_TIMER_ONESHOT or %APIC_LVT_TIMER_PERIODIC.
+ *
+ * A running count goes on: only what happens when it reaches 0 changes
+ * (a periodic timer reloads the initial count, a one-shot one stops).
+ * Neither the initial count nor the current count is touched.
+ */
+void lapic_timer_set_mode(struct lapic *apic, u32 mode);
 
 /**
  * lapic_timer_set_divide() - write the divide configuration.
