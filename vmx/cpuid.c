@@ -4,8 +4,8 @@
  * host's CPUID, keeping only what axvcpu really provides (SDM Vol. 2,
  * CPUID; leaf numbers and bits as there).  A VM starts with it and may
  * narrow it with AXV_SET_CPUID.  A few fields are per vCPU or follow the
- * guest's state and are filled at each CPUID exit: the APIC ID, OSXSAVE
- * and the XSAVE area size.
+ * guest's state and are filled at each CPUID exit: the APIC ID (leaf 1
+ * and the x2APIC ID of leaf 0BH), OSXSAVE and the XSAVE area size.
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
@@ -40,6 +40,9 @@ static u64 vmx_xcr0_supported;
 #define L1_ECX_X2APIC		BIT(21)
 #define L1_ECX_TSC_DEADLINE	BIT(24)
 #define L1_EDX_APIC		BIT(9)
+/* Leaf 0BH ECX[15:8]: the level types. */
+#define VMX_TOPO_SMT		1
+#define VMX_TOPO_CORE		2
 #define L1_EDX_KEEP	(BIT(0) /* FPU */ | BIT(1) /* VME */ |		\
 			 BIT(2) /* DE */ | BIT(3) /* PSE */ |		\
 			 BIT(4) /* TSC */ | BIT(5) /* MSR */ |		\
@@ -113,6 +116,18 @@ int vmx_cpuid_init(void)
 		cpuid_count(7, 0, &a, &b, &c, &d);
 		vmx_cpuid_add(7, 0, AXV_CPUID_F_INDEXED, 0, b & L7_EBX_KEEP,
 			      0, 0);
+	}
+	if (max >= 0xb) {
+		/*
+		 * The x2APIC topology: one thread per core and every vCPU a
+		 * core of one package, whose APIC IDs (8 bits at most) the
+		 * core level's shift covers.  EDX, the x2APIC ID, is the
+		 * vCPU's, filled at the exit, as is that of any sub-leaf.
+		 */
+		vmx_cpuid_add(0xb, 0, AXV_CPUID_F_INDEXED, 0, 1,
+			      VMX_TOPO_SMT << 8 | 0, 0);
+		vmx_cpuid_add(0xb, 1, AXV_CPUID_F_INDEXED, 8, AXV_MAX_VCPUS,
+			      VMX_TOPO_CORE << 8 | 1, 0);
 	}
 	if (max >= 0xd) {
 		cpuid_count(0xd, 0, &a, &b, &c, &d);
@@ -210,6 +225,12 @@ void vmx_cpuid_emulate(struct vmx_vcpu *vmx)
 		}
 	} else if (function == 0xd && index == 0 && e) {
 		b = vmx_xsave_size(vmx->xcr0);
+	} else if (function == 0xb && vmx_cpuid_find(vm->cpuid, vm->cpuid_nent,
+						     0xb, 0)) {
+		/* Past the last level too: the level number, the x2APIC ID. */
+		if (!e)
+			c = index & 0xff;
+		d = vmx->vcpu->apic_id;
 	}
 	vmx->regs[VMX_RAX] = a;
 	vmx->regs[VMX_RBX] = b;

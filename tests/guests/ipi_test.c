@@ -39,6 +39,51 @@ static void count_irq(struct irq_frame *f)
 		lapic_eoi();
 }
 
+/* NMIs taken by the held handler below, and its hand-shake. */
+static volatile u32 nmi_taken, nmi_holding, nmi_release;
+
+/* The first NMI waits in its handler until released: NMIs blocked. */
+static void nmi_hold(struct irq_frame *f)
+{
+	u64 end = rdtsc() + tsc_us(1000000);
+
+	(void)f;
+	if (atomic_inc(&nmi_taken) != 1)
+		return;
+	atomic_set(&nmi_holding, 1);
+	while (!atomic_read(&nmi_release) && (s64)(rdtsc() - end) < 0)
+		cpu_relax();
+}
+
+/*
+ * Two NMIs sent to a CPU while it handles one: the CPU holds one pending
+ * until the handler's IRET, then takes it (SDM Vol. 3, 6.7.1); the two
+ * are one.
+ */
+static void nmi_while_handling(u32 ap)
+{
+	u64 end = rdtsc() + tsc_us(1000000);
+
+	irq_set_handler(VEC_NMI, nmi_hold);
+	lapic_send_ipi(ap, APIC_DM_NMI | APIC_LEVEL_ASSERT);
+	while (!atomic_read(&nmi_holding) && (s64)(rdtsc() - end) < 0)
+		cpu_relax();
+	smp_check(atomic_read(&nmi_holding), "NMI: the AP in its handler");
+	lapic_send_ipi(ap, APIC_DM_NMI | APIC_LEVEL_ASSERT);
+	lapic_send_ipi(ap, APIC_DM_NMI | APIC_LEVEL_ASSERT);
+	tsc_delay_us(10000);
+	smp_check_eq("NMI: none taken while the handler runs",
+		     atomic_read(&nmi_taken), 1);
+	atomic_set(&nmi_release, 1);
+	end = rdtsc() + tsc_us(1000000);
+	while (atomic_read(&nmi_taken) < 2 && (s64)(rdtsc() - end) < 0)
+		cpu_relax();
+	tsc_delay_us(10000);
+	smp_check_eq("NMI: the one held taken after the handler's IRET",
+		     atomic_read(&nmi_taken), 2);
+	irq_set_handler(VEC_NMI, count_irq);
+}
+
 static void ping_irq(struct irq_frame *f)
 {
 	atomic_inc(&hits[f->vector][cpu_index()]);
@@ -211,6 +256,7 @@ void guest_main(void)
 
 	lapic_send_ipi(last, APIC_DM_NMI | APIC_LEVEL_ASSERT);
 	expect(VEC_NMI, BIT(last), "NMI IPI: the last AP's NMI handler once");
+	nmi_while_handling(last);
 
 	lowest_priority(aps);
 

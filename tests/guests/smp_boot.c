@@ -13,6 +13,27 @@
 static volatile u64 ap_apic_base[AXV_MAX_CPUS];
 static volatile u16 ap_cs[AXV_MAX_CPUS];
 static volatile u64 ap_cr3[AXV_MAX_CPUS];
+static volatile bool ap_cpuid_id_ok[AXV_MAX_CPUS];
+
+/*
+ * CPUID gives this CPU's APIC ID where the SDM (Vol. 2, CPUID) says:
+ * leaf 1 EBX[31:24], and the x2APIC ID in EDX of leaf 0BH for its levels
+ * and past them (sub-leaf 7, whose ECX is then 7 alone).
+ */
+static bool cpuid_apic_id_ok(u32 id)
+{
+	u32 max, a, b, c, d, d2;
+
+	cpuid(1, 0, &a, &b, &c, &d);
+	if (b >> 24 != id)
+		return false;
+	cpuid(0, 0, &max, &b, &c, &d);
+	if (max < 0xb)
+		return true;
+	cpuid(0xb, 0, &a, &b, &c, &d);
+	cpuid(0xb, 7, &a, &b, &c, &d2);
+	return d == id && d2 == id && c == 7 && !a && !b;
+}
 
 static void ap_main(u32 id)
 {
@@ -21,6 +42,7 @@ static void ap_main(u32 id)
 	ap_apic_base[id] = rdmsr(MSR_IA32_APIC_BASE);
 	ap_cs[id] = read_seg(cs);
 	ap_cr3[id] = read_cr3();
+	ap_cpuid_id_ok[id] = cpuid_apic_id_ok(id);
 }
 
 static void put_cpus(unsigned int n)
@@ -34,7 +56,7 @@ static void put_cpus(unsigned int n)
 
 static void check_aps(u32 bsp, u32 present)
 {
-	u32 id, once = 0, bsp_flag = 0, cs_ok = 0, cr3_ok = 0;
+	u32 id, once = 0, bsp_flag = 0, cs_ok = 0, cr3_ok = 0, cpuid_ok = 0;
 
 	for (id = 0; id < AXV_MAX_CPUS; id++) {
 		if (!(present & BIT(id)))
@@ -47,6 +69,8 @@ static void check_aps(u32 bsp, u32 present)
 			cs_ok |= BIT(id);
 		if (ap_cr3[id] == read_cr3())
 			cr3_ok |= BIT(id);
+		if (ap_cpuid_id_ok[id])
+			cpuid_ok |= BIT(id);
 	}
 	smp_check_eq("the BSP did not start itself", present & BIT(bsp), 0);
 	smp_check_eq("each AP checked in once (APIC ID bits)", once, present);
@@ -54,6 +78,8 @@ static void check_aps(u32 bsp, u32 present)
 	smp_check_eq("APs in 64-bit code (APIC ID bits)", cs_ok, present);
 	smp_check_eq("APs on the BSP's page tables (APIC ID bits)", cr3_ok,
 		     present);
+	smp_check_eq("APs whose CPUID gives their APIC ID (APIC ID bits)",
+		     cpuid_ok, present);
 }
 
 /* A start-up IPI to AP ID, which is running: no new check-in. */
@@ -104,6 +130,8 @@ void guest_main(void)
 		    "APIC version: an integrated APIC");
 	guest_check(((version >> 16) & 0xff) >= 3, "APIC version: LVT entries");
 	guest_check(bsp < AXV_MAX_CPUS, "BSP APIC ID within the tables");
+	guest_check(cpuid_apic_id_ok(bsp),
+		    "CPUID leaves 1 and 0BH give the BSP's APIC ID");
 
 	smp_prepare(ap_main);
 	n = smp_boot_all();
