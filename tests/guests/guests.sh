@@ -273,7 +273,9 @@ run_guest_apicv_tests() {
 	fi
 	guest_smp ipi_test_2_apicv 2 ipi_test
 	guest_smp lapic_timer_apicv 1 lapic_timer
-	guest_smp irq_test_apicv 1 irq_test
+	# Not irq_test: in Bochs its self-IPI with IF=0 is taken at once
+	# (Documentation/vmx.rst, "Known limits").
+	skip guest_irq_test_apicv "self-IPI taken with IF=0 under apicv in Bochs"
 
 	[ $guest_failures -eq 0 ]
 }
