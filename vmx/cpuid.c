@@ -183,16 +183,24 @@ int vmx_cpuid_vm_init(struct vmx_vm *vm)
 	return 0;
 }
 
+/*
+ * The entry for @function and @index; *@leaf says whether the model has
+ * @function at all (a sub-leaf past the last is still the leaf's).
+ */
 static const struct axv_cpuid_entry *
 vmx_cpuid_find(const struct axv_cpuid_entry *e, u32 n, u32 function,
-	       u32 index)
+	       u32 index, bool *leaf)
 {
 	u32 i;
 
-	for (i = 0; i < n; i++)
-		if (e[i].function == function &&
-		    (!(e[i].flags & AXV_CPUID_F_INDEXED) || e[i].index == index))
+	*leaf = false;
+	for (i = 0; i < n; i++) {
+		if (e[i].function != function)
+			continue;
+		*leaf = true;
+		if (!(e[i].flags & AXV_CPUID_F_INDEXED) || e[i].index == index)
 			return &e[i];
+	}
 	return NULL;
 }
 
@@ -202,8 +210,9 @@ void vmx_cpuid_emulate(struct vmx_vcpu *vmx)
 	u32 function = vmx->regs[VMX_RAX], index = vmx->regs[VMX_RCX];
 	const struct axv_cpuid_entry *e;
 	u32 a = 0, b = 0, c = 0, d = 0;
+	bool leaf;
 
-	e = vmx_cpuid_find(vm->cpuid, vm->cpuid_nent, function, index);
+	e = vmx_cpuid_find(vm->cpuid, vm->cpuid_nent, function, index, &leaf);
 	if (e) {
 		a = e->eax;
 		b = e->ebx;
@@ -225,8 +234,7 @@ void vmx_cpuid_emulate(struct vmx_vcpu *vmx)
 		}
 	} else if (function == 0xd && index == 0 && e) {
 		b = vmx_xsave_size(vmx->xcr0);
-	} else if (function == 0xb && vmx_cpuid_find(vm->cpuid, vm->cpuid_nent,
-						     0xb, 0)) {
+	} else if (function == 0xb && leaf) {
 		/* Past the last level too: the level number, the x2APIC ID. */
 		if (!e)
 			c = index & 0xff;
@@ -284,9 +292,10 @@ static long vmx_set_cpuid(struct axv_vm *vm, struct vmx_vm *vvm,
 		return axv_refuse(PTR_ERR(e), "VM %u: AXV_SET_CPUID: cannot read the entries",
 				  vm->id);
 	for (i = 0; i < n; i++) {
+		bool leaf;
 		const struct axv_cpuid_entry *s =
 			vmx_cpuid_find(vmx_cpuid_supported, vmx_cpuid_nent,
-				       e[i].function, e[i].index);
+				       e[i].function, e[i].index, &leaf);
 
 		if (!s || e[i].flags != s->flags || e[i].reserved[0] ||
 		    e[i].reserved[1] || e[i].reserved[2] ||
