@@ -284,6 +284,19 @@ static void set_gate(__u8 *idt, unsigned int vector, __u32 handler)
 	memcpy(idt + 8 * vector, gate, sizeof(gate));
 }
 
+/*
+ * Flat 32-bit protected mode with an IDT at 0x3000 whose #DB gate goes to
+ * @handler, a label within @code.
+ */
+static int start_with_db(struct vm *v, const __u8 *code, const __u8 *end,
+			 const __u8 *handler)
+{
+	if (vm_create(v, code, end - code))
+		return -1;
+	set_gate(v->mem + 0x3000, 1, CODE + (handler - code));
+	return vm_set_flat32(v, 0x3000, 0xff);
+}
+
 int check_emul_single_step(void)
 {
 	__u32 next = CODE + (emul_step_next - emul_step_code);
@@ -296,12 +309,8 @@ int check_emul_single_step(void)
 	struct vm v;
 	int ret;
 
-	ret = vm_create(&v, emul_step_code, emul_step_code_end - emul_step_code);
-	if (!ret) {
-		set_gate(v.mem + 0x3000, 1,
-			 CODE + (emul_step_handler - emul_step_code));
-		ret = vm_set_flat32(&v, 0x3000, 0xff);
-	}
+	ret = start_with_db(&v, emul_step_code, emul_step_code_end,
+			    emul_step_handler);
 	if (!ret)
 		ret = run_script(&v, "single-step over an MMIO load and CPUID", script,
 				 ARRAY_LEN(script));
@@ -332,12 +341,8 @@ int check_emul_data_breakpoints(void)
 	__u32 dr6 = 0;
 	int ret;
 
-	ret = vm_create(&v, emul_dbp_code, emul_dbp_code_end - emul_dbp_code);
-	if (!ret) {
-		set_gate(v.mem + 0x3000, 1,
-			 CODE + (emul_dbp_handler - emul_dbp_code));
-		ret = vm_set_flat32(&v, 0x3000, 0xff);
-	}
+	ret = start_with_db(&v, emul_dbp_code, emul_dbp_code_end,
+			    emul_dbp_handler);
 	/* What the processor puts in DR6 for a breakpoint it met (B2). */
 	if (!ret)
 		ret = run_expect(&v, AXV_EXIT_IO);
@@ -395,12 +400,8 @@ int check_emul_io_breakpoints(void)
 	struct vm v;
 	int ret;
 
-	ret = vm_create(&v, emul_iobp_code, emul_iobp_code_end - emul_iobp_code);
-	if (!ret) {
-		set_gate(v.mem + 0x3000, 1,
-			 CODE + (emul_iobp_handler - emul_iobp_code));
-		ret = vm_set_flat32(&v, 0x3000, 0xff);
-	}
+	ret = start_with_db(&v, emul_iobp_code, emul_iobp_code_end,
+			    emul_iobp_handler);
 	if (!ret)
 		ret = run_script(&v, "I/O and data breakpoints on port I/O",
 				 script, ARRAY_LEN(script));
