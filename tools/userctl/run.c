@@ -955,13 +955,21 @@ static void vm_destroy(struct vm *vm)
 }
 
 /* The UART's interrupt: a fixed, physical interrupt message to the BSP. */
-static void vm_uart_irq(void *opaque)
+/*
+ * The UART's interrupt line, until there is an interrupt controller to
+ * wire it to: each rising edge is the UART's vector sent to the BSP's
+ * local APIC.
+ */
+static void vm_uart_irq(void *opaque, unsigned int pin, bool level)
 {
 	struct vm *vm = opaque;
 	const struct vm_config *cfg = vm->cfg;
 	struct axv_err err;
 	int ret;
 
+	(void)pin;
+	if (!level)
+		return;
 	ret = axv_send_irq(vm->vm_fd, cfg->vcpus[vm->bsp].apic_id, cfg->uart_vector, 0, &err);
 	if (ret < 0 && !vm->uart_irq_error) {
 		fprintf(stderr, "userctl: UART interrupt: %s\n", err.msg);
@@ -1370,7 +1378,7 @@ static int run_guest(const struct run_opts *opts, struct vm_config *cfg)
 	pthread_mutex_init(&vm.lock, NULL);
 	devices_init_layout(&vm.dev, &layout, stdout, stderr, opts->verbose, opts->strict_io);
 	if (vm.lapic)
-		uart_set_irq(&vm.dev.uart, vm_uart_irq, &vm);
+		irq_line_connect(&vm.dev.uart.irq, vm_uart_irq, &vm, 0);
 	status = run_threads(&vm, &wall_ns);
 	devices_finish(&vm.dev);
 	pthread_mutex_destroy(&vm.lock);

@@ -3471,10 +3471,16 @@ static void test_parse_new_options(void)
 
 static int irq_count;
 
-static void count_irq(void *opaque)
+/* An interrupt controller's input: counts rising edges, checks levels alternate. */
+static void count_irq(void *opaque, unsigned int pin, bool level)
 {
-	CHECK(opaque == &irq_count);
-	irq_count++;
+	static bool last;
+
+	CHECK_INT(pin, 4);
+	CHECK(level != last);
+	last = level;
+	if (level)
+		++*(int *)opaque;
 }
 
 static void test_uart_interrupts(void)
@@ -3486,7 +3492,7 @@ static void test_uart_interrupts(void)
 
 	capture_start(&out);
 	uart_init(&u, out.f);
-	uart_set_irq(&u, count_irq, &irq_count);
+	irq_line_connect(&u.irq, count_irq, &irq_count, 4);
 	irq_count = 0;
 
 	/* Nothing enabled: no interrupt, whatever happens. */
@@ -3497,9 +3503,9 @@ static void test_uart_interrupts(void)
 	/* Enabling THRI with THR empty raises it; IIR reports it once. */
 	uart_out(&u, UART_IER, UART_IER_THRI);
 	CHECK_INT(irq_count, 1);
-	CHECK(u.irq_line);
+	CHECK(u.irq.level);
 	CHECK_HEX(uart_in(&u, UART_IIR), 0x02);
-	CHECK(!u.irq_line);
+	CHECK(!u.irq.level);
 	CHECK_HEX(uart_in(&u, UART_IIR), 0x01);
 	CHECK_INT(irq_count, 1);
 
@@ -3545,7 +3551,7 @@ static void test_uart_interrupts(void)
 	CHECK_INT(irq_count, 2);
 	CHECK_HEX(uart_in(&u, UART_IIR), 0x04);
 	CHECK_HEX(uart_in(&u, UART_RBR), 'M');
-	CHECK(!u.irq_line);
+	CHECK(!u.irq.level);
 	uart_out(&u, UART_MCR, 0);
 	uart_out(&u, UART_IER, 0);
 	CHECK_STR_EQ(capture_text(&out), "xabcd");
