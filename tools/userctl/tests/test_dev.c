@@ -8,6 +8,7 @@
 #include "dev/bus.h"
 #include "dev/ioapic.h"
 #include "dev/irq.h"
+#include "dev/pit.h"
 
 /* --- the I/O APIC (Intel 82093AA datasheet) --------------------------- */
 
@@ -204,6 +205,242 @@ static void test_ioapic_message(void)
 	CHECK_INT(io.sent, 1);
 }
 
+/* --- the 8254 PIT (Intel 8254 datasheet) ------------------------------- */
+
+static __u64 fake_ns;
+
+static __u64 fake_now(void *opaque)
+{
+	(void)opaque;
+	return fake_ns;
+}
+
+/* Advance the clock by @ticks PIT ticks (rounded up to whole ns). */
+static void pit_advance(__u64 ticks)
+{
+	fake_ns += (ticks * 1000000000ULL + PIT_HZ - 1) / PIT_HZ;
+}
+
+static void pit_cw(struct pit *pit, __u8 cw)
+{
+	pit_write(pit, PIT_PORT_CONTROL, 1, cw);
+}
+
+/* Write a 16-bit count LSB then MSB, as the control word said. */
+static void pit_count16(struct pit *pit, unsigned int c, __u16 n)
+{
+	pit_write(pit, c, 1, n & 0xff);
+	pit_write(pit, c, 1, n >> 8);
+}
+
+static __u16 pit_read16(struct pit *pit, unsigned int c)
+{
+	__u16 lo = pit_read(pit, c, 1);
+
+	return lo | pit_read(pit, c, 1) << 8;
+}
+
+static void new_pit(struct pit *pit)
+{
+	fake_ns = 1000000;
+	pit_init(pit, fake_now, NULL);
+}
+
+/* Mode 0: OUT low, the count runs down, OUT rises at 0 and stays. */
+static void test_pit_mode0(void)
+{
+	struct pit pit;
+
+	new_pit(&pit);
+	pit_cw(&pit, 0x30);		/* channel 0, LSB/MSB, mode 0 */
+	CHECK(!pit_out(&pit, 0));
+	pit_count16(&pit, 0, 1000);
+	CHECK_INT(pit_count(&pit, 0), 1000);
+	pit_advance(400);
+	CHECK_INT(pit_count(&pit, 0), 600);
+	CHECK(!pit_out(&pit, 0));
+	pit_advance(600);
+	CHECK_INT(pit_count(&pit, 0), 0);
+	CHECK(pit_out(&pit, 0));
+	/* It goes on from 0xffff, OUT still high. */
+	pit_advance(5);
+	CHECK_HEX(pit_count(&pit, 0), 0xfffb);
+	CHECK(pit_out(&pit, 0));
+	/* The first byte of a new count stops it, OUT low again. */
+	pit_write(&pit, 0, 1, 0x10);
+	CHECK(!pit_out(&pit, 0));
+	pit_write(&pit, 0, 1, 0x00);
+	CHECK_INT(pit_count(&pit, 0), 0x10);
+	CHECK_INT(pit_next_edge_ns(&pit) > fake_ns, 1);
+}
+
+/* Mode 2: N..1, OUT low while 1, reload; edges every N ticks. */
+static void test_pit_mode2(void)
+{
+	struct pit pit;
+	__u64 t0;
+
+	new_pit(&pit);
+	pit_cw(&pit, 0x34);		/* channel 0, LSB/MSB, mode 2 */
+	CHECK(pit_out(&pit, 0));
+	pit_count16(&pit, 0, 100);
+	t0 = fake_ns;
+	CHECK_INT(pit_count(&pit, 0), 100);
+	pit_advance(98);
+	CHECK_INT(pit_count(&pit, 0), 2);
+	CHECK(pit_out(&pit, 0));
+	pit_advance(1);
+	CHECK_INT(pit_count(&pit, 0), 1);
+	CHECK(!pit_out(&pit, 0));
+	pit_advance(1);
+	CHECK_INT(pit_count(&pit, 0), 100);
+	CHECK(pit_out(&pit, 0));
+	/* The next rising edge: 200 ticks from the load. */
+	CHECK_INT(pit_next_edge_ns(&pit),
+		  t0 + (200 * 1000000000ULL + PIT_HZ - 1) / PIT_HZ);
+	/* Mode 6 is mode 2. */
+	pit_cw(&pit, 0x3c);
+	pit_count16(&pit, 0, 10);
+	pit_advance(9);
+	CHECK(!pit_out(&pit, 0));
+}
+
+/* Mode 3: OUT high for ceil(N/2), low for the rest; the count by 2s. */
+static void test_pit_mode3(void)
+{
+	struct pit pit;
+
+	new_pit(&pit);
+	pit_cw(&pit, 0x36);		/* channel 0, LSB/MSB, mode 3 */
+	pit_count16(&pit, 0, 10);
+	CHECK(pit_out(&pit, 0));
+	pit_advance(2);
+	CHECK_INT(pit_count(&pit, 0), 6);
+	pit_advance(3);
+	CHECK(!pit_out(&pit, 0));
+	CHECK_INT(pit_count(&pit, 0), 10);
+	pit_advance(5);
+	CHECK(pit_out(&pit, 0));
+	/* Odd: high for 3 of 5. */
+	pit_count16(&pit, 0, 5);
+	pit_advance(2);
+	CHECK(pit_out(&pit, 0));
+	pit_advance(1);
+	CHECK(!pit_out(&pit, 0));
+}
+
+/* Mode 4: OUT high, low for the one tick at 0. */
+static void test_pit_mode4(void)
+{
+	struct pit pit;
+
+	new_pit(&pit);
+	pit_cw(&pit, 0x38);		/* channel 0, LSB/MSB, mode 4 */
+	pit_count16(&pit, 0, 50);
+	pit_advance(49);
+	CHECK(pit_out(&pit, 0));
+	pit_advance(1);
+	CHECK(!pit_out(&pit, 0));
+	pit_advance(1);
+	CHECK(pit_out(&pit, 0));
+	CHECK_HEX(pit_count(&pit, 0), 0xffff);
+}
+
+/* Access modes, the counter latch, read-back of counts and status. */
+static void test_pit_access(void)
+{
+	struct pit pit;
+
+	new_pit(&pit);
+	/* LSB only, then MSB only. */
+	pit_cw(&pit, 0x14);		/* channel 0, LSB, mode 2 */
+	pit_write(&pit, 0, 1, 200);
+	CHECK_INT(pit_count(&pit, 0), 200);
+	CHECK_INT(pit_read(&pit, 0, 1), 200);
+	pit_cw(&pit, 0x24);		/* channel 0, MSB, mode 2 */
+	pit_write(&pit, 0, 1, 2);
+	CHECK_INT(pit_count(&pit, 0), 512);
+	CHECK_INT(pit_read(&pit, 0, 1), 2);
+	/* Latch: the count at the latch, read whole, while it runs on. */
+	pit_cw(&pit, 0x34);
+	pit_count16(&pit, 0, 1000);
+	pit_advance(100);
+	pit_cw(&pit, 0x00);		/* latch channel 0 */
+	pit_advance(100);
+	pit_cw(&pit, 0x00);		/* a second latch before reading: ignored */
+	CHECK_INT(pit_read16(&pit, 0), 900);
+	CHECK_INT(pit_read16(&pit, 0), 800);
+	/* Read-back: status then count of channel 2, not yet loaded. */
+	pit_cw(&pit, 0xb6);		/* channel 2, LSB/MSB, mode 3 */
+	pit_cw(&pit, 0xc8);		/* read-back: count and status, ch 2 */
+	CHECK_HEX(pit_read(&pit, 2, 1), 0x80 | 0x40 | 0x36);
+	pit_count16(&pit, 2, 0x1234);
+	pit_cw(&pit, 0xe8);		/* read-back: status only, ch 2 */
+	CHECK_HEX(pit_read(&pit, 2, 1), 0x80 | 0x36);
+	/* Only byte accesses. */
+	CHECK_HEX(pit_read(&pit, 0, 2), 0xffff);
+}
+
+/* Port 0x61: channel 2's gate and OUT2, as calibration loops use them. */
+static void test_pit_port61(void)
+{
+	struct pit pit;
+	int polls = 0;
+
+	new_pit(&pit);
+	/* Gate low, speaker off; channel 2 in mode 0, as Linux calibrates. */
+	pit_port61_write(&pit, 0, 1, 0x00);
+	pit_cw(&pit, 0xb0);		/* channel 2, LSB/MSB, mode 0 */
+	pit_count16(&pit, 2, 11932);	/* 10 ms */
+	pit_advance(1000);
+	CHECK_INT(pit_count(&pit, 2), 11932);	/* gate low: stopped */
+	pit_port61_write(&pit, 0, 1, PIT_61_GATE2);
+	CHECK_HEX(pit_port61_read(&pit, 0, 1) & 0x0f, PIT_61_GATE2);
+	while (!(pit_port61_read(&pit, 0, 1) & PIT_61_OUT2) && polls < 100000) {
+		pit_advance(10);
+		polls++;
+	}
+	CHECK_INT(polls, 1194);		/* ceil(11932 / 10) */
+	/* Gate low in mode 0: the count holds. */
+	pit_port61_write(&pit, 0, 1, 0);
+	polls = pit_count(&pit, 2);
+	pit_advance(500);
+	CHECK_INT(pit_count(&pit, 2), polls);
+}
+
+static unsigned int irq0_rises;
+
+static void count_rise(void *opaque, unsigned int pin, bool level)
+{
+	(void)opaque;
+	(void)pin;
+	if (level)
+		irq0_rises++;
+}
+
+/* IRQ 0: one pulse per update that passed one edge or more. */
+static void test_pit_irq0(void)
+{
+	struct pit pit;
+
+	new_pit(&pit);
+	irq_line_connect(&pit.irq0, count_rise, NULL, 0);
+	irq0_rises = 0;
+	pit_cw(&pit, 0x34);
+	pit_count16(&pit, 0, 1000);
+	pit_update_irq(&pit);
+	CHECK_INT(irq0_rises, 1);	/* the line rises with OUT at the mode write */
+	fake_ns = pit_next_edge_ns(&pit);
+	pit_update_irq(&pit);
+	CHECK_INT(irq0_rises, 2);
+	pit_update_irq(&pit);
+	CHECK_INT(irq0_rises, 2);
+	/* Late by ten periods: one interrupt. */
+	pit_advance(10000);
+	pit_update_irq(&pit);
+	CHECK_INT(irq0_rises, 3);
+}
+
 int main(void)
 {
 	RUN(test_ioapic_registers);
@@ -212,5 +449,12 @@ int main(void)
 	RUN(test_ioapic_polarity);
 	RUN(test_ioapic_level);
 	RUN(test_ioapic_message);
+	RUN(test_pit_mode0);
+	RUN(test_pit_mode2);
+	RUN(test_pit_mode3);
+	RUN(test_pit_mode4);
+	RUN(test_pit_access);
+	RUN(test_pit_port61);
+	RUN(test_pit_irq0);
 	return check_report();
 }
