@@ -9,6 +9,7 @@
 #include "dev/ioapic.h"
 #include "dev/irq.h"
 #include "dev/pit.h"
+#include "dev/rtc.h"
 
 /* --- the I/O APIC (Intel 82093AA datasheet) --------------------------- */
 
@@ -441,6 +442,170 @@ static void test_pit_irq0(void)
 	CHECK_INT(irq0_rises, 3);
 }
 
+/* --- the MC146818 RTC and CMOS (Motorola MC146818A datasheet) --------- */
+
+/* 2024-02-29 23:59:58 UTC, a Thursday. */
+#define RTC_START	1709251198
+
+static __u8 cmos_read(struct rtc *rtc, __u8 reg)
+{
+	rtc_write(rtc, 0, 1, reg);
+	return rtc_read(rtc, 1, 1);
+}
+
+static void cmos_write(struct rtc *rtc, __u8 reg, __u8 v)
+{
+	rtc_write(rtc, 0, 1, reg);
+	rtc_write(rtc, 1, 1, v);
+}
+
+static void new_rtc(struct rtc *rtc)
+{
+	fake_ns = 5000000000ULL;
+	rtc_init(rtc, RTC_START, 256 * 1024, fake_now, NULL);
+}
+
+/* BCD, 24-hour: the date and time; a second later, the leap day ends. */
+static void test_rtc_time(void)
+{
+	struct rtc rtc;
+
+	new_rtc(&rtc);
+	CHECK_HEX(cmos_read(&rtc, RTC_SECONDS), 0x58);
+	CHECK_HEX(cmos_read(&rtc, RTC_MINUTES), 0x59);
+	CHECK_HEX(cmos_read(&rtc, RTC_HOURS), 0x23);
+	CHECK_HEX(cmos_read(&rtc, RTC_DAY_OF_WEEK), 5);
+	CHECK_HEX(cmos_read(&rtc, RTC_DAY_OF_MONTH), 0x29);
+	CHECK_HEX(cmos_read(&rtc, RTC_MONTH), 0x02);
+	CHECK_HEX(cmos_read(&rtc, RTC_YEAR), 0x24);
+	CHECK_HEX(cmos_read(&rtc, RTC_CENTURY), 0x20);
+	fake_ns += 2 * 1000000000ULL;
+	CHECK_HEX(cmos_read(&rtc, RTC_SECONDS), 0x00);
+	CHECK_HEX(cmos_read(&rtc, RTC_HOURS), 0x00);
+	CHECK_HEX(cmos_read(&rtc, RTC_DAY_OF_MONTH), 0x01);
+	CHECK_HEX(cmos_read(&rtc, RTC_MONTH), 0x03);
+	CHECK_HEX(cmos_read(&rtc, RTC_DAY_OF_WEEK), 6);
+	CHECK_HEX(cmos_read(&rtc, RTC_REG_D), RTC_D_VRT);
+}
+
+/* Binary and 12-hour formats, and setting the time under SET. */
+static void test_rtc_formats_and_set(void)
+{
+	struct rtc rtc;
+
+	new_rtc(&rtc);
+	cmos_write(&rtc, RTC_REG_B, RTC_B_DM_BINARY);	/* binary, 12-hour */
+	CHECK_INT(cmos_read(&rtc, RTC_SECONDS), 58);
+	CHECK_HEX(cmos_read(&rtc, RTC_HOURS), RTC_HOUR_PM | 11);
+	/* SET: the time stands still while it is written. */
+	cmos_write(&rtc, RTC_REG_B, RTC_B_SET | RTC_B_DM_BINARY | RTC_B_24H);
+	cmos_write(&rtc, RTC_HOURS, 7);
+	cmos_write(&rtc, RTC_MINUTES, 30);
+	cmos_write(&rtc, RTC_SECONDS, 0);
+	cmos_write(&rtc, RTC_YEAR, 25);
+	cmos_write(&rtc, RTC_MONTH, 12);
+	cmos_write(&rtc, RTC_DAY_OF_MONTH, 31);
+	fake_ns += 5 * 1000000000ULL;
+	CHECK_INT(cmos_read(&rtc, RTC_SECONDS), 0);
+	/* Not in an update while SET. */
+	CHECK_HEX(cmos_read(&rtc, RTC_REG_A) & RTC_A_UIP, 0);
+	cmos_write(&rtc, RTC_REG_B, RTC_B_DM_BINARY | RTC_B_24H);
+	fake_ns += 3 * 1000000000ULL;
+	CHECK_INT(cmos_read(&rtc, RTC_SECONDS), 3);
+	CHECK_INT(cmos_read(&rtc, RTC_MINUTES), 30);
+	CHECK_INT(cmos_read(&rtc, RTC_HOURS), 7);
+	CHECK_INT(cmos_read(&rtc, RTC_DAY_OF_MONTH), 31);
+	CHECK_INT(cmos_read(&rtc, RTC_MONTH), 12);
+	CHECK_INT(cmos_read(&rtc, RTC_YEAR), 25);
+	CHECK_INT(cmos_read(&rtc, RTC_DAY_OF_WEEK), 4);	/* a Wednesday */
+	/* 12-hour writes: 12 AM is 0, 12 PM is 12. */
+	cmos_write(&rtc, RTC_REG_B, RTC_B_DM_BINARY);
+	cmos_write(&rtc, RTC_HOURS, 12);
+	cmos_write(&rtc, RTC_REG_B, RTC_B_DM_BINARY | RTC_B_24H);
+	CHECK_INT(cmos_read(&rtc, RTC_HOURS), 0);
+	cmos_write(&rtc, RTC_REG_B, RTC_B_DM_BINARY);
+	cmos_write(&rtc, RTC_HOURS, RTC_HOUR_PM | 12);
+	cmos_write(&rtc, RTC_REG_B, RTC_B_DM_BINARY | RTC_B_24H);
+	CHECK_INT(cmos_read(&rtc, RTC_HOURS), 12);
+}
+
+/* UIP in the last 244 us before each update. */
+static void test_rtc_uip(void)
+{
+	struct rtc rtc;
+
+	new_rtc(&rtc);
+	CHECK_HEX(cmos_read(&rtc, RTC_REG_A), 0x26);
+	fake_ns += 1000000000ULL - RTC_UIP_NS - 1;
+	CHECK_HEX(cmos_read(&rtc, RTC_REG_A) & RTC_A_UIP, 0);
+	fake_ns += 1;
+	CHECK_HEX(cmos_read(&rtc, RTC_REG_A) & RTC_A_UIP, RTC_A_UIP);
+	fake_ns += RTC_UIP_NS;
+	CHECK_HEX(cmos_read(&rtc, RTC_REG_A) & RTC_A_UIP, 0);
+	/* UIP is read-only. */
+	cmos_write(&rtc, RTC_REG_A, 0xa6);
+	CHECK_HEX(cmos_read(&rtc, RTC_REG_A), 0x26);
+}
+
+/* Status C: UF, PF and AF, cleared by reading; IRQF and IRQ 8 by the enables. */
+static void test_rtc_flags(void)
+{
+	struct rtc rtc;
+	struct irq_line *l;
+
+	new_rtc(&rtc);
+	l = &rtc.irq;
+	CHECK_HEX(cmos_read(&rtc, RTC_REG_C), 0);
+	/* Half a second: a periodic tick (1024 Hz), no update. */
+	fake_ns += 500000000ULL;
+	CHECK_HEX(cmos_read(&rtc, RTC_REG_C), RTC_C_PF);
+	CHECK_HEX(cmos_read(&rtc, RTC_REG_C), 0);
+	/* An update, and with UIE, IRQF and the line. */
+	cmos_write(&rtc, RTC_REG_B, RTC_B_24H | RTC_B_UIE);
+	fake_ns += 600000000ULL;
+	CHECK_HEX(rtc_update_irq(&rtc), RTC_C_IRQF | RTC_C_UF | RTC_C_PF);
+	CHECK(l->level);
+	CHECK_HEX(cmos_read(&rtc, RTC_REG_C), RTC_C_IRQF | RTC_C_UF | RTC_C_PF);
+	CHECK(!l->level);
+	/* Rate select 0: no periodic flag. */
+	cmos_write(&rtc, RTC_REG_A, 0x20);
+	cmos_write(&rtc, RTC_REG_B, RTC_B_24H | RTC_B_AIE);
+	/* Alarm at xx:00:05 (BCD), six seconds on: AF once it passes. */
+	cmos_write(&rtc, RTC_SECONDS_ALARM, 0x05);
+	cmos_write(&rtc, RTC_MINUTES_ALARM, 0x00);
+	cmos_write(&rtc, RTC_HOURS_ALARM, RTC_ALARM_ANY);
+	CHECK_HEX(cmos_read(&rtc, RTC_SECONDS), 0x59);	/* 23:59:59.1 */
+	fake_ns += 3 * 1000000000ULL;
+	CHECK_HEX(cmos_read(&rtc, RTC_REG_C), RTC_C_UF);
+	fake_ns += 3 * 1000000000ULL;
+	CHECK_HEX(cmos_read(&rtc, RTC_REG_C), RTC_C_IRQF | RTC_C_AF | RTC_C_UF);
+	/* Registers C and D are read-only. */
+	cmos_write(&rtc, RTC_REG_D, 0);
+	CHECK_HEX(cmos_read(&rtc, RTC_REG_D), RTC_D_VRT);
+}
+
+/* CMOS memory, the PC's memory-size bytes, the NMI-mask bit, byte access. */
+static void test_rtc_cmos(void)
+{
+	struct rtc rtc;
+
+	new_rtc(&rtc);
+	/* 256 MiB: 640 KiB base, 0xffff KiB extended (capped), 3840 x 64 KiB above 16 MiB. */
+	CHECK_INT(cmos_read(&rtc, 0x15) | cmos_read(&rtc, 0x16) << 8, 640);
+	CHECK_INT(cmos_read(&rtc, 0x17) | cmos_read(&rtc, 0x18) << 8, 0xffff);
+	CHECK_INT(cmos_read(&rtc, 0x30) | cmos_read(&rtc, 0x31) << 8, 0xffff);
+	CHECK_INT(cmos_read(&rtc, 0x34) | cmos_read(&rtc, 0x35) << 8, 3840);
+	cmos_write(&rtc, 0x7f, 0x5a);
+	CHECK_HEX(cmos_read(&rtc, 0x7f), 0x5a);
+	/* Bit 7 of the index is the NMI mask, not part of the index. */
+	rtc_write(&rtc, 0, 1, RTC_NMI_DISABLE | 0x7f);
+	CHECK(rtc.nmi_disabled);
+	CHECK_HEX(rtc_read(&rtc, 1, 1), 0x5a);
+	rtc_write(&rtc, 0, 1, 0x7f);
+	CHECK(!rtc.nmi_disabled);
+	CHECK_HEX(rtc_read(&rtc, 1, 2), 0xffff);
+}
+
 int main(void)
 {
 	RUN(test_ioapic_registers);
@@ -456,5 +621,10 @@ int main(void)
 	RUN(test_pit_access);
 	RUN(test_pit_port61);
 	RUN(test_pit_irq0);
+	RUN(test_rtc_time);
+	RUN(test_rtc_formats_and_set);
+	RUN(test_rtc_uip);
+	RUN(test_rtc_flags);
+	RUN(test_rtc_cmos);
 	return check_report();
 }
