@@ -8,6 +8,7 @@
 #include "dev/bus.h"
 #include "dev/ioapic.h"
 #include "dev/irq.h"
+#include "dev/pic.h"
 #include "dev/pit.h"
 #include "dev/rtc.h"
 
@@ -606,6 +607,194 @@ static void test_rtc_cmos(void)
 	CHECK_HEX(rtc_read(&rtc, 1, 2), 0xffff);
 }
 
+/* --- the 8259A pair (Intel 8259A datasheet) ----------------------------- */
+
+static struct pic_port pic_master, pic_slave;
+
+/* The pair as Linux and BIOSes set it up: vectors 0x20 and 0x28, 8086 mode. */
+static void new_pic(struct pic *pic, bool aeoi)
+{
+	pic_init(pic);
+	pic_master = (struct pic_port){ pic, 0 };
+	pic_slave = (struct pic_port){ pic, 1 };
+	pic_write(&pic_master, 0, 1, 0x11);	/* ICW1: ICW4 needed, cascade */
+	pic_write(&pic_master, 1, 1, 0x20);	/* ICW2 */
+	pic_write(&pic_master, 1, 1, 0x04);	/* ICW3: slave on IR2 */
+	pic_write(&pic_master, 1, 1, aeoi ? 0x03 : 0x01);	/* ICW4 */
+	pic_write(&pic_slave, 0, 1, 0x11);
+	pic_write(&pic_slave, 1, 1, 0x28);
+	pic_write(&pic_slave, 1, 1, 0x02);	/* its ID */
+	pic_write(&pic_slave, 1, 1, aeoi ? 0x03 : 0x01);
+}
+
+static void pic_eoi(struct pic_port *port)
+{
+	pic_write(port, 0, 1, 0x20);		/* OCW2: non-specific EOI */
+}
+
+/* ICW1 clears the mask; OCW1 is the mask; reads give IRR, ISR as OCW3 says. */
+static void test_pic_init_and_registers(void)
+{
+	struct pic pic;
+
+	new_pic(&pic, false);
+	CHECK_HEX(pic_read(&pic_master, 1, 1), 0);
+	pic_write(&pic_master, 1, 1, 0xfb);
+	CHECK_HEX(pic_read(&pic_master, 1, 1), 0xfb);
+	pic_set_irq(&pic, 0, true);
+	CHECK_HEX(pic_read(&pic_master, 0, 1), 0x01);	/* IRR */
+	CHECK(!pic.intr.level);				/* masked */
+	pic_write(&pic_master, 1, 1, 0xfa);
+	CHECK(pic.intr.level);
+	CHECK_INT(pic_ack(&pic), 0x20);
+	CHECK(!pic.intr.level);
+	CHECK_HEX(pic_read(&pic_master, 0, 1), 0x00);	/* IRR: the edge taken */
+	pic_write(&pic_master, 0, 1, 0x0b);		/* OCW3: read ISR */
+	CHECK_HEX(pic_read(&pic_master, 0, 1), 0x01);
+	pic_eoi(&pic_master);
+	CHECK_HEX(pic_read(&pic_master, 0, 1), 0x00);
+	pic_write(&pic_master, 0, 1, 0x0a);		/* OCW3: read IRR */
+	/* A new ICW1 clears the mask and the in-service register. */
+	pic_write(&pic_master, 1, 1, 0xff);
+	pic_write(&pic_master, 0, 1, 0x11);
+	CHECK_HEX(pic_read(&pic_master, 1, 1), 0);
+	/* Only byte accesses. */
+	CHECK_HEX(pic_read(&pic_master, 1, 2), 0xffff);
+}
+
+/* Fixed priority: IR0 first; a lower request waits for the EOI. */
+static void test_pic_priority(void)
+{
+	struct pic pic;
+
+	new_pic(&pic, false);
+	pic_set_irq(&pic, 4, true);
+	pic_set_irq(&pic, 1, true);
+	CHECK_INT(pic_ack(&pic), 0x21);
+	/* IR4 is lower: nothing while IR1 is in service. */
+	CHECK(!pic.intr.level);
+	/* IR0 is higher: it nests. */
+	pic_set_irq(&pic, 0, true);
+	CHECK(pic.intr.level);
+	CHECK_INT(pic_ack(&pic), 0x20);
+	pic_eoi(&pic_master);		/* ends IR0, the highest in service */
+	CHECK(!pic.intr.level);
+	pic_eoi(&pic_master);		/* ends IR1 */
+	CHECK(pic.intr.level);
+	CHECK_INT(pic_ack(&pic), 0x24);
+	/* Specific EOI of IR4. */
+	pic_write(&pic_master, 0, 1, 0x64);
+	pic_write(&pic_master, 0, 1, 0x0b);
+	CHECK_HEX(pic_read(&pic_master, 0, 1), 0);
+	/* Nothing pending: the acknowledge is spurious, IR7's, nothing in service. */
+	CHECK_INT(pic_ack(&pic), 0x27);
+	CHECK_HEX(pic_read(&pic_master, 0, 1), 0);
+}
+
+/* Rotation: the serviced input becomes the lowest; set priority too. */
+static void test_pic_rotation(void)
+{
+	struct pic pic;
+
+	new_pic(&pic, false);
+	pic_set_irq(&pic, 1, true);
+	CHECK_INT(pic_ack(&pic), 0x21);
+	pic_write(&pic_master, 0, 1, 0xa0);	/* rotate on non-specific EOI */
+	/* IR1 is now the lowest: IR2-IR7, IR0, IR1, so IR3 before IR0. */
+	pic_set_irq(&pic, 0, true);
+	pic_set_irq(&pic, 3, true);
+	CHECK_INT(pic_ack(&pic), 0x23);
+	pic_eoi(&pic_master);
+	CHECK_INT(pic_ack(&pic), 0x20);
+	pic_eoi(&pic_master);
+	/* Set priority: IR5 lowest, so IR6 first. */
+	pic_write(&pic_master, 0, 1, 0xc5);
+	pic_set_irq(&pic, 0, false);
+	pic_set_irq(&pic, 0, true);
+	pic_set_irq(&pic, 6, true);
+	CHECK_INT(pic_ack(&pic), 0x26);
+}
+
+/* The slave on IR2: its vector, and EOIs to both. */
+static void test_pic_cascade(void)
+{
+	struct pic pic;
+
+	new_pic(&pic, false);
+	pic_set_irq(&pic, 8 + 4, true);		/* IRQ 12 */
+	CHECK(pic.intr.level);
+	CHECK_INT(pic_ack(&pic), 0x2c);
+	CHECK(!pic.intr.level);
+	/* IRQ 14 waits: the master's IR2 is still in service. */
+	pic_set_irq(&pic, 14, true);
+	pic_eoi(&pic_slave);
+	CHECK(!pic.intr.level);
+	pic_eoi(&pic_master);
+	CHECK(pic.intr.level);
+	CHECK_INT(pic_ack(&pic), 0x2e);
+	/* The slave masked: nothing reaches the master. */
+	pic_eoi(&pic_slave);
+	pic_eoi(&pic_master);
+	pic_write(&pic_slave, 1, 1, 0xff);
+	pic_set_irq(&pic, 15, true);
+	CHECK(!pic.intr.level);
+	/* IRQ 2 itself is the cascade: an input there is ignored. */
+	pic_set_irq(&pic, 2, true);
+	CHECK(!pic.intr.level);
+}
+
+/* Level inputs (ELCR) request while high; automatic EOI; poll. */
+static void test_pic_level_aeoi_poll(void)
+{
+	struct pic pic;
+
+	new_pic(&pic, false);
+	/* The reserved ELCR bits read 0. */
+	pic_elcr_write(&pic, 0, 1, 0xff);
+	pic_elcr_write(&pic, 1, 1, 0xff);
+	CHECK_HEX(pic_elcr_read(&pic, 0, 1), PIC_ELCR_MASTER_MASK);
+	CHECK_HEX(pic_elcr_read(&pic, 1, 1), PIC_ELCR_SLAVE_MASK);
+	pic_set_irq(&pic, 11, true);
+	CHECK_INT(pic_ack(&pic), 0x2b);
+	pic_eoi(&pic_slave);
+	pic_eoi(&pic_master);
+	/* Still high: requested again. */
+	CHECK(pic.intr.level);
+	pic_set_irq(&pic, 11, false);
+	CHECK(!pic.intr.level);
+	/* Automatic EOI: nothing stays in service. */
+	new_pic(&pic, true);
+	pic_set_irq(&pic, 3, true);
+	CHECK_INT(pic_ack(&pic), 0x23);
+	pic_write(&pic_master, 0, 1, 0x0b);
+	CHECK_HEX(pic_read(&pic_master, 0, 1), 0);
+	/* Poll: the highest request, acknowledged, as 0x80 | its input. */
+	new_pic(&pic, false);
+	pic_set_irq(&pic, 5, true);
+	pic_write(&pic_master, 0, 1, 0x0c);	/* OCW3: poll */
+	CHECK_HEX(pic_read(&pic_master, 0, 1), 0x85);
+	pic_write(&pic_master, 0, 1, 0x0c);
+	CHECK_HEX(pic_read(&pic_master, 0, 1), 0x00);
+}
+
+/* Special mask mode: a masked in-service input does not block lower ones. */
+static void test_pic_special_mask(void)
+{
+	struct pic pic;
+
+	new_pic(&pic, false);
+	pic_set_irq(&pic, 1, true);
+	CHECK_INT(pic_ack(&pic), 0x21);
+	pic_set_irq(&pic, 5, true);
+	CHECK(!pic.intr.level);
+	pic_write(&pic_master, 1, 1, 0x02);	/* mask IR1, in service */
+	pic_write(&pic_master, 0, 1, 0x68);	/* OCW3: set special mask mode */
+	CHECK(pic.intr.level);
+	CHECK_INT(pic_ack(&pic), 0x25);
+	pic_write(&pic_master, 0, 1, 0x48);	/* reset special mask mode */
+	CHECK(!pic.intr.level);
+}
+
 int main(void)
 {
 	RUN(test_ioapic_registers);
@@ -626,5 +815,11 @@ int main(void)
 	RUN(test_rtc_uip);
 	RUN(test_rtc_flags);
 	RUN(test_rtc_cmos);
+	RUN(test_pic_init_and_registers);
+	RUN(test_pic_priority);
+	RUN(test_pic_rotation);
+	RUN(test_pic_cascade);
+	RUN(test_pic_level_aeoi_poll);
+	RUN(test_pic_special_mask);
 	return check_report();
 }
