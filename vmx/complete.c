@@ -47,7 +47,6 @@ static int vmx_complete_ins(struct vmx_vcpu *vmx)
 		return vmx_io_fault(vmx, vmx->pend_ins_gla);
 	vmx_io_advance(vmx, VMX_RDI, vmx->pend_count, vmx->pend_size,
 		       vmx->pend_addr_size, vmx->pend_rep, down);
-	vmx_breakpoints_pend(vmx, vmx->pend_db_hit);
 	return 1;
 }
 

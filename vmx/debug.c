@@ -23,8 +23,7 @@
 /* Pending debug exceptions: an enabled breakpoint was met (25.4.2). */
 #define VMX_PENDING_DBG_BP	BIT(12)
 
-unsigned int __vmx_breakpoints_hit(struct vmx_vcpu *vmx, u64 addr,
-				   unsigned int len, enum vmx_bp_access acc)
+unsigned long __vmx_breakpoints_dr7(struct vmx_vcpu *vmx)
 {
 	unsigned long dr7 = vmcs_readl(GUEST_DR7);
 
@@ -32,8 +31,7 @@ unsigned int __vmx_breakpoints_hit(struct vmx_vcpu *vmx, u64 addr,
 	    (vmcs_read32(CPU_BASED_VM_EXEC_CONTROL) &
 	     CPU_BASED_MOV_DR_EXITING))
 		return 0;
-	return vmx_dr7_match(dr7, vmx_guest_cr4() & X86_CR4_DE,
-			     vmx->guest_db, addr, len, acc);
+	return vmx_dr7_armed(dr7, vmx_guest_cr4() & X86_CR4_DE);
 }
 
 void __vmx_breakpoints_pend(struct vmx_vcpu *vmx, unsigned int hit)

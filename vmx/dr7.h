@@ -19,10 +19,19 @@ enum vmx_bp_access {
 };
 
 /**
- * vmx_dr7_match() - the enabled breakpoints an access meets.
+ * vmx_dr7_armed() - DR7 with only the breakpoints an access can meet.
  * @dr7: DR7.
- * @cr4_de: CR4.DE is set (R/W 10 is an I/O breakpoint; otherwise it is
+ * @cr4_de: CR4.DE is set: R/W 10 is an I/O breakpoint (otherwise it is
  *	undefined, and never met).
+ *
+ * Return: @dr7 without the enable bits of I/O breakpoints when @cr4_de is
+ * clear, or 0 when no breakpoint is left enabled.
+ */
+unsigned long vmx_dr7_armed(unsigned long dr7, bool cr4_de);
+
+/**
+ * vmx_dr7_match() - the enabled breakpoints an access meets.
+ * @dr7: DR7, as vmx_dr7_armed() gives it.
  * @db: DR0-DR3: linear addresses, or ports.
  * @addr: the access's linear address, or its port.
  * @len: its size in bytes, at least 1.
@@ -36,8 +45,7 @@ enum vmx_bp_access {
  *
  * Return: B0-B3 (bit N for breakpoint N) of the breakpoints met.
  */
-unsigned int vmx_dr7_match(unsigned long dr7, bool cr4_de,
-			   const unsigned long db[4], u64 addr,
-			   unsigned int len, enum vmx_bp_access acc);
+unsigned int vmx_dr7_match(unsigned long dr7, const unsigned long db[4],
+			   u64 addr, unsigned int len, enum vmx_bp_access acc);
 
 #endif /* AXVCPU_VMX_DR7_H */

@@ -76,7 +76,8 @@ int vmx_io_fault(struct vmx_vcpu *vmx, u64 gla)
 
 /*
  * After @n elements: move RSI or RDI, count RCX down for REP, and leave
- * the instruction once it is done (RCX 0 or no REP).
+ * the instruction once it is done (RCX 0 or no REP).  The last element's
+ * breakpoints (@vmx->pend_db_hit) and single step trap after it.
  */
 void vmx_io_advance(struct vmx_vcpu *vmx, unsigned int reg, u32 n,
 		    unsigned int size, unsigned int addr_size, bool rep,
@@ -85,6 +86,7 @@ void vmx_io_advance(struct vmx_vcpu *vmx, unsigned int reg, u32 n,
 	u64 mask = vmx_addr_mask(addr_size);
 	u64 delta = (u64)n * size;
 	u64 v = vmx->regs[reg];
+	bool left = false;
 
 	v = down ? v - delta : v + delta;
 	vmx->regs[reg] = (vmx->regs[reg] & ~mask) | (v & mask);
@@ -92,13 +94,14 @@ void vmx_io_advance(struct vmx_vcpu *vmx, unsigned int reg, u32 n,
 		u64 c = (vmx->regs[VMX_RCX] & mask) - n;
 
 		vmx->regs[VMX_RCX] = (vmx->regs[VMX_RCX] & ~mask) | (c & mask);
-		/* An iteration owes its single-step trap too (one per exit). */
-		if (c & mask) {
-			vmx_insn_done(vmx, vmcs_readl(GUEST_RFLAGS));
-			return;
-		}
+		left = c & mask;
 	}
-	vmx_skip_insn(vmx);
+	/* An iteration owes its single-step trap too (one per exit). */
+	if (left)
+		vmx_insn_done(vmx, vmcs_readl(GUEST_RFLAGS));
+	else
+		vmx_skip_insn(vmx);
+	vmx_breakpoints_pend(vmx, vmx->pend_db_hit);
 }
 
 /*
@@ -110,17 +113,18 @@ static u32 vmx_io_string_breakpoints(struct vmx_vcpu *vmx, u16 port, u64 gla,
 				     u32 n, unsigned int size, bool down,
 				     bool in)
 {
+	unsigned long dr7 = vmx_breakpoints_dr7(vmx);
 	unsigned int io, hit;
 	u32 i;
 
 	vmx->pend_db_hit = 0;
-	if (!vmx->guest_db_saved)
+	if (!dr7)
 		return n;
-	io = vmx_breakpoints_hit(vmx, port, size, VMX_BP_IO);
+	io = vmx_breakpoints_hit(vmx, dr7, port, size, VMX_BP_IO);
 	for (i = 0; i < n; i++) {
 		u64 at = down ? gla - (u64)i * size : gla + (u64)i * size;
 
-		hit = io | vmx_breakpoints_hit(vmx, at, size,
+		hit = io | vmx_breakpoints_hit(vmx, dr7, at, size,
 					       in ? VMX_BP_WRITE : VMX_BP_READ);
 		if (hit) {
 			vmx->pend_db_hit = hit;
@@ -152,11 +156,17 @@ static int vmx_io_probe(struct vmx_vcpu *vmx, u64 gla, unsigned int size,
 	return err && !vmx_apic_page(vmx, *gpa) ? 0 : 1;
 }
 
-/* One element between a port and a device: the first of its two exits. */
-static int vmx_io_device(struct vmx_vcpu *vmx, bool in, u64 gpa)
+/*
+ * One element between a port and a device, at @gla (@gpa): the first of
+ * its two exits.
+ */
+static int vmx_io_device(struct vmx_vcpu *vmx, bool in, u64 gla, u64 gpa,
+			 bool down)
 {
 	struct axv_run *run = vmx->vcpu->run;
 
+	vmx_io_string_breakpoints(vmx, run->io.port, gla, 1, vmx->pend_size,
+				  down, in);
 	vmx->pend_gpa = gpa;
 	vmx->pend_port = run->io.port;
 	if (in) {
@@ -204,7 +214,6 @@ int vmx_complete_string_mmio(struct vmx_vcpu *vmx, bool in)
 	}
 	vmx_io_advance(vmx, in ? VMX_RDI : VMX_RSI, 1, size,
 		       vmx->pend_addr_size, vmx->pend_rep, down);
-	vmx_breakpoints_pend(vmx, vmx->pend_db_hit);
 	return 0;
 }
 
@@ -237,15 +246,15 @@ int vmx_exit_io(struct vmx_vcpu *vmx)
 		vmx_count(vmx, AXV_EXIT_IO);
 		run->io.count = 1;
 		/* An I/O breakpoint's trap follows the instruction (18.3.1.2). */
+		hit = vmx_breakpoints_hit(vmx, vmx_breakpoints_dr7(vmx), q.port,
+					  size, VMX_BP_IO);
 		if (in) {
-			vmx->pend_db_hit = vmx_breakpoints_hit(vmx, q.port, size,
-							       VMX_BP_IO);
+			vmx->pend_db_hit = hit;
 			vmx->pending = VMX_PENDING_IN;
 			memset(run->data, 0, size);
 		} else {
 			memcpy(run->data, &vmx->regs[VMX_RAX], size);
 			vmx_skip_insn(vmx);
-			hit = vmx_breakpoints_hit(vmx, q.port, size, VMX_BP_IO);
 			vmx_breakpoints_pend(vmx, hit);
 		}
 		return 0;
@@ -270,11 +279,8 @@ int vmx_exit_io(struct vmx_vcpu *vmx)
 		ret = vmx_io_probe(vmx, gla, size, &gpa);
 		if (ret == -EAGAIN)
 			return 1;
-		if (!ret) {
-			vmx_io_string_breakpoints(vmx, q.port, gla, 1, size,
-						  down, true);
-			return vmx_io_device(vmx, true, gpa);
-		}
+		if (!ret)
+			return vmx_io_device(vmx, true, gla, gpa, down);
 	}
 	n = min3(count, (u64)AXV_RUN_DATA_SIZE / size,
 		 (u64)vmx_io_page_room(gla, size, down));
@@ -296,11 +302,8 @@ int vmx_exit_io(struct vmx_vcpu *vmx)
 			ret = vmx_io_probe(vmx, gla, size, &gpa);
 			if (ret == -EAGAIN)
 				return 1;
-			if (ret)
-				return vmx_io_fault(vmx, gla);
-			vmx_io_string_breakpoints(vmx, q.port, gla, 1, size,
-						  down, false);
-			return vmx_io_device(vmx, false, gpa);
+			return ret ? vmx_io_fault(vmx, gla) :
+				     vmx_io_device(vmx, false, gla, gpa, down);
 		}
 	}
 
@@ -316,6 +319,5 @@ int vmx_exit_io(struct vmx_vcpu *vmx)
 		return 0;
 	}
 	vmx_io_advance(vmx, VMX_RSI, n, size, addr_size, q.rep, down);
-	vmx_breakpoints_pend(vmx, vmx->pend_db_hit);
 	return 0;
 }

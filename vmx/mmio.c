@@ -380,12 +380,13 @@ static int vmx_emu_fetch(struct vmx_vcpu *vmx)
  */
 static noinline void vmx_emu_data_breakpoints(struct vmx_vcpu *vmx)
 {
+	unsigned long dr7 = vmx_breakpoints_dr7(vmx);
 	const struct emu_access *a;
 	unsigned int i, n, hit = 0;
 
 	a = emu_accesses(&vmx->emu, &n);
 	for (i = 0; i < n; i++)
-		hit |= vmx_breakpoints_hit(vmx, a[i].la, a[i].size,
+		hit |= vmx_breakpoints_hit(vmx, dr7, a[i].la, a[i].size,
 					   a[i].write ? VMX_BP_WRITE :
 					   VMX_BP_READ);
 	vmx_breakpoints_pend(vmx, hit);

@@ -308,24 +308,30 @@ void vmx_mmio_exit(struct vmx_vcpu *vmx, u64 gpa, unsigned int size,
 /* debug.c */
 
 /**
- * __vmx_breakpoints_hit() - the guest's breakpoints an access meets.
+ * __vmx_breakpoints_dr7() - the guest's DR7, for vmx_breakpoints_hit().
  * @vmx: the vCPU, VMCS current, after an exit.
- * @addr: the access's guest-linear address, or its port.
- * @len: its size in bytes.
- * @acc: what it is.
  *
- * vmx_breakpoints_hit() looks only once the guest has enabled one.
+ * Read once per exit, for all the accesses to match.
+ * vmx_breakpoints_dr7() looks only once the guest has enabled a
+ * breakpoint.
  *
- * Return: B0-B3 of DR6 for the enabled breakpoints it meets, or 0.
+ * Return: DR7 as vmx_dr7_armed() leaves it, or 0 when no breakpoint can
+ * be met: none enabled, or DR0-DR3 the VMM's (MOV-DR exiting).
  */
-unsigned int __vmx_breakpoints_hit(struct vmx_vcpu *vmx, u64 addr,
-				   unsigned int len, enum vmx_bp_access acc);
+unsigned long __vmx_breakpoints_dr7(struct vmx_vcpu *vmx);
 
-static inline unsigned int vmx_breakpoints_hit(struct vmx_vcpu *vmx, u64 addr,
+static inline unsigned long vmx_breakpoints_dr7(struct vmx_vcpu *vmx)
+{
+	return vmx->guest_db_saved ? __vmx_breakpoints_dr7(vmx) : 0;
+}
+
+/* B0-B3 of the guest's breakpoints an access meets, @dr7 from vmx_breakpoints_dr7(). */
+static inline unsigned int vmx_breakpoints_hit(struct vmx_vcpu *vmx,
+					       unsigned long dr7, u64 addr,
 					       unsigned int len,
 					       enum vmx_bp_access acc)
 {
-	return vmx->guest_db_saved ? __vmx_breakpoints_hit(vmx, addr, len, acc) : 0;
+	return dr7 ? vmx_dr7_match(dr7, vmx->guest_db, addr, len, acc) : 0;
 }
 
 /**
