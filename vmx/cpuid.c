@@ -184,20 +184,23 @@ int vmx_cpuid_vm_init(struct vmx_vm *vm)
 }
 
 /*
- * The entry for @function and @index; *@leaf says whether the model has
- * @function at all (a sub-leaf past the last is still the leaf's).
+ * The entry for @function and @index; *@leaf, unless @leaf is NULL, says
+ * whether the model has @function at all (a sub-leaf past the last is
+ * still the leaf's).
  */
-static const struct axv_cpuid_entry *
+static __always_inline const struct axv_cpuid_entry *
 vmx_cpuid_find(const struct axv_cpuid_entry *e, u32 n, u32 function,
 	       u32 index, bool *leaf)
 {
 	u32 i;
 
-	*leaf = false;
+	if (leaf)
+		*leaf = false;
 	for (i = 0; i < n; i++) {
 		if (e[i].function != function)
 			continue;
-		*leaf = true;
+		if (leaf)
+			*leaf = true;
 		if (!(e[i].flags & AXV_CPUID_F_INDEXED) || e[i].index == index)
 			return &e[i];
 	}
@@ -292,10 +295,9 @@ static long vmx_set_cpuid(struct axv_vm *vm, struct vmx_vm *vvm,
 		return axv_refuse(PTR_ERR(e), "VM %u: AXV_SET_CPUID: cannot read the entries",
 				  vm->id);
 	for (i = 0; i < n; i++) {
-		bool leaf;
 		const struct axv_cpuid_entry *s =
 			vmx_cpuid_find(vmx_cpuid_supported, vmx_cpuid_nent,
-				       e[i].function, e[i].index, &leaf);
+				       e[i].function, e[i].index, NULL);
 
 		if (!s || e[i].flags != s->flags || e[i].reserved[0] ||
 		    e[i].reserved[1] || e[i].reserved[2] ||
