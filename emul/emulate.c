@@ -71,6 +71,26 @@ static __always_inline int emu_prepare(struct emu_ctxt *c,
 	return EMU_OK;
 }
 
+/*
+ * The instruction, decoded, may be done the short way: nothing made yet,
+ * its one memory operand perhaps the exit's exact access, for a @write or
+ * a read as the exit was.
+ */
+static __always_inline bool emu_quick_begin(struct emu_ctxt *c,
+					    struct emu_insn *in, bool write)
+{
+	return !c->naccess && c->hint_exact && c->hint_write == write &&
+	       !emu_prepare(c, in) && c->one_operand;
+}
+
+/* The instruction completed: the next one's RIP, and RF cleared (18.3.1.1). */
+static __always_inline void emu_retire(struct emu_ctxt *c,
+				       const struct emu_insn *in)
+{
+	c->rip = emu_next_rip(c, in->len);
+	c->rflags &= ~(u64)EMU_FL_RF;
+}
+
 /* A general register, or rAX as the moffs forms name it. */
 static bool emu_quick_reg(const struct emu_operand *op)
 {
@@ -130,12 +150,10 @@ int emu_quick_store(struct emu_ctxt *c, u64 *val)
 	unsigned int size;
 	u64 la;
 
-	if (c->naccess || !c->hint_exact || !c->hint_write ||
-	    emu_prepare(c, in))
+	if (!emu_quick_begin(c, in, true))
 		return 0;
 	size = in->dst.size;
-	if (in->op != EMU_OP_MOV || !c->one_operand ||
-	    !emu_quick_mem(&in->dst) ||
+	if (in->op != EMU_OP_MOV || !emu_quick_mem(&in->dst) ||
 	    (!emu_quick_reg(s) && s->kind != EMU_K_I))
 		return 0;
 	la = emu_quick_la(c, in);
@@ -146,8 +164,7 @@ int emu_quick_store(struct emu_ctxt *c, u64 *val)
 	       emu_get_reg(c, s->reg, s->high, size);
 	memcpy(emu_quick_log(c, la, size, true)->data, val, sizeof(*val));
 	c->exit_pending = true;
-	c->rip = emu_next_rip(c, in->len);
-	c->rflags &= ~(u64)EMU_FL_RF;
+	emu_retire(c, in);
 	return size;
 }
 
@@ -157,12 +174,11 @@ int emu_quick_load(struct emu_ctxt *c)
 	unsigned int size;
 	u64 la;
 
-	if (c->naccess || !c->hint_exact || c->hint_write ||
-	    emu_prepare(c, in))
+	if (!emu_quick_begin(c, in, false))
 		return 0;
 	size = in->src.size;
 	if ((in->op != EMU_OP_MOV && in->op != EMU_OP_MOVZX &&
-	     in->op != EMU_OP_MOVSX) || !c->one_operand ||
+	     in->op != EMU_OP_MOVSX) ||
 	    !emu_quick_reg(&in->dst) || !emu_quick_mem(&in->src))
 		return 0;
 	la = emu_quick_la(c, in);
@@ -195,8 +211,7 @@ int emu_quick_load_complete(struct emu_ctxt *c, const void *data)
 	emu_set_reg(c, d->reg, d->high, d->size, val);
 	c->next = 1;
 	c->handed_on = 0;
-	c->rip = emu_next_rip(c, in->len);
-	c->rflags &= ~(u64)EMU_FL_RF;
+	emu_retire(c, in);
 	return 0;
 }
 
