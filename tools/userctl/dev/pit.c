@@ -225,12 +225,13 @@ static void pit_latch(struct pit *pit, unsigned int c)
 	ch->read_msb = false;
 }
 
-static __u8 pit_status(struct pit *pit, unsigned int c, __u8 cw_bits)
+/* The read-back status byte: OUT, null count, and the control word's bits. */
+static __u8 pit_status(struct pit *pit, unsigned int c)
 {
 	const struct pit_channel *ch = &pit->ch[c];
 
 	return (pit_out(pit, c) ? PIT_STATUS_OUT : 0) |
-	       (ch->loaded ? 0 : PIT_STATUS_NULL) | (cw_bits & 0x3f);
+	       (ch->loaded ? 0 : PIT_STATUS_NULL) | ch->cw;
 }
 
 static void pit_control(struct pit *pit, __u8 cw)
@@ -244,7 +245,7 @@ static void pit_control(struct pit *pit, __u8 cw)
 			if (!(cw & (2 << i)))
 				continue;
 			if (!(cw & PIT_RB_NO_STATUS) && !ch->status_latched) {
-				ch->status = pit_status(pit, i, ch->status);
+				ch->status = pit_status(pit, i);
 				ch->status_latched = true;
 			}
 			if (!(cw & PIT_RB_NO_COUNT))
@@ -259,8 +260,7 @@ static void pit_control(struct pit *pit, __u8 cw)
 	}
 	ch->rw = PIT_CW_RW(cw);
 	ch->mode = PIT_CW_MODE(cw);
-	/* The status byte's low bits are the control word's (read-back). */
-	ch->status = cw & 0x3f;
+	ch->cw = cw & 0x3f;
 	ch->loaded = false;
 	ch->latched = false;
 	ch->status_latched = false;

@@ -31,7 +31,9 @@
 
 /**
  * struct pit_channel - one counter.
- * @mode: 0-5 as programmed (1 and 5 count as 0, their trigger unmodelled).
+ * @cw: the control word's RW, mode and BCD bits, as read-back shows them.
+ * @mode: 0-7 as programmed (6 and 7 are 2 and 3; 1 and 5 count as 0 and
+ *	4, their gate trigger not modelled).
  * @rw: 1 LSB, 2 MSB, 3 LSB then MSB.
  * @reload: the count written (0 means 65536).
  * @loaded: a count was written since the mode was.
@@ -47,6 +49,7 @@
  * @write_lsb: the LSB written before it.
  */
 struct pit_channel {
+	__u8 cw;
 	__u8 mode;
 	__u8 rw;
 	__u32 reload;
