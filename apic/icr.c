@@ -16,6 +16,8 @@ void lapic_icr_decode(u64 icr, bool x2apic, struct lapic_icr *out)
 	out->logical = lo & APIC_DEST_LOGICAL;
 	out->shorthand = (lo >> 18) & 3;
 	out->x2apic = x2apic;
+	/* The trigger mode bit only qualifies an INIT (10.6.1). */
+	out->level = false;
 	out->dest = x2apic ? hi : hi >> 24;
 	/* INIT with level 0, level-triggered: the de-assert does nothing. */
 	out->level_deassert = out->mode == LAPIC_DM_INIT &&

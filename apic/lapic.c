@@ -229,7 +229,7 @@ int lapic_pending(const struct lapic *apic)
 	return v;
 }
 
-bool lapic_accept(struct lapic *apic, u8 vector)
+bool lapic_accept(struct lapic *apic, u8 vector, bool level)
 {
 	if (vector < LAPIC_FIRST_VECTOR) {
 		apic->esr_pending |= APIC_ESR_RECVILL;
@@ -238,6 +238,10 @@ bool lapic_accept(struct lapic *apic, u8 vector)
 	if (!lapic_sw_enabled(apic))
 		return false;
 	*lapic_vec_word(apic, APIC_IRR, vector) |= BIT(vector % 32);
+	if (level)
+		*lapic_vec_word(apic, APIC_TMR, vector) |= BIT(vector % 32);
+	else
+		*lapic_vec_word(apic, APIC_TMR, vector) &= ~BIT(vector % 32);
 	return true;
 }
 
@@ -247,7 +251,20 @@ void lapic_ack(struct lapic *apic, u8 vector)
 	*lapic_vec_word(apic, APIC_ISR, vector) |= BIT(vector % 32);
 }
 
-/* EOI: the highest in-service interrupt is done (10.8.5). */
+void lapic_eoi_level(struct lapic *apic, u8 vector)
+{
+	u32 *tmr = lapic_vec_word(apic, APIC_TMR, vector);
+
+	if (!(*tmr & BIT(vector % 32)))
+		return;
+	*tmr &= ~BIT(vector % 32);
+	__set_bit(vector, apic->eoi_pending);
+}
+
+/*
+ * EOI: the highest in-service interrupt is done (10.8.5); one that was
+ * level-triggered is reported, as the APIC would broadcast it.
+ */
 static void lapic_eoi(struct lapic *apic)
 {
 	int v = lapic_highest(apic, APIC_ISR);
@@ -255,8 +272,17 @@ static void lapic_eoi(struct lapic *apic)
 	if (v < 0)
 		return;
 	*lapic_vec_word(apic, APIC_ISR, v) &= ~BIT(v % 32);
-	/* Level-triggered: there is no I/O APIC to tell. */
-	*lapic_vec_word(apic, APIC_TMR, v) &= ~BIT(v % 32);
+	lapic_eoi_level(apic, v);
+}
+
+int lapic_eoi_take(struct lapic *apic)
+{
+	unsigned long v = find_first_bit(apic->eoi_pending, 256);
+
+	if (v >= 256)
+		return -1;
+	__clear_bit(v, apic->eoi_pending);
+	return v;
 }
 
 /* The six LVT entries the version register announces; no CMCI. */
@@ -487,7 +513,7 @@ int lapic_wrmsr(struct lapic *apic, u32 msr, u64 value)
 	case APIC_SELF_IPI:
 		if (value & ~0xffULL)
 			return -EINVAL;
-		lapic_accept(apic, value);
+		lapic_accept(apic, value, false);
 		return 0;
 	case APIC_ICR:
 		if ((u32)value & ~ICR_BITS)

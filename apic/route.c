@@ -100,6 +100,7 @@ int lapic_route(struct axv_vm *vm, struct axv_vcpu *src,
 		if (msg->vector < LAPIC_FIRST_VECTOR)
 			return -EINVAL;
 		ipi.kind = AXV_IPI_FIXED;
+		ipi.flags = msg->level ? AXV_IPI_F_LEVEL : 0;
 		break;
 	case LAPIC_DM_NMI:
 		ipi.kind = AXV_IPI_NMI;

@@ -177,5 +177,5 @@ bool lapic_timer_take(struct lapic *apic)
 	}
 	if (lvt & APIC_LVT_MASKED)
 		return false;
-	return lapic_accept(apic, lvt & APIC_VECTOR_MASK);
+	return lapic_accept(apic, lvt & APIC_VECTOR_MASK, false);
 }

@@ -138,7 +138,7 @@ static void ppr_from_tpr_and_isr(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lapic_ppr(apic), 0x35);
 	KUNIT_EXPECT_EQ(test, rd(apic, APIC_PROCPRI), 0x35);
 
-	KUNIT_ASSERT_TRUE(test, lapic_accept(apic, 0x45));
+	KUNIT_ASSERT_TRUE(test, lapic_accept(apic, 0x45, false));
 	lapic_ack(apic, 0x45);
 	/* ISRV class 4 above TPR class 3. */
 	KUNIT_EXPECT_EQ(test, rd(apic, APIC_PROCPRI), 0x40);
@@ -165,11 +165,11 @@ static void pending_ack_and_nested_eoi(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lapic_pending(apic), -1);
 	KUNIT_EXPECT_EQ(test, lapic_highest_irr(apic), -1);
 	lapic_write(apic, APIC_TASKPRI, 0x30);
-	KUNIT_ASSERT_TRUE(test, lapic_accept(apic, 0x3f));
+	KUNIT_ASSERT_TRUE(test, lapic_accept(apic, 0x3f, false));
 	/* Class 3 against PPR class 3: held back. */
 	KUNIT_EXPECT_EQ(test, lapic_highest_irr(apic), 0x3f);
 	KUNIT_EXPECT_EQ(test, lapic_pending(apic), -1);
-	KUNIT_ASSERT_TRUE(test, lapic_accept(apic, 0x45));
+	KUNIT_ASSERT_TRUE(test, lapic_accept(apic, 0x45, false));
 	KUNIT_EXPECT_EQ(test, lapic_pending(apic), 0x45);
 
 	lapic_ack(apic, 0x45);
@@ -179,9 +179,9 @@ static void pending_ack_and_nested_eoi(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lapic_pending(apic), -1);
 
 	/* A higher class nests: two in service. */
-	KUNIT_ASSERT_TRUE(test, lapic_accept(apic, 0x4f));
+	KUNIT_ASSERT_TRUE(test, lapic_accept(apic, 0x4f, false));
 	KUNIT_EXPECT_EQ(test, lapic_pending(apic), -1);
-	KUNIT_ASSERT_TRUE(test, lapic_accept(apic, 0x62));
+	KUNIT_ASSERT_TRUE(test, lapic_accept(apic, 0x62, false));
 	KUNIT_EXPECT_EQ(test, lapic_pending(apic), 0x62);
 	lapic_ack(apic, 0x62);
 	KUNIT_EXPECT_EQ(test, rd(apic, APIC_ISR + 0x30), BIT(2));
@@ -205,6 +205,78 @@ static void pending_ack_and_nested_eoi(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rd(apic, APIC_ISR + 0x20), 0);
 }
 
+/*
+ * The TMR records the trigger mode of each accepted interrupt (set for
+ * level, cleared for edge: SDM 10.8.4), and the EOI of a level-triggered
+ * one is what the APIC broadcasts to the I/O APICs (10.8.5): reported
+ * once, lowest vector first, and cleared from TMR.
+ */
+static void level_triggered_eoi(struct kunit *test)
+{
+	struct lapic *apic = new_enabled_apic(test, 1);
+
+	KUNIT_ASSERT_TRUE(test, lapic_accept(apic, 0x51, true));
+	KUNIT_EXPECT_TRUE(test, vec_bit(apic, APIC_TMR, 0x51));
+	KUNIT_EXPECT_EQ(test, rd(apic, APIC_TMR + 0x20), BIT(0x51 % 32));
+	lapic_ack(apic, 0x51);
+	/* Acknowledged, not ended: nothing to report, TMR still set. */
+	KUNIT_EXPECT_EQ(test, lapic_eoi_take(apic), -1);
+	KUNIT_EXPECT_TRUE(test, vec_bit(apic, APIC_TMR, 0x51));
+	lapic_write(apic, APIC_EOI, 0);
+	KUNIT_EXPECT_FALSE(test, vec_bit(apic, APIC_TMR, 0x51));
+	KUNIT_EXPECT_EQ(test, lapic_eoi_take(apic), 0x51);
+	KUNIT_EXPECT_EQ(test, lapic_eoi_take(apic), -1);
+
+	/* Edge-triggered: TMR clear, its EOI reported to no one. */
+	KUNIT_ASSERT_TRUE(test, lapic_accept(apic, 0x62, false));
+	KUNIT_EXPECT_FALSE(test, vec_bit(apic, APIC_TMR, 0x62));
+	lapic_ack(apic, 0x62);
+	lapic_write(apic, APIC_EOI, 0);
+	KUNIT_EXPECT_EQ(test, lapic_eoi_take(apic), -1);
+
+	/* The last acceptance sets the trigger mode. */
+	KUNIT_ASSERT_TRUE(test, lapic_accept(apic, 0x70, true));
+	KUNIT_ASSERT_TRUE(test, lapic_accept(apic, 0x70, false));
+	KUNIT_EXPECT_FALSE(test, vec_bit(apic, APIC_TMR, 0x70));
+	lapic_ack(apic, 0x70);
+	lapic_write(apic, APIC_EOI, 0);
+	KUNIT_EXPECT_EQ(test, lapic_eoi_take(apic), -1);
+
+	/* Two nested, both ended before the owner looks: lowest first. */
+	KUNIT_ASSERT_TRUE(test, lapic_accept(apic, 0x90, true));
+	lapic_ack(apic, 0x90);
+	KUNIT_ASSERT_TRUE(test, lapic_accept(apic, 0xa0, true));
+	lapic_ack(apic, 0xa0);
+	lapic_write(apic, APIC_EOI, 0);
+	lapic_write(apic, APIC_EOI, 0);
+	KUNIT_EXPECT_EQ(test, lapic_eoi_take(apic), 0x90);
+	KUNIT_EXPECT_EQ(test, lapic_eoi_take(apic), 0xa0);
+	KUNIT_EXPECT_EQ(test, lapic_eoi_take(apic), -1);
+
+	/* The processor's own EOI (APIC virtualization) reports the same. */
+	KUNIT_ASSERT_TRUE(test, lapic_accept(apic, 0x33, true));
+	lapic_eoi_level(apic, 0x33);
+	KUNIT_EXPECT_FALSE(test, vec_bit(apic, APIC_TMR, 0x33));
+	KUNIT_EXPECT_EQ(test, lapic_eoi_take(apic), 0x33);
+	lapic_eoi_level(apic, 0x34);
+	KUNIT_EXPECT_EQ(test, lapic_eoi_take(apic), -1);
+}
+
+/* In x2APIC mode the EOI MSR ends it the same way; an INIT keeps the report. */
+static void level_triggered_eoi_x2apic(struct kunit *test)
+{
+	struct lapic *apic = new_apic(test, 3, false);
+
+	KUNIT_ASSERT_EQ(test, lapic_set_base(apic, BASE_X2APIC, false), 0);
+	KUNIT_ASSERT_EQ(test, lapic_wrmsr(apic, X2MSR(APIC_SPIV), SVR_ON), 0);
+	KUNIT_ASSERT_TRUE(test, lapic_accept(apic, 0xe0, true));
+	lapic_ack(apic, 0xe0);
+	KUNIT_EXPECT_EQ(test, lapic_wrmsr(apic, X2MSR(APIC_EOI), 0), 0);
+	lapic_reset(apic);
+	KUNIT_EXPECT_EQ(test, lapic_eoi_take(apic), 0xe0);
+	KUNIT_EXPECT_EQ(test, lapic_eoi_take(apic), -1);
+}
+
 /* Vectors 0-15 are illegal: refused, noted in ESR bit 6 (SDM 10.5.3). */
 static void illegal_vector_sets_esr(struct kunit *test)
 {
@@ -213,7 +285,7 @@ static void illegal_vector_sets_esr(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, esr(apic), 0);
 	for (v = 0; v < LAPIC_FIRST_VECTOR; v++)
-		KUNIT_EXPECT_FALSE(test, lapic_accept(apic, v));
+		KUNIT_EXPECT_FALSE(test, lapic_accept(apic, v, false));
 	KUNIT_EXPECT_EQ(test, rd(apic, APIC_IRR), 0);
 	/* Not visible until a write to ESR latches it. */
 	KUNIT_EXPECT_EQ(test, rd(apic, APIC_ESR), 0);
@@ -222,7 +294,7 @@ static void illegal_vector_sets_esr(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rd(apic, APIC_ESR), APIC_ESR_RECVILL);
 	/* The next write latches what came since: nothing. */
 	KUNIT_EXPECT_EQ(test, esr(apic), 0);
-	KUNIT_EXPECT_TRUE(test, lapic_accept(apic, LAPIC_FIRST_VECTOR));
+	KUNIT_EXPECT_TRUE(test, lapic_accept(apic, LAPIC_FIRST_VECTOR, false));
 	KUNIT_EXPECT_EQ(test, rd(apic, APIC_IRR), BIT(16));
 	KUNIT_EXPECT_EQ(test, esr(apic), 0);
 }
@@ -239,7 +311,7 @@ static void sw_disabled_refuses_and_masks(struct kunit *test)
 
 	KUNIT_EXPECT_TRUE(test, lapic_hw_enabled(apic));
 	KUNIT_EXPECT_FALSE(test, lapic_sw_enabled(apic));
-	KUNIT_EXPECT_FALSE(test, lapic_accept(apic, 0x40));
+	KUNIT_EXPECT_FALSE(test, lapic_accept(apic, 0x40, false));
 	KUNIT_EXPECT_EQ(test, lapic_highest_irr(apic), -1);
 	lapic_write(apic, APIC_LVT0, APIC_DM_EXTINT);
 	KUNIT_EXPECT_EQ(test, rd(apic, APIC_LVT0),
@@ -251,8 +323,8 @@ static void sw_disabled_refuses_and_masks(struct kunit *test)
 		lapic_write(apic, lvt_offsets[i], 0x30 + i);
 		KUNIT_EXPECT_EQ(test, rd(apic, lvt_offsets[i]), 0x30 + i);
 	}
-	KUNIT_ASSERT_TRUE(test, lapic_accept(apic, 0x50));
-	KUNIT_ASSERT_TRUE(test, lapic_accept(apic, 0x60));
+	KUNIT_ASSERT_TRUE(test, lapic_accept(apic, 0x50, false));
+	KUNIT_ASSERT_TRUE(test, lapic_accept(apic, 0x60, false));
 	lapic_ack(apic, 0x60);
 
 	/* Disabling masks every entry and keeps the rest of each. */
@@ -265,7 +337,7 @@ static void sw_disabled_refuses_and_masks(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, rd(apic, lvt_offsets[i]),
 				(0x40 + i) | APIC_LVT_MASKED);
 	}
-	KUNIT_EXPECT_FALSE(test, lapic_accept(apic, 0x70));
+	KUNIT_EXPECT_FALSE(test, lapic_accept(apic, 0x70, false));
 	KUNIT_EXPECT_TRUE(test, vec_bit(apic, APIC_IRR, 0x50));
 	KUNIT_EXPECT_FALSE(test, vec_bit(apic, APIC_IRR, 0x70));
 	KUNIT_EXPECT_TRUE(test, vec_bit(apic, APIC_ISR, 0x60));
@@ -275,7 +347,7 @@ static void sw_disabled_refuses_and_masks(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, lapic_set_base(apic, BASE_OFF, false), 0);
 	KUNIT_EXPECT_FALSE(test, lapic_hw_enabled(apic));
 	KUNIT_EXPECT_FALSE(test, lapic_sw_enabled(apic));
-	KUNIT_EXPECT_FALSE(test, lapic_accept(apic, 0x80));
+	KUNIT_EXPECT_FALSE(test, lapic_accept(apic, 0x80, false));
 }
 
 /* The state after power-on and INIT (SDM 10.4.7.1, 10.4.7.3). */
@@ -319,7 +391,7 @@ static void reset_values(struct kunit *test)
 	lapic_write(bsp, APIC_TASKPRI, 0x20);
 	lapic_write(bsp, APIC_LDR, 0x01000000);
 	lapic_write(bsp, APIC_LVT0, APIC_DM_EXTINT);
-	lapic_accept(bsp, 0x40);
+	lapic_accept(bsp, 0x40, false);
 	lapic_reset(bsp);
 	KUNIT_EXPECT_EQ(test, rd(bsp, APIC_ID), 0x03000000);
 	KUNIT_EXPECT_EQ(test, bsp->base, 0xfee00900ULL);
@@ -366,7 +438,7 @@ static void read_only_registers(struct kunit *test)
 				    "reg %#x", ro[i]);
 	}
 	KUNIT_EXPECT_EQ(test, lapic_id(apic), 3);
-	KUNIT_ASSERT_TRUE(test, lapic_accept(apic, 0x41));
+	KUNIT_ASSERT_TRUE(test, lapic_accept(apic, 0x41, false));
 	for (off = APIC_ISR; off < APIC_IRR + 0x80; off += 0x10)
 		KUNIT_EXPECT_EQ(test, lapic_write(apic, off, 0xffffffff), 0);
 	KUNIT_EXPECT_EQ(test, rd(apic, APIC_IRR + 0x20), BIT(1));
@@ -444,7 +516,7 @@ static void illegal_register_address(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, esr(apic), APIC_ESR_ILLREGA);
 	}
 	/* Both error bits together, each cleared by the next ESR write. */
-	lapic_accept(apic, 2);
+	lapic_accept(apic, 2, false);
 	lapic_write(apic, 0x40, 0);
 	KUNIT_EXPECT_EQ(test, esr(apic), APIC_ESR_ILLREGA | APIC_ESR_RECVILL);
 	KUNIT_EXPECT_EQ(test, esr(apic), 0);
@@ -620,7 +692,7 @@ static void x2apic_msrs(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, vec_bit(apic, APIC_ISR, 0x55));
 
 	/* ESR: only 0 may be written, and it latches the errors. */
-	lapic_accept(apic, 3);
+	lapic_accept(apic, 3, false);
 	KUNIT_EXPECT_EQ(test, lapic_wrmsr(apic, X2MSR(APIC_ESR), 1), -EINVAL);
 	KUNIT_EXPECT_EQ(test, lapic_wrmsr(apic, X2MSR(APIC_ESR), 0), 0);
 	KUNIT_EXPECT_EQ(test, lapic_rdmsr(apic, X2MSR(APIC_ESR), &value), 0);
@@ -1202,6 +1274,8 @@ static void timer_oneshot_fires(struct kunit *test)
 static struct kunit_case lapic_test_cases[] = {
 	KUNIT_CASE(ppr_from_tpr_and_isr),
 	KUNIT_CASE(pending_ack_and_nested_eoi),
+	KUNIT_CASE(level_triggered_eoi),
+	KUNIT_CASE(level_triggered_eoi_x2apic),
 	KUNIT_CASE(illegal_vector_sets_esr),
 	KUNIT_CASE(sw_disabled_refuses_and_masks),
 	KUNIT_CASE(reset_values),
@@ -1386,6 +1460,42 @@ static void route_fixed_physical(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, route(test, t->vcpu[0], 0x42, 1, &res), 0);
 	KUNIT_EXPECT_EQ(test, res.accepted, 0);
 	KUNIT_EXPECT_EQ(test, fake_arch_kicks(), kicks);
+	expect_no_ipis(test);
+}
+
+/*
+ * A level-triggered message (AXV_SEND_IRQ from an I/O APIC model) carries
+ * its trigger mode to the target; one merged into a pending IPI of the
+ * same vector gives it its own.  The ICR never sends one.
+ */
+static void route_level_triggered(struct kunit *test)
+{
+	struct route_test *t = test->priv;
+	struct lapic_route_result res;
+	struct lapic_icr msg = {
+		.dest = 4, .vector = 0x48, .mode = LAPIC_DM_FIXED, .level = true,
+	};
+	struct axv_ipi got;
+
+	KUNIT_EXPECT_EQ(test, lapic_route(t->vm, NULL, &msg, &res), 0);
+	KUNIT_EXPECT_EQ(test, res.accepted, 1);
+	msg.level = false;
+	KUNIT_EXPECT_EQ(test, lapic_route(t->vm, NULL, &msg, &res), 0);
+	KUNIT_ASSERT_TRUE(test, axv_ipi_pop(&t->vcpu[2]->ipis, &got));
+	KUNIT_EXPECT_EQ(test, got.vector, 0x48);
+	KUNIT_EXPECT_EQ(test, got.flags, 0);
+	expect_no_ipis(test);
+
+	msg.level = true;
+	KUNIT_EXPECT_EQ(test, lapic_route(t->vm, NULL, &msg, &res), 0);
+	KUNIT_ASSERT_TRUE(test, axv_ipi_pop(&t->vcpu[2]->ipis, &got));
+	KUNIT_EXPECT_EQ(test, got.flags, AXV_IPI_F_LEVEL);
+
+	/* ICR: fixed, trigger mode bit 15 set, destination 4. */
+	KUNIT_EXPECT_EQ(test, route(test, t->vcpu[0], 0xc049, 4, &res), 0);
+	KUNIT_ASSERT_TRUE(test, axv_ipi_pop(&t->vcpu[2]->ipis, &got));
+	KUNIT_EXPECT_EQ(test, got.vector, 0x49);
+	KUNIT_EXPECT_EQ(test, got.flags, 0);
 	expect_no_ipis(test);
 }
 
@@ -1778,6 +1888,7 @@ static void ipi_queue_concurrent_producers(struct kunit *test)
 
 static struct kunit_case route_test_cases[] = {
 	KUNIT_CASE(route_fixed_physical),
+	KUNIT_CASE(route_level_triggered),
 	KUNIT_CASE(route_broadcast_and_shorthands),
 	KUNIT_CASE(route_logical_flat),
 	KUNIT_CASE(route_lowest_priority),

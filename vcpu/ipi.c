@@ -42,15 +42,21 @@ static void axv_ipi_drop_before_init(struct axv_ipi_queue *q)
 	q->tail = kept;
 }
 
-/* Whether @ipi merges into @p, already pending.  Lock held. */
-static bool axv_ipi_merges(const struct axv_ipi *p, const struct axv_ipi *ipi)
+/*
+ * Whether @ipi merges into @p, already pending; @p takes what @ipi changes.
+ * Lock held.
+ */
+static bool axv_ipi_merges(struct axv_ipi *p, const struct axv_ipi *ipi)
 {
 	if (p->kind != ipi->kind)
 		return false;
 	switch (ipi->kind) {
 	case AXV_IPI_FIXED:
-		/* A pending interrupt is one IRR bit. */
-		return p->vector == ipi->vector;
+		/* A pending interrupt is one IRR bit; the last one sets TMR. */
+		if (p->vector != ipi->vector)
+			return false;
+		p->flags = ipi->flags;
+		return true;
 	case AXV_IPI_NMI:
 		return true;
 	case AXV_IPI_START:

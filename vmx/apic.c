@@ -82,7 +82,8 @@ void vmx_vcpu_deliver(struct axv_vcpu *vcpu)
 		switch (ipi.kind) {
 		case AXV_IPI_FIXED:
 			if (apic)
-				lapic_accept(apic, ipi.vector);
+				lapic_accept(apic, ipi.vector,
+					     ipi.flags & AXV_IPI_F_LEVEL);
 			break;
 		case AXV_IPI_NMI:
 			vmx->nmi_pending = true;
@@ -257,15 +258,28 @@ int vmx_apic_send(struct vmx_vcpu *vmx)
 	return 0;
 }
 
+bool vmx_apic_eoi_exit(struct vmx_vcpu *vmx)
+{
+	int vector = lapic_eoi_take(vmx->lapic);
+
+	if (vector < 0)
+		return false;
+	vmx_exit_without_guest(vmx, AXV_EXIT_EOI);
+	vmx->vcpu->run->eoi.vector = vector;
+	vmx->vcpu->run->eoi.pad = 0;
+	return true;
+}
+
 /* Whether AXV_SEND_IRQ can send @irq. */
 static bool vmx_irq_valid(const struct axv_irq *irq)
 {
 	if ((irq->flags & ~AXV_IRQ_F_ALL) || irq->pad ||
 	    memchr_inv(irq->reserved, 0, sizeof(irq->reserved)))
 		return false;
-	/* An NMI has no vector and no priority to pick a target by. */
+	/* An NMI has no vector, no priority to pick a target by, no EOI. */
 	if (irq->flags & AXV_IRQ_F_NMI)
-		return !irq->vector && !(irq->flags & AXV_IRQ_F_LOWEST);
+		return !irq->vector &&
+		       !(irq->flags & (AXV_IRQ_F_LOWEST | AXV_IRQ_F_LEVEL));
 	return irq->vector >= 32 && irq->vector <= 255;
 }
 
@@ -294,6 +308,7 @@ long vmx_vm_send_irq(struct axv_vm *vm, void __user *argp)
 	msg.mode = (irq.flags & AXV_IRQ_F_NMI) ? LAPIC_DM_NMI :
 		   (irq.flags & AXV_IRQ_F_LOWEST) ? LAPIC_DM_LOWEST :
 		   LAPIC_DM_FIXED;
+	msg.level = irq.flags & AXV_IRQ_F_LEVEL;
 	/* A 32-bit destination is an x2APIC message; 0xff is xAPIC broadcast. */
 	msg.x2apic = irq.dest > 0xff;
 	err = lapic_route(vm, NULL, &msg, &res);

@@ -200,7 +200,33 @@ void vmx_apicv_vmcs_setup(struct vmx_vcpu *vmx)
 	vmcs_write64(EOI_EXIT_BITMAP1, 0);
 	vmcs_write64(EOI_EXIT_BITMAP2, 0);
 	vmcs_write64(EOI_EXIT_BITMAP3, 0);
+	memset(vmx->eoi_exit_bitmap, 0, sizeof(vmx->eoi_exit_bitmap));
 	vmcs_write16(GUEST_INTR_STATUS, 0);
+}
+
+/*
+ * The EOI-exit bitmap is the TMR: the EOI of a level-triggered interrupt
+ * exits (29.1.3), that of an edge-triggered one does not.  Written when
+ * it changes only.
+ */
+static void vmx_apicv_eoi_exits(struct vmx_vcpu *vmx)
+{
+	static const u32 fields[4] = {
+		EOI_EXIT_BITMAP0, EOI_EXIT_BITMAP1,
+		EOI_EXIT_BITMAP2, EOI_EXIT_BITMAP3,
+	};
+	const u32 *regs = vmx->lapic->regs;
+	unsigned int i;
+
+	for (i = 0; i < 4; i++) {
+		u64 tmr = regs[(APIC_TMR >> 2) + 8 * i] |
+			  (u64)regs[(APIC_TMR >> 2) + 8 * i + 4] << 32;
+
+		if (tmr != vmx->eoi_exit_bitmap[i]) {
+			vmcs_write64(fields[i], tmr);
+			vmx->eoi_exit_bitmap[i] = tmr;
+		}
+	}
 }
 
 /* How the processor can virtualize the APIC where it is now. */
@@ -245,6 +271,7 @@ void vmx_apicv_update(struct vmx_vcpu *vmx)
 	isr = lapic_highest_isr(vmx->lapic);
 	vmcs_write16(GUEST_INTR_STATUS,
 		     (irr < 0 ? 0 : irr) | (isr < 0 ? 0 : isr) << 8);
+	vmx_apicv_eoi_exits(vmx);
 }
 
 int vmx_exit_apic_access(struct vmx_vcpu *vmx)
@@ -257,6 +284,16 @@ int vmx_exit_apic_access(struct vmx_vcpu *vmx)
 	return vmx_apic_access_emulate(vmx,
 				       (vmx->lapic->base & LAPIC_BASE_ADDR_MASK) +
 				       VMX_APIC_OFFSET(vmx->exit_qual));
+}
+
+/*
+ * Trap-like: the processor has cleared the vector's in-service bit and
+ * moved SVI on (29.1.3); the level-triggered interrupt is to be reported.
+ */
+int vmx_exit_eoi_induced(struct vmx_vcpu *vmx)
+{
+	lapic_eoi_level(vmx->lapic, vmx->exit_qual & 0xff);
+	return 1;
 }
 
 int vmx_exit_apic_write(struct vmx_vcpu *vmx)

@@ -614,6 +614,7 @@ static int (*const vmx_exit_handlers[])(struct vmx_vcpu *vmx) = {
 	[EXIT_REASON_TPR_BELOW_THRESHOLD] = vmx_exit_intr_window,
 	[EXIT_REASON_APIC_ACCESS] = vmx_exit_apic_access,
 	[EXIT_REASON_APIC_WRITE] = vmx_exit_apic_write,
+	[EXIT_REASON_EOI_INDUCED] = vmx_exit_eoi_induced,
 	[EXIT_REASON_EPT_VIOLATION] = vmx_exit_ept_violation,
 	[EXIT_REASON_EPT_MISCONFIG] = vmx_exit_ept_misconfig,
 	[EXIT_REASON_INVEPT] = vmx_exit_ud,

@@ -628,11 +628,12 @@ bool vmx_mmio_fastpath(struct vmx_vcpu *vmx)
 	vmx_emu_commit(vmx);
 	/*
 	 * A write that may have changed which interrupt the guest takes
-	 * next, or an ICR write to send, ends the loop: the run loop looks
-	 * before the next entry.  With no interrupt requested, no write but
-	 * to ICR changes what is delivered.
+	 * next, an ICR write to send or a level-triggered EOI to report ends
+	 * the loop: the run loop looks before the next entry.  With no
+	 * interrupt requested, no write but to ICR changes what is delivered.
 	 */
-	if (apic->icr_pending || lapic_highest_irr(apic) >= 0)
+	if (apic->icr_pending || lapic_highest_irr(apic) >= 0 ||
+	    !bitmap_empty(apic->eoi_pending, 256))
 		set_bit(AXV_VCPU_REQ_EVENT, &vmx->vcpu->requests);
 	return true;
 }

@@ -89,6 +89,7 @@ static int vmx_check_extension(unsigned int cap)
 	case AXV_CAP_NOP_HYPERCALL:
 	case AXV_CAP_LAPIC:
 	case AXV_CAP_EMULATOR:
+	case AXV_CAP_LEVEL_IRQ:
 		return 1;
 	case AXV_CAP_TRAPS:
 		/* 1: exceptions; 3: exceptions and debug-register accesses. */

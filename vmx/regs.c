@@ -327,7 +327,7 @@ static long vmx_set_events(struct vmx_vcpu *vmx, void __user *argp)
 	/* With the local APIC, a pending interrupt is its IRR bit. */
 	if (vmx->lapic) {
 		if (ev.flags & AXV_EVENT_F_EXT_PENDING)
-			lapic_accept(vmx->lapic, ev.ext_vector);
+			lapic_accept(vmx->lapic, ev.ext_vector, false);
 	} else {
 		vmx->ext_pending = ev.flags & AXV_EVENT_F_EXT_PENDING;
 		vmx->ext_vector = vmx->ext_pending ? ev.ext_vector : 0;
@@ -357,7 +357,7 @@ int vmx_vcpu_inject(struct axv_vcpu *vcpu, u32 vector, bool nmi)
 		if (vector < 32 || vector > 255)
 			return -EINVAL;
 		if (vmx->lapic) {
-			lapic_accept(vmx->lapic, vector);
+			lapic_accept(vmx->lapic, vector, false);
 			return 0;
 		}
 		/* One pending external interrupt, as one INTR line. */

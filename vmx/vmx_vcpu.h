@@ -101,6 +101,8 @@ struct vmx_event {
  * @apicv: APIC virtualization may be used for @lapic (vmx/apicv.c).
  * @apicv_on: how its controls are set in the VMCS now (0: off).
  * @tpr_threshold: the VMCS's TPR threshold, as last written.
+ * @eoi_exit_bitmap: the VMCS's EOI-exit bitmap, as last written: the
+ *	APIC's TMR, so that the EOI of a level-triggered interrupt exits.
  * @msr_bitmap: the vCPU's own MSR bitmap, for x2APIC virtualization, or
  *	NULL (the shared one is used).
  * @ext_pending: an external interrupt waits for delivery.
@@ -173,6 +175,7 @@ struct vmx_vcpu {
 	bool apicv;
 	u8 apicv_on;
 	u32 tpr_threshold;
+	u64 eoi_exit_bitmap[4];
 	struct page *msr_bitmap;
 	bool ext_pending;
 	u8 ext_vector;
@@ -409,6 +412,7 @@ void vmx_apicv_vmcs_setup(struct vmx_vcpu *vmx);
 void vmx_apicv_update(struct vmx_vcpu *vmx);
 int vmx_exit_apic_access(struct vmx_vcpu *vmx);
 int vmx_exit_apic_write(struct vmx_vcpu *vmx);
+int vmx_exit_eoi_induced(struct vmx_vcpu *vmx);
 
 /* apic.c */
 int vmx_apic_create(struct vmx_vcpu *vmx);
@@ -439,6 +443,15 @@ void vmx_apic_mmio_write(struct vmx_vcpu *vmx, u32 offset, unsigned int size,
 int vmx_apic_msr_read(struct vmx_vcpu *vmx, u32 index, u64 *data);
 int vmx_apic_msr_write(struct vmx_vcpu *vmx, u32 index, u64 data, bool host);
 int vmx_apic_send(struct vmx_vcpu *vmx);
+
+/**
+ * vmx_apic_eoi_exit() - report the next level-triggered EOI to userspace.
+ * @vmx: the vCPU, with an in-kernel local APIC; VMCS not held.
+ *
+ * Return: true with an %AXV_EXIT_EOI for userspace; false when no EOI
+ * waits to be reported.
+ */
+bool vmx_apic_eoi_exit(struct vmx_vcpu *vmx);
 long vmx_vm_send_irq(struct axv_vm *vm, void __user *argp);
 long vmx_apic_get_state(struct vmx_vcpu *vmx, void __user *argp);
 long vmx_apic_set_state(struct vmx_vcpu *vmx, void __user *argp);

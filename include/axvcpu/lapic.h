@@ -22,6 +22,7 @@
 #define _AXVCPU_LAPIC_H
 
 #include <linux/atomic.h>
+#include <linux/bitmap.h>
 #include <linux/hrtimer.h>
 #include <linux/types.h>
 
@@ -69,6 +70,10 @@ struct lapic;
  *	undone.
  * @timer_mode: the LVT timer mode in effect (APIC_LVT_TIMER_*).
  * @timer_tdcr: the divide configuration the running count uses.
+ * @eoi_pending: vectors of level-triggered interrupts the guest has
+ *	ended with an EOI, which the owner has not told userspace of yet
+ *	(what a local APIC broadcasts to the I/O APICs).  Kept across an
+ *	INIT: the EOI happened.
  */
 struct lapic {
 	u32 *regs;
@@ -86,6 +91,7 @@ struct lapic {
 	u32 id_reg;
 	u32 timer_mode;
 	u32 timer_tdcr;
+	DECLARE_BITMAP(eoi_pending, 256);
 };
 
 /**
@@ -97,6 +103,8 @@ struct lapic {
  * @logical: logical destination mode.
  * @level_deassert: an INIT level de-assert, which does nothing.
  * @x2apic: sent in x2APIC mode (the broadcast ID is 0xffffffff).
+ * @level: a level-triggered fixed or lowest-priority interrupt, as an
+ *	I/O APIC sends (AXV_SEND_IRQ); the ICR sends none (10.6.1).
  */
 struct lapic_icr {
 	u32 dest;
@@ -106,6 +114,7 @@ struct lapic_icr {
 	bool logical;
 	bool level_deassert;
 	bool x2apic;
+	bool level;
 };
 
 /* struct lapic_icr.mode */
@@ -283,11 +292,31 @@ int lapic_wrmsr(struct lapic *apic, u32 msr, u64 value);
  * lapic_accept() - accept a fixed interrupt: set its IRR bit.
  * @apic: the local APIC (owner only).
  * @vector: the vector.
+ * @level: level-triggered: the TMR bit is set, so that its EOI is
+ *	reported (lapic_eoi_take()); edge-triggered: cleared (10.8.4).
  *
  * Return: true when accepted; false when the APIC is software disabled
  * or the vector is illegal (0-15: ESR notes it).
  */
-bool lapic_accept(struct lapic *apic, u8 vector);
+bool lapic_accept(struct lapic *apic, u8 vector, bool level);
+
+/**
+ * lapic_eoi_take() - the next level-triggered EOI to report.
+ * @apic: the local APIC (owner only).
+ *
+ * Return: the lowest vector whose level-triggered interrupt the guest
+ * ended with an EOI since it was last reported, now reported; -1 when
+ * there is none.
+ */
+int lapic_eoi_take(struct lapic *apic);
+
+/**
+ * lapic_eoi_level() - the processor ended level-triggered @vector itself
+ * (APIC virtualization's EOI-induced exit): report it as an EOI would.
+ * @apic: the local APIC (owner only).
+ * @vector: the vector whose in-service bit the processor cleared.
+ */
+void lapic_eoi_level(struct lapic *apic, u8 vector);
 
 /**
  * lapic_ppr() - the processor priority (SDM Vol. 3, 10.8.3.1).

@@ -66,15 +66,20 @@ enum axv_ipi_kind {
 	AXV_IPI_START,
 };
 
+/* struct axv_ipi.flags */
+#define AXV_IPI_F_LEVEL		BIT(0)	/* fixed: level-triggered, its end is reported */
+
 /**
  * struct axv_ipi - one pending inter-processor interrupt.
  * @kind: enum axv_ipi_kind.
  * @vector: the vector of a fixed or start IPI, 0 otherwise.
+ * @flags: AXV_IPI_F_*.
  * @source: interrupt-controller ID of the sender.
  */
 struct axv_ipi {
 	u8 kind;
 	u8 vector;
+	u8 flags;
 	u32 source;
 };
 

@@ -309,3 +309,61 @@ out:
 	vm_destroy(&v);
 	return ret;
 }
+
+/*
+ * A level-triggered interrupt from userspace (AXV_IRQ_F_LEVEL): the
+ * guest's EOI of it, the MOV to the EOI register in handler 0x42, exits
+ * with AXV_EXIT_EOI and the vector, RIP past the MOV; the guest then goes
+ * on.  (An edge-triggered one makes no such exit: check_lapic_send_irq.)
+ */
+int check_lapic_level_eoi(void)
+{
+	struct axv_irq irq = { .dest = 0, .vector = 0x42, .flags = AXV_IRQ_F_LEVEL };
+	struct axv_irq nmi = { .flags = AXV_IRQ_F_NMI | AXV_IRQ_F_LEVEL };
+	/* Handler 0x42: INCL (6 bytes), then the 10-byte MOV to EOI. */
+	const __u64 after_eoi = HANDLERS + 2 * 0x100 + 6 + 10;
+	struct runner r = { 0 };
+	struct axv_vcpu_state st;
+	int ret = -1, n;
+	bool blocked;
+	struct vm v;
+	pthread_t t;
+
+	if (lapic_vm(&v, wait_code, wait_code_end))
+		goto out;
+	if (ioctl(v.dev, AXV_CHECK_EXTENSION, AXV_CAP_LEVEL_IRQ) != 1) {
+		fail("AXV_CAP_LEVEL_IRQ is not 1");
+		goto out;
+	}
+	if (ioctl(v.vm, AXV_SEND_IRQ, &nmi) != -1 || errno != EINVAL) {
+		fail("AXV_SEND_IRQ of a level-triggered NMI: not EINVAL");
+		goto out;
+	}
+	r.v = &v;
+	if (pthread_create(&t, NULL, run_thread, &r)) {
+		fail("pthread_create");
+		goto out;
+	}
+	blocked = wait_blocked(&v, &st);
+	n = ioctl(v.vm, AXV_SEND_IRQ, &irq);
+	pthread_join(t, NULL);
+	if (!blocked || n != 1) {
+		fail("vCPU blocked %d (state %u); AXV_SEND_IRQ reached %d (%s)",
+		     blocked, st.state, n, strerror(errno));
+		goto out;
+	}
+	if (r.ret || v.run->exit_reason != AXV_EXIT_EOI ||
+	    v.run->eoi.vector != 0x42 || v.run->rip != after_eoi) {
+		fail("level-triggered 0x42: RUN %d, exit %s %#x at %#llx, want eoi 0x42 at %#llx",
+		     r.ret, exit_name(v.run->exit_reason), v.run->eoi.vector,
+		     (unsigned long long)v.run->rip, (unsigned long long)after_eoi);
+		goto out;
+	}
+	/* Reported once: the guest goes on to its OUT. */
+	if (expect_out(&v, 0x86, -1))
+		goto out;
+	ret = 0;
+out:
+	vm_destroy(&v);
+	return ret;
+}

@@ -1558,6 +1558,7 @@ static const struct {
 	{ "lapic_self_ipi_timer_tpr_x2apic", check_lapic_registers },
 	{ "lapic_init_sipi_starts_ap", check_lapic_ap_start },
 	{ "lapic_send_irq_wakes_hlt", check_lapic_send_irq },
+	{ "lapic_level_irq_eoi_exit", check_lapic_level_eoi },
 };
 
 static void on_alarm(int sig)

@@ -66,6 +66,7 @@ extern const __u8 wait_code[], wait_code_end[], ap_code[], ap_code_end[];
 int check_lapic_registers(void);
 int check_lapic_ap_start(void);
 int check_lapic_send_irq(void);
+int check_lapic_level_eoi(void);
 
 /* memory_guests.S */
 extern const __u8 huge_code[], huge_code_end[];

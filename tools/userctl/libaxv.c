@@ -36,6 +36,7 @@ const struct axv_name axv_cap_names[] = {
 	{ AXV_CAP_NOP_HYPERCALL,	"nop_hypercall" },
 	{ AXV_CAP_VM_STATS,		"vm_stats" },
 	{ AXV_CAP_EMULATOR,		"emulator" },
+	{ AXV_CAP_LEVEL_IRQ,		"level_irq" },
 	{ 0, NULL }
 };
 
@@ -138,6 +139,7 @@ const struct axv_name axv_exit_names[] = {
 	{ AXV_EXIT_EXCEPTION,		"exception" },
 	{ AXV_EXIT_INTERNAL_ERROR,	"internal_error" },
 	{ AXV_EXIT_DEBUG_REG,		"debug_reg" },
+	{ AXV_EXIT_EOI,			"eoi" },
 	{ 0, NULL }
 };
 

@@ -47,6 +47,7 @@
 #define AXV_CAP_NOP_HYPERCALL		17	/* AXV_HC_NOP is answered in the kernel */
 #define AXV_CAP_VM_STATS		18	/* AXV_GET_VM_STATS */
 #define AXV_CAP_EMULATOR		19	/* MMIO by any memory instruction; value: 1 */
+#define AXV_CAP_LEVEL_IRQ		20	/* AXV_IRQ_F_LEVEL and AXV_EXIT_EOI */
 
 /* AXV_VMX_F_*: VMX features decoded from the capability MSRs. */
 #define AXV_VMX_F_TRUE_CTLS		_BITULL(0)	/* IA32_VMX_TRUE_*_CTLS exist */
@@ -396,6 +397,7 @@ struct axv_memory_region {
 #define AXV_EXIT_EXCEPTION		16	/* trapped by AXV_SET_TRAPS; .exception */
 #define AXV_EXIT_INTERNAL_ERROR		17	/* axvcpu could not emulate; .internal */
 #define AXV_EXIT_DEBUG_REG		18	/* MOV DR trapped by AXV_SET_TRAPS; .debug_reg */
+#define AXV_EXIT_EOI			19	/* EOI of a level-triggered interrupt; .eoi */
 
 /* struct axv_run.flags */
 #define AXV_RUN_F_IF			_BITUL(0)	/* guest RFLAGS.IF at the exit */
@@ -485,6 +487,12 @@ struct axv_memory_region {
  *	the general register), @data: the value a MOV to DR would write
  *	(not written: the VMM emulates debug registers once it traps them),
  *	or for a MOV from DR the value userspace stores for the register.
+ * @eoi: %AXV_EXIT_EOI, with AXV_VM_F_LAPIC: the guest ended the
+ *	level-triggered interrupt @vector (one AXV_SEND_IRQ sent with
+ *	AXV_IRQ_F_LEVEL) with an EOI, as a local APIC tells the I/O APICs;
+ *	the EOI is done and RIP is past it.  Userspace clears the remote
+ *	IRR of its I/O APIC's entries with that vector, and sends again for
+ *	a line still asserted.
  * @internal: %AXV_EXIT_INTERNAL_ERROR.  @suberror (AXV_INTERNAL_*),
  *	@ndata entries of @data: what the sub-error says; for
  *	%AXV_INTERNAL_EMULATION_FAILED also @insn_len bytes of the
@@ -591,6 +599,10 @@ struct axv_run {
 			__u16 pad;
 			__u64 data;
 		} debug_reg;
+		struct {
+			__u32 vector;
+			__u32 pad;
+		} eoi;
 		__u8 exit_pad[256];
 	};
 	__u8 reserved2[256];
@@ -907,7 +919,8 @@ struct axv_kick {
 #define AXV_IRQ_F_NMI		_BITUL(0)	/* an NMI; vector must be 0 */
 #define AXV_IRQ_F_LOGICAL	_BITUL(1)	/* dest is a logical destination */
 #define AXV_IRQ_F_LOWEST	_BITUL(2)	/* lowest priority: one target of the set */
-#define AXV_IRQ_F_ALL		(_BITUL(3) - 1)
+#define AXV_IRQ_F_LEVEL		_BITUL(3)	/* level-triggered: its EOI exits (AXV_EXIT_EOI) */
+#define AXV_IRQ_F_ALL		(_BITUL(4) - 1)
 
 /**
  * struct axv_irq - argument of AXV_SEND_IRQ: an interrupt message, as a
@@ -916,7 +929,10 @@ struct axv_kick {
  *	x2APIC mode: every local APIC), or with AXV_IRQ_F_LOGICAL a
  *	logical destination matched against each LDR (and DFR).
  * @vector: 32 to 255; 0 with AXV_IRQ_F_NMI.
- * @flags: AXV_IRQ_F_*.
+ * @flags: AXV_IRQ_F_*.  With AXV_IRQ_F_LEVEL (AXV_CAP_LEVEL_IRQ; not
+ *	with AXV_IRQ_F_NMI) each local APIC that accepts it sets the
+ *	vector's TMR bit, and the guest's EOI of it exits with
+ *	AXV_EXIT_EOI on that vCPU; without it the TMR bit is cleared.
  * @pad: zero.
  * @reserved: zero.
  */

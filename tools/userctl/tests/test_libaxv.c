@@ -748,7 +748,8 @@ static void test_name_lookup(void)
 	      !strcmp(axv_cap_name(AXV_CAP_VM_STATS), "vm_stats"));
 	CHECK(axv_cap_name(AXV_CAP_EMULATOR) &&
 	      !strcmp(axv_cap_name(AXV_CAP_EMULATOR), "emulator"));
-	CHECK(!axv_cap_name(AXV_CAP_EMULATOR + 1));
+	CHECK_STR_EQ(axv_cap_name(AXV_CAP_LEVEL_IRQ), "level_irq");
+	CHECK(!axv_cap_name(AXV_CAP_LEVEL_IRQ + 1));
 }
 
 static void test_vcpu_state_name_lookup(void)
@@ -1842,6 +1843,12 @@ static void test_abi_run_layout(void)
 	CHECK_INT(sizeof(((struct axv_run *)0)->internal.insn), 16);
 	CHECK_INT(AXV_INTERNAL_EMULATION_FAILED, 4);
 	CHECK_INT(AXV_CAP_EMULATOR, 19);
+	CHECK_INT(AXV_CAP_LEVEL_IRQ, 20);
+	CHECK_INT(AXV_EXIT_EOI, 19);
+	CHECK_INT(offsetof(struct axv_run, eoi.vector), 64);
+	CHECK_INT(sizeof(((struct axv_run *)0)->eoi), 8);
+	CHECK_INT(AXV_IRQ_F_LEVEL, 8);
+	CHECK_INT(AXV_IRQ_F_ALL, 0xf);
 
 	CHECK_INT(AXV_IO_IN, 0);
 	CHECK_INT(AXV_IO_OUT, 1);
@@ -1996,7 +2003,8 @@ static void test_run_name_lookup(void)
 	CHECK_STR_EQ(axv_exit_name(AXV_EXIT_FAIL_ENTRY), "fail_entry");
 	CHECK_STR_EQ(axv_exit_name(AXV_EXIT_INTERNAL_ERROR), "internal_error");
 	CHECK_STR_EQ(axv_exit_name(AXV_EXIT_DEBUG_REG), "debug_reg");
-	CHECK(!axv_exit_name(AXV_EXIT_DEBUG_REG + 1));
+	CHECK_STR_EQ(axv_exit_name(AXV_EXIT_EOI), "eoi");
+	CHECK(!axv_exit_name(AXV_EXIT_EOI + 1));
 	CHECK(!axv_exit_name(~0U));
 	CHECK_STR_EQ(axv_entry_check_name(AXV_ENTRY_CHECK_NONE), "none");
 	CHECK_STR_EQ(axv_entry_check_name(AXV_ENTRY_CHECK_DATA_SEG), "data_seg");
@@ -2012,7 +2020,8 @@ static void test_run_name_lookup(void)
 	CHECK_STR_EQ(axv_cap_name(AXV_CAP_NOP_HYPERCALL), "nop_hypercall");
 	CHECK_STR_EQ(axv_cap_name(AXV_CAP_VM_STATS), "vm_stats");
 	CHECK_STR_EQ(axv_cap_name(AXV_CAP_EMULATOR), "emulator");
-	CHECK(!axv_cap_name(AXV_CAP_EMULATOR + 1));
+	CHECK_STR_EQ(axv_cap_name(AXV_CAP_LEVEL_IRQ), "level_irq");
+	CHECK(!axv_cap_name(AXV_CAP_LEVEL_IRQ + 1));
 }
 
 /* --- the run support: wrappers --------------------------------------- */
