@@ -9,7 +9,7 @@
 set -euo pipefail
 
 declare -A group_pkgs=(
-	[build]="gcc make libc6-dev libfdt-dev device-tree-compiler"
+	[build]="gcc make libc6-dev libfdt-dev device-tree-compiler acpica-tools"
 	[kernel]="linux-source-6.1 flex bison bc libelf-dev libssl-dev xz-utils cpio"
 	[qemu]="qemu-system-x86 busybox-static cpio"
 	[bochs]="bochs bochs-term bochsbios vgabios busybox-static cpio syslinux syslinux-common mtools dosfstools"

@@ -34,6 +34,7 @@ static enum x86_mode boot_default_mode(enum image_format format)
 	case IMAGE_MULTIBOOT:
 		return X86_MODE_PROTECTED;
 	case IMAGE_ELF64:
+	case IMAGE_BZIMAGE:
 		return X86_MODE_LONG;
 	case IMAGE_FLAT:
 		break;
@@ -76,6 +77,24 @@ int boot_prepare(struct guest_mem *mem, const struct image *img, const struct bo
 	int ret;
 
 	memset(res, 0, sizeof(*res));
+	if (p->format == BOOT_FORMAT_AUTO && bzimage_detect(img)) {
+		struct linux_params lp = p->bzimage;
+
+		if (p->nmods || p->have_entry || p->mode != X86_MODE_NONE)
+			return axv_err_set(err, EINVAL,
+					   "%s: a bzImage takes no --module, --entry or --mode",
+					   img->name);
+		lp.cmdline = p->cmdline_given ? p->cmdline : NULL;
+		ret = linux_boot(mem, img, &lp, &res->bzimage, regs, sregs, err);
+		if (ret)
+			return ret;
+		res->load.format = IMAGE_BZIMAGE;
+		res->load.entry = res->bzimage.entry;
+		res->load.low = res->bzimage.kernel_load;
+		res->load.high = res->bzimage.kernel_end;
+		res->mode = X86_MODE_LONG;
+		return 0;
+	}
 	ret = 0;
 	if (p->format == BOOT_FORMAT_AUTO || p->format == BOOT_FORMAT_MULTIBOOT) {
 		ret = mb_find_header(img, &hdr, &offset, err);

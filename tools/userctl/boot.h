@@ -12,6 +12,7 @@
 
 #include "guest.h"
 #include "libaxv.h"
+#include "linux.h"
 #include "loader.h"
 #include "multiboot.h"
 #include "x86_setup.h"
@@ -40,6 +41,8 @@ const char *boot_format_name(enum boot_format format);
  * @cmdline_given: --cmdline or ARGS were given (only Multiboot takes them).
  * @mods: the --module files, read.
  * @nmods: how many.
+ * @bzimage: for a bzImage: its initrd and the vCPUs the ACPI tables list
+ *	(the command line is @cmdline when @cmdline_given).
  */
 struct boot_params {
 	enum boot_format format;
@@ -50,6 +53,7 @@ struct boot_params {
 	bool cmdline_given;
 	const struct mb_module *mods;
 	unsigned int nmods;
+	struct linux_params bzimage;
 };
 
 /**
@@ -58,18 +62,21 @@ struct boot_params {
  * @mode: the start mode used.
  * @mb_info: guest-physical address of the Multiboot information; 0 for
  *	other formats.
+ * @bzimage: where a bzImage's parts went.
  */
 struct boot_result {
 	struct load_result load;
 	enum x86_mode mode;
 	__u32 mb_info;
+	struct bzimage_result bzimage;
 };
 
 /*
  * Load @img into @mem as @p says and prepare @regs and @sregs (@sregs as
  * AXV_GET_SREGS gave it: x86_setup() changes only what it sets).  A
  * Multiboot image starts in protected mode with EAX = MB_BOOTLOADER_MAGIC
- * and EBX = the information structure.  0 or -errno, described in @err.
+ * and EBX = the information structure; a bzImage (format auto) at its
+ * 64-bit entry (linux_boot()).  0 or -errno, described in @err.
  */
 int boot_prepare(struct guest_mem *mem, const struct image *img, const struct boot_params *p,
 		 struct boot_result *res, struct axv_regs *regs, struct axv_sregs *sregs,

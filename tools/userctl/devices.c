@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include "devices.h"
 
@@ -29,6 +30,130 @@ static void debug_exit_write(void *opaque, __u64 offset, unsigned int size, __u6
 	(void)offset;
 	dev->exit_requested = true;
 	dev->exit_value = value & bus_all_ones(size);
+}
+
+/* --- the PC platform ---------------------------------------------------- */
+
+/* Port 0x80: POST codes and delays; nothing to keep. */
+static __u64 post_code_read(void *opaque, __u64 offset, unsigned int size)
+{
+	(void)opaque;
+	(void)offset;
+	return bus_all_ones(size);
+}
+
+static void post_code_write(void *opaque, __u64 offset, unsigned int size, __u64 value)
+{
+	(void)opaque;
+	(void)offset;
+	(void)size;
+	(void)value;
+}
+
+/* ISA IRQ @irq at @level: the PIC's input and the I/O APIC's pin. */
+static void pc_set_irq(void *opaque, unsigned int irq, bool level)
+{
+	struct devices *dev = opaque;
+
+	pic_set_irq(&dev->pic, irq, level);
+	ioapic_set_pin(&dev->ioapic, irq == PC_IRQ_PIT ? PC_IOAPIC_PIN_PIT : irq, level);
+}
+
+/* A PIT port write: the platform's timer looks again. */
+static void pc_pit_write(void *opaque, __u64 offset, unsigned int size, __u64 value)
+{
+	struct devices *dev = opaque;
+
+	pit_write(&dev->pit, offset, size, value);
+	dev->timer_changed = true;
+}
+
+static __u64 pc_pit_read(void *opaque, __u64 offset, unsigned int size)
+{
+	struct devices *dev = opaque;
+
+	return pit_read(&dev->pit, offset, size);
+}
+
+static void pc_port61_write(void *opaque, __u64 offset, unsigned int size, __u64 value)
+{
+	struct devices *dev = opaque;
+
+	pit_port61_write(&dev->pit, offset, size, value);
+	dev->timer_changed = true;
+}
+
+static __u64 pc_port61_read(void *opaque, __u64 offset, unsigned int size)
+{
+	struct devices *dev = opaque;
+
+	return pit_port61_read(&dev->pit, offset, size);
+}
+
+static void pc_init(struct devices *dev, const struct devices_layout *layout)
+{
+	const struct bus_device pio[] = {
+		{ "post-code", POST_CODE_PORT, 1, post_code_read, post_code_write, NULL },
+		{ "pic-master", PIC_MASTER_PORT, 2, pic_read, pic_write, &dev->pic_ports[0] },
+		{ "pic-slave", PIC_SLAVE_PORT, 2, pic_read, pic_write, &dev->pic_ports[1] },
+		{ "elcr", PIC_ELCR_PORT, 2, pic_elcr_read, pic_elcr_write, &dev->pic },
+		{ "pit", PIT_PORT_BASE, PIT_PORTS, pc_pit_read, pc_pit_write, dev },
+		{ "port61", PIT_PORT_61, 1, pc_port61_read, pc_port61_write, dev },
+		{ "rtc", RTC_PORT_INDEX, 2, rtc_read, rtc_write, &dev->rtc },
+		{ "i8042", I8042_DATA_PORT, I8042_CMD_PORT - I8042_DATA_PORT + 1,
+		  i8042_read, i8042_write, &dev->kbc },
+		{ "pm1a-evt", POWER_PM1A_EVT_PORT, POWER_PM1A_EVT_LEN,
+		  power_evt_read, power_evt_write, &dev->power },
+		{ "pm1a-cnt", POWER_PM1A_CNT_PORT, POWER_PM1A_CNT_LEN,
+		  power_cnt_read, power_cnt_write, &dev->power },
+		{ "reset", POWER_RESET_PORT, 1, power_cf9_read, power_cf9_write, &dev->power },
+		{ "port92", POWER_PORT92, 1, power_port92_read, power_port92_write, &dev->power },
+	};
+	const struct bus_device ioapic = {
+		"ioapic", IOAPIC_DEFAULT_BASE, IOAPIC_MMIO_SIZE, ioapic_read, ioapic_write,
+		&dev->ioapic,
+	};
+	unsigned int i;
+
+	dev->pc = true;
+	/* I/O APIC ID 0: the MADT says so; IDs of the two kinds do not meet. */
+	ioapic_init(&dev->ioapic, 0, layout->ioapic_send, layout->opaque);
+	pic_init(&dev->pic);
+	dev->pic_ports[0] = (struct pic_port){ &dev->pic, 0 };
+	dev->pic_ports[1] = (struct pic_port){ &dev->pic, 1 };
+	pit_init(&dev->pit, layout->now, layout->opaque);
+	rtc_init(&dev->rtc, time(NULL), layout->mem_kib, layout->now, layout->opaque);
+	i8042_init(&dev->kbc);
+	power_init(&dev->power);
+	irq_line_connect(&dev->pit.irq0, pc_set_irq, dev, PC_IRQ_PIT);
+	irq_line_connect(&dev->rtc.irq, pc_set_irq, dev, PC_IRQ_RTC);
+	irq_line_connect(&dev->uart.irq, pc_set_irq, dev, PC_IRQ_COM1);
+	for (i = 0; i < sizeof(pio) / sizeof(pio[0]); i++)
+		bus_add(&dev->pio, &pio[i]);
+	bus_add(&dev->mmio, &ioapic);
+}
+
+enum power_event devices_power_event(const struct devices *dev)
+{
+	if (dev->kbc.reset)
+		return POWER_RESET;
+	return dev->power.event;
+}
+
+void devices_eoi(struct devices *dev, __u8 vector)
+{
+	if (dev->pc)
+		ioapic_eoi(&dev->ioapic, vector);
+}
+
+__u64 devices_tick(struct devices *dev)
+{
+	dev->timer_changed = false;
+	if (!dev->pc)
+		return 0;
+	pit_update_irq(&dev->pit);
+	rtc_update_irq(&dev->rtc);
+	return pit_next_edge_ns(&dev->pit);
 }
 
 /* --- the buses ---------------------------------------------------------- */
@@ -61,6 +186,8 @@ void devices_init_layout(struct devices *dev, const struct devices_layout *layou
 	testdev_init(&dev->testdev, layout->testdev_base, &dev->rip);
 	if (layout->testdev)
 		bus_add(&dev->mmio, &testdev);
+	if (layout->pc)
+		pc_init(dev, layout);
 }
 
 void devices_init(struct devices *dev, FILE *out, FILE *log, bool verbose, bool strict)

@@ -101,6 +101,8 @@ const char *image_format_name(enum image_format format)
 		return "ELF64";
 	case IMAGE_MULTIBOOT:
 		return "Multiboot";
+	case IMAGE_BZIMAGE:
+		return "bzImage";
 	}
 	return "?";
 }

@@ -37,6 +37,7 @@ enum image_format {
 	IMAGE_ELF32,
 	IMAGE_ELF64,
 	IMAGE_MULTIBOOT,
+	IMAGE_BZIMAGE,		/* a Linux kernel (linux.h) */
 };
 
 /**
@@ -91,7 +92,7 @@ int load_elf(struct guest_mem *mem, const struct image *img, struct load_result 
 int load_bytes(struct guest_mem *mem, __u64 gpa, const void *data, __u64 len, __u64 zero,
 	       const char *what, struct axv_err *err);
 
-/* "flat", "ELF32", "ELF64" or "Multiboot". */
+/* "flat", "ELF32", "ELF64", "Multiboot" or "bzImage". */
 const char *image_format_name(enum image_format format);
 
 #endif /* USERCTL_LOADER_H */

@@ -22,6 +22,7 @@
 #include "boot.h"
 #include "cli.h"
 #include "devices.h"
+#include "bzimage.h"
 #include "loader.h"
 #include "run.h"
 #include "vmexit.h"
@@ -31,10 +32,10 @@ const char run_synopsis[] =
 	"       [--mode real|protected|long] [--module FILE[,ARGS]]... [--cmdline STR]\n"
 	"       [--apic-id V:ID]... [--allowed-cpus [V:]LIST]... [--favoured-cpu [V:]CPU]...\n"
 	"       [--no-lapic] [--uart-vector V] [--timeout SECONDS] [--stats] [--verbose]\n"
-	"       [--strict-io] [--test-device[=ADDR]] [IMAGE [ARGS]]";
+	"       [--strict-io] [--test-device[=ADDR]] [--pc] [--initrd FILE] [IMAGE [ARGS]]";
 
 const char run_summary[] =
-	"boot IMAGE (flat, ELF or Multiboot) in a new VM and run it";
+	"boot IMAGE (flat, ELF, Multiboot or a Linux bzImage) in a new VM and run it";
 
 const char run_details[] =
 	"Options:\n"
@@ -75,6 +76,9 @@ const char run_details[] =
 	"  --test-device[=ADDR]\n"
 	"                     add the recording test device (two pages at ADDR,\n"
 	"                     default 0xd0000000): memory that records each access\n"
+	"  --pc               the PC platform: I/O APIC, 8259A pair, PIT, RTC, 8042,\n"
+	"                     ACPI power-off and reset (on by itself for a bzImage)\n"
+	"  --initrd FILE      bzImage: the initial ramdisk\n"
 	"\n"
 	"The last MiB of guest RAM (of the first 4 GiB when there is more) is\n"
 	"reserved for userctl's GDT, TSS and page tables: images must not load there.\n"
@@ -105,6 +109,8 @@ enum {
 	OPT_UART_VECTOR,
 	OPT_TIMEOUT,
 	OPT_TEST_DEVICE,
+	OPT_INITRD,
+	OPT_PC,
 };
 
 int run_parse_u64(const char *str, __u64 *value)
@@ -326,6 +332,12 @@ static int run_parse_option(struct run_opts *opts, int opt, const char *arg)
 			return cli_usage_error("run",
 					       "run: --test-device=%s: expected an address", arg);
 		return 0;
+	case OPT_INITRD:
+		opts->initrd = arg;
+		return 0;
+	case OPT_PC:
+		opts->pc = true;
+		return 0;
 	}
 	return EXIT_USAGE;
 }
@@ -351,6 +363,8 @@ enum run_parse_result run_parse_args(int argc, char *const *argv, struct run_opt
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "strict-io", no_argument, NULL, OPT_STRICT_IO },
 		{ "test-device", optional_argument, NULL, OPT_TEST_DEVICE },
+		{ "initrd", required_argument, NULL, OPT_INITRD },
+		{ "pc", no_argument, NULL, OPT_PC },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -570,6 +584,8 @@ int run_resolve(const struct run_opts *opts, struct vm_config *cfg, struct axv_e
 		cfg->testdev_base = opts->test_device_base;
 		snprintf(cfg->testdev_origin, sizeof(cfg->testdev_origin), "--test-device");
 	}
+	if (opts->pc)
+		cfg->pc = true;
 	return vmc_validate(cfg, err);
 }
 
@@ -736,6 +752,7 @@ struct vcpu_thread {
  * @dev: the devices.
  * @end: how the run ends.
  * @uart_irq_error: an AXV_SEND_IRQ failure was reported already.
+ * @ioapic_error: an I/O APIC message that could not be sent was reported.
  */
 struct vm {
 	const struct vm_config *cfg;
@@ -752,6 +769,7 @@ struct vm {
 	struct devices dev;
 	struct run_end end;
 	bool uart_irq_error;
+	bool ioapic_error;
 };
 
 /* A capability's value, or -errno (described in @err). */
@@ -977,6 +995,56 @@ static void vm_uart_irq(void *opaque, unsigned int pin, bool level)
 	}
 }
 
+/*
+ * The I/O APIC's messages: AXV_SEND_IRQ, level-triggered entries with
+ * AXV_IRQ_F_LEVEL so that their EOI comes back (AXV_EXIT_EOI).  SMI, INIT
+ * and ExtINT entries have nothing to go to: reported once, dropped.
+ */
+static void vm_ioapic_send(void *opaque, const struct ioapic_msg *msg)
+{
+	struct vm *vm = opaque;
+	__u32 flags = 0, vector = msg->vector;
+	struct axv_err err;
+	int ret;
+
+	switch (msg->delivery_mode) {
+	case 0:
+		break;
+	case 1:
+		flags |= AXV_IRQ_F_LOWEST;
+		break;
+	case 4:
+		flags |= AXV_IRQ_F_NMI;
+		vector = 0;
+		break;
+	default:
+		if (!vm->ioapic_error)
+			fprintf(stderr, "userctl: I/O APIC: delivery mode %u dropped\n",
+				msg->delivery_mode);
+		vm->ioapic_error = true;
+		return;
+	}
+	if (msg->logical)
+		flags |= AXV_IRQ_F_LOGICAL;
+	if (msg->level && !(flags & AXV_IRQ_F_NMI))
+		flags |= AXV_IRQ_F_LEVEL;
+	ret = axv_send_irq(vm->vm_fd, msg->dest, vector, flags, &err);
+	if (ret < 0 && !vm->ioapic_error) {
+		fprintf(stderr, "userctl: I/O APIC: %s\n", err.msg);
+		vm->ioapic_error = true;
+	}
+}
+
+/* The PC platform's clock: CLOCK_MONOTONIC in ns. */
+static __u64 vm_clock_ns(void *opaque)
+{
+	struct timespec ts;
+
+	(void)opaque;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 /* --- running ------------------------------------------------------------ */
 
 static volatile sig_atomic_t run_signal;
@@ -1020,6 +1088,7 @@ static void *vcpu_thread_main(void *arg)
 	struct vcpu_thread *t = arg;
 	struct vm *vm = t->vm;
 	enum vmexit_action action;
+	bool timer_changed;
 	struct axv_err err;
 	int ret;
 
@@ -1048,7 +1117,11 @@ static void *vcpu_thread_main(void *arg)
 			break;
 		pthread_mutex_lock(&vm->lock);
 		action = vmexit_handle(&t->ctx, t->run);
+		timer_changed = vm->dev.timer_changed;
 		pthread_mutex_unlock(&vm->lock);
+		/* The main thread keeps the platform's timer: it looks again. */
+		if (timer_changed)
+			run_end_wake(&vm->end);
 		if (action == VMEXIT_STOP) {
 			run_end_request(&vm->end, t->ctx.status, RUN_END_GUEST, t->index);
 			break;
@@ -1067,8 +1140,8 @@ static void run_wait(struct vm *vm, __u64 start)
 	__u64 deadline = start + opts->timeout_ms * 1000000ULL;
 	struct pollfd pfd = { .fd = vm->end.wake_fd[0], .events = POLLIN };
 	struct timespec ts, *tsp;
+	__u64 now, edge, wait = 0;
 	char buf[64];
-	__u64 now;
 
 	for (;;) {
 		while (read(vm->end.wake_fd[0], buf, sizeof(buf)) > 0)
@@ -1077,9 +1150,19 @@ static void run_wait(struct vm *vm, __u64 start)
 			run_end_request(&vm->end, 128 + run_signal, RUN_END_SIGNAL, -1);
 		if (run_end_done(&vm->end))
 			return;
+		/* The PC platform's timer: IRQ 0 up to date, then its next edge. */
+		pthread_mutex_lock(&vm->lock);
+		edge = devices_tick(&vm->dev);
+		pthread_mutex_unlock(&vm->lock);
 		tsp = NULL;
+		now = run_now_ns();
+		if (edge) {
+			wait = edge > now ? edge - now : 0;
+			ts.tv_sec = wait / 1000000000ULL;
+			ts.tv_nsec = wait % 1000000000ULL;
+			tsp = &ts;
+		}
 		if (opts->timeout_ms) {
-			now = run_now_ns();
 			if (now >= deadline) {
 				if (run_end_request(&vm->end, RUN_STATUS_TIMEOUT, RUN_END_TIMEOUT,
 						    -1))
@@ -1088,9 +1171,11 @@ static void run_wait(struct vm *vm, __u64 start)
 						opts->timeout_ms / 1000, opts->timeout_ms % 1000);
 				return;
 			}
-			ts.tv_sec = (deadline - now) / 1000000000ULL;
-			ts.tv_nsec = (deadline - now) % 1000000000ULL;
-			tsp = &ts;
+			if (!tsp || deadline - now < wait) {
+				ts.tv_sec = (deadline - now) / 1000000000ULL;
+				ts.tv_nsec = (deadline - now) % 1000000000ULL;
+				tsp = &ts;
+			}
 		}
 		ppoll(&pfd, 1, tsp, NULL);
 	}
@@ -1245,7 +1330,11 @@ static void run_describe(const struct vm *vm, const struct boot_result *boot)
 			"userctl: in-kernel local APICs; vCPU %d (APIC ID %u) is the BSP%s\n",
 			vm->bsp, cfg->vcpus[vm->bsp].apic_id,
 			n > 1 ? ", the others wait for INIT and start-up IPIs" : "");
-		if (cfg->uart)
+		if (cfg->pc)
+			fprintf(stderr,
+				"userctl: PC platform: I/O APIC at 0x%llx, UART on IRQ 4\n",
+				IOAPIC_DEFAULT_BASE);
+		else if (cfg->uart)
 			fprintf(stderr,
 				"userctl: UART interrupt: vector 0x%x to APIC ID %u (fixed, physical)\n",
 				cfg->uart_vector, cfg->vcpus[vm->bsp].apic_id);
@@ -1338,20 +1427,50 @@ static int run_guest(const struct run_opts *opts, struct vm_config *cfg)
 		.uart = cfg->uart, .uart_port = cfg->uart_port,
 		.debug_exit = cfg->debug_exit, .debug_exit_port = cfg->debug_exit_port,
 		.testdev = cfg->testdev, .testdev_base = cfg->testdev_base,
+		.pc = cfg->pc, .now = vm_clock_ns, .ioapic_send = vm_ioapic_send,
+		.opaque = &vm,
 	};
 	struct boot_params params;
 	struct boot_result boot;
 	struct axv_sregs sregs;
+	struct image img, initrd;
 	struct axv_regs regs;
-	struct image img;
 	struct axv_err err;
 	char *cmdline = NULL;
+	__u32 *apic_ids = NULL;
 	__u64 wall_ns = 0;
 	int status, bsp_fd;
+	unsigned int i;
 
 	vm.bsp = vmc_bsp(cfg);
 	memset(&img, 0, sizeof(img));
-	if (run_read_files(cfg, &img, &cmdline, &err) || vm_create(&vm, &err))
+	memset(&initrd, 0, sizeof(initrd));
+	if (run_read_files(cfg, &img, &cmdline, &err))
+		goto fail;
+	if (opts->initrd && !bzimage_detect(&img)) {
+		axv_err_set(&err, EINVAL, "--initrd: %s is not a bzImage", img.name);
+		goto fail;
+	}
+	if (opts->initrd && image_read(opts->initrd, &initrd, &err))
+		goto fail;
+	/* A Linux kernel boots on the PC platform. */
+	if (cfg->image.format == BOOT_FORMAT_AUTO && bzimage_detect(&img)) {
+		cfg->pc = true;
+		if (vmc_validate(cfg, &err))
+			goto fail;
+	}
+	layout.pc = cfg->pc;
+	apic_ids = calloc(cfg->nvcpus, sizeof(*apic_ids));
+	if (!apic_ids) {
+		axv_err_set(&err, ENOMEM, "out of memory");
+		goto fail;
+	}
+	/* The BSP first, as the MADT lists them. */
+	apic_ids[0] = cfg->vcpus[vm.bsp].apic_id;
+	for (i = 0; i < cfg->nvcpus; i++)
+		if ((int)i != vm.bsp)
+			apic_ids[i < (unsigned int)vm.bsp ? i + 1 : i] = cfg->vcpus[i].apic_id;
+	if (vm_create(&vm, &err))
 		goto fail;
 	bsp_fd = vm.vcpus[vm.bsp].fd;
 	if (axv_get_sregs(bsp_fd, &sregs, &err))
@@ -1366,6 +1485,10 @@ static int run_guest(const struct run_opts *opts, struct vm_config *cfg)
 	params.cmdline_given = cfg->image.cmdline_given;
 	params.mods = cfg->mods;
 	params.nmods = cfg->nmods;
+	params.bzimage.initrd = initrd.data;
+	params.bzimage.initrd_size = initrd.size;
+	params.bzimage.apic_ids = apic_ids;
+	params.bzimage.ncpus = cfg->nvcpus;
 	if (boot_prepare(&vm.mem, &img, &params, &boot, &regs, &sregs, &err) ||
 	    vm_register_memory(&vm, &err) ||
 	    axv_set_sregs(bsp_fd, &sregs, &err) ||
@@ -1376,8 +1499,10 @@ static int run_guest(const struct run_opts *opts, struct vm_config *cfg)
 		run_describe(&vm, &boot);
 
 	pthread_mutex_init(&vm.lock, NULL);
+	layout.mem_kib = vm.mem.size >> 10;
 	devices_init_layout(&vm.dev, &layout, stdout, stderr, opts->verbose, opts->strict_io);
-	if (vm.lapic)
+	/* Without an I/O APIC the UART's line sends its vector to the BSP. */
+	if (vm.lapic && !cfg->pc)
 		irq_line_connect(&vm.dev.uart.irq, vm_uart_irq, &vm, 0);
 	status = run_threads(&vm, &wall_ns);
 	devices_finish(&vm.dev);
@@ -1391,6 +1516,8 @@ fail:
 out:
 	vm_destroy(&vm);
 	image_free(&img);
+	image_free(&initrd);
+	free(apic_ids);
 	free(cmdline);
 	return status;
 }

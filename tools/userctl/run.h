@@ -78,6 +78,8 @@ struct run_vcpu_opt {
  * @strict_io: --strict-io.
  * @test_device: --test-device was given.
  * @test_device_base: its address (TESTDEV_DEFAULT_BASE without one).
+ * @initrd: --initrd, or NULL.
+ * @pc: --pc.
  * @image: IMAGE, or NULL (then the description names it).
  * @args: ARGS (into argv).
  * @nargs: how many.
@@ -106,6 +108,8 @@ struct run_opts {
 	bool strict_io;
 	bool test_device;
 	__u64 test_device_base;
+	const char *initrd;
+	bool pc;
 	const char *image;
 	char *const *args;
 	int nargs;

@@ -706,6 +706,7 @@ static int vmc_parse_devices(struct vmc_parser *p, int node)
 	c->uart = false;
 	c->debug_exit = false;
 	c->testdev = false;
+	c->pc = false;
 	fdt_for_each_subnode(sub, p->fdt, node) {
 		const char *name = fdt_get_name(p->fdt, sub, NULL);
 
@@ -745,9 +746,16 @@ static int vmc_parse_devices(struct vmc_parser *p, int node)
 				ret = vmc_prop_u64(p, sub, "base", &c->testdev_base);
 			if (ret < 0)
 				return ret;
+		} else if (!strcmp(name, "pc")) {
+			c->pc = true;
+			ret = vmc_check_props(p, sub, no_props);
+			if (!ret)
+				ret = vmc_no_subnodes(p, sub);
+			if (ret)
+				return ret;
 		} else {
 			return vmc_bad(p, sub, NULL,
-				       "unknown node (expected uart, debug-exit or test-device)");
+				       "unknown node (expected uart, debug-exit, test-device or pc)");
 		}
 	}
 	return 0;
@@ -1163,6 +1171,9 @@ static int vmc_validate_devices(const struct vm_config *c, struct axv_err *err)
 				   "debug-exit: port 0x%x is one of the UART's ports 0x%x-0x%x",
 				   c->debug_exit_port, c->uart_port,
 				   c->uart_port + UART_NR_REGS - 1);
+	if (c->pc && c->lapic == VMC_LAPIC_OFF)
+		return axv_err_set(err, EINVAL,
+				   "pc: the I/O APIC needs the kernel's local APICs (not --no-lapic)");
 	return vmc_validate_testdev(c, err);
 }
 
@@ -1332,5 +1343,9 @@ void vmc_print_dts(FILE *f, const struct vm_config *c)
 	if (c->testdev)
 		fprintf(f, "\t\ttest-device {\n\t\t\tbase = <0x%llx 0x%llx>;\n\t\t};\n",
 			c->testdev_base >> 32, c->testdev_base & 0xffffffffULL);
+	if ((c->uart || c->debug_exit || c->testdev) && c->pc)
+		fprintf(f, "\n");
+	if (c->pc)
+		fprintf(f, "\t\tpc {\n\t\t};\n");
 	fprintf(f, "\t};\n};\n");
 }

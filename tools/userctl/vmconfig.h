@@ -113,6 +113,8 @@ struct vmc_image {
  * @testdev_base: its guest-physical base (TESTDEV_SIZE bytes from there).
  * @testdev_origin: where it was described ("vm.dts: /devices/test-device",
  *	"--test-device").
+ * @pc: the PC platform (devices.h): an I/O APIC, PIC, PIT, RTC, 8042 and
+ *	ACPI power registers, the UART on IRQ 4 through the I/O APIC.
  */
 struct vm_config {
 	char *source;
@@ -133,6 +135,7 @@ struct vm_config {
 	bool testdev;
 	__u64 testdev_base;
 	char testdev_origin[VMC_ORIGIN_LEN];
+	bool pc;
 };
 
 /* The defaults: no region, no vCPU, no image, UART at 0x3f8 (vector 0x24), port 0xf4. */

@@ -55,6 +55,17 @@ static enum vmexit_action vmexit_debug_exit(struct vmexit_ctx *ctx, const struct
 	return vmexit_stop(ctx, status);
 }
 
+/* The guest powered off (ACPI S5) or reset the machine through a device. */
+static enum vmexit_action vmexit_power(struct vmexit_ctx *ctx, const struct axv_run *run)
+{
+	bool off = devices_power_event(ctx->dev) == POWER_OFF;
+
+	if (ctx->verbose)
+		vmexit_report(ctx, run, off ? "power off" : "reset", "exit status %d",
+			      off ? EXIT_SUCCESS : RUN_STATUS_RESET);
+	return vmexit_stop(ctx, off ? EXIT_SUCCESS : RUN_STATUS_RESET);
+}
+
 static enum vmexit_action vmexit_io(struct vmexit_ctx *ctx, struct axv_run *run)
 {
 	bool out = run->io.direction == AXV_IO_OUT;
@@ -87,6 +98,8 @@ static enum vmexit_action vmexit_io(struct vmexit_ctx *ctx, struct axv_run *run)
 			memcpy(data, &value, size);
 		if (ctx->dev->exit_requested)
 			return vmexit_debug_exit(ctx, run);
+		if (devices_power_event(ctx->dev) != POWER_NONE)
+			return vmexit_power(ctx, run);
 	}
 	return VMEXIT_CONTINUE;
 }
@@ -403,6 +416,9 @@ enum vmexit_action vmexit_handle(struct vmexit_ctx *ctx, struct axv_run *run)
 		if (ctx->verbose)
 			vmexit_log(ctx, "turned itself off at RIP 0x%llx", run->rip);
 		return VMEXIT_VCPU_OFF;
+	case AXV_EXIT_EOI:
+		devices_eoi(ctx->dev, run->eoi.vector);
+		return VMEXIT_CONTINUE;
 	case AXV_EXIT_KICKED:
 	case AXV_EXIT_EXTERNAL_INTERRUPT:
 	case AXV_EXIT_INTR:

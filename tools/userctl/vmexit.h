@@ -21,6 +21,8 @@
 
 /* Exit status of a run that failed (as userctl's other errors). */
 #define RUN_STATUS_ERROR	1
+/* Exit status of a run the guest ended by resetting the machine. */
+#define RUN_STATUS_RESET	4
 
 enum vmexit_action {
 	VMEXIT_CONTINUE,	/* enter the guest again */

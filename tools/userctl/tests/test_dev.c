@@ -6,10 +6,12 @@
  */
 #include "check.h"
 #include "dev/bus.h"
+#include "dev/i8042.h"
 #include "dev/ioapic.h"
 #include "dev/irq.h"
 #include "dev/pic.h"
 #include "dev/pit.h"
+#include "dev/power.h"
 #include "dev/rtc.h"
 
 /* --- the I/O APIC (Intel 82093AA datasheet) --------------------------- */
@@ -795,6 +797,106 @@ static void test_pic_special_mask(void)
 	CHECK(!pic.intr.level);
 }
 
+/* --- power-off and reset (ACPI 6.5 4.8.3.2, 4.8.3.6; the ICH's 0xcf9) --- */
+
+static void test_power_pm1(void)
+{
+	struct power pw;
+
+	power_init(&pw);
+	/* Without SMI_CMD the platform is in ACPI mode: SCI_EN reads 1. */
+	CHECK_HEX(power_cnt_read(&pw, 0, 2), POWER_PM1_SCI_EN);
+	/* A guest clearing it does not leave ACPI mode. */
+	power_cnt_write(&pw, 0, 2, 0);
+	CHECK_HEX(power_cnt_read(&pw, 0, 2), POWER_PM1_SCI_EN);
+	/* SLP_TYP stored; SLP_EN is write-only, and S1 (type 1) does nothing. */
+	power_cnt_write(&pw, 0, 2, 1 << 10 | POWER_PM1_SLP_EN);
+	CHECK_INT(pw.event, POWER_NONE);
+	CHECK_HEX(power_cnt_read(&pw, 0, 2), 1 << 10 | POWER_PM1_SCI_EN);
+	/* S5 without SLP_EN: not yet. */
+	power_cnt_write(&pw, 0, 2, 5 << 10);
+	CHECK_INT(pw.event, POWER_NONE);
+	/* The byte Linux's acpi_hw_write() may not use, then the whole word. */
+	power_cnt_write(&pw, 1, 1, (5 << 10 | POWER_PM1_SLP_EN) >> 8);
+	CHECK_INT(pw.event, POWER_OFF);
+
+	/* PM1 status: write 1 to clear; enable: read/write. */
+	power_init(&pw);
+	pw.pm1_sts = 0x8101;
+	power_evt_write(&pw, 0, 2, 0x0100);
+	CHECK_HEX(power_evt_read(&pw, 0, 2), 0x8001);
+	power_evt_write(&pw, 2, 2, 0x0120);
+	CHECK_HEX(power_evt_read(&pw, 2, 2), 0x0120);
+	CHECK_HEX(power_evt_read(&pw, 0, 4), 0x01208001);
+	/* A 4-byte write reaches both: status bits written 0 stay. */
+	power_evt_write(&pw, 0, 4, 0x00008000);
+	CHECK_HEX(power_evt_read(&pw, 0, 4), 0x00000001);
+	CHECK_INT(pw.event, POWER_NONE);
+}
+
+static void test_power_reset(void)
+{
+	struct power pw;
+
+	power_init(&pw);
+	/* 0xcf9: SYS_RST alone only chooses the kind; RST_CPU 0 -> 1 resets. */
+	power_cf9_write(&pw, 0, 1, POWER_CF9_SYS_RST);
+	CHECK_INT(pw.event, POWER_NONE);
+	CHECK_HEX(power_cf9_read(&pw, 0, 1), POWER_CF9_SYS_RST);
+	power_cf9_write(&pw, 0, 1, POWER_RESET_VALUE);
+	CHECK_INT(pw.event, POWER_RESET);
+
+	/* Port 0x92: the A20 bit is kept, bit 0 from 0 to 1 resets. */
+	power_init(&pw);
+	power_port92_write(&pw, 0, 1, 0x02);
+	CHECK_INT(pw.event, POWER_NONE);
+	CHECK_HEX(power_port92_read(&pw, 0, 1), 0x02);
+	power_port92_write(&pw, 0, 1, 0x03);
+	CHECK_INT(pw.event, POWER_RESET);
+}
+
+/* --- the 8042 (IBM PC/AT technical reference: the keyboard controller) --- */
+
+static void test_i8042(void)
+{
+	struct i8042 kbc;
+
+	i8042_init(&kbc);
+	CHECK_HEX(i8042_read(&kbc, 4, 1), I8042_STR_SYSFLAG);
+	/* Self test: 0x55 in the output buffer, OBF until it is read. */
+	i8042_write(&kbc, 4, 1, I8042_CMD_SELF_TEST);
+	CHECK_HEX(i8042_read(&kbc, 4, 1),
+		  I8042_STR_SYSFLAG | I8042_STR_CMDDAT | I8042_STR_OBF);
+	CHECK_HEX(i8042_read(&kbc, 0, 1), 0x55);
+	CHECK_HEX(i8042_read(&kbc, 4, 1) & I8042_STR_OBF, 0);
+	/* The command byte: written through 0x60 after command 0x60. */
+	i8042_write(&kbc, 4, 1, I8042_CMD_READ_CTR);
+	CHECK_HEX(i8042_read(&kbc, 0, 1), 0x40);
+	i8042_write(&kbc, 4, 1, I8042_CMD_WRITE_CTR);
+	i8042_write(&kbc, 0, 1, 0x45);
+	CHECK_HEX(i8042_read(&kbc, 4, 1) & I8042_STR_CMDDAT, 0);
+	i8042_write(&kbc, 4, 1, I8042_CMD_READ_CTR);
+	CHECK_HEX(i8042_read(&kbc, 0, 1), 0x45);
+	i8042_write(&kbc, 4, 1, I8042_CMD_KBD_TEST);
+	CHECK_HEX(i8042_read(&kbc, 0, 1), 0x00);
+	/* A byte for the absent keyboard: no answer, no reset. */
+	i8042_write(&kbc, 0, 1, 0xff);
+	CHECK_HEX(i8042_read(&kbc, 4, 1) & I8042_STR_OBF, 0);
+	/* Pulse commands: 0xff pulses nothing, 0xfe the reset line. */
+	i8042_write(&kbc, 4, 1, 0xff);
+	CHECK(!kbc.reset);
+	i8042_write(&kbc, 4, 1, I8042_CMD_PULSE_RESET);
+	CHECK(kbc.reset);
+	/* Writing the output port with bit 0 clear resets too. */
+	i8042_init(&kbc);
+	i8042_write(&kbc, 4, 1, I8042_CMD_WRITE_OUTPUT);
+	i8042_write(&kbc, 0, 1, 0x03);
+	CHECK(!kbc.reset);
+	i8042_write(&kbc, 4, 1, I8042_CMD_WRITE_OUTPUT);
+	i8042_write(&kbc, 0, 1, 0x02);
+	CHECK(kbc.reset);
+}
+
 int main(void)
 {
 	RUN(test_ioapic_registers);
@@ -821,5 +923,8 @@ int main(void)
 	RUN(test_pic_cascade);
 	RUN(test_pic_level_aeoi_poll);
 	RUN(test_pic_special_mask);
+	RUN(test_power_pm1);
+	RUN(test_power_reset);
+	RUN(test_i8042);
 	return check_report();
 }

@@ -3164,7 +3164,7 @@ static void test_config_refusals(void)
 		},
 		{ DTS_HEAD DTS_MEM DTS_CPUS DTS_IMAGE
 		  "\tdevices { rtc { }; };\n" DTS_TAIL,
-		  ": /devices/rtc: unknown node (expected uart, debug-exit or test-device)",
+		  ": /devices/rtc: unknown node (expected uart, debug-exit, test-device or pc)",
 		},
 		{ DTS_HEAD DTS_MEM DTS_CPUS DTS_IMAGE
 		  "\tdevices { uart { }; debug-exit { port = <0x3fc>; }; };\n" DTS_TAIL,
