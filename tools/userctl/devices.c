@@ -100,8 +100,8 @@ static void pc_init(struct devices *dev, const struct devices_layout *layout)
 		{ "pit", PIT_PORT_BASE, PIT_PORTS, pc_pit_read, pc_pit_write, dev },
 		{ "port61", PIT_PORT_61, 1, pc_port61_read, pc_port61_write, dev },
 		{ "rtc", RTC_PORT_INDEX, 2, rtc_read, rtc_write, &dev->rtc },
-		{ "i8042", I8042_DATA_PORT, I8042_CMD_PORT - I8042_DATA_PORT + 1,
-		  i8042_read, i8042_write, &dev->kbc },
+		{ "i8042-data", I8042_DATA_PORT, 1, i8042_read, i8042_write, &dev->kbc },
+		{ "i8042-cmd", I8042_CMD_PORT, 1, i8042_cmd_read, i8042_cmd_write, &dev->kbc },
 		{ "pm1a-evt", POWER_PM1A_EVT_PORT, POWER_PM1A_EVT_LEN,
 		  power_evt_read, power_evt_write, &dev->power },
 		{ "pm1a-cnt", POWER_PM1A_CNT_PORT, POWER_PM1A_CNT_LEN,
@@ -125,12 +125,16 @@ static void pc_init(struct devices *dev, const struct devices_layout *layout)
 	rtc_init(&dev->rtc, time(NULL), layout->mem_kib, layout->now, layout->opaque);
 	i8042_init(&dev->kbc);
 	power_init(&dev->power);
+	dev->misc_enable = PC_MISC_ENABLE_RESET;
 	irq_line_connect(&dev->pit.irq0, pc_set_irq, dev, PC_IRQ_PIT);
 	irq_line_connect(&dev->rtc.irq, pc_set_irq, dev, PC_IRQ_RTC);
 	irq_line_connect(&dev->uart.irq, pc_set_irq, dev, PC_IRQ_COM1);
+	/* The ranges are fixed and apart: a failure is a bug here. */
 	for (i = 0; i < sizeof(pio) / sizeof(pio[0]); i++)
-		bus_add(&dev->pio, &pio[i]);
-	bus_add(&dev->mmio, &ioapic);
+		if (bus_add(&dev->pio, &pio[i]))
+			fprintf(dev->log, "userctl: BUG: %s not on the port bus\n", pio[i].name);
+	if (bus_add(&dev->mmio, &ioapic))
+		fprintf(dev->log, "userctl: BUG: ioapic not on the MMIO bus\n");
 }
 
 enum power_event devices_power_event(const struct devices *dev)
@@ -138,6 +142,17 @@ enum power_event devices_power_event(const struct devices *dev)
 	if (dev->kbc.reset)
 		return POWER_RESET;
 	return dev->power.event;
+}
+
+int devices_msr(struct devices *dev, __u32 index, bool write, __u64 *value)
+{
+	if (!dev->pc || index != PC_MISC_ENABLE_MSR)
+		return -ENOENT;
+	if (write)
+		dev->misc_enable = *value;
+	else
+		*value = dev->misc_enable;
+	return 0;
 }
 
 void devices_eoi(struct devices *dev, __u8 vector)

@@ -103,6 +103,7 @@ struct devices_layout {
  * @rtc: the RTC and CMOS.
  * @kbc: the 8042.
  * @power: the power-off and reset registers.
+ * @misc_enable: IA32_MISC_ENABLE (PC platform), one for every vCPU.
  * @timer_changed: the guest reprogrammed the PIT since the platform's
  *	timer last looked (devices_tick()).
  * @rip: the guest's RIP at the access being handled.
@@ -126,6 +127,7 @@ struct devices {
 	struct rtc rtc;
 	struct i8042 kbc;
 	struct power power;
+	__u64 misc_enable;
 	bool timer_changed;
 	__u64 rip;
 	bool exit_requested;
@@ -166,6 +168,18 @@ int devices_mmio(struct devices *dev, __u64 rip, __u64 gpa, unsigned int size, b
  * POWER_NONE, POWER_OFF or POWER_RESET.
  */
 enum power_event devices_power_event(const struct devices *dev);
+
+/* IA32_MISC_ENABLE as the PC platform's CPUs show it at reset. */
+#define PC_MISC_ENABLE_MSR	0x1a0
+#define PC_MISC_ENABLE_RESET	0x1801ULL	/* fast strings; no BTS, no PEBS */
+
+/*
+ * An MSR access the kernel left to userspace: the PC platform answers
+ * IA32_MISC_ENABLE (writes are kept: the guest may clear XD disable and
+ * the like, which changes nothing here).  0 when handled (a read's
+ * value in *@value), -ENOENT for an MSR nothing models.
+ */
+int devices_msr(struct devices *dev, __u32 index, bool write, __u64 *value);
 
 /* The local APIC's EOI of level-triggered @vector: the I/O APIC hears of it. */
 void devices_eoi(struct devices *dev, __u8 vector);

@@ -149,7 +149,13 @@ static enum vmexit_action vmexit_hypercall(struct vmexit_ctx *ctx, struct axv_ru
 static enum vmexit_action vmexit_msr(struct vmexit_ctx *ctx, struct axv_run *run)
 {
 	char what[96];
+	__u64 value = run->msr.data;
 
+	if (!devices_msr(ctx->dev, run->msr.index, run->msr.is_write, &value)) {
+		if (!run->msr.is_write)
+			run->msr.data = value;
+		return VMEXIT_CONTINUE;
+	}
 	if (run->msr.is_write)
 		snprintf(what, sizeof(what), "write of MSR 0x%x (value 0x%llx)",
 			 run->msr.index, run->msr.data);

@@ -9,7 +9,7 @@
 #include <linux/types.h>
 
 /* Ranges per bus. */
-#define BUS_MAX_DEVICES		16
+#define BUS_MAX_DEVICES		24
 
 enum bus_kind {
 	BUS_PIO,

@@ -85,3 +85,13 @@ void i8042_write(void *opaque, __u64 offset, unsigned int size, __u64 value)
 	}
 	kbc->pending = 0;
 }
+
+__u64 i8042_cmd_read(void *opaque, __u64 offset, unsigned int size)
+{
+	return i8042_read(opaque, offset + I8042_CMD_PORT - I8042_DATA_PORT, size);
+}
+
+void i8042_cmd_write(void *opaque, __u64 offset, unsigned int size, __u64 value)
+{
+	i8042_write(opaque, offset + I8042_CMD_PORT - I8042_DATA_PORT, size, value);
+}

@@ -52,8 +52,14 @@ struct i8042 {
  */
 void i8042_init(struct i8042 *kbc);
 
-/* Bus callbacks, @opaque the struct i8042: offset 0 port 0x60, 4 port 0x64. */
+/*
+ * Bus callbacks, @opaque the struct i8042: offset 0 port 0x60, 4 port 0x64
+ * (port 0x61 between them is the PIT's); the _cmd pair for a range at
+ * port 0x64 alone.
+ */
 __u64 i8042_read(void *opaque, __u64 offset, unsigned int size);
 void i8042_write(void *opaque, __u64 offset, unsigned int size, __u64 value);
+__u64 i8042_cmd_read(void *opaque, __u64 offset, unsigned int size);
+void i8042_cmd_write(void *opaque, __u64 offset, unsigned int size, __u64 value);
 
 #endif /* USERCTL_DEV_I8042_H */

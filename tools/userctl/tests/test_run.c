@@ -3597,6 +3597,65 @@ static void test_devices_layout(void)
 	capture_end(&log);
 }
 
+static __u64 fake_clock_ns(void *opaque)
+{
+	(void)opaque;
+	return 1000000000ULL;
+}
+
+/*
+ * The PC platform on the buses: the I/O APIC's version register through
+ * MMIO, the PIC, the 8042's self test, S5 through PM1a (the run's end),
+ * IA32_MISC_ENABLE, and the UART's line reaching I/O APIC pin 4.
+ */
+static void test_devices_pc(void)
+{
+	struct devices_layout layout = {
+		.uart = true, .uart_port = 0x3f8, .pc = true, .mem_kib = 65536,
+		.now = fake_clock_ns,
+	};
+	struct capture out, log;
+	struct devices dev;
+	struct axv_err err;
+	__u64 m;
+	__u32 v;
+
+	capture_start(&out);
+	capture_start(&log);
+	devices_init_layout(&dev, &layout, out.f, log.f, false, true);
+	m = IOAPIC_REG_VER;
+	CHECK_INT(devices_mmio(&dev, 0, IOAPIC_DEFAULT_BASE, 4, true, &m, &err), 0);
+	CHECK_INT(devices_mmio(&dev, 0, IOAPIC_DEFAULT_BASE + IOAPIC_WIN, 4, false, &m, &err), 0);
+	CHECK_HEX(m, 0x170011);
+	v = 0xaa;
+	CHECK_INT(devices_pio(&dev, 0, 0x64, 1, true, &v, &err), 0);
+	CHECK_INT(devices_pio(&dev, 0, 0x60, 1, false, &v, &err), 0);
+	CHECK_HEX(v, 0x55);
+	/* Every port the platform has answers under --strict-io. */
+	CHECK_INT(devices_pio(&dev, 0, 0x21, 1, false, &v, &err), 0);
+	CHECK_INT(devices_pio(&dev, 0, 0x71, 1, false, &v, &err), 0);
+	CHECK_INT(devices_pio(&dev, 0, 0x80, 1, true, &v, &err), 0);
+	CHECK_INT(devices_pio(&dev, 0, 0x61, 1, false, &v, &err), 0);
+	CHECK_INT(devices_msr(&dev, PC_MISC_ENABLE_MSR, false, &m), 0);
+	CHECK_HEX(m, PC_MISC_ENABLE_RESET);
+	m = 0x1;
+	CHECK_INT(devices_msr(&dev, PC_MISC_ENABLE_MSR, true, &m), 0);
+	CHECK_INT(devices_msr(&dev, PC_MISC_ENABLE_MSR, false, &m), 0);
+	CHECK_HEX(m, 0x1);
+	CHECK_INT(devices_msr(&dev, 0x8b, false, &m), -ENOENT);
+	/* The UART's line is pin 4: its level reaches the I/O APIC. */
+	v = 0x02;
+	CHECK_INT(devices_pio(&dev, 0, 0x3f9, 1, true, &v, &err), 0);
+	CHECK(dev.ioapic.pin_level[PC_IRQ_COM1]);
+	CHECK_INT(devices_power_event(&dev), POWER_NONE);
+	v = POWER_S5_SLP_TYP << POWER_PM1_SLP_TYP_SHIFT | POWER_PM1_SLP_EN;
+	CHECK_INT(devices_pio(&dev, 0, POWER_PM1A_CNT_PORT, 2, true, &v, &err), 0);
+	CHECK_INT(devices_power_event(&dev), POWER_OFF);
+	devices_finish(&dev);
+	capture_end(&out);
+	capture_end(&log);
+}
+
 /* --- the recording test device ------------------------------------------- */
 
 /* The test device's register @reg, read as the guest would (8 bytes). */
@@ -4363,6 +4422,7 @@ int main(void)
 	RUN(test_parse_new_options);
 	RUN(test_uart_interrupts);
 	RUN(test_devices_layout);
+	RUN(test_devices_pc);
 	RUN(test_testdev_memory);
 	RUN(test_testdev_registers);
 	RUN(test_testdev_busy);
