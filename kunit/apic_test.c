@@ -222,9 +222,12 @@ static void level_triggered_eoi(struct kunit *test)
 	/* Acknowledged, not ended: nothing to report, TMR still set. */
 	KUNIT_EXPECT_EQ(test, lapic_eoi_take(apic), -1);
 	KUNIT_EXPECT_TRUE(test, vec_bit(apic, APIC_TMR, 0x51));
+	KUNIT_EXPECT_FALSE(test, lapic_eoi_pending(apic));
 	lapic_write(apic, APIC_EOI, 0);
 	KUNIT_EXPECT_FALSE(test, vec_bit(apic, APIC_TMR, 0x51));
+	KUNIT_EXPECT_TRUE(test, lapic_eoi_pending(apic));
 	KUNIT_EXPECT_EQ(test, lapic_eoi_take(apic), 0x51);
+	KUNIT_EXPECT_FALSE(test, lapic_eoi_pending(apic));
 	KUNIT_EXPECT_EQ(test, lapic_eoi_take(apic), -1);
 
 	/* Edge-triggered: TMR clear, its EOI reported to no one. */
@@ -250,6 +253,8 @@ static void level_triggered_eoi(struct kunit *test)
 	lapic_write(apic, APIC_EOI, 0);
 	lapic_write(apic, APIC_EOI, 0);
 	KUNIT_EXPECT_EQ(test, lapic_eoi_take(apic), 0x90);
+	/* One reported, the other still waits. */
+	KUNIT_EXPECT_TRUE(test, lapic_eoi_pending(apic));
 	KUNIT_EXPECT_EQ(test, lapic_eoi_take(apic), 0xa0);
 	KUNIT_EXPECT_EQ(test, lapic_eoi_take(apic), -1);
 

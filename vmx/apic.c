@@ -258,16 +258,13 @@ int vmx_apic_send(struct vmx_vcpu *vmx)
 	return 0;
 }
 
-bool vmx_apic_eoi_exit(struct vmx_vcpu *vmx)
+void vmx_apic_eoi_exit(struct vmx_vcpu *vmx)
 {
 	int vector = lapic_eoi_take(vmx->lapic);
 
-	if (vector < 0)
-		return false;
 	vmx_exit_without_guest(vmx, AXV_EXIT_EOI);
 	vmx->vcpu->run->eoi.vector = vector;
 	vmx->vcpu->run->eoi.pad = 0;
-	return true;
 }
 
 /* Whether AXV_SEND_IRQ can send @irq. */

@@ -633,7 +633,7 @@ bool vmx_mmio_fastpath(struct vmx_vcpu *vmx)
 	 * interrupt requested, no write but to ICR changes what is delivered.
 	 */
 	if (apic->icr_pending || lapic_highest_irr(apic) >= 0 ||
-	    !bitmap_empty(apic->eoi_pending, 256))
+	    lapic_eoi_pending(apic))
 		set_bit(AXV_VCPU_REQ_EVENT, &vmx->vcpu->requests);
 	return true;
 }

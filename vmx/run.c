@@ -664,8 +664,10 @@ int vmx_vcpu_run(struct axv_vcpu *vcpu)
 				return ret;
 		}
 		/* A level-triggered interrupt ended: userspace's I/O APIC hears. */
-		if (vmx->lapic && vmx_apic_eoi_exit(vmx))
+		if (vmx->lapic && lapic_eoi_pending(vmx->lapic)) {
+			vmx_apic_eoi_exit(vmx);
 			return 0;
+		}
 		cond_resched();
 
 		vmx_vcpu_get(vmx);

@@ -445,13 +445,12 @@ int vmx_apic_msr_write(struct vmx_vcpu *vmx, u32 index, u64 data, bool host);
 int vmx_apic_send(struct vmx_vcpu *vmx);
 
 /**
- * vmx_apic_eoi_exit() - report the next level-triggered EOI to userspace.
- * @vmx: the vCPU, with an in-kernel local APIC; VMCS not held.
- *
- * Return: true with an %AXV_EXIT_EOI for userspace; false when no EOI
- * waits to be reported.
+ * vmx_apic_eoi_exit() - report the next level-triggered EOI to userspace:
+ * an %AXV_EXIT_EOI.
+ * @vmx: the vCPU, whose in-kernel local APIC has one to report
+ *	(lapic_eoi_pending()); VMCS not held.
  */
-bool vmx_apic_eoi_exit(struct vmx_vcpu *vmx);
+void vmx_apic_eoi_exit(struct vmx_vcpu *vmx);
 long vmx_vm_send_irq(struct axv_vm *vm, void __user *argp);
 long vmx_apic_get_state(struct vmx_vcpu *vmx, void __user *argp);
 long vmx_apic_set_state(struct vmx_vcpu *vmx, void __user *argp);

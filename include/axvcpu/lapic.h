@@ -301,6 +301,24 @@ int lapic_wrmsr(struct lapic *apic, u32 msr, u64 value);
 bool lapic_accept(struct lapic *apic, u8 vector, bool level);
 
 /**
+ * lapic_eoi_pending() - whether a level-triggered EOI waits to be reported.
+ * @apic: the local APIC (owner only).
+ *
+ * Inline and without a call: the run loop asks before every entry.
+ *
+ * Return: true when lapic_eoi_take() has a vector to give.
+ */
+static inline bool lapic_eoi_pending(const struct lapic *apic)
+{
+	unsigned long any = 0;
+	unsigned int i;
+
+	for (i = 0; i < BITS_TO_LONGS(256); i++)
+		any |= apic->eoi_pending[i];
+	return any;
+}
+
+/**
  * lapic_eoi_take() - the next level-triggered EOI to report.
  * @apic: the local APIC (owner only).
  *
