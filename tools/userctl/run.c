@@ -1008,12 +1008,12 @@ static void vm_ioapic_send(void *opaque, const struct ioapic_msg *msg)
 	int ret;
 
 	switch (msg->delivery_mode) {
-	case 0:
+	case IOAPIC_DM_FIXED:
 		break;
-	case 1:
+	case IOAPIC_DM_LOWEST:
 		flags |= AXV_IRQ_F_LOWEST;
 		break;
-	case 4:
+	case IOAPIC_DM_NMI:
 		flags |= AXV_IRQ_F_NMI;
 		vector = 0;
 		break;
@@ -1313,10 +1313,12 @@ static int run_read_files(struct vm_config *cfg, struct image *img, char **cmdli
 	return 0;
 }
 
-static void run_describe(const struct vm *vm, const struct boot_result *boot)
+static void run_describe(const struct vm *vm, const struct image *img,
+			 const struct boot_result *boot)
 {
 	const struct vm_config *cfg = vm->cfg;
 	unsigned int n = cfg->nvcpus;
+	const char *version;
 
 	fprintf(stderr, "userctl: %s: %s image at 0x%llx-0x%llx, entry 0x%llx in %s mode",
 		cfg->image.path, image_format_name(boot->load.format), boot->load.low,
@@ -1325,6 +1327,14 @@ static void run_describe(const struct vm *vm, const struct boot_result *boot)
 		fprintf(stderr, ", Multiboot information at 0x%x", boot->mb_info);
 	fprintf(stderr, "; %u vCPU%s, %llu MiB of RAM\n", n, n > 1 ? "s" : "",
 		vm->mem.size >> 20);
+	if (boot->load.format == IMAGE_BZIMAGE) {
+		version = bzimage_kernel_version(img);
+		fprintf(stderr,
+			"userctl: Linux %s, boot protocol %u.%02u; zero page at 0x%llx, initrd %llu bytes at 0x%llx\n",
+			version ? version : "(no version string)", boot->bzimage.version >> 8,
+			boot->bzimage.version & 0xff, boot->bzimage.zero_page,
+			boot->bzimage.initrd_size, boot->bzimage.initrd_gpa);
+	}
 	if (vm->lapic) {
 		fprintf(stderr,
 			"userctl: in-kernel local APICs; vCPU %d (APIC ID %u) is the BSP%s\n",
@@ -1440,36 +1450,40 @@ static int run_guest(const struct run_opts *opts, struct vm_config *cfg)
 	__u32 *apic_ids = NULL;
 	__u64 wall_ns = 0;
 	int status, bsp_fd;
-	unsigned int i;
+	unsigned int i, n;
+	bool linux_image;
 
 	vm.bsp = vmc_bsp(cfg);
 	memset(&img, 0, sizeof(img));
 	memset(&initrd, 0, sizeof(initrd));
 	if (run_read_files(cfg, &img, &cmdline, &err))
 		goto fail;
-	if (opts->initrd && !bzimage_detect(&img)) {
-		axv_err_set(&err, EINVAL, "--initrd: %s is not a bzImage", img.name);
+	/* As boot_prepare() decides: a bzImage when the format is not forced. */
+	linux_image = cfg->image.format == BOOT_FORMAT_AUTO && bzimage_detect(&img);
+	if (opts->initrd && !linux_image) {
+		axv_err_set(&err, EINVAL, "--initrd: %s is not booted as a bzImage", img.name);
 		goto fail;
 	}
 	if (opts->initrd && image_read(opts->initrd, &initrd, &err))
 		goto fail;
-	/* A Linux kernel boots on the PC platform. */
-	if (cfg->image.format == BOOT_FORMAT_AUTO && bzimage_detect(&img)) {
+	if (linux_image) {
+		/* A Linux kernel boots on the PC platform. */
 		cfg->pc = true;
 		if (vmc_validate(cfg, &err))
 			goto fail;
+		/* The ACPI tables list the BSP first. */
+		apic_ids = calloc(cfg->nvcpus, sizeof(*apic_ids));
+		if (!apic_ids) {
+			axv_err_set(&err, ENOMEM, "out of memory");
+			goto fail;
+		}
+		n = 0;
+		apic_ids[n++] = cfg->vcpus[vm.bsp].apic_id;
+		for (i = 0; i < cfg->nvcpus; i++)
+			if ((int)i != vm.bsp)
+				apic_ids[n++] = cfg->vcpus[i].apic_id;
 	}
 	layout.pc = cfg->pc;
-	apic_ids = calloc(cfg->nvcpus, sizeof(*apic_ids));
-	if (!apic_ids) {
-		axv_err_set(&err, ENOMEM, "out of memory");
-		goto fail;
-	}
-	/* The BSP first, as the MADT lists them. */
-	apic_ids[0] = cfg->vcpus[vm.bsp].apic_id;
-	for (i = 0; i < cfg->nvcpus; i++)
-		if ((int)i != vm.bsp)
-			apic_ids[i < (unsigned int)vm.bsp ? i + 1 : i] = cfg->vcpus[i].apic_id;
 	if (vm_create(&vm, &err))
 		goto fail;
 	bsp_fd = vm.vcpus[vm.bsp].fd;
@@ -1496,7 +1510,7 @@ static int run_guest(const struct run_opts *opts, struct vm_config *cfg)
 	    run_prepare_threads(&vm, &err))
 		goto fail;
 	if (opts->verbose)
-		run_describe(&vm, &boot);
+		run_describe(&vm, &img, &boot);
 
 	pthread_mutex_init(&vm.lock, NULL);
 	layout.mem_kib = vm.mem.size >> 10;

@@ -40,6 +40,14 @@
 #define IOAPIC_RTE_LEVEL	_BITULL(15)	/* level-triggered */
 #define IOAPIC_RTE_MASKED	_BITULL(16)
 #define IOAPIC_RTE_DEST_SHIFT	56
+
+/* Delivery modes (bits 10:8 of an entry; struct ioapic_msg.delivery_mode). */
+#define IOAPIC_DM_FIXED		0
+#define IOAPIC_DM_LOWEST	1
+#define IOAPIC_DM_SMI		2
+#define IOAPIC_DM_NMI		4
+#define IOAPIC_DM_INIT		5
+#define IOAPIC_DM_EXTINT	7
 /* What software writes: everything but the read-only bits and reserved ones. */
 #define IOAPIC_RTE_WRITABLE	(IOAPIC_RTE_VECTOR | IOAPIC_RTE_DELMODE |	\
 				 IOAPIC_RTE_DESTMODE | IOAPIC_RTE_POLARITY |	\
