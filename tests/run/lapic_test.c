@@ -255,16 +255,42 @@ out:
 	return ret;
 }
 
+/*
+ * Run @v's vCPU in another thread until it sleeps in HLT, send @irq from
+ * this one, and wait for that AXV_RUN to return (its result in @r).
+ * 0, or -1 (reported) when the vCPU never blocked or not exactly one
+ * local APIC accepted the message.
+ */
+static int send_irq_to_halted(struct vm *v, const struct axv_irq *irq, struct runner *r)
+{
+	struct axv_vcpu_state st;
+	bool blocked;
+	pthread_t t;
+	int n, e;
+
+	r->v = v;
+	if (pthread_create(&t, NULL, run_thread, r))
+		return fail("pthread_create");
+	blocked = wait_blocked(v, &st);
+	/* From this thread, while the vCPU's thread sleeps in HLT. */
+	n = ioctl(v->vm, AXV_SEND_IRQ, irq);
+	e = errno;
+	pthread_join(t, NULL);
+	if (!blocked)
+		return fail("the vCPU never blocked in HLT (state %u)", st.state);
+	if (n != 1)
+		return fail("AXV_SEND_IRQ reached %d local APICs, want 1 (%s)", n,
+			    strerror(e));
+	return 0;
+}
+
 int check_lapic_send_irq(void)
 {
 	struct axv_irq irq = { .dest = 0, .vector = 0x42 };
 	struct axv_irq bad = { .dest = 0, .vector = 0x10 };
 	struct runner r = { 0 };
-	struct axv_vcpu_state st;
 	struct vm v, plain;
 	int ret = -1, n;
-	bool blocked;
-	pthread_t t;
 
 	/* Without the LAPIC there is nowhere to send it. */
 	if (vm_create(&plain, wait_code, wait_code_end - wait_code))
@@ -280,24 +306,8 @@ int check_lapic_send_irq(void)
 		fail("AXV_SEND_IRQ of vector 0x10: not EINVAL");
 		goto out;
 	}
-	r.v = &v;
-	if (pthread_create(&t, NULL, run_thread, &r)) {
-		fail("pthread_create");
+	if (send_irq_to_halted(&v, &irq, &r))
 		goto out;
-	}
-	blocked = wait_blocked(&v, &st);
-	/* From this thread, while the vCPU's thread sleeps in HLT. */
-	n = ioctl(v.vm, AXV_SEND_IRQ, &irq);
-	pthread_join(t, NULL);
-	if (!blocked) {
-		fail("the vCPU never blocked in HLT (state %u)", st.state);
-		goto out;
-	}
-	if (n != 1) {
-		fail("AXV_SEND_IRQ reached %d local APICs, want 1 (%s)", n,
-		     strerror(errno));
-		goto out;
-	}
 	if (r.ret || v.run->exit_reason != AXV_EXIT_IO ||
 	    v.run->io.port != 0x86) {
 		fail("after AXV_SEND_IRQ: RUN %d, exit %s port %#x", r.ret,
@@ -323,11 +333,8 @@ int check_lapic_level_eoi(void)
 	/* Handler 0x42: INCL (6 bytes), then the 10-byte MOV to EOI. */
 	const __u64 after_eoi = HANDLERS + 2 * 0x100 + 6 + 10;
 	struct runner r = { 0 };
-	struct axv_vcpu_state st;
-	int ret = -1, n;
-	bool blocked;
+	int ret = -1;
 	struct vm v;
-	pthread_t t;
 
 	if (lapic_vm(&v, wait_code, wait_code_end))
 		goto out;
@@ -339,19 +346,8 @@ int check_lapic_level_eoi(void)
 		fail("AXV_SEND_IRQ of a level-triggered NMI: not EINVAL");
 		goto out;
 	}
-	r.v = &v;
-	if (pthread_create(&t, NULL, run_thread, &r)) {
-		fail("pthread_create");
+	if (send_irq_to_halted(&v, &irq, &r))
 		goto out;
-	}
-	blocked = wait_blocked(&v, &st);
-	n = ioctl(v.vm, AXV_SEND_IRQ, &irq);
-	pthread_join(t, NULL);
-	if (!blocked || n != 1) {
-		fail("vCPU blocked %d (state %u); AXV_SEND_IRQ reached %d (%s)",
-		     blocked, st.state, n, strerror(errno));
-		goto out;
-	}
 	if (r.ret || v.run->exit_reason != AXV_EXIT_EOI ||
 	    v.run->eoi.vector != 0x42 || v.run->rip != after_eoi) {
 		fail("level-triggered 0x42: RUN %d, exit %s %#x at %#llx, want eoi 0x42 at %#llx",

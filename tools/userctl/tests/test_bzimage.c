@@ -26,29 +26,13 @@
 #include "loader.h"
 #include "x86_setup.h"
 #include "check.h"
+#include "ram.h"
 
 /* --- helpers ------------------------------------------------------------ */
 
 #define TEST_RAM	(16ULL << 20)	/* reserved area at 15 MiB */
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define TEST_RESERVED	(TEST_RAM - GUEST_RESERVED_SIZE)
-
-static struct guest_mem ram_new(__u64 size)
-{
-	struct guest_mem mem = { .ram = calloc(1, size), .size = size };
-
-	if (!mem.ram) {
-		perror("calloc");
-		exit(1);
-	}
-	return mem;
-}
-
-static void ram_free(struct guest_mem *mem)
-{
-	free(mem->ram);
-	mem->ram = NULL;
-}
 
 /* Is [gpa, gpa + len) all zero? */
 static bool ram_zero(const struct guest_mem *mem, __u64 gpa, __u64 len)

@@ -38,6 +38,7 @@
 #include "vmexit.h"
 #include "x86_setup.h"
 #include "check.h"
+#include "ram.h"
 
 /* --- fakes and helpers ------------------------------------------------- */
 
@@ -232,23 +233,6 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t offset)
 }
 
 #define TEST_RAM	(4ULL << 20)	/* reserved area at 3 MiB */
-
-static struct guest_mem ram_new(__u64 size)
-{
-	struct guest_mem mem = { .ram = calloc(1, size), .size = size };
-
-	if (!mem.ram) {
-		perror("calloc");
-		exit(1);
-	}
-	return mem;
-}
-
-static void ram_free(struct guest_mem *mem)
-{
-	free(mem->ram);
-	mem->ram = NULL;
-}
 
 static __u32 ram_u32(const struct guest_mem *mem, __u64 gpa)
 {
